@@ -1,0 +1,57 @@
+// Bundles the extension to dist/ and, with --tests, the test entry points to out/.
+// Type-checking and linting run before this (npm run compile); esbuild only transpiles.
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const production = process.argv.includes('--production');
+const tests = process.argv.includes('--tests');
+
+/** Every *.ts file below dir whose name matches the pattern. */
+function findEntries(dir, pattern) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && pattern.test(e.name))
+    .map((e) => path.join(e.parentPath ?? e.path, e.name));
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  logLevel: 'warning',
+};
+
+async function main() {
+  await esbuild.build({
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+    minify: production,
+    sourcesContent: false,
+  });
+  if (!tests) return;
+  const entries = [
+    ...findEntries('test/unit', /\.test\.ts$/),
+    ...findEntries('test/integration', /\.ts$/),
+    ...findEntries('test/e2e', /\.ts$/),
+    ...findEntries('test/harness', /\.ts$/),
+    ...findEntries('bench', /\.ts$/),
+  ];
+  await esbuild.build({
+    ...common,
+    entryPoints: entries,
+    outdir: 'out',
+    outbase: '.',
+    // Test runners and the browser driver are resolved at run time from node_modules.
+    external: ['vscode', 'mocha', 'playwright-core', '@vscode/test-electron'],
+  });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
