@@ -1,0 +1,78 @@
+/**
+ * Why a run failed or ended. One kebab-case union shared by the engine, the API and the
+ * recovery strategies; code never matches on message text.
+ */
+export type ErrorCode =
+  /** The command could not be started (not found, bad working directory, bad env file). */
+  | 'spawn-failed'
+  /** The OS refused to run the command (EACCES, EPERM). */
+  | 'permission'
+  /** The run took longer than its timeout and was killed. */
+  | 'timeout'
+  /** The process ended on a signal it did not get from us. */
+  | 'crashed'
+  /** The process exited with a non-zero code. */
+  | 'exit-code'
+  /** The process or the machine ran out of something (EMFILE, EAGAIN, ENOMEM, memory limit). */
+  | 'resource-exhausted'
+  /** A liveness probe stopped answering. */
+  | 'hung'
+  /** A run this one depends on failed. */
+  | 'dependency-failed'
+  /** Stopped or cancelled on request. */
+  | 'canceled'
+  /** Restarted too often inside its window; gave up. */
+  | 'crash-loop';
+
+export interface ProcessErrorDetails {
+  exitCode?: number | null;
+  signal?: NodeJS.Signals | null;
+  cause?: unknown;
+}
+
+/** The one error type of the engine: a code to act on, a message to show, the original cause. */
+export class ProcessError extends Error {
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    details: ProcessErrorDetails = {},
+  ) {
+    super(message, { cause: details.cause });
+    this.name = 'ProcessError';
+    this.exitCode = details.exitCode ?? null;
+    this.signal = details.signal ?? null;
+  }
+}
+
+const permissionCodes = new Set(['EACCES', 'EPERM']);
+const exhaustedCodes = new Set(['EMFILE', 'ENFILE', 'EAGAIN', 'ENOMEM']);
+
+/** Maps an error from spawning (a Node system error) to a code and a sentence naming the run. */
+export function classifySpawnError(name: string, command: string, err: unknown): ProcessError {
+  const sys = (err as NodeJS.ErrnoException | undefined)?.code ?? '';
+  if (sys === 'ENOENT') {
+    return new ProcessError('spawn-failed', `"${name}" could not start: command "${command}" was not found (ENOENT).`, { cause: err });
+  }
+  if (permissionCodes.has(sys)) {
+    return new ProcessError('permission', `"${name}" could not start: permission denied to run "${command}" (${sys}).`, { cause: err });
+  }
+  if (exhaustedCodes.has(sys)) {
+    return new ProcessError('resource-exhausted', `"${name}" could not start: the system is out of resources (${sys}).`, { cause: err });
+  }
+  const reason = err instanceof Error ? err.message : String(err);
+  return new ProcessError('spawn-failed', `"${name}" could not start: ${reason}`, { cause: err });
+}
+
+/** Classifies an exit that nobody asked for; null means success. */
+export function classifyExit(name: string, exitCode: number | null, signal: NodeJS.Signals | null): ProcessError | null {
+  if (signal) {
+    return new ProcessError('crashed', `"${name}" crashed: killed by ${signal}.`, { exitCode, signal });
+  }
+  if (exitCode !== 0) {
+    return new ProcessError('exit-code', `"${name}" failed: exited with code ${exitCode}.`, { exitCode, signal });
+  }
+  return null;
+}

@@ -1,0 +1,91 @@
+import { groupMembers, descendantsOf, isGone, type ProcessTable, type ProcStat } from './procfs';
+
+export interface KillTreeOptions {
+  /** The group leader: the process we spawned. */
+  pid: number;
+  /** Milliseconds between SIGTERM and SIGKILL. */
+  graceMs: number;
+  table: ProcessTable;
+  /** How often to look whether everything is gone. */
+  pollMs?: number;
+  /** Only sweep what is left of the group and its descendants (the leader already exited). */
+  leaderExited?: boolean;
+}
+
+export interface KillTreeResult {
+  /** True when SIGTERM was not enough. */
+  forced: boolean;
+  /** Pids still present after SIGKILL and the final wait (should be empty). */
+  survivors: number[];
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // Already gone, or not ours any more: nothing to do.
+  }
+}
+
+/**
+ * Processes to take down: the group, plus descendants that left it (setsid, a new group).
+ * Descendants are only followed from processes whose start time still matches, so a reused pid
+ * never leads us to a stranger's children.
+ */
+function collect(table: ProcessTable, roots: ProcStat[], pgid: number, into: Map<number, ProcStat>): void {
+  const all = table.all();
+  for (const stat of groupMembers(table, pgid, all)) into.set(stat.pid, stat);
+  for (const root of [...roots, ...into.values()]) {
+    if (goneOrReused(table, root)) continue;
+    for (const child of descendantsOf(table, root.pid, all)) into.set(child.pid, child);
+  }
+}
+
+/** A pid we recorded is gone, or now belongs to a different process (reused pid). */
+function goneOrReused(table: ProcessTable, stat: ProcStat): boolean {
+  if (isGone(table, stat.pid)) return true;
+  return table.stat(stat.pid)?.startTime !== stat.startTime;
+}
+
+// Not unref'd: a stop in progress is bounded work that must finish even in a process with nothing else to do.
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Takes a whole process tree down: SIGTERM to the group and to every descendant recorded before
+ * the first signal, SIGKILL to whatever is left after the grace period, and resolves once every
+ * one of them is gone (zombies count as gone).
+ */
+export async function killTree(opts: KillTreeOptions): Promise<KillTreeResult> {
+  const { pid, table } = opts;
+  const pollMs = opts.pollMs ?? 10;
+  const targets = new Map<number, ProcStat>();
+  const leader = table.stat(pid);
+  if (leader && !opts.leaderExited) targets.set(pid, leader);
+  const roots = leader && !opts.leaderExited ? [leader] : [];
+  collect(table, roots, pid, targets);
+
+  const alive = () => [...targets.values()].filter((s) => !goneOrReused(table, s));
+  const send = (sig: NodeJS.Signals) => {
+    signal(-pid, sig);
+    for (const stat of alive()) signal(stat.pid, sig);
+  };
+
+  send('SIGTERM');
+  const deadline = Date.now() + opts.graceMs;
+  while (Date.now() < deadline) {
+    // Children forked between polls are recorded too, so a fork loop cannot outrun us.
+    collect(table, roots, pid, targets);
+    if (alive().length === 0) return { forced: false, survivors: [] };
+    await sleep(Math.min(pollMs, Math.max(1, deadline - Date.now())));
+  }
+
+  for (let round = 0; round < 50; round++) {
+    collect(table, roots, pid, targets);
+    const left = alive();
+    if (left.length === 0) return { forced: true, survivors: [] };
+    signal(-pid, 'SIGKILL');
+    for (const stat of left) signal(stat.pid, 'SIGKILL');
+    await sleep(pollMs);
+  }
+  return { forced: true, survivors: alive().map((s) => s.pid) };
+}

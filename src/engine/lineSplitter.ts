@@ -1,0 +1,78 @@
+import { StringDecoder } from 'node:string_decoder';
+
+/** Longer lines are cut into pieces of this many characters so one line cannot grow without bound. */
+export const MAX_LINE_LENGTH = 64 * 1024;
+
+// CSI sequences (colours, cursor moves), OSC sequences (titles, links) and lone escapes.
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
+
+export function stripAnsi(text: string): string {
+  return text.includes('\u001b') ? text.replace(ANSI, '') : text;
+}
+
+/** A `\r` progress line shows only its last state, as a terminal would. */
+function collapseCarriageReturns(line: string): string {
+  if (!line.includes('\r')) return line;
+  const parts = line.split('\r');
+  for (let i = parts.length - 1; i >= 0; i--) {
+    if (parts[i] !== '') return parts[i];
+  }
+  return '';
+}
+
+/**
+ * Turns a byte stream into text lines: partial lines are joined across chunks, `\r\n` and `\n`
+ * end lines, invalid UTF-8 becomes U+FFFD, ANSI escapes are removed, and a line that never ends
+ * is emitted in pieces of MAX_LINE_LENGTH.
+ */
+export class LineSplitter {
+  private readonly decoder = new StringDecoder('utf8');
+  private partial = '';
+
+  constructor(private readonly maxLineLength = MAX_LINE_LENGTH) {}
+
+  /** Returns the complete lines this chunk finished. */
+  push(chunk: Buffer | string): string[] {
+    const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    const lines: string[] = [];
+    let start = 0;
+    let newline = text.indexOf('\n');
+    while (newline !== -1) {
+      this.emit(this.partial + text.slice(start, newline), lines);
+      this.partial = '';
+      start = newline + 1;
+      newline = text.indexOf('\n', start);
+    }
+    this.partial += text.slice(start);
+    while (this.partial.length > this.maxLineLength) {
+      // Keep a lone trailing '\r' with the rest: it may be the first half of '\r\n'.
+      lines.push(this.clean(this.partial.slice(0, this.maxLineLength)));
+      this.partial = this.partial.slice(this.maxLineLength);
+    }
+    return lines;
+  }
+
+  /** Returns whatever is left when the stream ends (a last line without a newline). */
+  end(): string[] {
+    const rest = this.partial + this.decoder.end();
+    this.partial = '';
+    const lines: string[] = [];
+    if (rest !== '') this.emit(rest, lines);
+    return lines;
+  }
+
+  private emit(raw: string, into: string[]): void {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.length <= this.maxLineLength) {
+      into.push(this.clean(line));
+      return;
+    }
+    for (let i = 0; i < line.length; i += this.maxLineLength) {
+      into.push(this.clean(line.slice(i, i + this.maxLineLength)));
+    }
+  }
+
+  private clean(line: string): string {
+    return stripAnsi(collapseCarriageReturns(line));
+  }
+}

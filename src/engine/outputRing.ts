@@ -1,0 +1,68 @@
+export type OutputStream = 'stdout' | 'stderr' | 'system';
+
+export interface OutputLine {
+  stream: OutputStream;
+  text: string;
+  /** Epoch milliseconds when the line was read. */
+  at: number;
+}
+
+export interface RingLimits {
+  maxLines: number;
+  /** Counted as UTF-16 characters times two, close enough to what the strings hold. */
+  maxBytes: number;
+}
+
+export const DEFAULT_RING_LIMITS: RingLimits = { maxLines: 5000, maxBytes: 2 * 1024 * 1024 };
+
+/**
+ * Recent output of a run, bounded by line count and by size: output with no newlines would
+ * otherwise fill memory with a few huge lines.
+ */
+export class OutputRing {
+  private lines: (OutputLine | undefined)[];
+  private head = 0;
+  private count = 0;
+  private bytes = 0;
+  /** Lines pushed out to keep within the limits. */
+  dropped = 0;
+
+  constructor(private readonly limits: RingLimits = DEFAULT_RING_LIMITS) {
+    this.lines = new Array(limits.maxLines);
+  }
+
+  push(line: OutputLine): void {
+    if (this.count === this.limits.maxLines) this.evictOldest();
+    this.lines[(this.head + this.count) % this.limits.maxLines] = line;
+    this.count++;
+    this.bytes += line.text.length * 2;
+    while (this.bytes > this.limits.maxBytes && this.count > 1) this.evictOldest();
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  get byteSize(): number {
+    return this.bytes;
+  }
+
+  /** The kept lines, oldest first; at most `last` of them when given. */
+  toArray(last = this.count): OutputLine[] {
+    const n = Math.min(last, this.count);
+    const out: OutputLine[] = [];
+    for (let i = this.count - n; i < this.count; i++) {
+      out.push(this.lines[(this.head + i) % this.limits.maxLines]!);
+    }
+    return out;
+  }
+
+  private evictOldest(): void {
+    const oldest = this.lines[this.head]!;
+    this.lines[this.head] = undefined;
+    this.head = (this.head + 1) % this.limits.maxLines;
+    this.count--;
+    this.bytes -= oldest.text.length * 2;
+    this.dropped++;
+  }
+}

@@ -1,0 +1,97 @@
+import * as fs from 'node:fs';
+
+/** The fields of /proc/PID/stat the engine needs. */
+export interface ProcStat {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  /** One letter: R, S, D, Z (zombie), T, ... */
+  state: string;
+  /** Start time in clock ticks since boot: with the pid, it identifies a process across pid reuse. */
+  startTime: number;
+}
+
+/**
+ * What the engine reads about the machine's processes. Linux reads /proc; another platform
+ * gets its own implementation behind this interface.
+ */
+export interface ProcessTable {
+  stat(pid: number): ProcStat | undefined;
+  all(): ProcStat[];
+}
+
+/** Parses one /proc/PID/stat line; the command name may hold spaces and parentheses. */
+export function parseStat(text: string): ProcStat | undefined {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return undefined;
+  const pid = Number.parseInt(text, 10);
+  // Fields after the name: state(3) ppid(4) pgrp(5) ... starttime(22), numbered from 1.
+  const rest = text.slice(close + 2).split(' ');
+  const ppid = Number(rest[1]);
+  const pgid = Number(rest[2]);
+  const startTime = Number(rest[19]);
+  if (!Number.isFinite(pid) || !Number.isFinite(ppid)) return undefined;
+  return { pid, ppid, pgid, state: rest[0], startTime };
+}
+
+export const linuxProcessTable: ProcessTable = {
+  stat(pid) {
+    try {
+      return parseStat(fs.readFileSync(`/proc/${pid}/stat`, 'latin1'));
+    } catch {
+      return undefined;
+    }
+  },
+  all() {
+    const out: ProcStat[] = [];
+    let names: string[];
+    try {
+      names = fs.readdirSync('/proc');
+    } catch {
+      return out;
+    }
+    for (const name of names) {
+      const c = name.charCodeAt(0);
+      if (c < 48 || c > 57) continue;
+      const stat = this.stat(Number(name));
+      if (stat) out.push(stat);
+    }
+    return out;
+  },
+};
+
+/**
+ * Gone means no /proc entry or a zombie: kill(pid, 0) succeeds on a zombie, and a slow init
+ * may leave one around long after the process ended.
+ */
+export function isGone(table: ProcessTable, pid: number): boolean {
+  const stat = table.stat(pid);
+  return stat === undefined || stat.state === 'Z' || stat.state === 'X';
+}
+
+/** Every live descendant of `root` (not root itself), from one read of the whole table. */
+export function descendantsOf(table: ProcessTable, root: number, all = table.all()): ProcStat[] {
+  const children = new Map<number, ProcStat[]>();
+  for (const stat of all) {
+    const list = children.get(stat.ppid);
+    if (list) list.push(stat);
+    else children.set(stat.ppid, [stat]);
+  }
+  const out: ProcStat[] = [];
+  const stack = [root];
+  const seen = new Set<number>([root]);
+  while (stack.length > 0) {
+    for (const child of children.get(stack.pop()!) ?? []) {
+      if (seen.has(child.pid)) continue;
+      seen.add(child.pid);
+      out.push(child);
+      stack.push(child.pid);
+    }
+  }
+  return out.filter((s) => s.state !== 'Z' && s.state !== 'X');
+}
+
+/** Live members of a process group, whoever their parent is now. */
+export function groupMembers(table: ProcessTable, pgid: number, all = table.all()): ProcStat[] {
+  return all.filter((s) => s.pgid === pgid && s.state !== 'Z' && s.state !== 'X');
+}

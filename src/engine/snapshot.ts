@@ -1,0 +1,29 @@
+import type { ErrorCode } from './errors';
+import type { ProcessKind, RunState } from './types';
+
+/** What the editor and the API see of a run. Times are epoch milliseconds; null means "not yet". */
+export interface ProcessSnapshot {
+  /** Opaque; stays the same across automatic retries and restarts. */
+  id: string;
+  /** The definition's name, or the command line for an ad-hoc run. */
+  name: string;
+  kind: ProcessKind;
+  state: RunState;
+  pid: number | null;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  startedAt: number | null;
+  endedAt: number | null;
+  /** Automatic restarts of a service within this run. */
+  restarts: number;
+  /** Attempts made so far, the first one included. */
+  attempts: number;
+  /** Why the run failed or ended, when it did not complete. */
+  error: { code: ErrorCode; message: string } | null;
+  /** The command line as it was started, for display. */
+  commandLine: string;
+  /** Started from a typed command line rather than a definition. */
+  adhoc: boolean;
+  /** The definition changed or was removed since this run started: restart to apply. */
+  definitionStatus: 'current' | 'changed' | 'removed';
+}

@@ -1,0 +1,79 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ProcessEngine, type EngineOptions } from '../../src/engine/engine';
+import { isGone, linuxProcessTable } from '../../src/engine/procfs';
+import type { ProcessSpec } from '../../src/engine/types';
+
+/** The repository root, found from wherever the bundled test runs. */
+export const repoRoot = (() => {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  return dir;
+})();
+
+export function fixture(name: string): string {
+  return path.join(repoRoot, 'test', 'fixtures', name);
+}
+
+/** A definition that runs a fixture script with this Node. */
+export function nodeSpec(name: string, script: string, args: string[] = [], extra: Partial<ProcessSpec> = {}): ProcessSpec {
+  return {
+    name,
+    kind: 'service',
+    command: process.execPath,
+    args: [fixture(script), ...args],
+    cwd: repoRoot,
+    env: {},
+    shell: false,
+    autoStart: false,
+    ...extra,
+  };
+}
+
+/** An engine that is always disposed after the test, so no test leaves a process behind. */
+export function makeEngine(t: { after(fn: () => unknown): void }, specs: ProcessSpec[], options: EngineOptions = {}): ProcessEngine {
+  const engine = new ProcessEngine({ stopTimeoutMs: 2000, ...options });
+  engine.setDefinitions(specs);
+  t.after(() => engine.dispose(200));
+  return engine;
+}
+
+/** Resolves once `predicate` holds, polling; rejects with `what` after `timeoutMs`. */
+export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Waits for a line of the run's output that matches, and returns it. */
+export async function waitForLine(engine: ProcessEngine, id: string, pattern: RegExp): Promise<string> {
+  let found: string | undefined;
+  await waitFor(() => {
+    found = engine.output(id).find((l) => pattern.test(l.text))?.text;
+    return found !== undefined;
+  }, `output matching ${pattern}`);
+  return found!;
+}
+
+/** The pids a fork-tree.js fixture printed. */
+export async function treePids(engine: ProcessEngine, id: string): Promise<number[]> {
+  const line = await waitForLine(engine, id, /^tree /);
+  return JSON.parse(line.slice(5)).pids;
+}
+
+export function alive(pids: number[]): number[] {
+  return pids.filter((pid) => !isGone(linuxProcessTable, pid));
+}
+
+/** Kills pids a failed test may have left, so one failure does not leak into the next test. */
+export function reap(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+}
