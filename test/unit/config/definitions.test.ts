@@ -1,0 +1,475 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import {
+  DEFAULT_STOP_TIMEOUT_MS,
+  DEFINITION_FIELDS,
+  WHOLE_SETTING,
+  parseDefinitions,
+  readStopTimeout,
+  type DefinitionContext,
+} from '../../../src/config/definitions';
+import type { DefinitionSet } from '../../../src/engine/types';
+import packageJson from '../../../package.json';
+
+const folder = '/home/ada/project';
+const ctx: DefinitionContext = { workspaceFolder: folder, env: { PORT: '3000', ROOT: '/srv' }, homeDir: '/home/ada' };
+const noFolder: DefinitionContext = { ...ctx, workspaceFolder: undefined };
+
+function parse(raw: unknown, context: DefinitionContext = ctx): DefinitionSet {
+  return parseDefinitions(raw, context);
+}
+
+/** The messages of parsing a single entry, which must give no spec. */
+function messagesOf(entry: unknown, context: DefinitionContext = ctx): string[] {
+  const set = parse([entry], context);
+  assert.equal(set.specs.length, 0, 'an entry with errors gives no spec');
+  return set.errors.map((e) => e.message);
+}
+
+/** The spec of a single entry, which must be valid. */
+function specOf(entry: unknown, context: DefinitionContext = ctx) {
+  const set = parse([entry], context);
+  assert.deepEqual(set.errors, []);
+  assert.equal(set.specs.length, 1);
+  return set.specs[0];
+}
+
+describe('parseDefinitions: valid entries', () => {
+  test('fills every default for a minimal entry', () => {
+    assert.deepEqual(specOf({ name: 'web', command: 'npm' }), {
+      name: 'web',
+      kind: 'service',
+      command: 'npm',
+      args: [],
+      cwd: folder,
+      env: {},
+      shell: false,
+      autoStart: false,
+    });
+  });
+
+  test('keeps every field that is set', () => {
+    const spec = specOf({
+      name: 'build',
+      command: 'make',
+      args: ['-j', '4'],
+      cwd: '/tmp/x',
+      env: { A: '1', B: '' },
+      envFile: '.env',
+      shell: true,
+      kind: 'job',
+      autoStart: true,
+    });
+    assert.deepEqual(spec, {
+      name: 'build',
+      kind: 'job',
+      command: 'make',
+      args: ['-j', '4'],
+      cwd: '/tmp/x',
+      env: { A: '1', B: '' },
+      envFile: path.join(folder, '.env'),
+      shell: true,
+      autoStart: true,
+    });
+  });
+
+  test('expands variables in command, args, cwd, env values and envFile', () => {
+    const spec = specOf({
+      name: 'api',
+      command: '${workspaceFolder}/bin/api',
+      args: ['--port', '${env:PORT}', '--replica=${instance}', '${unknown}'],
+      cwd: '${env:ROOT}/api',
+      env: { URL: 'http://localhost:${env:PORT}', MISSING: '[${env:NOPE}]', PORT_FOR: '300${instance}' },
+      envFile: '${workspaceFolder}/config/.env',
+    });
+    assert.equal(spec.command, `${folder}/bin/api`);
+    assert.deepEqual(spec.args, ['--port', '3000', '--replica=${instance}', '${unknown}']);
+    assert.equal(spec.cwd, '/srv/api');
+    assert.deepEqual(spec.env, { URL: 'http://localhost:3000', MISSING: '[]', PORT_FOR: '300${instance}' });
+    assert.equal(spec.envFile, `${folder}/config/.env`);
+  });
+
+  test('does not expand variables in env names', () => {
+    assert.deepEqual(specOf({ name: 'a', command: 'x', env: { '${env:PORT}': 'v' } }).env, { '${env:PORT}': 'v' });
+  });
+
+  test('resolves relative cwd and envFile against the workspace folder, not against each other', () => {
+    const spec = specOf({ name: 'a', command: 'x', cwd: 'packages/api', envFile: '../shared/.env' });
+    assert.equal(spec.cwd, `${folder}/packages/api`);
+    assert.equal(spec.envFile, '/home/ada/shared/.env');
+  });
+
+  test('normalizes absolute paths', () => {
+    assert.equal(specOf({ name: 'a', command: 'x', cwd: '/srv//api/../web/' }).cwd, '/srv/web');
+  });
+
+  test('with no folder open: the home directory is the default cwd and absolute paths work', () => {
+    assert.equal(specOf({ name: 'a', command: 'x' }, noFolder).cwd, '/home/ada');
+    assert.equal(specOf({ name: 'a', command: 'x', cwd: '${env:ROOT}', envFile: '/etc/app.env' }, noFolder).cwd, '/srv');
+  });
+
+  test('an env key named like an Object.prototype member stays a plain variable', () => {
+    const spec = specOf(JSON.parse('{"name":"a","command":"x","env":{"__proto__":"p","constructor":"c"}}'));
+    assert.equal(Object.getPrototypeOf(spec.env), Object.prototype);
+    assert.deepEqual(Object.entries(spec.env), [['__proto__', 'p'], ['constructor', 'c']]);
+  });
+
+  test('gives specs in the order of the entries, skipping invalid ones', () => {
+    const set = parse([
+      { name: 'a', command: 'x' },
+      { name: 'b' },
+      { name: 'c', command: 'x' },
+    ]);
+    assert.deepEqual(set.specs.map((s) => s.name), ['a', 'c']);
+    assert.deepEqual(set.errors.map((e) => e.index), [1]);
+  });
+
+  test('an absent setting gives nothing', () => {
+    assert.deepEqual(parse(undefined), { specs: [], errors: [] });
+    assert.deepEqual(parse(null), { specs: [], errors: [] });
+    assert.deepEqual(parse([]), { specs: [], errors: [] });
+  });
+});
+
+describe('parseDefinitions: error messages', () => {
+  test('a missing name names the entry by position', () => {
+    assert.deepEqual(parse([{ name: 'a', command: 'x' }, { command: 'x' }]).errors, [
+      { index: 1, field: 'name', message: 'devProcesses.tasks[1]: "name" is required.' },
+    ]);
+  });
+
+  test('an empty, blank or non-string name', () => {
+    assert.deepEqual(messagesOf({ name: '', command: 'x' }), ['devProcesses.tasks[0]: "name" must be a non-empty string.']);
+    assert.deepEqual(messagesOf({ name: '  ', command: 'x' }), ['devProcesses.tasks[0]: "name" must be a non-empty string.']);
+    assert.deepEqual(messagesOf({ name: 7, command: 'x' }), ['devProcesses.tasks[0]: "name" must be a non-empty string; got a number.']);
+  });
+
+  test('errors of a named entry carry its name and field', () => {
+    assert.deepEqual(parse([{ name: 'web' }]).errors, [
+      { index: 0, name: 'web', field: 'command', message: 'Task "web": "command" is required.' },
+    ]);
+  });
+
+  test('command must be a non-empty string', () => {
+    assert.deepEqual(messagesOf({ name: 'web', command: '' }), ['Task "web": "command" must be a non-empty string; got an empty string.']);
+    assert.deepEqual(messagesOf({ name: 'web', command: ['npm'] }), ['Task "web": "command" must be a non-empty string; got an array.']);
+  });
+
+  test('a command that expands to nothing', () => {
+    assert.deepEqual(messagesOf({ name: 'web', command: '${env:EDITOR}' }), [
+      'Task "web": "command" is empty after expanding variables in "${env:EDITOR}".',
+    ]);
+  });
+
+  test('args must be an array of strings', () => {
+    assert.deepEqual(parse([{ name: 'web', command: 'x', args: ['a', 'b', 8080] }]).errors, [
+      {
+        index: 0,
+        name: 'web',
+        field: 'args[2]',
+        message: 'Task "web": "args" must be an array of strings; item 2 is a number (put it in quotes: "8080").',
+      },
+    ]);
+    assert.deepEqual(messagesOf({ name: 'web', command: 'x', args: [{}] }), ['Task "web": "args" must be an array of strings; item 0 is an object.']);
+    assert.deepEqual(messagesOf({ name: 'web', command: 'npm', args: 'run dev' }), [
+      'Task "web": "args" must be an array of strings; got a string (write it as a list: ["run", "dev"]).',
+    ]);
+  });
+
+  test('env values must be strings, each bad value reported', () => {
+    assert.deepEqual(parse([{ name: 'web', command: 'x', env: { PORT: 3000, DEBUG: true, OK: 'y', NULL: null } }]).errors, [
+      { index: 0, name: 'web', field: 'env.PORT', message: 'Task "web": "env.PORT" must be a string; got a number (put it in quotes: "3000").' },
+      { index: 0, name: 'web', field: 'env.DEBUG', message: 'Task "web": "env.DEBUG" must be a string; got a boolean (put it in quotes: "true").' },
+      { index: 0, name: 'web', field: 'env.NULL', message: 'Task "web": "env.NULL" must be a string; got null.' },
+    ]);
+  });
+
+  test('env must be an object with usable names', () => {
+    assert.deepEqual(messagesOf({ name: 'web', command: 'x', env: ['A=1'] }), [
+      'Task "web": "env" must be an object of string values, e.g. { "PORT": "3000" }; got an array.',
+    ]);
+    assert.deepEqual(messagesOf({ name: 'web', command: 'x', env: { 'A=B': '1', '': '2' } }), [
+      'Task "web": "env" has an invalid variable name "A=B"; a name must be non-empty, without "=".',
+      'Task "web": "env" has an invalid variable name ""; a name must be non-empty, without "=".',
+    ]);
+  });
+
+  test('booleans must be booleans, with a hint for quoted ones', () => {
+    assert.deepEqual(messagesOf({ name: 'web', command: 'x', shell: 'true', autoStart: 1 }), [
+      'Task "web": "shell" must be true or false; got "true" (remove the quotes).',
+      'Task "web": "autoStart" must be true or false; got a number.',
+    ]);
+  });
+
+  test('kind must be service or job, with a suggestion', () => {
+    assert.deepEqual(messagesOf({ name: 'web', command: 'x', kind: 'servce' }), [
+      'Task "web": "kind" must be "service" or "job"; got "servce" (did you mean "service"?).',
+    ]);
+    assert.deepEqual(messagesOf({ name: 'web', command: 'x', kind: 'daemon' }), ['Task "web": "kind" must be "service" or "job"; got "daemon".']);
+    assert.deepEqual(messagesOf({ name: 'web', command: 'x', kind: null }), ['Task "web": "kind" must be "service" or "job"; got null.']);
+  });
+
+  test('unknown fields are errors, with a suggestion when one is close', () => {
+    assert.deepEqual(parse([{ name: 'web', command: 'x', comand: 'y' }]).errors, [
+      { index: 0, name: 'web', field: 'comand', message: 'Task "web": unknown field "comand" (did you mean "command"?).' },
+    ]);
+    assert.deepEqual(messagesOf({ name: 'web', command: 'x', autostart: true, Env: {}, retries: 3 }), [
+      'Task "web": unknown field "autostart" (did you mean "autoStart"?).',
+      'Task "web": unknown field "Env" (did you mean "env"?).',
+      'Task "web": unknown field "retries".',
+    ]);
+  });
+
+  test('paths: wrong type, empty after expansion', () => {
+    assert.deepEqual(messagesOf({ name: 'web', command: 'x', cwd: '', envFile: 5 }), [
+      'Task "web": "cwd" must be a non-empty path; got an empty string.',
+      'Task "web": "envFile" must be a non-empty path; got a number.',
+    ]);
+    assert.deepEqual(messagesOf({ name: 'web', command: 'x', cwd: '${env:NOPE}' }), [
+      'Task "web": "cwd" is empty after expanding variables in "${env:NOPE}".',
+    ]);
+  });
+
+  test('with no folder open: relative paths and ${workspaceFolder} are errors', () => {
+    assert.deepEqual(messagesOf({ name: 'web', command: 'x', cwd: 'src', envFile: '.env' }, noFolder), [
+      'Task "web": "cwd" is a relative path ("src") and no workspace folder is open to resolve it against; use an absolute path.',
+      'Task "web": "envFile" is a relative path (".env") and no workspace folder is open to resolve it against; use an absolute path.',
+    ]);
+    assert.deepEqual(messagesOf({ name: 'web', command: '${workspaceFolder}/run', args: ['${workspaceFolder}'] }, noFolder), [
+      'Task "web": "command" uses ${workspaceFolder}, but no workspace folder is open.',
+      'Task "web": "args[0]" uses ${workspaceFolder}, but no workspace folder is open.',
+    ]);
+  });
+
+  test('reports every problem of an entry, in field order, then unknown fields', () => {
+    assert.deepEqual(messagesOf({ zzz: 1, kind: 'x', args: 1, name: 3 }), [
+      'devProcesses.tasks[0]: "name" must be a non-empty string; got a number.',
+      'devProcesses.tasks[0]: "command" is required.',
+      'devProcesses.tasks[0]: "args" must be an array of strings; got a number.',
+      'devProcesses.tasks[0]: "kind" must be "service" or "job"; got "x".',
+      'devProcesses.tasks[0]: unknown field "zzz".',
+    ]);
+  });
+
+  test('long user text is cut short and escaped in messages', () => {
+    const long = 'x'.repeat(10_000);
+    const [message] = messagesOf({ name: `a"b\n${long}` });
+    assert.ok(message.startsWith('Task "a\\"b\\nxxx'));
+    assert.ok(message.length < 200, message);
+  });
+});
+
+describe('parseDefinitions: unique names', () => {
+  test('a duplicate is reported on the later entry; the first stays valid', () => {
+    const set = parse([
+      { name: 'web', command: 'x' },
+      { name: 'api', command: 'x' },
+      { name: 'api', command: 'y' },
+      { name: 'api', command: 'z' },
+    ]);
+    assert.deepEqual(set.specs.map((s) => [s.name, s.command]), [['web', 'x'], ['api', 'x']]);
+    assert.deepEqual(set.errors, [
+      { index: 2, name: 'api', field: 'name', message: 'Task "api": the name is already used by devProcesses.tasks[1]; names must be unique.' },
+      { index: 3, name: 'api', field: 'name', message: 'Task "api": the name is already used by devProcesses.tasks[1]; names must be unique.' },
+    ]);
+  });
+
+  test('an invalid first entry still holds its name', () => {
+    const set = parse([{ name: 'api' }, { name: 'api', command: 'x' }]);
+    assert.equal(set.specs.length, 0);
+    assert.deepEqual(set.errors.map((e) => e.message), [
+      'Task "api": "command" is required.',
+      'Task "api": the name is already used by devProcesses.tasks[0]; names must be unique.',
+    ]);
+  });
+
+  test('names are compared exactly', () => {
+    assert.equal(parse([{ name: 'api', command: 'x' }, { name: 'API', command: 'x' }, { name: 'api ', command: 'x' }]).specs.length, 3);
+  });
+});
+
+describe('parseDefinitions: malformed input', () => {
+  test('a setting that is not an array is one error for the whole setting', () => {
+    assert.deepEqual(parse({ name: 'web', command: 'x' }), {
+      specs: [],
+      errors: [{ index: WHOLE_SETTING, message: '"devProcesses.tasks" must be an array of entries; got an object (put the entry inside [ ]).' }],
+    });
+    assert.deepEqual(parse('npm run dev').errors.map((e) => e.message), ['"devProcesses.tasks" must be an array of entries; got a string.']);
+    assert.deepEqual(parse(42).errors.map((e) => e.index), [WHOLE_SETTING]);
+  });
+
+  test('an entry that is not an object', () => {
+    const set = parse([null, 'web', [], 3, { name: 'ok', command: 'x' }]);
+    assert.deepEqual(set.specs.map((s) => s.name), ['ok']);
+    assert.deepEqual(set.errors.map((e) => e.message), [
+      'devProcesses.tasks[0]: each entry must be an object with "name" and "command"; got null.',
+      'devProcesses.tasks[1]: each entry must be an object with "name" and "command"; got a string.',
+      'devProcesses.tasks[2]: each entry must be an object with "name" and "command"; got an array.',
+      'devProcesses.tasks[3]: each entry must be an object with "name" and "command"; got a number.',
+    ]);
+  });
+
+  test('ignores inherited fields and objects without a prototype', () => {
+    const inherited = Object.create({ name: 'web', command: 'x' });
+    assert.deepEqual(messagesOf(inherited), ['devProcesses.tasks[0]: "name" is required.', 'devProcesses.tasks[0]: "command" is required.']);
+    const bare = Object.assign(Object.create(null), { name: 'web', command: 'x' });
+    assert.equal(specOf(bare).name, 'web');
+  });
+
+  test('an entry that throws when read is reported and the others still parse', () => {
+    const hostile = new Proxy({}, { ownKeys: () => { throw new Error('boom'); }, get: () => { throw new Error('boom'); } });
+    const set = parse([hostile, { name: 'ok', command: 'x' }]);
+    assert.deepEqual(set.specs.map((s) => s.name), ['ok']);
+    assert.deepEqual(set.errors, [{ index: 0, message: 'devProcesses.tasks[0]: the entry could not be read.' }]);
+  });
+
+  test('a setting that throws when read is one error', () => {
+    const { proxy, revoke } = Proxy.revocable([], {});
+    revoke();
+    assert.deepEqual(parse(proxy), { specs: [], errors: [{ index: WHOLE_SETTING, message: '"devProcesses.tasks" could not be read.' }] });
+  });
+
+  test('huge values stay fast', () => {
+    const started = Date.now();
+    const set = parse([
+      { name: 'n'.repeat(1_000_000), command: 'x', args: Array.from({ length: 100_000 }, (_, i) => `a${i}`) },
+      { name: 'b', command: 'x', ['k'.repeat(1_000_000)]: 1, env: Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`V${i}`, i])) },
+    ]);
+    assert.equal(set.specs.length, 1);
+    assert.equal(set.specs[0].args.length, 100_000);
+    assert.equal(set.errors.length, 10_001);
+    assert.ok(Date.now() - started < 5_000);
+  });
+});
+
+describe('readStopTimeout', () => {
+  const cases: [unknown, number][] = [
+    [undefined, DEFAULT_STOP_TIMEOUT_MS],
+    [null, DEFAULT_STOP_TIMEOUT_MS],
+    [0, 0],
+    [-0, 0],
+    [1500, 1500],
+    [-1, DEFAULT_STOP_TIMEOUT_MS],
+    [1.5, DEFAULT_STOP_TIMEOUT_MS],
+    [NaN, DEFAULT_STOP_TIMEOUT_MS],
+    [Infinity, DEFAULT_STOP_TIMEOUT_MS],
+    ['3000', DEFAULT_STOP_TIMEOUT_MS],
+    [true, DEFAULT_STOP_TIMEOUT_MS],
+    [1e12, 2_147_483_647],
+  ];
+  for (const [raw, expected] of cases) {
+    test(`${String(raw)} -> ${expected}`, () => assert.equal(readStopTimeout(raw), expected));
+  }
+  test('the default is 5000 ms', () => assert.equal(DEFAULT_STOP_TIMEOUT_MS, 5000));
+});
+
+describe('package.json schema', () => {
+  const properties = packageJson.contributes.configuration.properties;
+  const items = properties['devProcesses.tasks'].items;
+
+  test('lists exactly the fields the validator accepts, with the same required ones', () => {
+    assert.deepEqual(Object.keys(items.properties).sort(), [...DEFINITION_FIELDS].sort());
+    assert.deepEqual(items.required, ['name', 'command']);
+    assert.equal(items.additionalProperties, false);
+  });
+
+  test('its snippets are valid definitions', () => {
+    const snippets = [...items.defaultSnippets.map((s) => s.body), ...properties['devProcesses.tasks'].defaultSnippets[0].body];
+    for (const body of snippets) {
+      assert.deepEqual(parse([body]).errors, [], JSON.stringify(body));
+    }
+  });
+
+  test('stopTimeoutMs has the same default as readStopTimeout', () => {
+    assert.equal(properties['devProcesses.stopTimeoutMs'].default, DEFAULT_STOP_TIMEOUT_MS);
+  });
+});
+
+describe('parseDefinitions: randomized robustness', () => {
+  /** mulberry32: a tiny seeded generator, so a failure can be replayed. */
+  function seeded(seed: number): () => number {
+    let state = seed >>> 0;
+    return () => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  const keys = [...DEFINITION_FIELDS, 'comand', 'Name', '__proto__', 'constructor', '', 'dependsOn'];
+  const strings = ['', ' ', 'web', 'api', 'service', 'job', 'true', '${workspaceFolder}', '${env:PORT}', '${instance}', '${', 'rel/dir', '/abs', '../up', 'A=B', '\0', 'x'.repeat(300)];
+
+  function randomValue(random: () => number, depth: number): unknown {
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
+    switch (Math.floor(random() * (depth > 3 ? 5 : 8))) {
+      case 0: return null;
+      case 1: return random() < 0.5;
+      case 2: return pick([0, -1, 1.5, 3000, 1e308, -0, Number.MAX_SAFE_INTEGER]);
+      case 3:
+      case 4: return pick(strings);
+      case 5: return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(random, depth + 1));
+      default: {
+        const object: Record<string, unknown> = {};
+        for (let i = Math.floor(random() * 5); i > 0; i--) {
+          Object.defineProperty(object, pick(keys), { value: randomValue(random, depth + 1), enumerable: true, configurable: true, writable: true });
+        }
+        return object;
+      }
+    }
+  }
+
+  /** A valid entry with a few fields replaced, removed or added. */
+  function mutatedEntry(random: () => number, index: number): unknown {
+    const entry: Record<string, unknown> = { name: `t${index % 5}`, command: 'node', args: ['-e', '1'], cwd: 'sub', env: { A: '${env:PORT}' }, kind: 'job' };
+    for (let i = Math.floor(random() * 3); i > 0; i--) {
+      const key = keys[Math.floor(random() * keys.length)];
+      if (random() < 0.3) delete entry[key];
+      else Object.defineProperty(entry, key, { value: randomValue(random, 2), enumerable: true, configurable: true, writable: true });
+    }
+    return entry;
+  }
+
+  test('thousands of random settings never throw and account for every entry', () => {
+    for (let seed = 1; seed <= 3000; seed++) {
+      const random = seeded(seed);
+      const raw = random() < 0.1
+        ? randomValue(random, 0)
+        : Array.from({ length: Math.floor(random() * 6) }, (_, i) => (random() < 0.6 ? mutatedEntry(random, i) : randomValue(random, 1)));
+      const context = random() < 0.2 ? noFolder : ctx;
+      let set: DefinitionSet;
+      try {
+        set = parseDefinitions(raw, context);
+      } catch (err) {
+        assert.fail(`seed ${seed} threw ${String(err)} for ${JSON.stringify(raw)}`);
+      }
+      checkInvariants(raw, set, seed);
+    }
+  });
+
+  function checkInvariants(raw: unknown, set: DefinitionSet, seed: number): void {
+    const where = `seed ${seed}`;
+    for (const error of set.errors) {
+      assert.equal(typeof error.message, 'string', where);
+      assert.ok(error.message.length > 0, where);
+      if (Array.isArray(raw)) assert.ok(Number.isInteger(error.index) && error.index >= 0 && error.index < raw.length, where);
+      else assert.equal(error.index, WHOLE_SETTING, where);
+    }
+    const entriesWithErrors = new Set(set.errors.map((e) => e.index)).size;
+    const entries = Array.isArray(raw) ? raw.length : raw == null ? 0 : 1;
+    assert.equal(set.specs.length + entriesWithErrors, entries, `${where}: each entry gives a spec or errors, not both`);
+    assert.equal(new Set(set.specs.map((s) => s.name)).size, set.specs.length, `${where}: names are unique`);
+    for (const spec of set.specs) {
+      assert.ok(spec.name.trim() !== '' && spec.command.trim() !== '', where);
+      assert.ok(spec.args.every((a) => typeof a === 'string'), where);
+      assert.ok(Object.values(spec.env).every((v) => typeof v === 'string'), where);
+      assert.ok(path.isAbsolute(spec.cwd), where);
+      assert.ok(spec.envFile === undefined || path.isAbsolute(spec.envFile), where);
+      assert.ok(spec.kind === 'service' || spec.kind === 'job', where);
+      assert.equal(typeof spec.shell, 'boolean', where);
+      assert.equal(typeof spec.autoStart, 'boolean', where);
+    }
+  }
+});
