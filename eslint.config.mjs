@@ -11,6 +11,11 @@ export default tseslint.config(
     },
   },
   {
+    // Fixture scripts and build files are plain CommonJS run by Node.
+    files: ['**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The engine is plain Node, testable without the editor.
     files: ['src/engine/**/*.ts', 'src/config/**/*.ts'],
     rules: {

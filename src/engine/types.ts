@@ -51,6 +51,8 @@ export interface DefinitionError {
   field?: string;
   /** A sentence a user can act on, naming the entry and the field. */
   message: string;
+  /** The folder whose settings hold the entry, in a multi-root window; absent for workspace-wide settings. */
+  folder?: string;
 }
 
 /** The result of reading `devProcesses.tasks`. */

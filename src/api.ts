@@ -1,0 +1,27 @@
+import type * as vscode from 'vscode';
+import type { ProcessEngine } from './engine/engine';
+import type { OutputLine } from './engine/outputRing';
+import type { ProcessSnapshot } from './engine/snapshot';
+
+export type { ProcessSnapshot } from './engine/snapshot';
+
+/** What `activate()` returns to other extensions (and to our tests). */
+export interface DevProcessesApi {
+  /** Every run the engine knows: live ones and the last finished ones. */
+  list(): ProcessSnapshot[];
+  /** A run by id, or a definition's latest run by name. */
+  get(target: string): ProcessSnapshot | undefined;
+  /** Recent output of a run, oldest first. */
+  output(target: string): OutputLine[];
+  /** Fires whenever a run or the set of definitions changes. */
+  onDidChange: vscode.Event<void>;
+}
+
+export function createApi(engine: ProcessEngine, onDidChange: vscode.Event<void>): DevProcessesApi {
+  return {
+    list: () => engine.list(),
+    get: (target) => engine.get(target),
+    output: (target) => engine.output(target),
+    onDidChange,
+  };
+}

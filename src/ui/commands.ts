@@ -1,0 +1,127 @@
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import type { ProcessEngine, RunTarget } from '../engine/engine';
+import { ProcessError } from '../engine/errors';
+import type { ProcessSnapshot } from '../engine/snapshot';
+import { describeRun, isLive } from './format';
+import type { OutputChannels } from './outputChannels';
+import { DefinitionItem, RunItem } from './processTree';
+
+/** What a command may be given: a run id or definition name, or a row of the tree. */
+type CommandTarget = string | DefinitionItem | RunItem | { id: string } | undefined;
+
+const RUN_COMMAND_LINE = 'Run a command line...';
+
+function toTarget(target: CommandTarget): RunTarget | undefined {
+  if (target instanceof DefinitionItem) return target.name;
+  if (target instanceof RunItem) return target.run.id;
+  return target;
+}
+
+async function pickRun(engine: ProcessEngine, placeHolder: string, filter: (r: ProcessSnapshot) => boolean): Promise<string | undefined> {
+  const now = Date.now();
+  const runs = engine.list().filter(filter).reverse();
+  if (runs.length === 0) {
+    void vscode.window.showInformationMessage('Dev Processes: there is no process to choose from.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    runs.map((r) => ({ label: r.name, description: describeRun(r, now), detail: r.commandLine, id: r.id })),
+    { placeHolder },
+  );
+  return picked?.id;
+}
+
+/**
+ * Registers the command-palette and tree commands. Each resolves when its effect is done; a
+ * failure is shown to the user and also rejects, so a calling extension or test sees it.
+ */
+export function registerCommands(engine: ProcessEngine, channels: OutputChannels): vscode.Disposable[] {
+  const defaultCwd = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
+
+  const spawn = async (target?: CommandTarget): Promise<string | undefined> => {
+    const name = toTarget(target);
+    if (name !== undefined) return engine.spawn(typeof name === 'string' ? name : name.id);
+    const items: (vscode.QuickPickItem & { name?: string })[] = engine.definitions().map((s) => ({
+      label: s.name,
+      description: s.kind,
+      detail: [s.command, ...s.args].join(' '),
+      name: s.name,
+    }));
+    items.push({ label: RUN_COMMAND_LINE, description: 'through /bin/sh', alwaysShow: true });
+    const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Start a service or job' });
+    if (!picked) return undefined;
+    if (picked.name !== undefined) return engine.spawn(picked.name);
+    const line = await vscode.window.showInputBox({
+      prompt: `Command line to run with /bin/sh -c in ${defaultCwd()}`,
+      placeHolder: 'e.g. npm test -- --watch=false',
+      validateInput: (text) => (text.trim() === '' ? 'Type a command line.' : undefined),
+    });
+    if (!line) return undefined;
+    const id = await engine.runCommandLine(line, defaultCwd());
+    channels.show(line.trim());
+    return id;
+  };
+
+  const kill = async (target?: CommandTarget): Promise<void> => {
+    const resolved = toTarget(target) ?? (await pickRun(engine, 'Stop which process?', isLive));
+    if (resolved !== undefined) await engine.kill(resolved);
+  };
+
+  const restart = async (target?: CommandTarget): Promise<string | undefined> => {
+    const resolved = toTarget(target) ?? (await pickRun(engine, 'Restart which process?', () => true));
+    return resolved === undefined ? undefined : engine.restart(resolved);
+  };
+
+  const showOutput = async (target?: CommandTarget): Promise<void> => {
+    const resolved = toTarget(target) ?? (await pickRun(engine, 'Show the output of which process?', () => true));
+    if (resolved === undefined) return;
+    const snapshot = engine.get(resolved);
+    if (!snapshot && typeof resolved === 'string' && engine.definitions().some((s) => s.name === resolved)) {
+      channels.show(resolved, false);
+      return;
+    }
+    if (!snapshot) throw new ProcessError('spawn-failed', `There is no process or definition "${typeof resolved === 'string' ? resolved : resolved.id}".`);
+    channels.show(snapshot.name, false);
+  };
+
+  const sendInput = async (target?: CommandTarget, text?: string): Promise<void> => {
+    const resolved = toTarget(target) ?? (await pickRun(engine, 'Send input to which process?', (r) => r.state === 'running'));
+    if (resolved === undefined) return;
+    const name = engine.get(resolved)?.name ?? String(resolved);
+    const line = text ?? (await vscode.window.showInputBox({ prompt: `A line to send to the stdin of "${name}"` }));
+    if (line === undefined) return;
+    engine.sendInput(resolved, line);
+  };
+
+  const killAll = async (): Promise<void> => {
+    await engine.killAll();
+  };
+
+  const openSettings = async (): Promise<void> => {
+    await vscode.commands.executeCommand(
+      vscode.workspace.workspaceFolders ? 'workbench.action.openWorkspaceSettingsFile' : 'workbench.action.openSettingsJson',
+    );
+  };
+
+  const table: Record<string, (...args: never[]) => Promise<unknown>> = {
+    'devProcesses.spawn': spawn,
+    'devProcesses.kill': kill,
+    'devProcesses.restart': restart,
+    'devProcesses.showOutput': showOutput,
+    'devProcesses.sendInput': sendInput,
+    'devProcesses.killAll': killAll,
+    'devProcesses.openSettings': openSettings,
+  };
+  return Object.entries(table).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (...args: never[]) => {
+      try {
+        return await handler(...args);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        void vscode.window.showErrorMessage(`Dev Processes: ${message}`);
+        throw err;
+      }
+    }),
+  );
+}

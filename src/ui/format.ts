@@ -1,0 +1,41 @@
+import type { ProcessSnapshot } from '../engine/snapshot';
+
+/** "4 s", "3 min 12 s", "2 h 5 min": short enough for a tree row. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/** One line that says where a run is: "running · pid 123 · up 4 s", "failed · exit 1 · 2 s". */
+export function describeRun(run: ProcessSnapshot, now: number): string {
+  const parts: string[] = [run.state];
+  switch (run.state) {
+    case 'running':
+    case 'starting':
+    case 'stopping':
+      if (run.pid !== null) parts.push(`pid ${run.pid}`);
+      if (run.startedAt !== null) parts.push(`up ${formatDuration(now - run.startedAt)}`);
+      break;
+    case 'completed':
+    case 'failed':
+    case 'terminated':
+      if (run.signal) parts.push(run.signal);
+      else if (run.exitCode !== null) parts.push(`exit ${run.exitCode}`);
+      else if (run.error && run.state === 'failed') parts.push(run.error.code);
+      if (run.startedAt !== null && run.endedAt !== null) parts.push(formatDuration(run.endedAt - run.startedAt));
+      break;
+  }
+  if (run.attempts > 1) parts.push(`attempt ${run.attempts}`);
+  if (run.definitionStatus === 'changed' && !['completed', 'failed', 'terminated'].includes(run.state)) {
+    parts.push('changed, restart to apply');
+  }
+  return parts.join(' · ');
+}
+
+/** True while the run has a process (or is about to). */
+export function isLive(run: ProcessSnapshot): boolean {
+  return run.state === 'starting' || run.state === 'running' || run.state === 'stopping';
+}

@@ -1,0 +1,64 @@
+import * as vscode from 'vscode';
+import type { OutputEvent, ProcessEngine } from '../engine/engine';
+import type { OutputLine } from '../engine/outputRing';
+
+/** Appends are batched: one append per channel per flush keeps a chatty process cheap. */
+const FLUSH_MS = 100;
+
+function format(line: OutputLine): string {
+  if (line.stream === 'stderr') return `[stderr] ${line.text}`;
+  if (line.stream === 'system') return `[${new Date(line.at).toLocaleTimeString()}] ${line.text}`;
+  return line.text;
+}
+
+/** One output channel per definition, created on first output, fed with stdout and stderr. */
+export class OutputChannels implements vscode.Disposable {
+  private readonly channels = new Map<string, vscode.OutputChannel>();
+  private readonly pending = new Map<string, string[]>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(engine: ProcessEngine) {
+    this.subscription = engine.onDidOutput((e) => this.enqueue(e));
+  }
+
+  /** The channel's title: "Dev Processes: web". */
+  static title(name: string): string {
+    return `Dev Processes: ${name}`;
+  }
+
+  show(name: string, preserveFocus = true): void {
+    this.flush();
+    this.channel(name).show(preserveFocus);
+  }
+
+  private channel(name: string): vscode.OutputChannel {
+    let channel = this.channels.get(name);
+    if (!channel) {
+      channel = vscode.window.createOutputChannel(OutputChannels.title(name));
+      this.channels.set(name, channel);
+    }
+    return channel;
+  }
+
+  private enqueue(e: OutputEvent): void {
+    let list = this.pending.get(e.name);
+    if (!list) this.pending.set(e.name, (list = []));
+    for (const line of e.lines) list.push(format(line));
+    this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const [name, lines] of this.pending) this.channel(name).append(`${lines.join('\n')}\n`);
+    this.pending.clear();
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.subscription.dispose();
+    for (const channel of this.channels.values()) channel.dispose();
+    this.channels.clear();
+  }
+}

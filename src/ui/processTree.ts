@@ -1,0 +1,158 @@
+import * as vscode from 'vscode';
+import type { ProcessEngine } from '../engine/engine';
+import type { ProcessSnapshot } from '../engine/snapshot';
+import type { DefinitionError, ProcessSpec, RunState } from '../engine/types';
+import { describeRun, isLive } from './format';
+
+/** A definition row; commands given it act on the definition (its latest run). */
+export class DefinitionItem extends vscode.TreeItem {
+  constructor(
+    readonly name: string,
+    readonly spec: ProcessSpec | undefined,
+    readonly runs: ProcessSnapshot[],
+    now: number,
+  ) {
+    super(name, runs.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    const latest = runs[0];
+    const live = runs.some(isLive);
+    this.id = `definition:${name}`;
+    // Menus key on this: "definition:<running|idle>:<service|job>".
+    this.contextValue = `definition:${live ? 'running' : 'idle'}:${spec?.kind ?? 'removed'}`;
+    this.description = latest ? describeRun(latest, now) : spec?.kind === 'job' ? 'job' : 'service';
+    if (!spec) this.description = `removed from settings · ${this.description}`;
+    this.iconPath = latest ? stateIcon(latest.state) : new vscode.ThemeIcon(spec?.kind === 'job' ? 'tools' : 'server-process');
+    this.tooltip = new vscode.MarkdownString(
+      [`**${name}** (${spec?.kind ?? 'removed'})`, spec ? `\`${[spec.command, ...spec.args].join(' ')}\`` : '', latest?.error?.message ?? '']
+        .filter(Boolean)
+        .join('\n\n'),
+    );
+  }
+}
+
+/** A run row; commands given it act on that very run. */
+export class RunItem extends vscode.TreeItem {
+  constructor(readonly run: ProcessSnapshot, now: number) {
+    super(run.pid !== null ? `pid ${run.pid}` : run.adhoc ? run.name : run.state);
+    this.id = `run:${run.id}`;
+    this.contextValue = `run:${isLive(run) ? 'running' : run.state}`;
+    this.description = describeRun(run, now);
+    this.iconPath = stateIcon(run.state);
+    this.tooltip = [run.commandLine, run.error?.message].filter(Boolean).join('\n');
+    this.command = { command: 'devProcesses.showOutput', title: 'Show Output', arguments: [run.id] };
+  }
+}
+
+/** A row for a broken settings entry: the other entries keep working. */
+export class ProblemItem extends vscode.TreeItem {
+  constructor(readonly problem: DefinitionError) {
+    super(problem.name ?? (problem.index >= 0 ? `devProcesses.tasks[${problem.index}]` : 'devProcesses.tasks'));
+    this.contextValue = 'problem';
+    this.description = problem.message;
+    this.tooltip = problem.message;
+    this.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    this.command = { command: 'devProcesses.openSettings', title: 'Open Settings', arguments: [] };
+  }
+}
+
+/** The ad-hoc command lines the user ran, grouped under one row. */
+class AdhocGroupItem extends vscode.TreeItem {
+  constructor(readonly runs: ProcessSnapshot[]) {
+    super('Command lines', vscode.TreeItemCollapsibleState.Expanded);
+    this.id = 'adhoc';
+    this.contextValue = 'adhoc';
+    this.iconPath = new vscode.ThemeIcon('terminal');
+  }
+}
+
+type Node = DefinitionItem | RunItem | ProblemItem | AdhocGroupItem;
+
+const icons: Record<RunState, [string, string | undefined]> = {
+  queued: ['clock', undefined],
+  starting: ['loading~spin', undefined],
+  running: ['play-circle', 'testing.iconPassed'],
+  stopping: ['loading~spin', 'testing.iconQueued'],
+  backoff: ['history', 'problemsWarningIcon.foreground'],
+  completed: ['pass', 'testing.iconPassed'],
+  failed: ['error', 'testing.iconFailed'],
+  terminated: ['circle-slash', 'disabledForeground'],
+};
+
+function stateIcon(state: RunState): vscode.ThemeIcon {
+  const [id, color] = icons[state];
+  return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
+}
+
+/** The sidebar tree: definitions with their runs, ad-hoc command lines, settings problems. */
+export class ProcessTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private problems: DefinitionError[] = [];
+  private readonly view: vscode.TreeView<Node>;
+  private readonly disposables: vscode.Disposable[] = [];
+  private ticker: NodeJS.Timeout | undefined;
+  private refreshQueued = false;
+
+  constructor(private readonly engine: ProcessEngine) {
+    this.view = vscode.window.createTreeView('devProcesses.processes', { treeDataProvider: this, showCollapseAll: true });
+    this.disposables.push(
+      this.view,
+      this.changed,
+      engine.onDidChange(() => this.refresh()),
+      this.view.onDidChangeVisibility(() => this.updateTicker()),
+    );
+  }
+
+  setProblems(problems: DefinitionError[]): void {
+    this.problems = problems;
+    this.refresh();
+  }
+
+  /** Coalesces bursts of engine events into one redraw. */
+  refresh(): void {
+    if (this.refreshQueued) return;
+    this.refreshQueued = true;
+    setTimeout(() => {
+      this.refreshQueued = false;
+      this.changed.fire(undefined);
+      this.updateTicker();
+    }, 50);
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    return node;
+  }
+
+  getChildren(node?: Node): Node[] {
+    const now = Date.now();
+    if (node instanceof DefinitionItem) return node.runs.map((r) => new RunItem(r, now));
+    if (node instanceof AdhocGroupItem) return node.runs.map((r) => new RunItem(r, now));
+    if (node) return [];
+    const runs = this.engine.list().reverse(); // newest first
+    const specs = this.engine.definitions();
+    const names = new Set(specs.map((s) => s.name));
+    const items: Node[] = specs.map((spec) => new DefinitionItem(spec.name, spec, runs.filter((r) => !r.adhoc && r.name === spec.name), now));
+    // Runs whose definition was removed stay visible until they end or are stopped.
+    const orphaned = [...new Set(runs.filter((r) => !r.adhoc && !names.has(r.name) && isLive(r)).map((r) => r.name))];
+    for (const name of orphaned) items.push(new DefinitionItem(name, undefined, runs.filter((r) => !r.adhoc && r.name === name), now));
+    const adhoc = runs.filter((r) => r.adhoc);
+    if (adhoc.length > 0) items.push(new AdhocGroupItem(adhoc));
+    items.push(...this.problems.map((p) => new ProblemItem(p)));
+    return items;
+  }
+
+  /** Uptimes move: redraw once a second while something runs and the view is visible. */
+  private updateTicker(): void {
+    const needed = this.view.visible && this.engine.list().some(isLive);
+    if (needed && !this.ticker) {
+      this.ticker = setInterval(() => this.changed.fire(undefined), 1000);
+    } else if (!needed && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
+  }
+
+  dispose(): void {
+    clearInterval(this.ticker);
+    for (const d of this.disposables) d.dispose();
+  }
+}

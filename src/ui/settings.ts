@@ -1,0 +1,32 @@
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { readStopTimeout } from '../config/definitions';
+import { parseSources, type DefinitionSource } from '../config/sources';
+import type { DefinitionSet } from '../engine/types';
+
+export const SECTION = 'devProcesses';
+
+/**
+ * Reads `devProcesses.tasks` from the workspace and, in a multi-root window, from each folder's
+ * settings; relative paths resolve against the folder that defines them, else the first folder.
+ */
+export function readDefinitions(): DefinitionSet {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const first = folders[0]?.uri.fsPath;
+  const sources: DefinitionSource[] = [];
+  if (folders.length <= 1) {
+    sources.push({ raw: vscode.workspace.getConfiguration(SECTION, folders[0]?.uri).get('tasks'), folder: undefined, workspaceFolder: first });
+  } else {
+    const whole = vscode.workspace.getConfiguration(SECTION).inspect('tasks');
+    sources.push({ raw: whole?.workspaceValue ?? whole?.globalValue, folder: undefined, workspaceFolder: first });
+    for (const folder of folders) {
+      const own = vscode.workspace.getConfiguration(SECTION, folder.uri).inspect('tasks')?.workspaceFolderValue;
+      if (own !== undefined) sources.push({ raw: own, folder: folder.uri.fsPath, workspaceFolder: folder.uri.fsPath });
+    }
+  }
+  return parseSources(sources, { env: process.env, homeDir: os.homedir() });
+}
+
+export function readStopTimeoutMs(): number {
+  return readStopTimeout(vscode.workspace.getConfiguration(SECTION).get('stopTimeoutMs'));
+}
