@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { ProcessEngine } from './engine/engine';
 import type { OutputLine } from './engine/outputRing';
 import type { ProcessSnapshot } from './engine/snapshot';
+import type { DefinitionError } from './engine/types';
 
 export type { ProcessSnapshot } from './engine/snapshot';
 
@@ -13,12 +14,18 @@ export interface DevProcessesApi {
   get(target: string): ProcessSnapshot | undefined;
   /** Recent output of a run, oldest first. */
   output(target: string): OutputLine[];
+  /** The valid definitions, as read from the settings. */
+  definitions(): { name: string; kind: 'service' | 'job' }[];
+  /** The settings entries that could not be used, with the reason. */
+  problems(): DefinitionError[];
   /** Fires whenever a run or the set of definitions changes. */
   onDidChange: vscode.Event<void>;
 }
 
-export function createApi(engine: ProcessEngine, onDidChange: vscode.Event<void>): DevProcessesApi {
+export function createApi(engine: ProcessEngine, problems: () => DefinitionError[], onDidChange: vscode.Event<void>): DevProcessesApi {
   return {
+    definitions: () => engine.definitions().map((s) => ({ name: s.name, kind: s.kind })),
+    problems,
     list: () => engine.list(),
     get: (target) => engine.get(target),
     output: (target) => engine.output(target),

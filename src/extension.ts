@@ -27,14 +27,14 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     channels,
     tree,
     watcher,
-    ...registerCommands(current, channels),
+    ...registerCommands(current, channels, () => watcher.problems),
   );
 
   watcher.reload();
   for (const spec of current.definitions().filter((s) => s.autoStart)) {
     current.spawn(spec.name).catch((err) => void vscode.window.showErrorMessage(`Dev Processes: ${err.message}`));
   }
-  return createApi(current, changed.event);
+  return createApi(current, () => watcher.problems, changed.event);
 }
 
 /** Stops every process within VS Code's shutdown budget: no orphans on reload or close. */

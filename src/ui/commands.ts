@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ProcessEngine, RunTarget } from '../engine/engine';
 import { ProcessError } from '../engine/errors';
 import type { ProcessSnapshot } from '../engine/snapshot';
+import type { DefinitionError } from '../engine/types';
 import { describeRun, isLive } from './format';
 import type { OutputChannels } from './outputChannels';
 import { DefinitionItem, RunItem } from './processTree';
@@ -36,12 +37,25 @@ async function pickRun(engine: ProcessEngine, placeHolder: string, filter: (r: P
  * Registers the command-palette and tree commands. Each resolves when its effect is done; a
  * failure is shown to the user and also rejects, so a calling extension or test sees it.
  */
-export function registerCommands(engine: ProcessEngine, channels: OutputChannels): vscode.Disposable[] {
+export function registerCommands(
+  engine: ProcessEngine,
+  channels: OutputChannels,
+  problems: () => DefinitionError[],
+): vscode.Disposable[] {
   const defaultCwd = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
+
+  const spawnByName = (name: string): Promise<string> => {
+    // A broken entry is not a definition; say what is wrong with it rather than "unknown name".
+    const problem = problems().find((p) => p.name === name);
+    if (problem && !engine.definitions().some((s) => s.name === name)) {
+      return Promise.reject(new ProcessError('spawn-failed', `"${name}" cannot start until its settings are fixed: ${problem.message}`));
+    }
+    return engine.spawn(name);
+  };
 
   const spawn = async (target?: CommandTarget): Promise<string | undefined> => {
     const name = toTarget(target);
-    if (name !== undefined) return engine.spawn(typeof name === 'string' ? name : name.id);
+    if (name !== undefined) return spawnByName(typeof name === 'string' ? name : name.id);
     const items: (vscode.QuickPickItem & { name?: string })[] = engine.definitions().map((s) => ({
       label: s.name,
       description: s.kind,
@@ -51,7 +65,7 @@ export function registerCommands(engine: ProcessEngine, channels: OutputChannels
     items.push({ label: RUN_COMMAND_LINE, description: 'through /bin/sh', alwaysShow: true });
     const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Start a service or job' });
     if (!picked) return undefined;
-    if (picked.name !== undefined) return engine.spawn(picked.name);
+    if (picked.name !== undefined) return spawnByName(picked.name);
     const line = await vscode.window.showInputBox({
       prompt: `Command line to run with /bin/sh -c in ${defaultCwd()}`,
       placeHolder: 'e.g. npm test -- --watch=false',

@@ -12,6 +12,8 @@ import { readDefinitions, readStopTimeoutMs, SECTION } from './settings';
 export class SettingsWatcher implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
   private shownProblems = '';
+  /** The settings entries that could not be used, as of the last read. */
+  problems: DefinitionError[] = [];
 
   constructor(
     private readonly engine: ProcessEngine,
@@ -27,6 +29,7 @@ export class SettingsWatcher implements vscode.Disposable {
     const { specs, errors } = readDefinitions();
     this.engine.stopTimeoutMs = readStopTimeoutMs();
     this.engine.setDefinitions(specs);
+    this.problems = errors;
     this.tree.setProblems(errors);
     void vscode.commands.executeCommand('setContext', 'devProcesses.noDefinitions', specs.length === 0 && errors.length === 0);
     this.reportProblems(errors);
