@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The test command (npm test): installs what the tests need on a fresh machine and runs every
+# stage: type-check and lint, engine unit tests, the integration suite inside a real VS Code
+# (code-server + Chromium), the end-to-end browser test, and the packaged .vsix.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+started=$(date +%s)
+stage() { echo; echo "=== $* ($(( $(date +%s) - started )) s)"; }
+
+stage "install npm packages"
+npm ci --no-audit --no-fund --loglevel=error
+
+stage "type-check, lint, bundle"
+npm run --silent compile
+node esbuild.js --tests
+
+mkdir -p test-results
+stage "unit tests (plain Node, real processes)"
+node --test --test-concurrency=2 --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination=test-results/unit.tap out/test/unit/
+unit_pass=$(sed -n 's/^# pass //p' test-results/unit.tap)
+unit_fail=$(sed -n 's/^# fail //p' test-results/unit.tap)
+
+stage "install the VS Code to test in"
+bash scripts/install-vscode.sh
+
+stage "integration tests (mocha inside the extension host)"
+node out/test/harness/runIntegration.js 2>&1 | tee test-results/integration.log
+int_pass=$(grep -oE '^ *[0-9]+ passing' test-results/integration.log | grep -oE '[0-9]+' | tail -1)
+int_fail=$(grep -oE '^ *[0-9]+ failing' test-results/integration.log | grep -oE '[0-9]+' | tail -1 || true)
+
+stage "end-to-end (a browser drives the workbench)"
+node out/test/e2e/run.js 2>&1 | tee test-results/e2e.log
+e2e_pass=$(grep -oE '^e2e: [0-9]+ passed' test-results/e2e.log | grep -oE '[0-9]+' | tail -1)
+e2e_fail=$(grep -oE '^e2e: [0-9]+ passed, [0-9]+ failed' test-results/e2e.log | grep -oE '[0-9]+' | tail -1)
+
+stage "package the .vsix and check that it installs and activates"
+bash scripts/package.sh --check
+
+stage "done"
+passed=$(( unit_pass + ${int_pass:-0} + ${e2e_pass:-0} ))
+failed=$(( unit_fail + ${int_fail:-0} + ${e2e_fail:-0} ))
+echo "unit ${unit_pass}, integration ${int_pass:-0}, end-to-end ${e2e_pass:-0}; took $(( $(date +%s) - started )) s"
+echo "${passed} passed, ${failed} failed"
