@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ProcessEngine } from './engine/engine';
+import type { EngineMetrics } from './engine/metrics';
 import type { OutputLine } from './engine/outputRing';
 import type { ProcessSnapshot } from './engine/snapshot';
 import type { DefinitionError } from './engine/types';
@@ -18,6 +19,8 @@ export interface DevProcessesApi {
   definitions(): { name: string; kind: 'service' | 'job' }[];
   /** The settings entries that could not be used, with the reason. */
   problems(): DefinitionError[];
+  /** Scheduler and pool figures: runs completed, failed, timed out, retried, durations, processes, queue. */
+  metrics(): EngineMetrics;
   /** Fires whenever a run or the set of definitions changes. */
   onDidChange: vscode.Event<void>;
 }
@@ -26,6 +29,7 @@ export function createApi(engine: ProcessEngine, problems: () => DefinitionError
   return {
     definitions: () => engine.definitions().map((s) => ({ name: s.name, kind: s.kind })),
     problems,
+    metrics: () => engine.metrics(),
     list: () => engine.list(),
     get: (target) => engine.get(target),
     output: (target) => engine.output(target),

@@ -1,5 +1,10 @@
 import * as path from 'node:path';
-import type { DefinitionError, DefinitionSet, ProcessSpec } from '../engine/types';
+import type { DefinitionSet, ProcessSpec } from '../engine/types';
+import { specDefaults } from '../engine/defaults';
+import { applyDependsOn, resolveDependencies, type SpecOrigin } from './dependencies';
+import { assign, report, taskLabel, type Entry, type FieldRule } from './entry';
+import { MAX_TIMER_MS, applyIdleTimeout, applyInstances, applyPriority, applyRetry, applyTimeout } from './schedulingFields';
+import { describe, didYouMean, isNonBlank, isObject, quote, quoteHint, quoteList, typeName } from './text';
 import { expandVariables } from './variables';
 
 /** What parsing needs from the outside world, passed in so that parsing stays pure. */
@@ -16,8 +21,8 @@ export const TASKS_SETTING = 'devProcesses.tasks';
 /** `DefinitionError.index` of a problem with the whole setting rather than one of its entries. */
 export const WHOLE_SETTING = -1;
 export const DEFAULT_STOP_TIMEOUT_MS = 5000;
-/** Node's timers fire at once above this, so a longer grace would mean no grace at all. */
-const MAX_TIMER_MS = 2_147_483_647;
+/** Automatic `devProcesses.maxConcurrent` never goes below this, so one job cannot hold up every other on a one-core machine. */
+export const MIN_AUTOMATIC_CONCURRENCY = 2;
 
 /** `devProcesses.stopTimeoutMs`: an integer >= 0; anything else gives the default. */
 export function readStopTimeout(raw: unknown): number {
@@ -25,12 +30,35 @@ export function readStopTimeout(raw: unknown): number {
   return Math.min(Math.abs(raw), MAX_TIMER_MS); // abs turns -0 into 0
 }
 
+/** `devProcesses.maxConcurrent`: an integer >= 1; `null`, absent or invalid means the number of CPU cores, at least 2. */
+export function readMaxConcurrent(raw: unknown, cpuCount: number): number {
+  if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 1) return raw;
+  const cores = Number.isFinite(cpuCount) ? Math.floor(cpuCount) : 0;
+  return Math.max(cores, MIN_AUTOMATIC_CONCURRENCY);
+}
+
 /**
  * Validates `devProcesses.tasks` into engine specs. An entry with any error gives no spec and
  * the others still do. Never throws.
  */
 export function parseDefinitions(raw: unknown, ctx: DefinitionContext): DefinitionSet {
-  if (raw === undefined || raw === null) return { specs: [], errors: [] };
+  const { set, origins } = parseEntries(raw, ctx);
+  return resolveDependencies(set, origins);
+}
+
+/** The entries parsed one by one: `dependsOn` is not resolved yet (see `resolveDependencies`). */
+export interface ParsedEntries {
+  set: DefinitionSet;
+  origins: Map<ProcessSpec, SpecOrigin>;
+}
+
+/**
+ * The first pass of `parseDefinitions`, for callers that join several settings before
+ * resolving dependencies across them. Never throws.
+ */
+export function parseEntries(raw: unknown, ctx: DefinitionContext): ParsedEntries {
+  const origins = new Map<ProcessSpec, SpecOrigin>();
+  if (raw === undefined || raw === null) return { set: { specs: [], errors: [] }, origins };
   try {
     if (!Array.isArray(raw)) {
       const hint = isObject(raw) && Object.hasOwn(raw, 'command') ? ' (put the entry inside [ ])' : '';
@@ -39,36 +67,21 @@ export function parseDefinitions(raw: unknown, ctx: DefinitionContext): Definiti
     const set: DefinitionSet = { specs: [], errors: [] };
     const namesSeen = new Map<string, number>();
     for (let index = 0; index < raw.length; index++) {
-      const { spec, errors } = parseEntrySafely(raw[index], index, ctx, namesSeen);
-      if (spec) set.specs.push(spec);
+      const { spec, errors, dependsOn } = parseEntrySafely(raw[index], index, ctx, namesSeen);
+      if (spec) {
+        set.specs.push(spec);
+        origins.set(spec, { index, dependsOn });
+      }
       set.errors.push(...errors);
     }
-    return set;
+    return { set, origins };
   } catch {
     return settingError(`"${TASKS_SETTING}" could not be read.`);
   }
 }
 
-function settingError(message: string): DefinitionSet {
-  return { specs: [], errors: [{ index: WHOLE_SETTING, message }] };
-}
-
-/** One entry being validated: its identity for messages, the spec being filled, its errors. */
-interface Entry {
-  readonly index: number;
-  readonly name: string | undefined;
-  /** `Task "web"` or, without a usable name, `devProcesses.tasks[3]`. */
-  readonly label: string;
-  readonly ctx: DefinitionContext;
-  readonly namesSeen: Map<string, number>;
-  readonly spec: ProcessSpec;
-  readonly errors: DefinitionError[];
-}
-
-/** Checks one present field and writes its value onto `entry.spec`, or reports. */
-interface FieldRule {
-  required?: boolean;
-  apply(value: unknown, entry: Entry): void;
+function settingError(message: string): ParsedEntries {
+  return { set: { specs: [], errors: [{ index: WHOLE_SETTING, message }] }, origins: new Map() };
 }
 
 /** Every field of an entry, in the order its errors are reported. Add new fields here. */
@@ -82,50 +95,70 @@ const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   shell: { apply: (value, entry) => assign(entry, 'shell', readBoolean(value, 'shell', entry)) },
   kind: { apply: applyKind },
   autoStart: { apply: (value, entry) => assign(entry, 'autoStart', readBoolean(value, 'autoStart', entry)) },
+  priority: { apply: applyPriority },
+  timeoutMs: { apply: applyTimeout },
+  retry: { apply: applyRetry },
+  dependsOn: { apply: applyDependsOn },
+  instances: { apply: applyInstances, onlyFor: { kind: 'service', otherwise: 'use several jobs' } },
+  idleTimeoutMs: { apply: applyIdleTimeout, onlyFor: { kind: 'service', otherwise: 'for a job, use "timeoutMs"' } },
 };
 
 /** The names of every field a definition may have. */
 export const DEFINITION_FIELDS: readonly string[] = Object.keys(FIELD_RULES);
 
-function parseEntrySafely(raw: unknown, index: number, ctx: DefinitionContext, namesSeen: Map<string, number>) {
+interface ParsedEntry {
+  spec: ProcessSpec | undefined;
+  errors: Entry['errors'];
+  dependsOn: Entry['dependsOn'];
+}
+
+function parseEntrySafely(raw: unknown, index: number, ctx: DefinitionContext, namesSeen: Map<string, number>): ParsedEntry {
   try {
     return parseEntry(raw, index, ctx, namesSeen);
   } catch {
     // Settings are JSON, but a caller may pass any object; one bad entry must not hide the rest.
     const message = `${positionOf(index)}: the entry could not be read.`;
-    return { spec: undefined, errors: [{ index, message }] };
+    return { spec: undefined, errors: [{ index, message }], dependsOn: [] };
   }
 }
 
-function parseEntry(raw: unknown, index: number, ctx: DefinitionContext, namesSeen: Map<string, number>) {
+function parseEntry(raw: unknown, index: number, ctx: DefinitionContext, namesSeen: Map<string, number>): ParsedEntry {
   if (!isObject(raw)) {
     const message = `${positionOf(index)}: each entry must be an object with "name" and "command"; got ${typeName(raw)}.`;
-    return { spec: undefined, errors: [{ index, message }] };
+    return { spec: undefined, errors: [{ index, message }], dependsOn: [] };
   }
   const name = Object.hasOwn(raw, 'name') && isNonBlank(raw.name) ? raw.name : undefined;
   const entry: Entry = {
     index,
     name,
-    label: name === undefined ? positionOf(index) : `Task ${quote(name)}`,
+    label: name === undefined ? positionOf(index) : taskLabel(name),
     ctx,
     namesSeen,
     spec: defaultSpec(ctx),
     errors: [],
+    dependsOn: [],
   };
   for (const [field, rule] of Object.entries(FIELD_RULES)) {
     if (Object.hasOwn(raw, field)) rule.apply(raw[field], entry);
     else if (rule.required) report(entry, field, `${quote(field)} is required.`);
+  }
+  // After every rule, so that the kind is known wherever "kind" is written in the entry.
+  for (const [field, rule] of Object.entries(FIELD_RULES)) {
+    if (rule.onlyFor && Object.hasOwn(raw, field) && entry.spec.kind !== rule.onlyFor.kind) {
+      report(entry, field, `${quote(field)} is for ${rule.onlyFor.kind}s; ${rule.onlyFor.otherwise}.`);
+    }
   }
   for (const key of Object.keys(raw)) {
     if (!Object.hasOwn(FIELD_RULES, key)) {
       report(entry, key, `unknown field ${quote(key)}${didYouMean(key, DEFINITION_FIELDS)}.`);
     }
   }
-  return { spec: entry.errors.length === 0 ? entry.spec : undefined, errors: entry.errors };
+  return { spec: entry.errors.length === 0 ? entry.spec : undefined, errors: entry.errors, dependsOn: entry.dependsOn };
 }
 
 function defaultSpec(ctx: DefinitionContext): ProcessSpec {
   return {
+    ...specDefaults(),
     name: '',
     kind: 'service',
     command: '',
@@ -135,16 +168,6 @@ function defaultSpec(ctx: DefinitionContext): ProcessSpec {
     shell: false,
     autoStart: false,
   };
-}
-
-function report(entry: Entry, field: string, message: string): void {
-  const error: DefinitionError = { index: entry.index, field, message: `${entry.label}: ${message}` };
-  if (entry.name !== undefined) error.name = entry.name;
-  entry.errors.push(error);
-}
-
-function assign<K extends keyof ProcessSpec>(entry: Entry, field: K, value: ProcessSpec[K] | undefined): void {
-  if (value !== undefined) entry.spec[field] = value;
 }
 
 function applyName(value: unknown, entry: Entry): void {
@@ -255,72 +278,6 @@ function expand(text: string, field: string, entry: Entry): string | undefined {
   return undefined;
 }
 
-function didYouMean(word: string, candidates: readonly string[]): string {
-  const lower = word.toLowerCase();
-  const limit = word.length <= 4 ? 1 : 2;
-  let best: string | undefined;
-  let bestDistance = limit + 1;
-  for (const candidate of candidates) {
-    if (Math.abs(candidate.length - word.length) > limit) continue;
-    const distance = editDistance(lower, candidate.toLowerCase());
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return best === undefined ? '' : ` (did you mean ${quote(best)}?)`;
-}
-
-/** Levenshtein distance, one row at a time. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length];
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isNonBlank(value: unknown): value is string {
-  return typeof value === 'string' && value.trim() !== '';
-}
-
 function positionOf(index: number): string {
   return `${TASKS_SETTING}[${index}]`;
-}
-
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return value.trim() === '' ? 'an empty string' : 'a string';
-  if (typeof value === 'undefined') return 'nothing';
-  return /^[aeiou]/.test(typeof value) ? `an ${typeof value}` : `a ${typeof value}`;
-}
-
-/** Strings by value, anything else by type. */
-function describe(value: unknown): string {
-  return typeof value === 'string' && value.trim() !== '' ? quote(value) : typeName(value);
-}
-
-/** A value the user wrote as a number or boolean, where a string is expected. */
-function quoteHint(value: unknown): string {
-  if (typeof value !== 'number' && typeof value !== 'boolean') return '';
-  return ` (put it in quotes: ${quote(String(value))})`;
-}
-
-const QUOTE_LIMIT = 60;
-
-/** A user's string for a message: JSON-escaped, long ones cut short. */
-function quote(text: string): string {
-  return JSON.stringify(text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}…` : text);
-}
-
-function quoteList(items: string[]): string {
-  const shown = items.filter((item) => item !== '').slice(0, 5).map(quote);
-  return `[${shown.join(', ')}${items.length > 5 ? ', …' : ''}]`;
 }

@@ -1,5 +1,6 @@
-import type { DefinitionError, DefinitionSet } from '../engine/types';
-import { parseDefinitions, type DefinitionContext } from './definitions';
+import type { DefinitionError, DefinitionSet, ProcessSpec } from '../engine/types';
+import { parseEntries, type DefinitionContext } from './definitions';
+import { resolveDependencies, type SpecOrigin } from './dependencies';
 
 /** One place `devProcesses.tasks` is set: the workspace (or the only folder), or one folder of several. */
 export interface DefinitionSource {
@@ -12,21 +13,24 @@ export interface DefinitionSource {
 
 /**
  * Reads every source and joins them; names must be unique in the window, so a later source's
- * entry that reuses a name is reported and dropped.
+ * entry that reuses a name is reported and dropped. Dependencies may name a definition of any
+ * source, so they are resolved over the joined set.
  */
 export function parseSources(sources: DefinitionSource[], ctx: Omit<DefinitionContext, 'workspaceFolder'>): DefinitionSet {
   const all: DefinitionSet = { specs: [], errors: [] };
+  const origins = new Map<ProcessSpec, SpecOrigin>();
   const owner = new Map<string, string>();
   for (const source of sources) {
-    const set = parseDefinitions(source.raw, { ...ctx, workspaceFolder: source.workspaceFolder });
+    const { set, origins: sourceOrigins } = parseEntries(source.raw, { ...ctx, workspaceFolder: source.workspaceFolder });
     const where = source.folder ? `the settings of folder ${source.folder}` : 'the workspace settings';
     const tag = (e: DefinitionError): DefinitionError => (source.folder ? { ...e, folder: source.folder } : e);
     all.errors.push(...set.errors.map(tag));
     set.specs.forEach((spec) => {
+      const origin = sourceOrigins.get(spec) ?? { index: -1, dependsOn: [] };
       const first = owner.get(spec.name);
       if (first !== undefined) {
         all.errors.push(tag({
-          index: Array.isArray(source.raw) ? source.raw.findIndex((e) => e?.name === spec.name) : -1,
+          index: origin.index,
           name: spec.name,
           field: 'name',
           message: `Task "${spec.name}" in ${where}: the name is already used in ${first}; names must be unique in the window.`,
@@ -35,7 +39,8 @@ export function parseSources(sources: DefinitionSource[], ctx: Omit<DefinitionCo
       }
       owner.set(spec.name, where);
       all.specs.push(spec);
+      origins.set(spec, source.folder ? { ...origin, folder: source.folder } : origin);
     });
   }
-  return all;
+  return resolveDependencies(all, origins);
 }

@@ -1,21 +1,33 @@
+import * as os from 'node:os';
+import { decideRetry } from './backoff';
+import { specDefaults } from './defaults';
+import { dependencyStatus, needsNewRun, type DependencyStatus } from './dependencies';
 import { ProcessError } from './errors';
 import { Emitter, type Disposable } from './events';
+import { IdleWatch } from './idleWatch';
 import { execaLauncher, type Launcher } from './launcher';
+import { DurationStats, type EngineMetrics } from './metrics';
 import type { OutputLine } from './outputRing';
 import { linuxProcessTable, type ProcessTable } from './procfs';
+import { freeInstance, specForInstance } from './replicas';
 import { Run, type RunContext } from './run';
+import { RunQueue } from './scheduler';
 import type { ProcessSnapshot } from './snapshot';
-import { isFinal } from './stateMachine';
-import type { ProcessSpec } from './types';
+import { isActive, isFinal } from './stateMachine';
+import type { Priority, ProcessSpec, RunState } from './types';
 
 export interface EngineOptions {
   launcher?: Launcher;
   table?: ProcessTable;
   /** Grace between SIGTERM and SIGKILL when stopping. */
   stopTimeoutMs?: number;
+  /** Running job attempts at once; default the number of cores, at least 2. */
+  maxConcurrent?: number;
   /** The environment runs inherit (less the editor's own variables). */
   hostEnv?: Record<string, string | undefined>;
   now?: () => number;
+  /** In [0, 1); spreads retry delays (jitter). */
+  random?: () => number;
   /** Finished runs kept per definition (and for ad-hoc commands together). */
   historyPerDefinition?: number;
   /** Working directory of ad-hoc command lines. */
@@ -25,7 +37,15 @@ export interface EngineOptions {
 export interface OutputEvent {
   id: string;
   name: string;
+  instance: number;
   lines: OutputLine[];
+}
+
+export interface SpawnOptions {
+  /** Overrides the definition's priority for this run. */
+  priority?: Priority;
+  /** Start no sooner than this many milliseconds from now. */
+  delayMs?: number;
 }
 
 /** A run id, a definition name (its latest run) or anything with an `id`. */
@@ -33,9 +53,14 @@ export type RunTarget = string | { id: string };
 
 const ADHOC_KEY = '\u0000adhoc';
 
+export function defaultMaxConcurrent(): number {
+  return Math.max(2, os.availableParallelism?.() ?? os.cpus().length);
+}
+
 /**
- * The engine's process core: definitions in, runs out. Starts, stops and restarts runs, keeps
- * their state and output, and tells listeners about every change.
+ * The engine: definitions in, runs out. Queues runs by priority under a concurrency limit, gates
+ * them on their dependencies, retries failed jobs with backoff, keeps service replicas, stops
+ * whole process trees, and tells listeners about every change.
  */
 export class ProcessEngine implements Disposable {
   private readonly changeEmitter = new Emitter<ProcessSnapshot | undefined>();
@@ -44,35 +69,53 @@ export class ProcessEngine implements Disposable {
   readonly onDidChange = this.changeEmitter.event;
   readonly onDidOutput = this.outputEmitter.event;
 
+  stopTimeoutMs: number;
+  maxConcurrent: number;
+
   private specs = new Map<string, ProcessSpec>();
   private readonly runs = new Map<string, Run>();
+  private readonly queue = new RunQueue();
+  private readonly backoffTimers = new Map<string, NodeJS.Timeout>();
+  private readonly lastState = new Map<string, RunState>();
+  private readonly durations = new DurationStats();
+  private readonly counts = { completed: 0, failed: 0, timedOut: 0, retried: 0, created: 0, destroyed: 0 };
+  private readonly idle: IdleWatch;
   private seq = 0;
   private readonly idPrefix = Date.now().toString(36);
   private readonly ctx: RunContext;
   private readonly history: number;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private pumpQueued = false;
+  private pumpTimer: NodeJS.Timeout | undefined;
   private disposed = false;
-  stopTimeoutMs: number;
 
   constructor(private readonly options: EngineOptions = {}) {
     this.stopTimeoutMs = options.stopTimeoutMs ?? 5000;
+    this.maxConcurrent = options.maxConcurrent ?? defaultMaxConcurrent();
     this.history = options.historyPerDefinition ?? 10;
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    const table = options.table ?? linuxProcessTable;
     this.ctx = {
       launcher: options.launcher ?? execaLauncher,
-      table: options.table ?? linuxProcessTable,
+      table,
       hostEnv: options.hostEnv ?? process.env,
-      now: options.now ?? Date.now,
-      onChange: (run) => {
-        if (isFinal(run.state)) this.trimHistory(run);
-        this.changeEmitter.fire(this.snapshot(run));
-      },
-      onOutput: (run, lines) => this.outputEmitter.fire({ id: run.id, name: run.spec.name, lines }),
+      now: this.now,
+      stopTimeoutMs: () => this.stopTimeoutMs,
+      onChange: (run) => this.runChanged(run),
+      onOutput: (run, lines) => this.outputEmitter.fire({ id: run.id, name: run.spec.name, instance: run.instance, lines }),
+      onAttemptEnd: (run, error) => this.attemptEnded(run, error),
     };
+    this.idle = new IdleWatch(table, this.now, (run) => void run.stop(this.stopTimeoutMs));
   }
 
   /** Replaces the definitions. Running processes are never stopped by this. */
   setDefinitions(specs: readonly ProcessSpec[]): void {
     this.specs = new Map(specs.map((s) => [s.name, s]));
+    this.updateIdleWatch();
     this.changeEmitter.fire(undefined);
+    this.schedulePump();
   }
 
   definitions(): ProcessSpec[] {
@@ -80,33 +123,33 @@ export class ProcessEngine implements Disposable {
   }
 
   /**
-   * Starts a definition by name and resolves to the new run's id. A service already running
-   * resolves to that run's id instead of starting a second one.
+   * Starts a definition by name and resolves to the run's id as soon as it exists (a job may
+   * wait in the queue). A service already running resolves to its first live instance.
    */
-  async spawn(name: string): Promise<string> {
+  async spawn(name: string, options: SpawnOptions = {}): Promise<string> {
     this.assertLive();
-    const spec = this.specs.get(name);
-    if (!spec) {
-      const known = [...this.specs.keys()].map((n) => `"${n}"`).join(', ') || 'none';
-      throw new ProcessError('spawn-failed', `There is no definition named "${name}" (defined: ${known}).`);
-    }
+    const spec = this.requireSpec(name);
     if (spec.kind === 'service') {
-      const live = this.runsOf(name).find((r) => !isFinal(r.state));
-      if (live) return live.id;
+      const live = this.liveInstances(name);
+      if (live.length > 0) return live[0].id;
+      const count = Math.max(1, spec.instances.initial);
+      const first = this.startRun(spec, options, 0);
+      for (let i = 1; i < count; i++) this.startRun(spec, options, i);
+      return first.id;
     }
-    return this.startRun(spec, false).id;
+    return this.startRun(spec, options).id;
   }
 
-  /** Runs a command line the user typed, through `/bin/sh -c`, as a job. */
+  /** Runs a command line the user typed, through `/bin/sh -c`, at once (it holds no job slot). */
   async runCommandLine(commandLine: string, cwd = this.options.defaultCwd ?? process.cwd()): Promise<string> {
     this.assertLive();
     const text = commandLine.trim();
     if (text === '') throw new ProcessError('spawn-failed', 'The command line is empty.');
-    const spec: ProcessSpec = { name: text, kind: 'job', command: text, args: [], cwd, env: {}, shell: true, autoStart: false };
-    return this.startRun(spec, true).id;
+    const spec: ProcessSpec = { ...specDefaults(), name: text, kind: 'job', command: text, args: [], cwd, env: {}, shell: true, autoStart: false };
+    return this.startRun(spec, {}, 0, true).id;
   }
 
-  /** Stops a run's whole process tree; resolves once every process of it is gone. */
+  /** Stops a run's whole process tree (or cancels it if queued); resolves once every process is gone. */
   async kill(target: RunTarget): Promise<void> {
     await this.require(target).stop(this.stopTimeoutMs);
   }
@@ -116,16 +159,52 @@ export class ProcessEngine implements Disposable {
     await Promise.all([...this.runs.values()].map((r) => r.stop(graceMs)));
   }
 
+  /** Cancels a run that is queued or waiting to retry. */
+  async cancel(target: RunTarget): Promise<void> {
+    const run = this.require(target);
+    if (run.state !== 'queued' && run.state !== 'backoff') {
+      throw new ProcessError('canceled', `"${run.spec.name}" is ${run.state}; only a queued or backing-off run can be cancelled (use Stop).`);
+    }
+    await run.stop(this.stopTimeoutMs);
+  }
+
   /** Stops a run and starts its definition again as a new run; resolves to the new id. */
   async restart(target: RunTarget): Promise<string> {
     const old = this.require(target);
     await old.stop(this.stopTimeoutMs);
-    this.assertLive();
-    const spec = old.adhoc ? old.spec : this.specs.get(old.spec.name);
-    if (!spec) {
-      throw new ProcessError('spawn-failed', `"${old.spec.name}" can no longer be restarted: its definition was removed.`);
+    return this.rerun(old).id;
+  }
+
+  /** Runs a finished run's definition again now, with a fresh attempt count; resolves to the new id. */
+  async retry(target: RunTarget): Promise<string> {
+    const old = this.require(target);
+    if (!isFinal(old.state)) {
+      throw new ProcessError('spawn-failed', `"${old.spec.name}" is ${old.state}; only a finished run can be retried (use Restart).`);
     }
-    return this.startRun(spec, old.adhoc).id;
+    return this.rerun(old).id;
+  }
+
+  /** Starts one more instance of a service, up to its `instances.max`; resolves to its id. */
+  async scaleUp(name: string): Promise<string> {
+    this.assertLive();
+    const spec = this.requireSpec(name);
+    const live = this.liveInstances(name);
+    if (spec.kind !== 'service') throw new ProcessError('spawn-failed', `"${name}" is a job; only services have instances.`);
+    if (live.length >= spec.instances.max) {
+      throw new ProcessError('spawn-failed', `"${name}" already runs ${live.length} instance(s), its maximum (instances.max).`);
+    }
+    return this.startRun(spec, {}, freeInstance(live.map((r) => r.instance))).id;
+  }
+
+  /** Stops the highest instance of a service, down to its `instances.min`. */
+  async scaleDown(name: string): Promise<void> {
+    const spec = this.requireSpec(name);
+    const live = this.liveInstances(name);
+    if (live.length === 0) throw new ProcessError('spawn-failed', `"${name}" has no running instance.`);
+    if (live.length <= spec.instances.min) {
+      throw new ProcessError('spawn-failed', `"${name}" runs ${live.length} instance(s), its minimum (instances.min); use Stop to stop it.`);
+    }
+    await live[live.length - 1].stop(this.stopTimeoutMs);
   }
 
   /** Sends a line of text to a running process's stdin. */
@@ -156,21 +235,194 @@ export class ProcessEngine implements Disposable {
     return this.require(target).done;
   }
 
-  /** Stops every process (grace `graceMs`, then SIGKILL) and releases the listeners. */
+  metrics(): EngineMetrics {
+    const all = [...this.runs.values()];
+    const backoffs = all.filter((r) => r.state === 'backoff' && r.nextAttemptAt !== null).map((r) => r.nextAttemptAt!);
+    const delayed = this.queue.nextStartAt(this.now());
+    const next = [...backoffs, ...(delayed === undefined ? [] : [delayed])];
+    return {
+      ...this.counts,
+      avgDurationMs: this.durations.average(),
+      p95DurationMs: this.durations.p95(),
+      active: all.filter((r) => isActive(r.state)).length,
+      queued: this.queue.size,
+      maxConcurrent: this.maxConcurrent,
+      nextStartAt: next.length > 0 ? Math.min(...next) : null,
+    };
+  }
+
+  /** Stops every process (grace `graceMs`, then SIGKILL) and releases timers and listeners. */
   async dispose(graceMs = Math.min(this.stopTimeoutMs, 3000)): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    clearTimeout(this.pumpTimer);
+    for (const timer of this.backoffTimers.values()) clearTimeout(timer);
+    this.idle.dispose();
     await this.killAll(graceMs);
     this.changeEmitter.dispose();
     this.outputEmitter.dispose();
   }
 
-  private startRun(spec: ProcessSpec, adhoc: boolean): Run {
+  private startRun(spec: ProcessSpec, options: SpawnOptions, instance = 0, adhoc = false): Run {
     const id = `${this.idPrefix}-${++this.seq}`;
-    const run = new Run(id, spec, adhoc, this.ctx);
+    const priority = options.priority ?? spec.priority;
+    const run = new Run(id, { ...specForInstance(spec, instance), priority }, adhoc, this.ctx, instance);
     this.runs.set(id, run);
-    run.start();
+    this.lastState.set(id, run.state);
+    if (!adhoc) this.startDependencies(spec, new Set([spec.name]));
+    this.enqueue(run, this.now() + (options.delayMs ?? 0));
+    this.changeEmitter.fire(this.snapshot(run));
     return run;
+  }
+
+  private rerun(old: Run): Run {
+    this.assertLive();
+    if (old.adhoc) return this.startRun(old.spec, {}, 0, true);
+    const spec = this.specs.get(old.spec.name);
+    if (!spec) throw new ProcessError('spawn-failed', `"${old.spec.name}" can no longer be started: its definition was removed.`);
+    return this.startRun(spec, { priority: old.spec.priority }, old.instance);
+  }
+
+  /** Starts each dependency that has no run on its way to the condition, and theirs in turn. */
+  private startDependencies(spec: ProcessSpec, seen: Set<string>): void {
+    for (const dep of spec.dependsOn) {
+      const depSpec = this.specs.get(dep.name);
+      if (!depSpec || seen.has(dep.name)) continue;
+      seen.add(dep.name);
+      if (!needsNewRun(dep, this.latestRun(dep.name))) continue;
+      this.startDependencies(depSpec, seen);
+      const count = depSpec.kind === 'service' ? Math.max(1, depSpec.instances.initial) : 1;
+      for (let i = 0; i < count; i++) this.enqueueNew(depSpec, i);
+    }
+  }
+
+  private enqueueNew(spec: ProcessSpec, instance: number): void {
+    const id = `${this.idPrefix}-${++this.seq}`;
+    const run = new Run(id, specForInstance(spec, instance), false, this.ctx, instance);
+    this.runs.set(id, run);
+    this.lastState.set(id, run.state);
+    this.enqueue(run, this.now());
+  }
+
+  private enqueue(run: Run, notBefore: number): void {
+    this.queue.add({ id: run.id, priority: run.spec.priority, seq: this.seq++, notBefore, needsSlot: this.holdsSlot(run) });
+    this.schedulePump();
+  }
+
+  /** Job attempts hold a slot; services, replicas and ad-hoc command lines do not. */
+  private holdsSlot(run: Run): boolean {
+    return run.spec.kind === 'job' && !run.adhoc;
+  }
+
+  /** Starting is deferred to setImmediate, never done inside another run's exit handler. */
+  private schedulePump(): void {
+    if (this.pumpQueued || this.disposed) return;
+    this.pumpQueued = true;
+    setImmediate(() => {
+      this.pumpQueued = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.disposed) return;
+    const now = this.now();
+    for (const entry of [...this.queue.ordered()]) {
+      const run = this.runs.get(entry.id);
+      const status = run ? this.dependencies(run) : 'waiting';
+      if (run && status instanceof ProcessError) {
+        this.queue.remove(entry.id);
+        run.finish(status);
+      }
+    }
+    const busy = [...this.runs.values()].filter((r) => this.holdsSlot(r) && isActive(r.state)).length;
+    const ready = this.queue.takeReady(now, this.maxConcurrent - busy, (id) => this.dependencies(this.runs.get(id)!) === 'ready');
+    for (const entry of ready) this.runs.get(entry.id)?.startAttempt();
+
+    clearTimeout(this.pumpTimer);
+    const next = this.queue.nextStartAt(now);
+    if (next !== undefined) this.pumpTimer = setTimeout(() => this.schedulePump(), next - now);
+  }
+
+  private dependencies(run: Run): DependencyStatus {
+    for (const dep of run.spec.dependsOn) {
+      const status = dependencyStatus(dep, this.latestRun(dep.name), run.spec.name);
+      if (status !== 'ready') return status;
+    }
+    return 'ready';
+  }
+
+  private attemptEnded(run: Run, error: ProcessError | null): void {
+    if (error?.code === 'timeout') this.counts.timedOut++;
+    if (!error || run.adhoc || run.spec.kind !== 'job') {
+      run.finish(error);
+      return;
+    }
+    const decision = decideRetry(run.spec.retry, run.attempts, error.code, this.random());
+    if (!decision.retry) {
+      run.finish(error);
+      return;
+    }
+    this.counts.retried++;
+    const at = this.now() + decision.delayMs;
+    run.enterBackoff(at, error);
+    this.backoffTimers.set(
+      run.id,
+      setTimeout(() => {
+        this.backoffTimers.delete(run.id);
+        if (run.state !== 'backoff' || this.disposed) return;
+        run.requeue();
+        this.enqueue(run, at);
+      }, decision.delayMs),
+    );
+  }
+
+  private runChanged(run: Run): void {
+    const before = this.lastState.get(run.id);
+    this.lastState.set(run.id, run.state);
+    if (run.state === 'running' && before === 'starting') this.counts.created++;
+    if (before !== undefined && isActive(before) && !isActive(run.state) && run.pid !== null) this.counts.destroyed++;
+    if (isFinal(run.state)) {
+      clearTimeout(this.backoffTimers.get(run.id));
+      this.backoffTimers.delete(run.id);
+      this.queue.remove(run.id);
+      if (run.state === 'completed') this.counts.completed++;
+      if (run.state === 'failed') this.counts.failed++;
+      if (run.startedAt !== null && run.endedAt !== null && run.attempts > 0) this.durations.add(run.endedAt - run.startedAt);
+      this.lastState.delete(run.id);
+      this.trimHistory(run);
+    }
+    this.updateIdleWatch();
+    this.changeEmitter.fire(this.snapshot(run));
+    this.schedulePump();
+  }
+
+  /** Watches the extra instances of services that have an idle timeout. */
+  private updateIdleWatch(): void {
+    const watched: Run[] = [];
+    for (const spec of this.specs.values()) {
+      if (spec.kind !== 'service' || spec.idleTimeoutMs === undefined) continue;
+      const live = this.liveInstances(spec.name).filter((r) => r.state === 'running');
+      watched.push(...live.slice(spec.instances.min));
+    }
+    this.idle.watch(watched, (run) => this.specs.get(run.spec.name)?.idleTimeoutMs);
+  }
+
+  private liveInstances(name: string): Run[] {
+    return this.runsOf(name)
+      .filter((r) => !isFinal(r.state))
+      .sort((a, b) => a.instance - b.instance);
+  }
+
+  private latestRun(name: string): Run | undefined {
+    return this.runsOf(name).at(-1);
+  }
+
+  private requireSpec(name: string): ProcessSpec {
+    const spec = this.specs.get(name);
+    if (spec) return spec;
+    const known = [...this.specs.keys()].map((n) => `"${n}"`).join(', ') || 'none';
+    throw new ProcessError('spawn-failed', `There is no definition named "${name}" (defined: ${known}).`);
   }
 
   private find(target: RunTarget): Run | undefined {
@@ -178,7 +430,7 @@ export class ProcessEngine implements Disposable {
     const byId = this.runs.get(key);
     if (byId) return byId;
     const ofName = this.runsOf(key);
-    return ofName.find((r) => !isFinal(r.state)) ?? ofName.at(-1);
+    return ofName.filter((r) => !isFinal(r.state)).at(-1) ?? ofName.at(-1);
   }
 
   private require(target: RunTarget): Run {
@@ -197,17 +449,19 @@ export class ProcessEngine implements Disposable {
   /** Keeps the last few finished runs of each definition; live runs are always kept. */
   private trimHistory(finished: Run): void {
     const key = finished.adhoc ? ADHOC_KEY : finished.spec.name;
-    const done = [...this.runs.values()].filter(
-      (r) => isFinal(r.state) && (r.adhoc ? ADHOC_KEY : r.spec.name) === key,
-    );
+    const done = [...this.runs.values()].filter((r) => isFinal(r.state) && (r.adhoc ? ADHOC_KEY : r.spec.name) === key);
     for (const run of done.slice(0, Math.max(0, done.length - this.history))) this.runs.delete(run.id);
   }
 
   private snapshot(run: Run): ProcessSnapshot {
-    const current = this.specs.get(run.spec.name);
     let definitionStatus: ProcessSnapshot['definitionStatus'] = 'current';
-    if (!run.adhoc && !current) definitionStatus = 'removed';
-    else if (!run.adhoc && JSON.stringify(current) !== JSON.stringify(run.spec)) definitionStatus = 'changed';
+    if (!run.adhoc) {
+      const current = this.specs.get(run.spec.name);
+      if (!current) definitionStatus = 'removed';
+      else if (JSON.stringify({ ...specForInstance(current, run.instance), priority: run.spec.priority }) !== JSON.stringify(run.spec)) {
+        definitionStatus = 'changed';
+      }
+    }
     return {
       id: run.id,
       name: run.spec.name,
@@ -223,6 +477,10 @@ export class ProcessEngine implements Disposable {
       error: run.error && { code: run.error.code, message: run.error.message },
       commandLine: run.commandLine,
       adhoc: run.adhoc,
+      priority: run.spec.priority,
+      instance: run.instance,
+      queuePosition: this.queue.positionOf(run.id) ?? null,
+      nextAttemptAt: run.nextAttemptAt,
       definitionStatus,
     };
   }
@@ -231,4 +489,3 @@ export class ProcessEngine implements Disposable {
     if (this.disposed) throw new ProcessError('canceled', 'The process engine has been shut down.');
   }
 }
-

@@ -9,6 +9,8 @@ export interface ProcStat {
   state: string;
   /** Start time in clock ticks since boot: with the pid, it identifies a process across pid reuse. */
   startTime: number;
+  /** CPU time used so far (user + system), in clock ticks. */
+  cpuTicks: number;
 }
 
 /**
@@ -30,8 +32,9 @@ export function parseStat(text: string): ProcStat | undefined {
   const ppid = Number(rest[1]);
   const pgid = Number(rest[2]);
   const startTime = Number(rest[19]);
+  const cpuTicks = Number(rest[11]) + Number(rest[12]);
   if (!Number.isFinite(pid) || !Number.isFinite(ppid)) return undefined;
-  return { pid, ppid, pgid, state: rest[0], startTime };
+  return { pid, ppid, pgid, state: rest[0], startTime, cpuTicks };
 }
 
 export const linuxProcessTable: ProcessTable = {

@@ -16,8 +16,12 @@ export interface RunContext {
   table: ProcessTable;
   hostEnv: Record<string, string | undefined>;
   now: () => number;
+  /** Grace between SIGTERM and SIGKILL when a timeout kills an attempt. */
+  stopTimeoutMs(): number;
   onChange(run: Run): void;
   onOutput(run: Run, lines: OutputLine[]): void;
+  /** An attempt ended by itself (not by a stop): the engine retries it or finishes the run. */
+  onAttemptEnd(run: Run, error: ProcessError | null): void;
 }
 
 /** How long to wait for the pipes to drain after the whole group is gone. */
@@ -47,15 +51,22 @@ export class Run {
   restarts = 0;
   attempts = 0;
   error: ProcessError | null = null;
+  /** When a run in backoff tries again. */
+  nextAttemptAt: number | null = null;
+  /** When the current attempt's output last moved; the idle check reads it. */
+  lastOutputAt = 0;
   readonly output = new OutputRing();
 
   /** Bumped per spawn so events of a replaced process are dropped. */
   private generation = 0;
   private child: LaunchedProcess | undefined;
   private stopping: Promise<void> | undefined;
+  private stopRequested = false;
   private finishing: Promise<void> | undefined;
   private leaderExit: { exitCode: number | null; signal: NodeJS.Signals | null } | undefined;
   private leaderExited: (() => void) | undefined;
+  private timeoutTimer: NodeJS.Timeout | undefined;
+  private timeoutKill: Promise<unknown> | undefined;
   private readonly settled: Promise<void>;
   private settle!: () => void;
 
@@ -64,6 +75,8 @@ export class Run {
     readonly spec: ProcessSpec,
     readonly adhoc: boolean,
     private readonly ctx: RunContext,
+    /** Replica index of a service, 0 for everything else. */
+    readonly instance = 0,
   ) {
     this.settled = new Promise((resolve) => (this.settle = resolve));
   }
@@ -77,18 +90,25 @@ export class Run {
     return formatCommandLine(this.spec);
   }
 
-  start(): void {
+  /** Starts one attempt: a fresh process, the same run. */
+  startAttempt(): void {
     const gen = ++this.generation;
     this.attempts++;
     this.leaderExit = undefined;
+    this.exitCode = null;
+    this.signal = null;
+    this.pid = null;
+    this.nextAttemptAt = null;
+    this.timeoutKill = undefined;
     this.startedAt = this.ctx.now();
+    this.lastOutputAt = this.startedAt;
     this.moveTo('starting');
 
     let env: Record<string, string>;
     try {
       env = this.prepareEnvironment();
     } catch (err) {
-      this.finish(err as ProcessError);
+      this.ctx.onAttemptEnd(this, err as ProcessError);
       return;
     }
 
@@ -113,14 +133,53 @@ export class Run {
     child.onError((err) => {
       if (gen !== this.generation || this.pid !== null) return;
       this.leaderExited?.();
-      this.finish(classifySpawnError(this.spec.name, this.spec.command, err));
+      if (this.state === 'starting') this.ctx.onAttemptEnd(this, classifySpawnError(this.spec.name, this.spec.command, err));
     });
     child.onExit((exitCode, signal) => {
       if (gen !== this.generation) return;
       this.leaderExit = { exitCode, signal };
       this.leaderExited?.();
-      if (this.state !== 'stopping') this.finishing ??= this.sweepAfterExit(streamsClosed);
+      if (this.state !== 'stopping') this.finishing ??= this.sweepAfterExit(gen, streamsClosed);
     });
+    if (this.spec.timeoutMs !== undefined && this.pid !== null) {
+      this.timeoutTimer = setTimeout(() => this.timeOut(gen), this.spec.timeoutMs);
+    }
+  }
+
+  /** Waits before the next attempt; the engine queues it again at `until`. */
+  enterBackoff(until: number, reason: ProcessError): void {
+    this.error = reason;
+    this.nextAttemptAt = until;
+    this.finishing = undefined;
+    this.system(`${reason.message.replace(/\.$/, '')}; attempt ${this.attempts + 1} in ${formatDuration(Math.max(0, until - this.ctx.now()))}.`);
+    this.moveTo('backoff');
+  }
+
+  /** Back in the queue after a backoff. */
+  requeue(): void {
+    this.moveTo('queued');
+  }
+
+  /** Ends the run for good, with the reason (null for success). */
+  finish(error: ProcessError | null, state?: RunState): void {
+    if (isFinal(this.state)) return;
+    clearTimeout(this.timeoutTimer);
+    this.error = error;
+    this.endedAt = this.ctx.now();
+    this.nextAttemptAt = null;
+    const final = state ?? (error ? 'failed' : 'completed');
+    const took = this.startedAt === null ? '' : ` after ${formatDuration(this.endedAt - this.startedAt)}`;
+    this.system(error ? `${error.message.replace(/\.$/, '')}${took}.` : `"${this.spec.name}" exited with code 0${took}.`);
+    this.moveTo(final);
+    this.child?.stdin.destroy();
+    this.settle();
+  }
+
+  /** The attempt ran past its timeout: take its tree down; the exit then counts as timed out. */
+  private timeOut(gen: number): void {
+    if (gen !== this.generation || this.pid === null || this.leaderExit || this.state !== 'running') return;
+    this.system(`Timed out after ${formatDuration(this.spec.timeoutMs!)}; stopping the process tree.`);
+    this.timeoutKill = killTree({ pid: this.pid, graceMs: this.ctx.stopTimeoutMs(), table: this.ctx.table });
   }
 
   /**
@@ -128,11 +187,14 @@ export class Run {
    * process of it is gone. A run that has no process yet ends at once.
    */
   stop(graceMs: number): Promise<void> {
+    this.stopRequested = true;
     if (isFinal(this.state)) return Promise.resolve();
     if (this.state === 'queued' || this.state === 'backoff') {
-      this.finish(new ProcessError('canceled', `"${this.spec.name}" was cancelled before it started.`), 'terminated');
+      const when = this.state === 'queued' ? 'before it started' : 'while waiting to retry';
+      this.finish(new ProcessError('canceled', `"${this.spec.name}" was cancelled ${when}.`), 'terminated');
       return Promise.resolve();
     }
+    // The leader already exited by itself; its sweep ends the run as stopped (stopRequested).
     if (this.finishing) return this.finishing;
     this.stopping ??= this.stopTree(graceMs);
     return this.stopping;
@@ -147,6 +209,7 @@ export class Run {
   }
 
   private async stopTree(graceMs: number): Promise<void> {
+    clearTimeout(this.timeoutTimer);
     this.moveTo('stopping');
     this.system('Stopping (SIGTERM to the process group)...');
     const leaderGone = new Promise<void>((resolve) => {
@@ -169,15 +232,27 @@ export class Run {
   }
 
   /** The leader ended by itself: take down what it left in its group, then settle the run. */
-  private async sweepAfterExit(streamsClosed: Promise<void>[]): Promise<void> {
+  private async sweepAfterExit(gen: number, streamsClosed: Promise<void>[]): Promise<void> {
+    clearTimeout(this.timeoutTimer);
+    const timedOut = this.timeoutKill !== undefined;
+    await this.timeoutKill;
     if (this.pid !== null) {
       await killTree({ pid: this.pid, graceMs: 1000, table: this.ctx.table, leaderExited: true });
     }
     await Promise.race([Promise.all(streamsClosed), new Promise((r) => setTimeout(r, DRAIN_MS))]);
+    if (gen !== this.generation || this.state === 'stopping' || isFinal(this.state)) return;
     const { exitCode, signal } = this.leaderExit!;
     this.exitCode = exitCode;
     this.signal = signal;
-    this.finish(classifyExit(this.spec.name, exitCode, signal));
+    if (this.stopRequested) {
+      this.finish(new ProcessError('canceled', `"${this.spec.name}" was stopped on request.`, { exitCode, signal }), 'terminated');
+      return;
+    }
+    const error = timedOut
+      ? new ProcessError('timeout', `"${this.spec.name}" timed out after ${formatDuration(this.spec.timeoutMs!)}.`, { exitCode, signal })
+      : classifyExit(this.spec.name, exitCode, signal);
+    this.finishing = undefined;
+    this.ctx.onAttemptEnd(this, error);
   }
 
   private prepareEnvironment(): Record<string, string> {
@@ -212,6 +287,7 @@ export class Run {
     const deliver = (texts: string[]) => {
       if (texts.length === 0 || gen !== this.generation) return;
       const at = this.ctx.now();
+      this.lastOutputAt = at;
       const lines = texts.map((text) => ({ stream: kind, text, at }));
       for (const line of lines) this.output.push(line);
       this.ctx.onOutput(this, lines);
@@ -228,22 +304,11 @@ export class Run {
     });
   }
 
-  private system(text: string): void {
+  /** Adds a line of our own (start, exit, why) to the run's output. */
+  system(text: string): void {
     const line: OutputLine = { stream: 'system', text, at: this.ctx.now() };
     this.output.push(line);
     this.ctx.onOutput(this, [line]);
-  }
-
-  private finish(error: ProcessError | null, state?: RunState): void {
-    if (isFinal(this.state)) return;
-    this.error = error;
-    this.endedAt = this.ctx.now();
-    const final = state ?? (error ? 'failed' : 'completed');
-    const took = this.startedAt === null ? '' : ` after ${formatDuration(this.endedAt - this.startedAt)}`;
-    this.system(error ? `${error.message.replace(/\.$/, '')}${took}.` : `"${this.spec.name}" exited with code 0${took}.`);
-    this.moveTo(final);
-    this.child?.stdin.destroy();
-    this.settle();
   }
 
   private moveTo(state: RunState): void {

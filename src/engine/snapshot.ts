@@ -1,5 +1,5 @@
 import type { ErrorCode } from './errors';
-import type { ProcessKind, RunState } from './types';
+import type { Priority, ProcessKind, RunState } from './types';
 
 /** What the editor and the API see of a run. Times are epoch milliseconds; null means "not yet". */
 export interface ProcessSnapshot {
@@ -24,6 +24,13 @@ export interface ProcessSnapshot {
   commandLine: string;
   /** Started from a typed command line rather than a definition. */
   adhoc: boolean;
+  priority: Priority;
+  /** Replica index of a service (0, 1, ...); 0 for jobs. */
+  instance: number;
+  /** 1-based place in the start queue while queued; null otherwise. */
+  queuePosition: number | null;
+  /** When a run in backoff tries again; null otherwise. */
+  nextAttemptAt: number | null;
   /** The definition changed or was removed since this run started: restart to apply. */
   definitionStatus: 'current' | 'changed' | 'removed';
 }

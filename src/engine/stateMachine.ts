@@ -2,8 +2,9 @@ import type { RunState } from './types';
 
 const transitions: Record<RunState, readonly RunState[]> = {
   queued: ['starting', 'terminated', 'failed'],
-  starting: ['running', 'stopping', 'failed', 'completed', 'terminated'],
-  running: ['stopping', 'completed', 'failed', 'backoff'],
+  starting: ['running', 'stopping', 'failed', 'completed', 'terminated', 'backoff'],
+  // running -> terminated: a stop asked while the leader was already exiting by itself.
+  running: ['stopping', 'completed', 'failed', 'backoff', 'terminated'],
   stopping: ['terminated'],
   backoff: ['starting', 'queued', 'terminated', 'failed'],
   completed: [],

@@ -22,6 +22,41 @@ export type RunState =
   | 'failed'
   | 'terminated';
 
+/** Queue order: a freed slot goes to the highest priority first, first in first out within one. */
+export type Priority = 'low' | 'normal' | 'high' | 'critical';
+
+/** Retries of a failed job attempt, with exponential backoff. */
+export interface RetryPolicy {
+  /** Retries after the first attempt; 0 means none. */
+  maxRetries: number;
+  /** Delay before the first retry. */
+  initialDelayMs: number;
+  /** The delay never grows past this. */
+  maxDelayMs: number;
+  /** Each retry waits this many times longer than the one before. */
+  multiplier: number;
+  /** A fraction 0-1 of the delay, applied as plus or minus at random; 0 for none. */
+  jitter: number;
+}
+
+/** What a dependency must reach before a dependent starts. */
+export type DependencyCondition = 'started' | 'completed' | 'healthy';
+
+export interface Dependency {
+  name: string;
+  condition: DependencyCondition;
+}
+
+/** Replicas of a service. */
+export interface InstanceRange {
+  /** Never scaled (or idled) below this. */
+  min: number;
+  /** Never scaled above this. */
+  max: number;
+  /** Started by a spawn. */
+  initial: number;
+}
+
 /** A validated definition, ready for the engine: every variable expanded, every path absolute. */
 export interface ProcessSpec {
   /** Unique within the window. */
@@ -39,6 +74,18 @@ export interface ProcessSpec {
   shell: boolean;
   /** Start when the workspace opens. */
   autoStart: boolean;
+  /** Queue order for jobs. Default `normal`. */
+  priority: Priority;
+  /** Kill the whole tree and count the attempt as timed out after this long; undefined for none. */
+  timeoutMs?: number;
+  /** Retries of a failed job attempt; `maxRetries` 0 when none are set. */
+  retry: RetryPolicy;
+  /** Definitions that must reach a condition first; a bare name in settings means `completed` for a job, `healthy` for a service. */
+  dependsOn: Dependency[];
+  /** Replicas of a service; `{ min: 1, max: 1, initial: 1 }` unless set. Jobs ignore it. */
+  instances: InstanceRange;
+  /** Extra instances (above `min`) with no output and no CPU for this long are stopped; undefined for never. */
+  idleTimeoutMs?: number;
 }
 
 /** A problem with one entry of `devProcesses.tasks`; the other entries keep working. */

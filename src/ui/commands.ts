@@ -1,9 +1,9 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import type { ProcessEngine, RunTarget } from '../engine/engine';
+import type { ProcessEngine, RunTarget, SpawnOptions } from '../engine/engine';
 import { ProcessError } from '../engine/errors';
 import type { ProcessSnapshot } from '../engine/snapshot';
-import type { DefinitionError } from '../engine/types';
+import type { DefinitionError, Priority, ProcessSpec } from '../engine/types';
 import { describeRun, isLive } from './format';
 import type { OutputChannels } from './outputChannels';
 import { DefinitionItem, RunItem } from './processTree';
@@ -12,6 +12,7 @@ import { DefinitionItem, RunItem } from './processTree';
 type CommandTarget = string | DefinitionItem | RunItem | { id: string } | undefined;
 
 const RUN_COMMAND_LINE = 'Run a command line...';
+const PRIORITIES: readonly Priority[] = ['critical', 'high', 'normal', 'low'];
 
 function toTarget(target: CommandTarget): RunTarget | undefined {
   if (target instanceof DefinitionItem) return target.name;
@@ -44,13 +45,13 @@ export function registerCommands(
 ): vscode.Disposable[] {
   const defaultCwd = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
 
-  const spawnByName = (name: string): Promise<string> => {
-    // A broken entry is not a definition; say what is wrong with it rather than "unknown name".
+  /** Spawns a definition; a broken entry says what is wrong with it rather than "unknown name". */
+  const spawnByName = async (name: string, options: SpawnOptions = {}): Promise<string> => {
     const problem = problems().find((p) => p.name === name);
     if (problem && !engine.definitions().some((s) => s.name === name)) {
-      return Promise.reject(new ProcessError('spawn-failed', `"${name}" cannot start until its settings are fixed: ${problem.message}`));
+      throw new ProcessError('spawn-failed', `"${name}" cannot start until its settings are fixed: ${problem.message}`);
     }
-    return engine.spawn(name);
+    return engine.spawn(name, options);
   };
 
   const spawn = async (target?: CommandTarget): Promise<string | undefined> => {
@@ -108,6 +109,46 @@ export function registerCommands(
     engine.sendInput(resolved, line);
   };
 
+  const retry = async (target?: CommandTarget): Promise<string | undefined> => {
+    const resolved = toTarget(target) ?? (await pickRun(engine, 'Retry which run?', (r) => r.state === 'failed' || r.state === 'terminated'));
+    return resolved === undefined ? undefined : engine.retry(resolved);
+  };
+
+  const cancel = async (target?: CommandTarget): Promise<void> => {
+    const resolved = toTarget(target) ?? (await pickRun(engine, 'Cancel which queued run?', (r) => r.state === 'queued' || r.state === 'backoff'));
+    if (resolved !== undefined) await engine.cancel(resolved);
+  };
+
+  const pickDefinition = async (placeHolder: string, filter: (s: ProcessSpec) => boolean = () => true): Promise<string | undefined> => {
+    const picked = await vscode.window.showQuickPick(
+      engine.definitions().filter(filter).map((s) => ({ label: s.name, description: `${s.kind} · ${s.priority}` })),
+      { placeHolder },
+    );
+    return picked?.label;
+  };
+
+  const runWithPriority = async (target?: CommandTarget, priority?: Priority): Promise<string | undefined> => {
+    const named = toTarget(target);
+    const name = typeof named === 'string' ? named : named?.id ?? (await pickDefinition('Run which definition?'));
+    if (name === undefined) return undefined;
+    const chosen =
+      priority ??
+      ((await vscode.window.showQuickPick(['critical', 'high', 'normal', 'low'], { placeHolder: `Priority for "${name}"` })) as Priority | undefined);
+    if (chosen === undefined) return undefined;
+    if (!PRIORITIES.includes(chosen)) throw new ProcessError('spawn-failed', `Unknown priority "${chosen}"; use one of ${PRIORITIES.join(', ')}.`);
+    return spawnByName(name, { priority: chosen });
+  };
+
+  const scale = (up: boolean) => async (target?: CommandTarget): Promise<string | undefined> => {
+    const named = toTarget(target);
+    const run = named !== undefined ? engine.get(named) : undefined;
+    const name = run?.name ?? (typeof named === 'string' ? named : undefined) ?? (await pickDefinition(`Scale which service ${up ? 'up' : 'down'}?`, (s) => s.kind === 'service'));
+    if (name === undefined) return undefined;
+    if (up) return engine.scaleUp(name);
+    await engine.scaleDown(name);
+    return undefined;
+  };
+
   const killAll = async (): Promise<void> => {
     await engine.killAll();
   };
@@ -125,6 +166,11 @@ export function registerCommands(
     'devProcesses.showOutput': showOutput,
     'devProcesses.sendInput': sendInput,
     'devProcesses.killAll': killAll,
+    'devProcesses.retry': retry,
+    'devProcesses.cancel': cancel,
+    'devProcesses.runWithPriority': runWithPriority,
+    'devProcesses.scaleUp': scale(true),
+    'devProcesses.scaleDown': scale(false),
     'devProcesses.openSettings': openSettings,
   };
   return Object.entries(table).map(([id, handler]) =>

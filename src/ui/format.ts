@@ -13,6 +13,15 @@ export function formatDuration(ms: number): string {
 export function describeRun(run: ProcessSnapshot, now: number): string {
   const parts: string[] = [run.state];
   switch (run.state) {
+    case 'queued':
+      if (run.queuePosition !== null) parts.push(`#${run.queuePosition} in queue`);
+      if (run.priority !== 'normal') parts.push(run.priority);
+      break;
+    case 'backoff':
+      if (run.nextAttemptAt !== null) {
+        parts.push(`retry at ${new Date(run.nextAttemptAt).toLocaleTimeString()} (in ${formatDuration(run.nextAttemptAt - now)})`);
+      }
+      break;
     case 'running':
     case 'starting':
     case 'stopping':

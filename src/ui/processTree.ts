@@ -16,8 +16,9 @@ export class DefinitionItem extends vscode.TreeItem {
     const latest = runs[0];
     const live = runs.some(isLive);
     this.id = `definition:${name}`;
-    // Menus key on this: "definition:<running|idle>:<service|job>".
-    this.contextValue = `definition:${live ? 'running' : 'idle'}:${spec?.kind ?? 'removed'}`;
+    // Menus key on this: "definition:<running|idle>:<service|job|removed>[:failed]".
+    const failed = latest?.state === 'failed' ? ':failed' : '';
+    this.contextValue = `definition:${live ? 'running' : 'idle'}:${spec?.kind ?? 'removed'}${failed}`;
     this.description = latest ? describeRun(latest, now) : spec?.kind === 'job' ? 'job' : 'service';
     if (!spec) this.description = `removed from settings · ${this.description}`;
     this.iconPath = latest ? stateIcon(latest.state) : new vscode.ThemeIcon(spec?.kind === 'job' ? 'tools' : 'server-process');
@@ -32,13 +33,20 @@ export class DefinitionItem extends vscode.TreeItem {
 /** A run row; commands given it act on that very run. */
 export class RunItem extends vscode.TreeItem {
   constructor(readonly run: ProcessSnapshot, now: number) {
-    super(run.pid !== null ? `pid ${run.pid}` : run.adhoc ? run.name : run.state);
+    super(RunItem.label(run));
     this.id = `run:${run.id}`;
+    // Menus key on this: "run:<running|queued|backoff|completed|failed|terminated>".
     this.contextValue = `run:${isLive(run) ? 'running' : run.state}`;
     this.description = describeRun(run, now);
     this.iconPath = stateIcon(run.state);
     this.tooltip = [run.commandLine, run.error?.message].filter(Boolean).join('\n');
     this.command = { command: 'devProcesses.showOutput', title: 'Show Output', arguments: [run.id] };
+  }
+
+  private static label(run: ProcessSnapshot): string {
+    if (run.adhoc) return run.name;
+    const replica = run.kind === 'service' && run.instance > 0 ? `#${run.instance} ` : '';
+    return `${replica}${run.pid !== null ? `pid ${run.pid}` : run.state}`;
   }
 }
 

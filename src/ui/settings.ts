@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { readStopTimeout } from '../config/definitions';
+import { readMaxConcurrent, readStopTimeout } from '../config/definitions';
 import { parseSources, type DefinitionSource } from '../config/sources';
 import type { DefinitionSet } from '../engine/types';
 
@@ -29,4 +29,9 @@ export function readDefinitions(): DefinitionSet {
 
 export function readStopTimeoutMs(): number {
   return readStopTimeout(vscode.workspace.getConfiguration(SECTION).get('stopTimeoutMs'));
+}
+
+/** `devProcesses.maxConcurrent`; absent or null means the number of cores, at least 2. */
+export function readMaxConcurrentSetting(): number {
+  return readMaxConcurrent(vscode.workspace.getConfiguration(SECTION).get('maxConcurrent'), os.availableParallelism());
 }

@@ -3,7 +3,7 @@ import type { ProcessEngine } from '../engine/engine';
 import type { DefinitionError } from '../engine/types';
 import { isLive } from './format';
 import type { ProcessTree } from './processTree';
-import { readDefinitions, readStopTimeoutMs, SECTION } from './settings';
+import { readDefinitions, readMaxConcurrentSetting, readStopTimeoutMs, SECTION } from './settings';
 
 /**
  * Keeps the engine's definitions in step with settings.json. Never stops a process by itself: a
@@ -28,6 +28,7 @@ export class SettingsWatcher implements vscode.Disposable {
     const before = new Set(this.engine.definitions().map((s) => s.name));
     const { specs, errors } = readDefinitions();
     this.engine.stopTimeoutMs = readStopTimeoutMs();
+    this.engine.maxConcurrent = readMaxConcurrentSetting();
     this.engine.setDefinitions(specs);
     this.problems = errors;
     this.tree.setProblems(errors);

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { specDefaults } from '../../src/engine/defaults';
 import { ProcessEngine, type EngineOptions } from '../../src/engine/engine';
 import { isGone, linuxProcessTable } from '../../src/engine/procfs';
 import type { ProcessSpec } from '../../src/engine/types';
@@ -18,6 +19,7 @@ export function fixture(name: string): string {
 /** A definition that runs a fixture script with this Node. */
 export function nodeSpec(name: string, script: string, args: string[] = [], extra: Partial<ProcessSpec> = {}): ProcessSpec {
   return {
+    ...specDefaults(),
     name,
     kind: 'service',
     command: process.execPath,

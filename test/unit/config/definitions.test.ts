@@ -6,10 +6,14 @@ import {
   DEFINITION_FIELDS,
   WHOLE_SETTING,
   parseDefinitions,
+  readMaxConcurrent,
   readStopTimeout,
   type DefinitionContext,
 } from '../../../src/config/definitions';
-import type { DefinitionSet } from '../../../src/engine/types';
+import { DEPENDENCY_CONDITIONS, DEPENDENCY_FIELDS } from '../../../src/config/dependencies';
+import { DEFAULT_JITTER, INSTANCE_FIELDS, PRIORITIES, RETRY_FIELDS } from '../../../src/config/schedulingFields';
+import type { DefinitionSet, ProcessSpec } from '../../../src/engine/types';
+import { parseSources } from '../../../src/config/sources';
 import packageJson from '../../../package.json';
 
 const folder = '/home/ada/project';
@@ -46,6 +50,10 @@ describe('parseDefinitions: valid entries', () => {
       env: {},
       shell: false,
       autoStart: false,
+      priority: 'normal',
+      retry: { maxRetries: 0, initialDelayMs: 1000, maxDelayMs: 30_000, multiplier: 2, jitter: 0.2 },
+      dependsOn: [],
+      instances: { min: 1, max: 1, initial: 1 },
     });
   });
 
@@ -71,6 +79,10 @@ describe('parseDefinitions: valid entries', () => {
       envFile: path.join(folder, '.env'),
       shell: true,
       autoStart: true,
+      priority: 'normal',
+      retry: { maxRetries: 0, initialDelayMs: 1000, maxDelayMs: 30_000, multiplier: 2, jitter: 0.2 },
+      dependsOn: [],
+      instances: { min: 1, max: 1, initial: 1 },
     });
   });
 
@@ -367,6 +379,7 @@ describe('readStopTimeout', () => {
 describe('package.json schema', () => {
   const properties = packageJson.contributes.configuration.properties;
   const items = properties['devProcesses.tasks'].items;
+  const fields = items.properties;
 
   test('lists exactly the fields the validator accepts, with the same required ones', () => {
     assert.deepEqual(Object.keys(items.properties).sort(), [...DEFINITION_FIELDS].sort());
@@ -374,15 +387,89 @@ describe('package.json schema', () => {
     assert.equal(items.additionalProperties, false);
   });
 
-  test('its snippets are valid definitions', () => {
-    const snippets = [...items.defaultSnippets.map((s) => s.body), ...properties['devProcesses.tasks'].defaultSnippets[0].body];
-    for (const body of snippets) {
-      assert.deepEqual(parse([body]).errors, [], JSON.stringify(body));
+  test('its snippets are valid definitions, given the definitions they depend on', () => {
+    const entrySnippets = items.defaultSnippets.map((s): unknown[] => [s.body]);
+    const arraySnippets = properties['devProcesses.tasks'].defaultSnippets.map((s): unknown[] => s.body);
+    for (const bodies of [...entrySnippets, ...arraySnippets]) {
+      const named = new Set(bodies.map((body) => (body as { name: string }).name));
+      const dependencies = bodies.flatMap((body) => (body as { dependsOn?: string[] }).dependsOn ?? []);
+      const standIns = dependencies.filter((name) => !named.has(name)).map((name) => ({ name, command: 'x', kind: 'job' }));
+      assert.deepEqual(parse([...bodies, ...standIns]).errors, [], JSON.stringify(bodies));
     }
+    assert.ok(items.defaultSnippets.some((s) => 'retry' in s.body && 'dependsOn' in s.body), 'a snippet shows retry and dependsOn');
   });
 
   test('stopTimeoutMs has the same default as readStopTimeout', () => {
     assert.equal(properties['devProcesses.stopTimeoutMs'].default, DEFAULT_STOP_TIMEOUT_MS);
+  });
+
+  test('maxConcurrent is automatic (null) by default and at least 1', () => {
+    const maxConcurrent = properties['devProcesses.maxConcurrent'];
+    assert.deepEqual(maxConcurrent.type, ['integer', 'null']);
+    assert.equal(maxConcurrent.default, null);
+    assert.equal(maxConcurrent.minimum, 1);
+    assert.equal(readMaxConcurrent(maxConcurrent.default, 6), 6);
+    assert.equal(readMaxConcurrent(maxConcurrent.minimum, 6), 1);
+  });
+
+  test('enums match the validator, each with a description', () => {
+    assert.deepEqual(fields.priority.enum, PRIORITIES);
+    assert.equal(fields.priority.default, 'normal');
+    const condition = fields.dependsOn.items.oneOf[1].properties?.condition;
+    assert.deepEqual(condition?.enum, DEPENDENCY_CONDITIONS);
+    for (const field of [fields.kind, fields.priority, condition]) assert.equal(field?.enumDescriptions.length, field?.enum.length);
+  });
+
+  test("nested objects list exactly the validator's fields and allow no others", () => {
+    const [, dependencyObject] = fields.dependsOn.items.oneOf;
+    const nested: [string, { properties?: object; additionalProperties?: boolean }, readonly string[]][] = [
+      ['retry', fields.retry, RETRY_FIELDS],
+      ['instances', fields.instances, INSTANCE_FIELDS],
+      ['dependsOn item', dependencyObject, DEPENDENCY_FIELDS],
+    ];
+    for (const [what, schema, known] of nested) {
+      assert.deepEqual(Object.keys(schema.properties ?? {}).sort(), [...known].sort(), what);
+      assert.equal(schema.additionalProperties, false, what);
+    }
+    assert.deepEqual(dependencyObject.required, ['name']);
+  });
+
+  test("retry defaults are the validator's defaults", () => {
+    const retry = fields.retry.properties;
+    const defaults = Object.fromEntries(RETRY_FIELDS.map((key) => [key, retry[key].default]));
+    assert.deepEqual(defaults, specOf({ name: 'a', command: 'x' }).retry);
+    assert.deepEqual(specOf({ name: 'a', command: 'x', retry: { jitter: true } }).retry.jitter, DEFAULT_JITTER);
+  });
+
+  test('the defaults offered for retry and instances are valid', () => {
+    specOf({ name: 'a', command: 'x', retry: fields.retry.default, instances: fields.instances.default });
+  });
+
+  test('numeric bounds match the validator: the bound passes, one past it fails', () => {
+    const service = (extra: object) => ({ name: 'a', command: 'x', kind: 'service', ...extra });
+    // Neighbours are set so that each value is judged alone, not against another field.
+    const retryAround = { initialDelayMs: 0, maxDelayMs: 2_147_483_647 };
+    const instancesAround = { min: 0, max: 1, initial: 0 };
+    type Bounds = { minimum?: number; maximum?: number };
+    const cases: [string, Bounds, (n: number) => object][] = [
+      ['timeoutMs', fields.timeoutMs, (n) => service({ timeoutMs: n })],
+      ['idleTimeoutMs', fields.idleTimeoutMs, (n) => service({ idleTimeoutMs: n })],
+      ...RETRY_FIELDS.filter((key) => key !== 'jitter').map((key): [string, Bounds, (n: number) => object] =>
+        [`retry.${key}`, fields.retry.properties[key], (n) => service({ retry: { ...retryAround, [key]: n } })]),
+      ...INSTANCE_FIELDS.map((key): [string, Bounds, (n: number) => object] =>
+        [`instances.${key}`, fields.instances.properties[key], (n) => service({ instances: { ...instancesAround, max: Math.max(n, 1), [key]: n } })]),
+    ];
+    for (const [field, bounds, entryWith] of cases) {
+      assert.notEqual(bounds.minimum, undefined, `${field} has a minimum`);
+      assert.deepEqual(parse([entryWith(bounds.minimum!)]).errors, [], `${field} = minimum`);
+      assert.equal(parse([entryWith(bounds.minimum! - 1)]).specs.length, 0, `${field} below minimum`);
+      if (bounds.maximum !== undefined) {
+        assert.deepEqual(parse([entryWith(bounds.maximum)]).errors, [], `${field} = maximum`);
+        assert.equal(parse([entryWith(bounds.maximum + 1)]).specs.length, 0, `${field} above maximum`);
+      }
+    }
+    const jitter = fields.retry.properties.jitter.oneOf[1];
+    assert.deepEqual([jitter.minimum, jitter.maximum], [0, 1]);
   });
 });
 
@@ -399,32 +486,67 @@ describe('parseDefinitions: randomized robustness', () => {
     };
   }
 
-  const keys = [...DEFINITION_FIELDS, 'comand', 'Name', '__proto__', 'constructor', '', 'dependsOn'];
-  const strings = ['', ' ', 'web', 'api', 'service', 'job', 'true', '${workspaceFolder}', '${env:PORT}', '${instance}', '${', 'rel/dir', '/abs', '../up', 'A=B', '\0', 'x'.repeat(300)];
+  const nestedKeys = [...RETRY_FIELDS, ...INSTANCE_FIELDS, ...DEPENDENCY_FIELDS, 'maxRetry'];
+  const keys = [...DEFINITION_FIELDS, 'comand', 'Name', '__proto__', 'constructor', '', 'dependson', ...nestedKeys];
+  const names = ['t0', 't1', 't2', 't3', 't4'];
+  const strings = [
+    '', ' ', 'web', 'api', 'service', 'job', 'true', '${workspaceFolder}', '${env:PORT}', '${instance}', '${', 'rel/dir', '/abs', '../up', 'A=B', '\0', 'x'.repeat(300),
+    ...names, ...PRIORITIES, ...DEPENDENCY_CONDITIONS, '5000',
+  ];
+  const numbers = [0, -1, 1.5, 3000, 1e308, -0, Number.MAX_SAFE_INTEGER, 0.2, 1, 2, 5, 2_147_483_648];
+  const pick = <T>(random: () => number, list: readonly T[]): T => list[Math.floor(random() * list.length)];
 
   function randomValue(random: () => number, depth: number): unknown {
-    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
     switch (Math.floor(random() * (depth > 3 ? 5 : 8))) {
       case 0: return null;
       case 1: return random() < 0.5;
-      case 2: return pick([0, -1, 1.5, 3000, 1e308, -0, Number.MAX_SAFE_INTEGER]);
+      case 2: return pick(random, numbers);
       case 3:
-      case 4: return pick(strings);
+      case 4: return pick(random, strings);
       case 5: return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(random, depth + 1));
       default: {
         const object: Record<string, unknown> = {};
         for (let i = Math.floor(random() * 5); i > 0; i--) {
-          Object.defineProperty(object, pick(keys), { value: randomValue(random, depth + 1), enumerable: true, configurable: true, writable: true });
+          Object.defineProperty(object, pick(random, keys), { value: randomValue(random, depth + 1), enumerable: true, configurable: true, writable: true });
         }
         return object;
       }
     }
   }
 
-  /** A valid entry with a few fields replaced, removed or added. */
+  /** Plausible values of the scheduling fields, mostly valid, so that resolution and cycles get exercised. */
+  function plausibleValue(random: () => number, key: string, self = ''): unknown {
+    const small = () => Math.floor(random() * 4);
+    // Mostly other names: depending on itself is an error caught before resolution.
+    const name = () => pick(random, random() < 0.9 ? names.filter((n) => n !== self) : names);
+    switch (key) {
+      case 'dependsOn':
+        return Array.from({ length: 1 + Math.floor(random() * 2) }, () => (random() < 0.6 ? name() : { name: name(), condition: pick(random, DEPENDENCY_CONDITIONS) }));
+      case 'retry':
+        return { maxRetries: small(), initialDelayMs: pick(random, [0, 100, 1000]), maxDelayMs: pick(random, [100, 5000, 60_000]), jitter: pick(random, [true, false, 0, 0.5]) };
+      case 'instances':
+        return random() < 0.5 ? { max: 1 + small() } : { min: small(), max: small(), initial: small() };
+      case 'priority':
+        return pick(random, PRIORITIES);
+      case 'kind':
+        return pick(random, ['job', 'service']);
+      default:
+        return pick(random, [1, 1000, 60_000]);
+    }
+  }
+
+  const scheduling = ['retry', 'instances', 'priority', 'timeoutMs', 'idleTimeoutMs', 'kind'];
+
+  /** A valid entry, often with dependencies, with a few fields set, replaced, removed or added. */
   function mutatedEntry(random: () => number, index: number): unknown {
-    const entry: Record<string, unknown> = { name: `t${index % 5}`, command: 'node', args: ['-e', '1'], cwd: 'sub', env: { A: '${env:PORT}' }, kind: 'job' };
+    const entry: Record<string, unknown> = { name: `t${index % 5}`, command: 'node', args: ['-e', '1'], cwd: 'sub', env: { A: '${env:PORT}' } };
+    entry.kind = plausibleValue(random, 'kind');
+    if (random() < 0.6) entry.dependsOn = plausibleValue(random, 'dependsOn', entry.name as string);
     for (let i = Math.floor(random() * 3); i > 0; i--) {
+      const key = pick(random, scheduling);
+      entry[key] = plausibleValue(random, key);
+    }
+    for (let i = random() < 0.5 ? 0 : Math.floor(random() * 3); i > 0; i--) {
       const key = keys[Math.floor(random() * keys.length)];
       if (random() < 0.3) delete entry[key];
       else Object.defineProperty(entry, key, { value: randomValue(random, 2), enumerable: true, configurable: true, writable: true });
@@ -446,8 +568,28 @@ describe('parseDefinitions: randomized robustness', () => {
         assert.fail(`seed ${seed} threw ${String(err)} for ${JSON.stringify(raw)}`);
       }
       checkInvariants(raw, set, seed);
+      checkSameThroughSources(raw, context, set, seed);
     }
   });
+
+  test('random settings spread over two folders keep dependencies resolvable and acyclic', () => {
+    for (let seed = 1; seed <= 1000; seed++) {
+      const random = seeded(seed);
+      const entries = Array.from({ length: 2 + Math.floor(random() * 6) }, (_, i) => mutatedEntry(random, i));
+      const cut = Math.floor(random() * entries.length);
+      const set = parseSources([
+        { raw: entries.slice(0, cut), folder: '/ws/a', workspaceFolder: '/ws/a' },
+        { raw: entries.slice(cut), folder: '/ws/b', workspaceFolder: '/ws/b' },
+      ], { env: ctx.env, homeDir: ctx.homeDir });
+      checkSpecs(set.specs, `seed ${seed}`);
+    }
+  });
+
+  /** One source through parseSources gives what parseDefinitions gives. */
+  function checkSameThroughSources(raw: unknown, context: DefinitionContext, set: DefinitionSet, seed: number): void {
+    const joined = parseSources([{ raw, folder: undefined, workspaceFolder: context.workspaceFolder }], { env: context.env, homeDir: context.homeDir });
+    assert.deepEqual(joined, set, `seed ${seed}: parseSources with one source`);
+  }
 
   function checkInvariants(raw: unknown, set: DefinitionSet, seed: number): void {
     const where = `seed ${seed}`;
@@ -461,7 +603,12 @@ describe('parseDefinitions: randomized robustness', () => {
     const entries = Array.isArray(raw) ? raw.length : raw == null ? 0 : 1;
     assert.equal(set.specs.length + entriesWithErrors, entries, `${where}: each entry gives a spec or errors, not both`);
     assert.equal(new Set(set.specs.map((s) => s.name)).size, set.specs.length, `${where}: names are unique`);
-    for (const spec of set.specs) {
+    checkSpecs(set.specs, where);
+  }
+
+  function checkSpecs(specs: ProcessSpec[], where: string): void {
+    const byName = new Map(specs.map((s) => [s.name, s]));
+    for (const spec of specs) {
       assert.ok(spec.name.trim() !== '' && spec.command.trim() !== '', where);
       assert.ok(spec.args.every((a) => typeof a === 'string'), where);
       assert.ok(Object.values(spec.env).every((v) => typeof v === 'string'), where);
@@ -470,6 +617,41 @@ describe('parseDefinitions: randomized robustness', () => {
       assert.ok(spec.kind === 'service' || spec.kind === 'job', where);
       assert.equal(typeof spec.shell, 'boolean', where);
       assert.equal(typeof spec.autoStart, 'boolean', where);
+      assert.ok(PRIORITIES.includes(spec.priority), where);
+      assert.ok(spec.timeoutMs === undefined || (Number.isInteger(spec.timeoutMs) && spec.timeoutMs >= 1), where);
+      const { maxRetries, initialDelayMs, maxDelayMs, multiplier, jitter } = spec.retry;
+      assert.ok(Number.isInteger(maxRetries) && maxRetries >= 0 && Number.isInteger(initialDelayMs) && initialDelayMs >= 0, where);
+      assert.ok(Number.isInteger(maxDelayMs) && maxDelayMs >= initialDelayMs && multiplier >= 1 && jitter >= 0 && jitter <= 1, where);
+      const { min, max, initial } = spec.instances;
+      assert.ok(Number.isInteger(min) && Number.isInteger(max) && Number.isInteger(initial) && min >= 0 && max >= 1 && min <= initial && initial <= max, where);
+      if (spec.kind === 'job') {
+        assert.deepEqual(spec.instances, { min: 1, max: 1, initial: 1 }, where);
+        assert.equal(spec.idleTimeoutMs, undefined, where);
+      }
+      assert.equal(new Set(spec.dependsOn.map((d) => d.name)).size, spec.dependsOn.length, `${where}: no name twice`);
+      for (const { name, condition } of spec.dependsOn) {
+        const target = byName.get(name);
+        assert.ok(target && target !== spec, `${where}: ${spec.name} depends on a valid other spec ${name}`);
+        assert.ok(DEPENDENCY_CONDITIONS.includes(condition), where);
+        assert.ok(!(condition === 'healthy' && target.kind === 'job'), where);
+      }
     }
+    assert.ok(isAcyclic(specs), `${where}: no cycles`);
+  }
+
+  /** Kahn's algorithm, written apart from the one under test. */
+  function isAcyclic(specs: ProcessSpec[]): boolean {
+    const done = new Set<string>();
+    let progressed = true;
+    while (progressed) {
+      progressed = false;
+      for (const spec of specs) {
+        if (!done.has(spec.name) && spec.dependsOn.every((d) => done.has(d.name))) {
+          done.add(spec.name);
+          progressed = true;
+        }
+      }
+    }
+    return done.size === specs.length;
   }
 });

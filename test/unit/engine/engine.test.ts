@@ -231,7 +231,7 @@ describe('engine: runs, ids and input', () => {
     const states: string[] = [];
     engine.onDidChange((s) => s && states.push(s.state));
     await engine.whenDone(await engine.spawn('job'));
-    assert.deepEqual(states, ['starting', 'running', 'completed']);
+    assert.deepEqual(states, ['queued', 'starting', 'running', 'completed']);
   });
 });
 

@@ -1,0 +1,132 @@
+import { DEFAULT_RETRY } from '../engine/defaults';
+import type { InstanceRange, Priority, RetryPolicy } from '../engine/types';
+import { report, reportUnknownKeys, type Entry } from './entry';
+import { describe, describeNumber, didYouMean, isObject, quote, quoteChoices, typeName } from './text';
+
+/** Node's timers fire at once above this, so a longer delay would mean no delay at all. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+export const PRIORITIES: readonly Priority[] = ['low', 'normal', 'high', 'critical'];
+export const RETRY_FIELDS: readonly (keyof RetryPolicy)[] = ['maxRetries', 'initialDelayMs', 'maxDelayMs', 'multiplier', 'jitter'];
+export const INSTANCE_FIELDS: readonly (keyof InstanceRange)[] = ['min', 'max', 'initial'];
+/** The fraction `jitter: true` stands for. */
+export const DEFAULT_JITTER = 0.2;
+
+export function applyPriority(value: unknown, entry: Entry): void {
+  const priority = PRIORITIES.find((p) => p === value);
+  if (priority !== undefined) {
+    entry.spec.priority = priority;
+    return;
+  }
+  const hint = typeof value === 'string' ? didYouMean(value, PRIORITIES) : '';
+  report(entry, 'priority', `"priority" must be ${quoteChoices(PRIORITIES)}; got ${describe(value)}${hint}.`);
+}
+
+export function applyTimeout(value: unknown, entry: Entry): void {
+  const timeoutMs = readMilliseconds(value, 'timeoutMs', entry, 1);
+  if (timeoutMs !== undefined) entry.spec.timeoutMs = timeoutMs;
+}
+
+export function applyIdleTimeout(value: unknown, entry: Entry): void {
+  const idleTimeoutMs = readMilliseconds(value, 'idleTimeoutMs', entry, 1);
+  if (idleTimeoutMs !== undefined) entry.spec.idleTimeoutMs = idleTimeoutMs;
+}
+
+/** Every field is optional; a missing one keeps its `DEFAULT_RETRY` value. */
+export function applyRetry(value: unknown, entry: Entry): void {
+  if (!isObject(value)) {
+    const hint = isCount(value) ? ` (write { "maxRetries": ${value} })` : '';
+    return report(entry, 'retry', `"retry" must be an object such as { "maxRetries": 3 }; got ${typeName(value)}${hint}.`);
+  }
+  const errorsBefore = entry.errors.length;
+  const read = <T>(key: keyof RetryPolicy, parse: (raw: unknown, field: string) => T | undefined): T | undefined =>
+    Object.hasOwn(value, key) ? parse(value[key], `retry.${key}`) : undefined;
+  const maxRetries = read('maxRetries', (raw, field) => readInteger(raw, field, entry, 0));
+  const initialDelayMs = read('initialDelayMs', (raw, field) => readMilliseconds(raw, field, entry, 0));
+  const maxDelayMs = read('maxDelayMs', (raw, field) => readMilliseconds(raw, field, entry, 0));
+  const multiplier = read('multiplier', (raw, field) => readMultiplier(raw, field, entry));
+  const jitter = read('jitter', (raw, field) => readJitter(raw, field, entry));
+  reportUnknownKeys(value, 'retry', RETRY_FIELDS, entry);
+  if (entry.errors.length > errorsBefore) return;
+
+  const retry: RetryPolicy = {
+    maxRetries: maxRetries ?? DEFAULT_RETRY.maxRetries,
+    initialDelayMs: initialDelayMs ?? DEFAULT_RETRY.initialDelayMs,
+    maxDelayMs: maxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
+    multiplier: multiplier ?? DEFAULT_RETRY.multiplier,
+    jitter: jitter ?? DEFAULT_RETRY.jitter,
+  };
+  if (retry.maxDelayMs < retry.initialDelayMs) {
+    const field = maxDelayMs === undefined ? 'retry.initialDelayMs' : 'retry.maxDelayMs';
+    return report(entry, field, `"retry.maxDelayMs" (${shown(retry.maxDelayMs, maxDelayMs)}) must be at least "retry.initialDelayMs" (${shown(retry.initialDelayMs, initialDelayMs)}).`);
+  }
+  entry.spec.retry = retry;
+}
+
+/** Missing fields: `min` 1, `initial` = `min`, `max` = the largest of `min`, `initial` and 1. */
+export function applyInstances(value: unknown, entry: Entry): void {
+  if (!isObject(value)) {
+    const hint = isCount(value) && value >= 1 ? ` (for a fixed count write { "min": ${value}, "max": ${value} })` : '';
+    return report(entry, 'instances', `"instances" must be an object such as { "min": 1, "max": 3 }; got ${typeName(value)}${hint}.`);
+  }
+  const errorsBefore = entry.errors.length;
+  const read = (key: keyof InstanceRange, least: number): number | undefined =>
+    Object.hasOwn(value, key) ? readInteger(value[key], `instances.${key}`, entry, least) : undefined;
+  const min = read('min', 0);
+  const max = read('max', 1);
+  const initial = read('initial', 0);
+  reportUnknownKeys(value, 'instances', INSTANCE_FIELDS, entry);
+  if (entry.errors.length > errorsBefore) return;
+
+  const range: InstanceRange = { min: min ?? 1, max: 0, initial: 0 };
+  range.initial = initial ?? range.min;
+  range.max = max ?? Math.max(range.min, range.initial, 1);
+  // With `max` left out it is never below `min` or `initial`, so each check below needs a written `max` or `initial`.
+  if (range.min > range.max) {
+    return report(entry, 'instances.min', `"instances.min" (${range.min}) must be at most "instances.max" (${range.max}).`);
+  }
+  if (range.initial < range.min) {
+    return report(entry, 'instances.initial', `"instances.initial" (${range.initial}) must be at least "instances.min" (${shown(range.min, min)}).`);
+  }
+  if (range.initial > range.max) {
+    return report(entry, 'instances.initial', `"instances.initial" (${range.initial}) must be at most "instances.max" (${range.max}).`);
+  }
+  entry.spec.instances = range;
+}
+
+/** A value for a message, marked when the user left it out. */
+function shown(value: number, written: number | undefined): string {
+  return written === undefined ? `${value} by default` : String(value);
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+function readInteger(value: unknown, field: string, entry: Entry, least: number): number | undefined {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= least) return Math.abs(value); // abs turns -0 into 0
+  report(entry, field, `${quote(field)} must be a whole number, at least ${least}; got ${describeNumber(value)}.`);
+  return undefined;
+}
+
+function readMilliseconds(value: unknown, field: string, entry: Entry, least: number): number | undefined {
+  const ms = readInteger(value, field, entry, least);
+  if (ms === undefined || ms <= MAX_TIMER_MS) return ms;
+  report(entry, field, `${quote(field)} must be at most ${MAX_TIMER_MS} (about 24 days); got ${ms}.`);
+  return undefined;
+}
+
+function readMultiplier(value: unknown, field: string, entry: Entry): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 1) return value;
+  report(entry, field, `${quote(field)} must be a number, at least 1; got ${describeNumber(value)}.`);
+  return undefined;
+}
+
+/** `false`/0: none; `true`: the default fraction; else a fraction 0-1. */
+function readJitter(value: unknown, field: string, entry: Entry): number | undefined {
+  if (typeof value === 'boolean') return value ? DEFAULT_JITTER : 0;
+  if (typeof value === 'number' && value >= 0 && value <= 1) return Math.abs(value);
+  const hint = typeof value === 'number' && value > 1 && value <= 100 ? ` (for ${value}% write ${value / 100})` : '';
+  report(entry, field, `${quote(field)} must be true, false or a fraction from 0 to 1; got ${describeNumber(value)}${hint}.`);
+  return undefined;
+}

@@ -1,0 +1,88 @@
+/** How values a user wrote are shown in settings error messages. */
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function isNonBlank(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '';
+}
+
+export function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return value.trim() === '' ? 'an empty string' : 'a string';
+  if (typeof value === 'undefined') return 'nothing';
+  return /^[aeiou]/.test(typeof value) ? `an ${typeof value}` : `a ${typeof value}`;
+}
+
+/** Strings by value, anything else by type. */
+export function describe(value: unknown): string {
+  return typeof value === 'string' && value.trim() !== '' ? quote(value) : typeName(value);
+}
+
+/** Numbers by value, numbers written as strings with a hint, anything else by type. */
+export function describeNumber(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) {
+    return `${quote(value)} (remove the quotes)`;
+  }
+  return describe(value);
+}
+
+/** A value the user wrote as a number or boolean, where a string is expected. */
+export function quoteHint(value: unknown): string {
+  if (typeof value !== 'number' && typeof value !== 'boolean') return '';
+  return ` (put it in quotes: ${quote(String(value))})`;
+}
+
+const QUOTE_LIMIT = 60;
+
+/** A user's string for a message: JSON-escaped, long ones cut short. */
+export function quote(text: string): string {
+  return JSON.stringify(shorten(text));
+}
+
+/** A user's string cut short for a message, without quotes. */
+export function shorten(text: string): string {
+  return text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}…` : text;
+}
+
+export function quoteList(items: readonly string[]): string {
+  const shown = items.filter((item) => item !== '').slice(0, 5).map(quote);
+  return `[${shown.join(', ')}${items.length > 5 ? ', …' : ''}]`;
+}
+
+/** `"a", "b" or "c"`. */
+export function quoteChoices(choices: readonly string[]): string {
+  const quoted = choices.map(quote);
+  return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+}
+
+/** ` (did you mean "x"?)` for the closest candidate within a small edit distance, else ''. */
+export function didYouMean(word: string, candidates: Iterable<string>): string {
+  const lower = word.toLowerCase();
+  const limit = word.length <= 4 ? 1 : 2;
+  let best: string | undefined;
+  let bestDistance = limit + 1;
+  for (const candidate of candidates) {
+    if (Math.abs(candidate.length - word.length) > limit) continue;
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best === undefined ? '' : ` (did you mean ${quote(best)}?)`;
+}
+
+/** Levenshtein distance, one row at a time. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

@@ -1,0 +1,38 @@
+import { ProcessError } from './errors';
+import type { ProcessSnapshot } from './snapshot';
+import type { Dependency } from './types';
+
+export type DependencyStatus = 'ready' | 'waiting' | ProcessError;
+
+/**
+ * Where one dependency stands, from its latest run. `healthy` means running until health probes
+ * exist. A dependency that can no longer reach its condition fails the dependent.
+ */
+export function dependencyStatus(dep: Dependency, latest: Pick<ProcessSnapshot, 'state'> | undefined, dependent: string): DependencyStatus {
+  if (!latest) return 'waiting';
+  const { state } = latest;
+  const fail = (why: string) =>
+    new ProcessError('dependency-failed', `"${dependent}" did not start: its dependency "${dep.name}" ${why}.`);
+  switch (dep.condition) {
+    case 'started':
+      if (state === 'running' || state === 'completed') return 'ready';
+      if (state === 'failed' || state === 'terminated') return fail(`${state} before it started`);
+      return 'waiting';
+    case 'completed':
+      if (state === 'completed') return 'ready';
+      if (state === 'failed' || state === 'terminated') return fail(state === 'failed' ? 'failed' : 'was stopped');
+      return 'waiting';
+    case 'healthy':
+      if (state === 'running') return 'ready';
+      if (state === 'failed' || state === 'terminated' || state === 'completed') return fail(`is not running (${state})`);
+      return 'waiting';
+  }
+}
+
+/** True when a new run of the dependency must start: it has none, or its last one ended without meeting the condition. */
+export function needsNewRun(dep: Dependency, latest: Pick<ProcessSnapshot, 'state'> | undefined): boolean {
+  if (!latest) return true;
+  if (dep.condition === 'completed' && latest.state === 'completed') return false;
+  if (dep.condition === 'started' && latest.state === 'completed') return false;
+  return latest.state === 'failed' || latest.state === 'terminated' || latest.state === 'completed';
+}
