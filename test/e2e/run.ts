@@ -1,0 +1,284 @@
+// End-to-end: a browser drives the real workbench (code-server + Chromium) the way a person would,
+// with the extension loaded from this checkout (build it first: node esbuild.js).
+// Usage: node out/test/e2e/run.js   (env E2E_TIMEOUT_MS: overall limit, default 240000)
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchBrowser, payloadUrl, repoRoot, startCodeServer, type CodeServer } from '../harness/codeServer';
+import { copyWorkspace, openDevProcessesView, openWorkbench, resultsDir, rowDescription, tail, treeRow, UI_SETTINGS } from './workbench';
+
+const OVERALL_MS = Number(process.env.E2E_TIMEOUT_MS) || 240_000;
+// Generous: a busy 2-core machine can take seconds to redraw the tree.
+const WAIT_MS = 30_000;
+
+interface Step {
+  name: string;
+  /** Indexes of earlier steps this one builds on; it is not tried when one of them failed. */
+  needs: number[];
+  run: () => Promise<void>;
+}
+
+let server: CodeServer | undefined;
+let browser: Browser | undefined;
+let workspace: string | undefined;
+/** For failure screenshots outside main(). */
+let currentPage: Page | undefined;
+// For the summary line when the overall timeout cuts the run short.
+let planned = 1;
+let passed = 0;
+/** Set once the run is being cut short: later lines from the abandoned steps would only confuse. */
+let quiet = false;
+let exiting: Promise<never> | undefined;
+
+function say(line: string): void {
+  if (!quiet) console.log(line);
+}
+
+/** Prints the one summary line, stops server and browser, exits. The first caller wins. */
+function finish(code: number, failed: number): Promise<never> {
+  exiting ??= (async () => {
+    quiet = true;
+    console.log(`e2e: ${passed} passed, ${failed} failed`);
+    await browser?.close().catch(() => undefined);
+    await server?.stop().catch((err) => console.error(`e2e: stopping code-server failed: ${err}`));
+    if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+    process.exit(code);
+  })();
+  return exiting;
+}
+
+async function failureShot(name: string): Promise<void> {
+  await currentPage?.screenshot({ path: path.join(repoRoot(), 'test-results', 'e2e', name) }).catch(() => undefined);
+}
+
+/** Runs the steps; resolves to the number that failed. */
+async function main(): Promise<number> {
+  const started = Date.now();
+  const root = repoRoot();
+  if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) {
+    throw new Error('dist/extension.js is missing: run `node esbuild.js` first');
+  }
+  const out = resultsDir('e2e');
+  const serverLog = path.join(out, 'code-server.log');
+  workspace = copyWorkspace();
+  server = await startCodeServer({ workspace, extensionDevelopmentPath: root, logDir: out, settings: UI_SETTINGS });
+  browser = await launchBrowser();
+  const page = await openWorkbench(browser, payloadUrl(server), path.join(out, 'browser-console.log'));
+  currentPage = page;
+  say(`e2e: workbench up in ${((Date.now() - started) / 1000).toFixed(1)} s (${server.baseUrl})`);
+
+  const shot = (n: number, name: string) => page.screenshot({ path: path.join(out, `${String(n).padStart(2, '0')}-${name}.png`) });
+  let sidebar: Locator | undefined;
+  const view = () => sidebar!;
+
+  const steps: Step[] = [
+    {
+      name: 'the Dev Processes view lists the definitions from settings.json',
+      needs: [],
+      run: async () => {
+        sidebar = await openDevProcessesView(page);
+        for (const name of ['ticker', 'echo', 'build', 'fails']) await treeRow(view(), name).waitFor({ timeout: WAIT_MS });
+        await shot(1, 'view');
+      },
+    },
+    {
+      name: 'start "ticker" from the command palette (Dev Processes: Start...)',
+      needs: [0],
+      run: async () => {
+        await runCommand(page, 'Dev Processes: Start', /Dev Processes: Start\.\.\./);
+        // Second quick pick: the definitions plus "Run a command line...".
+        const pick = page.locator('.quick-input-widget');
+        await pick.locator('.quick-input-list .monaco-list-row', { hasText: 'Run a command line' }).waitFor({ timeout: WAIT_MS });
+        await shot(2, 'pick-definition');
+        await pick.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^\s*ticker\s*$/ }) }).click();
+        await pick.waitFor({ state: 'hidden', timeout: WAIT_MS });
+      },
+    },
+    {
+      name: 'the "ticker" row says running, with its run ("pid N") below it',
+      needs: [1],
+      run: async () => {
+        const row = treeRow(view(), 'ticker');
+        await waitForRow(row, /running · pid \d+ · up/, 'ticker');
+        // The tree keeps a row's first expand state: a row first seen without runs stays collapsed.
+        if ((await row.getAttribute('aria-expanded')) === 'false') {
+          say('note: the "ticker" row stayed collapsed after its first run; expanding it by hand');
+          await row.locator('.monaco-tl-twistie').click();
+        }
+        await view().locator('.monaco-list-row .label-name', { hasText: /^\s*pid \d+\s*$/ }).first().waitFor({ timeout: WAIT_MS });
+        await shot(3, 'ticker-running');
+      },
+    },
+    {
+      name: 'the row\'s Show Output button opens "Dev Processes: ticker" with ticker lines',
+      needs: [2],
+      run: async () => {
+        await clickRowAction(treeRow(view(), 'ticker'), 'Show Output');
+        // The channel picker is a <select>: its option text is not "visible" text.
+        await poll(() => selectedChannel(page), (c) => c === 'Dev Processes: ticker').catch((err) => {
+          throw new Error(`the Output panel does not show "Dev Processes: ticker": ${(err as Error).message}`);
+        });
+        const editor = page.locator('.part.panel .monaco-editor');
+        // Only the visible lines are in the DOM, and the panel follows the end of the stream.
+        const lastTick = async () => {
+          const lines = await editor.locator('.view-line').allTextContents();
+          const ticks = lines.map((l) => /^tick\s(\d+)$/.exec(l.replace(/\u00a0/g, ' ').trim())?.[1]).filter(Boolean);
+          return ticks.length ? Math.max(...ticks.map(Number)) : -1;
+        };
+        const panelText = async () => JSON.stringify((await editor.locator('.view-lines').innerText().catch(() => '')).replace(/\u00a0/g, ' ').slice(-300));
+        const first = await poll(lastTick, (n) => n >= 1).catch(async () => {
+          throw new Error(`no "tick N" line in the output panel; it shows ${await panelText()}`);
+        });
+        await poll(lastTick, (n) => n > first).catch(async () => {
+          throw new Error(`the output stopped at tick ${first}; it shows ${await panelText()}`);
+        });
+        // Back to the top: the system line that says what was started, where.
+        await editor.locator('.view-lines').click();
+        await page.keyboard.press('Control+Home');
+        // The panel wraps long lines: look at the text with the wraps taken out.
+        const top = async () => (await editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ').replace(/\n/g, '');
+        await poll(top, (t) => /Started: node \S*ticker\.js \(pid \d+\)/.test(t)).catch(async () => {
+          throw new Error(`no "Started: node ... ticker.js (pid N)" line at the top of the output; it shows ${await panelText()}`);
+        });
+        await shot(4, 'ticker-output');
+      },
+    },
+    {
+      name: 'the row\'s Stop button stops "ticker" and the row says terminated',
+      needs: [2],
+      run: async () => {
+        const row = treeRow(view(), 'ticker');
+        await clickRowAction(row, 'Stop');
+        await waitForRow(row, /terminated/, 'ticker');
+        await shot(5, 'ticker-stopped');
+      },
+    },
+    {
+      name: 'the "build" row\'s Start button runs the job to completed · exit 0',
+      needs: [0],
+      run: async () => {
+        const row = treeRow(view(), 'build');
+        await clickRowAction(row, 'Start');
+        await waitForRow(row, /completed · exit 0/, 'build');
+        await shot(6, 'build-completed');
+      },
+    },
+  ];
+
+  planned = steps.length;
+  const failed = new Set<number>();
+  for (const [i, step] of steps.entries()) {
+    const label = `${i + 1} - ${step.name}`;
+    const missing = step.needs.filter((n) => failed.has(n));
+    if (missing.length) {
+      failed.add(i);
+      say(`FAIL ${label}: not tried, step ${missing.map((n) => n + 1).join(', ')} failed`);
+      continue;
+    }
+    const t0 = Date.now();
+    try {
+      await step.run();
+      passed++;
+      say(`ok   ${label} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    } catch (err) {
+      failed.add(i);
+      // Playwright's call log says why an element never became usable (hidden, covered, detached).
+      const message = (err as Error).message.replace(/\x1b\[[0-9;]*m/g, '').split('\n').slice(0, 8).join('\n    ');
+      say(`FAIL ${label}: ${message}`);
+      await failureShot(`${String(i + 1).padStart(2, '0')}-FAILED.png`);
+      await reportAndDismissDialog(page);
+    }
+  }
+
+  // Toasts a user would see (errors from the extension, for one); printed, not judged.
+  const toasts = await page.locator('.notifications-toasts .notification-list-item-message').allTextContents().catch(() => []);
+  for (const t of toasts) say(`e2e: notification shown: ${t}`);
+
+  if (failed.size) {
+    say(`e2e: screenshots and logs in ${path.relative(root, out)}/; code-server log tail:\n${tail(serverLog)}`);
+  }
+  say(`e2e: took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return failed.size;
+}
+
+/** A modal error dialog blocks every later click: print what it says and close it. */
+async function reportAndDismissDialog(page: Page): Promise<void> {
+  const dialog = page.locator('.monaco-dialog-box');
+  if (!(await dialog.isVisible().catch(() => false))) return;
+  const text = (await dialog.innerText().catch(() => '')).replace(/\s*\n\s*/g, ' | ');
+  say(`    dialog on screen: ${text}`);
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+}
+
+/** F1, type the command, run the entry whose text matches `entry`. */
+async function runCommand(page: Page, text: string, entry: RegExp): Promise<void> {
+  // Keys go to the focused element: put focus in the workbench, not on the address bar.
+  await page.locator('.monaco-workbench').focus().catch(() => undefined);
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: WAIT_MS });
+  await input.fill(`>${text}`);
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: entry }).first().click({ timeout: WAIT_MS });
+}
+
+/** Calls read() until ok(value); a state the DOM can't express as one locator (numbers going up). */
+async function poll<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeout = WAIT_MS): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms; last value ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** The channel chosen in the Output panel's picker. */
+async function selectedChannel(page: Page): Promise<string> {
+  const picker = page.locator('.part.panel select.monaco-select-box').first();
+  return (await picker.evaluate((el: { selectedOptions?: ArrayLike<{ text: string }> }) => el.selectedOptions?.[0]?.text ?? '', undefined, { timeout: 2_000 }).catch(() => '')).trim();
+}
+
+/** Inline actions only show on hover: hover the row, then click the action by its title. */
+async function clickRowAction(row: Locator, title: string): Promise<void> {
+  const page = row.page();
+  // A row's tooltip from an earlier hover can cover the rows below it: move away until it closes.
+  await page.locator('.part.editor').hover();
+  await page.locator('.workbench-hover, .monaco-hover:not(.hidden)').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+  await row.hover({ timeout: WAIT_MS });
+  await row.locator(`.actions .action-label[aria-label^="${title}"]`).click({ timeout: WAIT_MS });
+}
+
+async function waitForRow(row: Locator, text: RegExp, name: string): Promise<void> {
+  try {
+    await row.filter({ hasText: text }).waitFor({ timeout: WAIT_MS });
+  } catch {
+    throw new Error(`row "${name}" never matched ${text}; it says: ${await rowDescription(row)}`);
+  }
+}
+
+const overall = setTimeout(() => {
+  say(`FAIL e2e: overall timeout of ${OVERALL_MS} ms`);
+  say(`e2e: code-server log tail:\n${tail(path.join(repoRoot(), 'test-results', 'e2e', 'code-server.log'))}`);
+  quiet = true;
+  void failureShot('timeout-FAILED.png').finally(() => finish(1, Math.max(planned - passed, 1)));
+}, OVERALL_MS);
+
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => void finish(130, Math.max(planned - passed, 1)));
+}
+
+main().then(
+  (failed) => {
+    clearTimeout(overall);
+    return finish(failed ? 1 : 0, failed);
+  },
+  async (err) => {
+    // Setup failed (server, browser, workbench): no step could run.
+    clearTimeout(overall);
+    say(`FAIL e2e setup: ${(err as Error).stack ?? err}`);
+    await failureShot('setup-FAILED.png');
+    say(`e2e: code-server log tail:\n${tail(path.join(repoRoot(), 'test-results', 'e2e', 'code-server.log'))}`);
+    return finish(1, Math.max(planned - passed, 1));
+  },
+);

@@ -1,0 +1,76 @@
+// What the browser tests (run.ts, vsix.ts) share: a scratch copy of the sample workspace, the
+// workbench page, and locators for the Dev Processes view. Selectors follow TESTING.md.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { repoRoot } from '../harness/codeServer';
+
+/** test-results/<name>, emptied: screenshots and logs of one run. */
+export function resultsDir(name: string): string {
+  const dir = path.join(repoRoot(), 'test-results', name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** User settings for the browser tests: no chat side bar taking a third of each screenshot. */
+export const UI_SETTINGS = {
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.disableAIFeatures': true,
+};
+
+/** A fresh copy of test/fixtures/workspace: runs must not write into the repository. */
+export function copyWorkspace(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devproc-ws-'));
+  fs.cpSync(path.join(repoRoot(), 'test', 'fixtures', 'workspace'), dir, { recursive: true });
+  return dir;
+}
+
+/** Opens url and waits for the workbench; browser console errors go to consoleLog. */
+export async function openWorkbench(browser: Browser, url: string, consoleLog: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const log = fs.createWriteStream(consoleLog);
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') log.write(`[${m.type()}] ${m.text()}\n`);
+  });
+  page.on('pageerror', (e) => log.write(`[pageerror] ${e.stack ?? e.message}\n`));
+  page.on('close', () => log.end());
+  await page.goto(url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  return page;
+}
+
+/** Shows the Dev Processes container from its activity bar icon; returns the sidebar. */
+export async function openDevProcessesView(page: Page): Promise<Locator> {
+  const icon = page.locator('.activitybar a.action-label[aria-label^="Dev Processes"]');
+  // The icon appears once the extension host has read the contributions: allow for a slow start.
+  await icon.waitFor({ timeout: 60_000 });
+  // Clicking an already active container would close the sidebar.
+  const active = await icon.evaluate((a) => a.closest('.action-item')?.classList.contains('checked') ?? false);
+  if (!active) await icon.click();
+  const sidebar = page.locator('.part.sidebar');
+  // A container with a single view shows no pane header; its title reads "Dev Processes: Processes".
+  await sidebar.locator('.title-label', { hasText: 'Dev Processes' }).waitFor({ timeout: 30_000 });
+  return sidebar;
+}
+
+/** The tree row whose label is exactly `label` (a definition name, or "pid N" for a run). */
+export function treeRow(sidebar: Locator, label: string): Locator {
+  const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  return sidebar.locator('.monaco-list-row').filter({ has: sidebar.page().locator('.label-name', { hasText: exact }) });
+}
+
+/** The text of a row's description ("running · pid 12 · up 3 s"), for messages. */
+export async function rowDescription(row: Locator): Promise<string> {
+  return (await row.locator('.label-description').first().textContent({ timeout: 2_000 }).catch(() => null)) ?? '(none)';
+}
+
+export function tail(file: string, lines = 40): string {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch (err) {
+    return `(no log at ${file}: ${(err as Error).message})`;
+  }
+}
