@@ -41,6 +41,15 @@ function collect(table: ProcessTable, roots: ProcStat[], pgid: number, into: Map
   }
 }
 
+function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** A pid we recorded is gone, or now belongs to a different process (reused pid). */
 function goneOrReused(table: ProcessTable, stat: ProcStat): boolean {
   if (isGone(table, stat.pid)) return true;
@@ -58,6 +67,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export async function killTree(opts: KillTreeOptions): Promise<KillTreeResult> {
   const { pid, table } = opts;
   const pollMs = opts.pollMs ?? 10;
+  // The common case after a natural exit: the group is already empty, so skip reading /proc.
+  if (opts.leaderExited && !groupExists(pid)) return { forced: false, survivors: [] };
   const targets = new Map<number, ProcStat>();
   const leader = table.stat(pid);
   if (leader && !opts.leaderExited) targets.set(pid, leader);

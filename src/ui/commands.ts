@@ -14,6 +14,11 @@ type CommandTarget = string | DefinitionItem | RunItem | { id: string } | undefi
 const RUN_COMMAND_LINE = 'Run a command line...';
 const PRIORITIES: readonly Priority[] = ['critical', 'high', 'normal', 'low'];
 
+/** Invoked from the palette (no argument) or the tree (an item), rather than by code. */
+function isInteractive(args: unknown[]): boolean {
+  return args.length === 0 || args[0] === undefined || args[0] instanceof vscode.TreeItem;
+}
+
 function toTarget(target: CommandTarget): RunTarget | undefined {
   if (target instanceof DefinitionItem) return target.name;
   if (target instanceof RunItem) return target.run.id;
@@ -173,14 +178,17 @@ export function registerCommands(
     'devProcesses.scaleDown': scale(false),
     'devProcesses.openSettings': openSettings,
   };
+  table['devProcesses.start'] = spawn;
   return Object.entries(table).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: never[]) => {
       try {
         return await handler(...args);
       } catch (err) {
+        // A person (palette, tree) gets one notification; a calling extension or test gets the rejection.
+        if (!isInteractive(args)) throw err;
         const message = err instanceof Error ? err.message : String(err);
         void vscode.window.showErrorMessage(`Dev Processes: ${message}`);
-        throw err;
+        return undefined;
       }
     }),
   );

@@ -9,8 +9,11 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-/** One line that says where a run is: "running · pid 123 · up 4 s", "failed · exit 1 · 2 s". */
-export function describeRun(run: ProcessSnapshot, now: number): string {
+/**
+ * One line that says where a run is: "running · up 4 s · pid 123", "failed · exit 1 · 2 s".
+ * The most telling part comes first, since a narrow sidebar cuts the end off.
+ */
+export function describeRun(run: ProcessSnapshot, now: number, withPid = true): string {
   const parts: string[] = [run.state];
   switch (run.state) {
     case 'queued':
@@ -25,8 +28,8 @@ export function describeRun(run: ProcessSnapshot, now: number): string {
     case 'running':
     case 'starting':
     case 'stopping':
-      if (run.pid !== null) parts.push(`pid ${run.pid}`);
       if (run.startedAt !== null) parts.push(`up ${formatDuration(now - run.startedAt)}`);
+      if (withPid && run.pid !== null) parts.push(`pid ${run.pid}`);
       break;
     case 'completed':
     case 'failed':

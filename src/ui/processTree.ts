@@ -15,7 +15,8 @@ export class DefinitionItem extends vscode.TreeItem {
     super(name, runs.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     const latest = runs[0];
     const live = runs.some(isLive);
-    this.id = `definition:${name}`;
+    // The id changes once runs appear: VS Code applies Expanded only to an id it has not seen.
+    this.id = `definition:${name}:${runs.length > 0 ? 'runs' : 'none'}`;
     // Menus key on this: "definition:<running|idle>:<service|job|removed>[:failed]".
     const failed = latest?.state === 'failed' ? ':failed' : '';
     this.contextValue = `definition:${live ? 'running' : 'idle'}:${spec?.kind ?? 'removed'}${failed}`;
@@ -37,10 +38,10 @@ export class RunItem extends vscode.TreeItem {
     this.id = `run:${run.id}`;
     // Menus key on this: "run:<running|queued|backoff|completed|failed|terminated>".
     this.contextValue = `run:${isLive(run) ? 'running' : run.state}`;
-    this.description = describeRun(run, now);
+    this.description = describeRun(run, now, false);
     this.iconPath = stateIcon(run.state);
     this.tooltip = [run.commandLine, run.error?.message].filter(Boolean).join('\n');
-    this.command = { command: 'devProcesses.showOutput', title: 'Show Output', arguments: [run.id] };
+    this.command = { command: 'devProcesses.showOutput', title: 'Show Output', arguments: [this] };
   }
 
   private static label(run: ProcessSnapshot): string {

@@ -111,6 +111,8 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
     '--config', config,
     // Without it the workbench ignores the test payload (extensionDevelopmentPath/extensionTestsPath).
     '--vscode-option', 'enable-smoke-test-driver',
+    // Resolving the login shell's environment hangs for 10 s here (bash -ilc never returns).
+    '--vscode-option', 'force-disable-user-env',
     opts.workspace,
   ];
   // detached: its own process group, so stop() can take the extension host down with it.
