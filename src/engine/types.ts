@@ -1,3 +1,5 @@
+import type { Limits } from './monitor/types';
+
 /** What a definition runs as: a long-running service or a job that runs to completion. */
 export type ProcessKind = 'service' | 'job';
 
@@ -86,6 +88,8 @@ export interface ProcessSpec {
   instances: InstanceRange;
   /** Extra instances (above `min`) with no output and no CPU for this long are stopped; undefined for never. */
   idleTimeoutMs?: number;
+  /** Alert thresholds, merged over the global `devProcesses.alerts`; undefined when neither sets any. */
+  limits?: Limits;
 }
 
 /** A problem with one entry of `devProcesses.tasks`; the other entries keep working. */
