@@ -5,10 +5,11 @@ import type { Dependency } from './types';
 export type DependencyStatus = 'ready' | 'waiting' | ProcessError;
 
 /**
- * Where one dependency stands, from its latest run. `healthy` means running until health probes
- * exist. A dependency that can no longer reach its condition fails the dependent.
+ * Where one dependency stands, from its latest run. `healthy` means running and ready (its
+ * readiness probe passed, if it has one). A dependency that can no longer reach its condition
+ * fails the dependent.
  */
-export function dependencyStatus(dep: Dependency, latest: Pick<ProcessSnapshot, 'state'> | undefined, dependent: string): DependencyStatus {
+export function dependencyStatus(dep: Dependency, latest: Pick<ProcessSnapshot, 'state' | 'ready'> | undefined, dependent: string): DependencyStatus {
   if (!latest) return 'waiting';
   const { state } = latest;
   const fail = (why: string) =>
@@ -23,7 +24,7 @@ export function dependencyStatus(dep: Dependency, latest: Pick<ProcessSnapshot, 
       if (state === 'failed' || state === 'terminated') return fail(state === 'failed' ? 'failed' : 'was stopped');
       return 'waiting';
     case 'healthy':
-      if (state === 'running') return 'ready';
+      if (latest.ready) return 'ready';
       if (state === 'failed' || state === 'terminated' || state === 'completed') return fail(`is not running (${state})`);
       return 'waiting';
   }

@@ -1,5 +1,7 @@
 import * as os from 'node:os';
 import { decideRetry } from './backoff';
+import { decideRestart } from './restartPolicy';
+import { endsRun, strategyFor } from './recovery';
 import { specDefaults } from './defaults';
 import { dependencyStatus, needsNewRun, type DependencyStatus } from './dependencies';
 import { ProcessError } from './errors';
@@ -11,10 +13,11 @@ import type { OutputLine } from './outputRing';
 import { linuxProcessTable, type ProcessTable } from './procfs';
 import { freeInstance, specForInstance } from './replicas';
 import { Run, type RunContext } from './run';
+import { stillRunning, type ProcessRecord, type RecordStore } from './records';
 import { RunQueue } from './scheduler';
 import type { ProcessSnapshot } from './snapshot';
 import { isActive, isFinal } from './stateMachine';
-import type { Priority, ProcessSpec, RunState } from './types';
+import type { Priority, ProcessSpec, RecoveryStrategy, RunState } from './types';
 
 export interface EngineOptions {
   launcher?: Launcher;
@@ -32,6 +35,8 @@ export interface EngineOptions {
   historyPerDefinition?: number;
   /** Working directory of ad-hoc command lines. */
   defaultCwd?: string;
+  /** Where running processes are written down, so a later window can adopt or stop them. */
+  records?: RecordStore;
 }
 
 export interface OutputEvent {
@@ -106,6 +111,7 @@ export class ProcessEngine implements Disposable {
       onChange: (run) => this.runChanged(run),
       onOutput: (run, lines) => this.outputEmitter.fire({ id: run.id, name: run.spec.name, instance: run.instance, lines }),
       onAttemptEnd: (run, error) => this.attemptEnded(run, error),
+      onHung: (run, message) => this.handleHung(run, message),
     };
     this.idle = new IdleWatch(table, this.now, (run) => void run.stop(this.stopTimeoutMs));
   }
@@ -145,7 +151,7 @@ export class ProcessEngine implements Disposable {
     this.assertLive();
     const text = commandLine.trim();
     if (text === '') throw new ProcessError('spawn-failed', 'The command line is empty.');
-    const spec: ProcessSpec = { ...specDefaults(), name: text, kind: 'job', command: text, args: [], cwd, env: {}, shell: true, autoStart: false };
+    const spec: ProcessSpec = { ...specDefaults('job'), name: text, kind: 'job', command: text, args: [], cwd, env: {}, shell: true, autoStart: false };
     return this.startRun(spec, {}, 0, true).id;
   }
 
@@ -251,6 +257,30 @@ export class ProcessEngine implements Disposable {
     };
   }
 
+  /**
+   * Finds processes a previous window recorded that still run (same pid and start time) and
+   * takes them over: they show, are monitored and can be stopped like our own.
+   */
+  adoptSurvivors(): ProcessSnapshot[] {
+    const known = new Set([...this.runs.values()].map((r) => r.pid));
+    const adopted: ProcessSnapshot[] = [];
+    for (const record of this.options.records?.read() ?? []) {
+      if (known.has(record.pid) || !stillRunning(this.ctx.table, record)) continue;
+      const current = this.specs.get(record.name);
+      const spec: ProcessSpec = current ?? {
+        ...specDefaults(record.kind), name: record.name, kind: record.kind, command: record.commandLine, args: [], cwd: this.options.defaultCwd ?? process.cwd(), env: {}, shell: true, autoStart: false,
+      };
+      const run = new Run(`${this.idPrefix}-${++this.seq}`, spec, false, this.ctx);
+      this.runs.set(run.id, run);
+      this.lastState.set(run.id, run.state);
+      run.adopt(record);
+      known.add(record.pid);
+      adopted.push(this.snapshot(run));
+    }
+    this.writeRecords();
+    return adopted;
+  }
+
   /** Stops every process (grace `graceMs`, then SIGKILL) and releases timers and listeners. */
   async dispose(graceMs = Math.min(this.stopTimeoutMs, 3000)): Promise<void> {
     if (this.disposed) return;
@@ -346,7 +376,8 @@ export class ProcessEngine implements Disposable {
 
   private dependencies(run: Run): DependencyStatus {
     for (const dep of run.spec.dependsOn) {
-      const status = dependencyStatus(dep, this.latestRun(dep.name), run.spec.name);
+      const latest = this.latestRun(dep.name);
+      const status = dependencyStatus(dep, latest && { state: latest.state, ready: latest.ready }, run.spec.name);
       if (status !== 'ready') return status;
     }
     return 'ready';
@@ -354,18 +385,102 @@ export class ProcessEngine implements Disposable {
 
   private attemptEnded(run: Run, error: ProcessError | null): void {
     if (error?.code === 'timeout') this.counts.timedOut++;
-    if (!error || run.adhoc || run.spec.kind !== 'job') {
-      run.finish(error);
-      return;
+    if (run.adhoc) return run.finish(error);
+    const strategy = strategyFor(run.spec, error?.code ?? null);
+    if (error && endsRun(strategy)) {
+      this.noteRecovery(run, strategy, `${error.code}: no automatic start (recovery.${error.code} is "${strategy}")`);
+      return run.finish(error);
     }
+    if (run.spec.kind === 'job') this.jobEnded(run, error);
+    else this.serviceEnded(run, error, strategy);
+  }
+
+  private jobEnded(run: Run, error: ProcessError | null): void {
+    if (!error) return run.finish(null);
     const decision = decideRetry(run.spec.retry, run.attempts, error.code, this.random());
-    if (!decision.retry) {
-      run.finish(error);
+    if (!decision.retry) return run.finish(error);
+    this.counts.retried++;
+    this.waitAndRequeue(run, decision.delayMs, error, `attempt ${run.attempts + 1}`);
+  }
+
+  /** A service's process ended by itself: its restart policy and recovery strategy decide. */
+  private serviceEnded(run: Run, error: ProcessError | null, strategy: RecoveryStrategy): void {
+    const now = this.now();
+    const policy = run.spec.restart;
+    const facts = { exitCode: run.exitCode, signal: run.signal, code: error?.code ?? null, ranForMs: now - (run.startedAt ?? now) };
+    const decision = decideRestart(policy, facts, { restartTimes: run.restartTimes, consecutive: run.consecutiveRestarts }, now, this.random());
+    const name = run.spec.name;
+    switch (decision.action) {
+      case 'complete':
+        return run.finish(null);
+      case 'fail':
+        return run.finish(error ?? new ProcessError('exit-code', `"${name}" exited with code ${run.exitCode}.`));
+      case 'give-up':
+        return run.finish(
+          new ProcessError(
+            'crash-loop',
+            `"${name}" gave up after ${decision.restarts} restarts in ${Math.round(policy.windowMs / 1000)} s (restart.maxRestarts). ` +
+              `Last: ${error?.message ?? 'it exited'} Fix the cause, then start it again (Start or Restart).`,
+            { exitCode: run.exitCode, signal: run.signal, cause: error },
+          ),
+        );
+      case 'restart':
+        break;
+    }
+    const live = this.liveInstances(name);
+    const spec = this.specs.get(name);
+    if (strategy === 'scaleDown' && spec && live.length > spec.instances.min) {
+      this.noteRecovery(run, strategy, `${error?.code ?? 'exit'}: this instance is not restarted; ${live.length - 1} keep running`);
+      return run.finish(error);
+    }
+    if (strategy === 'scaleUp' && spec && live.length < spec.instances.max) {
+      this.startRun(spec, {}, freeInstance(live.map((r) => r.instance)));
+    }
+    run.restarts++;
+    run.restartTimes.push(now);
+    while (run.restartTimes.length > 0 && run.restartTimes[0] <= now - policy.windowMs) run.restartTimes.shift();
+    run.consecutiveRestarts = decision.consecutive;
+    this.noteRecovery(run, strategy, `${error?.code ?? 'exit 0'}: restart ${run.restarts} after ${decision.delayMs} ms`);
+    this.waitAndRequeue(run, decision.delayMs, error, `restart ${run.restarts}`);
+  }
+
+  /** A liveness probe failed past its threshold: apply the `hung` strategy (default restart). */
+  private handleHung(run: Run, message: string): void {
+    const error = new ProcessError('hung', `"${run.spec.name}" stopped answering: ${message}.`);
+    const strategy = strategyFor(run.spec, 'hung');
+    if (endsRun(strategy)) {
+      this.noteRecovery(run, strategy, `hung: left running (recovery.hung is "${strategy}")`);
       return;
     }
-    this.counts.retried++;
-    const at = this.now() + decision.delayMs;
-    run.enterBackoff(at, error);
+    const spec = this.specs.get(run.spec.name);
+    if (strategy !== 'replace' || !spec) {
+      run.terminate(error);
+      return;
+    }
+    // Start the replacement first and stop the hung one only once the new one is ready.
+    this.noteRecovery(run, strategy, 'hung: starting a replacement, stopping this one once it is ready');
+    const fresh = this.startRun(spec, {}, freeInstance(this.liveInstances(spec.name).map((r) => r.instance)));
+    const watch = this.onDidChange((snap) => {
+      if (snap?.id !== fresh.id) return;
+      if (fresh.ready) {
+        watch.dispose();
+        void run.stop(this.stopTimeoutMs);
+      } else if (isFinal(fresh.state)) {
+        watch.dispose();
+        run.terminate(error);
+      }
+    });
+  }
+
+  private noteRecovery(run: Run, strategy: RecoveryStrategy, reason: string): void {
+    run.lastRecovery = { strategy, reason, at: this.now() };
+    run.system(`Recovery: ${strategy} (${reason}).`);
+  }
+
+  /** Waits in `backoff`, holding no slot, then goes back in the queue. */
+  private waitAndRequeue(run: Run, delayMs: number, error: ProcessError | null, next: string): void {
+    const at = this.now() + delayMs;
+    run.enterBackoff(at, error, next);
     this.backoffTimers.set(
       run.id,
       setTimeout(() => {
@@ -373,7 +488,7 @@ export class ProcessEngine implements Disposable {
         if (run.state !== 'backoff' || this.disposed) return;
         run.requeue();
         this.enqueue(run, at);
-      }, decision.delayMs),
+      }, delayMs),
     );
   }
 
@@ -381,6 +496,7 @@ export class ProcessEngine implements Disposable {
     const before = this.lastState.get(run.id);
     this.lastState.set(run.id, run.state);
     if (run.state === 'running' && before === 'starting') this.counts.created++;
+    if (run.state === 'running' || isFinal(run.state)) this.writeRecords();
     if (before !== undefined && isActive(before) && !isActive(run.state) && run.pid !== null) this.counts.destroyed++;
     if (isFinal(run.state)) {
       clearTimeout(this.backoffTimers.get(run.id));
@@ -406,6 +522,21 @@ export class ProcessEngine implements Disposable {
       watched.push(...live.slice(spec.instances.min));
     }
     this.idle.watch(watched, (run) => this.specs.get(run.spec.name)?.idleTimeoutMs);
+  }
+
+  /** Writes down every live process; what is not confirmed gone stays for the next window. */
+  private writeRecords(): void {
+    const store = this.options.records;
+    if (!store) return;
+    const records: ProcessRecord[] = [];
+    for (const run of this.runs.values()) {
+      if (!isActive(run.state) || run.pid === null || run.startTime === undefined) continue;
+      records.push({
+        runId: run.id, name: run.spec.name, pid: run.pid, pgid: run.pid, startTime: run.startTime,
+        commandLine: run.commandLine, kind: run.spec.kind, recordedAt: run.startedAt ?? this.now(),
+      });
+    }
+    store.write(records);
   }
 
   private liveInstances(name: string): Run[] {
@@ -481,6 +612,9 @@ export class ProcessEngine implements Disposable {
       instance: run.instance,
       queuePosition: this.queue.positionOf(run.id) ?? null,
       nextAttemptAt: run.nextAttemptAt,
+      ready: run.ready,
+      health: run.healthState ? { ...run.healthState } : null,
+      lastRecovery: run.lastRecovery,
       definitionStatus,
     };
   }

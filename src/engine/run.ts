@@ -2,13 +2,15 @@ import * as fs from 'node:fs';
 import { parseDotenv } from './dotenv';
 import { buildEnvironment } from './environment';
 import { classifyExit, classifySpawnError, ProcessError } from './errors';
+import { HealthWatch, type HealthState } from './health/healthWatch';
 import { killTree } from './killTree';
 import type { LaunchedProcess, Launcher } from './launcher';
 import { LineSplitter } from './lineSplitter';
 import { OutputRing, type OutputLine, type OutputStream } from './outputRing';
 import type { ProcessTable } from './procfs';
+import { stillRunning, type ProcessRecord } from './records';
 import { assertTransition, isFinal } from './stateMachine';
-import type { ProcessSpec, RunState } from './types';
+import type { ProcessSpec, RecoveryStrategy, RunState } from './types';
 
 /** What a run needs from the engine around it. */
 export interface RunContext {
@@ -20,6 +22,8 @@ export interface RunContext {
   stopTimeoutMs(): number;
   onChange(run: Run): void;
   onOutput(run: Run, lines: OutputLine[]): void;
+  /** A liveness probe failed past its threshold; the engine applies the `hung` strategy. */
+  onHung(run: Run, message: string): void;
   /** An attempt ended by itself (not by a stop): the engine retries it or finishes the run. */
   onAttemptEnd(run: Run, error: ProcessError | null): void;
 }
@@ -53,6 +57,17 @@ export class Run {
   error: ProcessError | null = null;
   /** When a run in backoff tries again. */
   nextAttemptAt: number | null = null;
+  /** Epoch ms of each automatic restart of this run (the engine trims it to the window). */
+  readonly restartTimes: number[] = [];
+  /** Restarts since the backoff last reset. */
+  consecutiveRestarts = 0;
+  /** The last thing recovery did, and why: the tree and the output say it. */
+  lastRecovery: { strategy: RecoveryStrategy; reason: string; at: number } | null = null;
+  /** The process's start time from /proc, which tells it apart from a later process with its pid. */
+  startTime: number | undefined;
+  /** Set when this run took over a process a previous window started. */
+  adoptedFrom: ProcessRecord | undefined;
+  private adoptPoll: NodeJS.Timeout | undefined;
   /** When the current attempt's output last moved; the idle check reads it. */
   lastOutputAt = 0;
   readonly output = new OutputRing();
@@ -66,7 +81,10 @@ export class Run {
   private leaderExit: { exitCode: number | null; signal: NodeJS.Signals | null } | undefined;
   private leaderExited: (() => void) | undefined;
   private timeoutTimer: NodeJS.Timeout | undefined;
-  private timeoutKill: Promise<unknown> | undefined;
+  /** A kill we started (timeout, hung, over its memory limit) and the failure it stands for. */
+  private forcedEnd: { error: ProcessError; kill: Promise<unknown> } | undefined;
+  private env: Record<string, string> = {};
+  private health: HealthWatch | undefined;
   private readonly settled: Promise<void>;
   private settle!: () => void;
 
@@ -99,7 +117,7 @@ export class Run {
     this.signal = null;
     this.pid = null;
     this.nextAttemptAt = null;
-    this.timeoutKill = undefined;
+    this.forcedEnd = undefined;
     this.startedAt = this.ctx.now();
     this.lastOutputAt = this.startedAt;
     this.moveTo('starting');
@@ -107,6 +125,7 @@ export class Run {
     let env: Record<string, string>;
     try {
       env = this.prepareEnvironment();
+      this.env = env;
     } catch (err) {
       this.ctx.onAttemptEnd(this, err as ProcessError);
       return;
@@ -127,7 +146,11 @@ export class Run {
     child.onSpawn(() => {
       if (gen !== this.generation) return;
       this.system(`Started: ${this.commandLine} (pid ${this.pid}) in ${this.spec.cwd}`);
-      if (this.state === 'starting') this.moveTo('running');
+      this.startTime = this.pid === null ? undefined : this.ctx.table.stat(this.pid)?.startTime;
+      if (this.state === 'starting') {
+        this.startHealth();
+        this.moveTo('running');
+      }
       else this.ctx.onChange(this);
     });
     child.onError((err) => {
@@ -142,17 +165,64 @@ export class Run {
       if (this.state !== 'stopping') this.finishing ??= this.sweepAfterExit(gen, streamsClosed);
     });
     if (this.spec.timeoutMs !== undefined && this.pid !== null) {
-      this.timeoutTimer = setTimeout(() => this.timeOut(gen), this.spec.timeoutMs);
+      this.timeoutTimer = setTimeout(() => {
+        const error = new ProcessError('timeout', `"${this.spec.name}" timed out after ${formatDuration(this.spec.timeoutMs!)}.`);
+        this.terminateAttempt(gen, error);
+      }, this.spec.timeoutMs);
     }
   }
 
   /** Waits before the next attempt; the engine queues it again at `until`. */
-  enterBackoff(until: number, reason: ProcessError): void {
+  enterBackoff(until: number, reason: ProcessError | null, next: string): void {
     this.error = reason;
     this.nextAttemptAt = until;
     this.finishing = undefined;
-    this.system(`${reason.message.replace(/\.$/, '')}; attempt ${this.attempts + 1} in ${formatDuration(Math.max(0, until - this.ctx.now()))}.`);
+    const why = reason ? reason.message.replace(/\.$/, '') : `"${this.spec.name}" exited`;
+    this.system(`${why}; ${next} in ${formatDuration(Math.max(0, until - this.ctx.now()))}.`);
     this.moveTo('backoff');
+  }
+
+  /**
+   * Takes over a process a previous window started and left running. There are no pipes to it,
+   * so no output; its end is noticed by polling /proc, and a stop checks its start time first.
+   */
+  adopt(record: ProcessRecord): void {
+    this.adoptedFrom = record;
+    this.attempts = 1;
+    this.pid = record.pid;
+    this.startTime = record.startTime;
+    this.startedAt = record.recordedAt;
+    this.moveTo('starting');
+    this.system(`Adopted from a previous window: ${record.commandLine} (pid ${record.pid}). Its output cannot be shown here; restart it to see output.`);
+    this.moveTo('running');
+    this.adoptPoll = setInterval(() => {
+      if (stillRunning(this.ctx.table, record)) return;
+      clearInterval(this.adoptPoll);
+      this.leaderExit = { exitCode: null, signal: null };
+      this.leaderExited?.();
+      if (this.state === 'running') {
+        this.finish(new ProcessError('exit-code', `"${this.spec.name}" (adopted) ended; its exit status cannot be read.`));
+      }
+    }, 500);
+    this.adoptPoll.unref();
+  }
+
+  /** Health as the probes last saw it; undefined while no process runs. */
+  get healthState(): HealthState | undefined {
+    return this.health?.state;
+  }
+
+  /** Running, and its readiness probe (if any) passed: what `dependsOn: healthy` waits for. */
+  get ready(): boolean {
+    return this.state === 'running' && (this.health?.ready ?? true);
+  }
+
+  /**
+   * Ends the current attempt ourselves (timeout, hung, over its memory limit): the whole tree is
+   * taken down and the attempt counts as `error`, so retries and restarts apply as for a failure.
+   */
+  terminate(error: ProcessError): void {
+    this.terminateAttempt(this.generation, error);
   }
 
   /** Back in the queue after a backoff. */
@@ -164,6 +234,8 @@ export class Run {
   finish(error: ProcessError | null, state?: RunState): void {
     if (isFinal(this.state)) return;
     clearTimeout(this.timeoutTimer);
+    clearInterval(this.adoptPoll);
+    this.stopHealth();
     this.error = error;
     this.endedAt = this.ctx.now();
     this.nextAttemptAt = null;
@@ -175,11 +247,10 @@ export class Run {
     this.settle();
   }
 
-  /** The attempt ran past its timeout: take its tree down; the exit then counts as timed out. */
-  private timeOut(gen: number): void {
-    if (gen !== this.generation || this.pid === null || this.leaderExit || this.state !== 'running') return;
-    this.system(`Timed out after ${formatDuration(this.spec.timeoutMs!)}; stopping the process tree.`);
-    this.timeoutKill = killTree({ pid: this.pid, graceMs: this.ctx.stopTimeoutMs(), table: this.ctx.table });
+  private terminateAttempt(gen: number, error: ProcessError): void {
+    if (gen !== this.generation || this.pid === null || this.leaderExit || this.state !== 'running' || this.forcedEnd) return;
+    this.system(`${error.message.replace(/\.$/, '')}; stopping the process tree.`);
+    this.forcedEnd = { error, kill: killTree({ pid: this.pid, graceMs: this.ctx.stopTimeoutMs(), table: this.ctx.table }) };
   }
 
   /**
@@ -210,6 +281,7 @@ export class Run {
 
   private async stopTree(graceMs: number): Promise<void> {
     clearTimeout(this.timeoutTimer);
+    this.stopHealth();
     this.moveTo('stopping');
     this.system('Stopping (SIGTERM to the process group)...');
     const leaderGone = new Promise<void>((resolve) => {
@@ -217,13 +289,18 @@ export class Run {
       else this.leaderExited = resolve;
     });
     let forced = false;
-    if (this.pid !== null) {
+    if (this.adoptedFrom && !stillRunning(this.ctx.table, this.adoptedFrom)) {
+      // Gone already, or its pid now belongs to someone else: never signal it.
+      this.leaderExited?.();
+    } else if (this.pid !== null) {
       const result = await killTree({ pid: this.pid, graceMs, table: this.ctx.table });
       forced = result.forced;
       if (result.survivors.length > 0) {
         this.system(`Could not confirm these processes gone: ${result.survivors.join(', ')}.`);
       }
     }
+    // An adopted process is not our child: no exit event comes, killTree's wait is the proof.
+    if (this.adoptedFrom) this.leaderExited?.();
     await leaderGone;
     const how = forced ? `did not stop within ${formatDuration(graceMs)}; killed (SIGKILL)` : 'stopped';
     this.exitCode = this.leaderExit?.exitCode ?? null;
@@ -234,8 +311,9 @@ export class Run {
   /** The leader ended by itself: take down what it left in its group, then settle the run. */
   private async sweepAfterExit(gen: number, streamsClosed: Promise<void>[]): Promise<void> {
     clearTimeout(this.timeoutTimer);
-    const timedOut = this.timeoutKill !== undefined;
-    await this.timeoutKill;
+    this.stopHealth();
+    const forced = this.forcedEnd;
+    await forced?.kill;
     if (this.pid !== null) {
       await killTree({ pid: this.pid, graceMs: 1000, table: this.ctx.table, leaderExited: true });
     }
@@ -248,11 +326,24 @@ export class Run {
       this.finish(new ProcessError('canceled', `"${this.spec.name}" was stopped on request.`, { exitCode, signal }), 'terminated');
       return;
     }
-    const error = timedOut
-      ? new ProcessError('timeout', `"${this.spec.name}" timed out after ${formatDuration(this.spec.timeoutMs!)}.`, { exitCode, signal })
-      : classifyExit(this.spec.name, exitCode, signal);
+    const error = forced?.error ?? classifyExit(this.spec.name, exitCode, signal);
     this.finishing = undefined;
     this.ctx.onAttemptEnd(this, error);
+  }
+
+  private startHealth(): void {
+    if (!this.spec.healthCheck) return;
+    const gen = this.generation;
+    this.health = new HealthWatch(this.spec.healthCheck, { cwd: this.spec.cwd, env: this.env, now: this.ctx.now }, {
+      onChange: () => gen === this.generation && this.ctx.onChange(this),
+      onHung: (message) => gen === this.generation && this.ctx.onHung(this, message),
+      log: (text) => gen === this.generation && this.system(text),
+    });
+    this.health.start();
+  }
+
+  private stopHealth(): void {
+    this.health?.dispose();
   }
 
   private prepareEnvironment(): Record<string, string> {
@@ -290,6 +381,7 @@ export class Run {
       this.lastOutputAt = at;
       const lines = texts.map((text) => ({ stream: kind, text, at }));
       for (const line of lines) this.output.push(line);
+      this.health?.onOutput(texts);
       this.ctx.onOutput(this, lines);
     };
     stream.on('data', (chunk: Buffer) => deliver(splitter.push(chunk)));

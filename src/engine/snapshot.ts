@@ -1,5 +1,6 @@
 import type { ErrorCode } from './errors';
-import type { Priority, ProcessKind, RunState } from './types';
+import type { HealthState } from './health/healthWatch';
+import type { Priority, ProcessKind, RecoveryStrategy, RunState } from './types';
 
 /** What the editor and the API see of a run. Times are epoch milliseconds; null means "not yet". */
 export interface ProcessSnapshot {
@@ -31,6 +32,12 @@ export interface ProcessSnapshot {
   queuePosition: number | null;
   /** When a run in backoff tries again; null otherwise. */
   nextAttemptAt: number | null;
+  /** Running, and its readiness probe (if any) passed. */
+  ready: boolean;
+  /** Probe states while a process runs; null otherwise. */
+  health: HealthState | null;
+  /** The last thing recovery did for this run, and why. */
+  lastRecovery: { strategy: RecoveryStrategy; reason: string; at: number } | null;
   /** The definition changed or was removed since this run started: restart to apply. */
   definitionStatus: 'current' | 'changed' | 'removed';
 }

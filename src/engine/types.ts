@@ -1,3 +1,4 @@
+import type { ErrorCode } from './errors';
 import type { Limits } from './monitor/types';
 
 /** What a definition runs as: a long-running service or a job that runs to completion. */
@@ -59,6 +60,62 @@ export interface InstanceRange {
   initial: number;
 }
 
+/** When a service is started again after its process ended by itself. */
+export type RestartMode = 'never' | 'on-failure' | 'always';
+
+/** Automatic restarts of a service within one run. */
+export interface RestartPolicy {
+  policy: RestartMode;
+  /** Exit codes that count as success (0 always does): `on-failure` does not restart on them. */
+  successExitCodes: number[];
+  initialDelayMs: number;
+  maxDelayMs: number;
+  multiplier: number;
+  /** A fraction 0-1 of the delay, applied as plus or minus at random. */
+  jitter: number;
+  /** A process that stayed up this long resets the backoff to its first delay. */
+  resetAfterMs: number;
+  /** More restarts than this inside `windowMs` gives up: the run fails with `crash-loop`. */
+  maxRestarts: number;
+  windowMs: number;
+}
+
+/** What to do about a failure of one class. */
+export type RecoveryStrategy = 'restart' | 'replace' | 'scaleUp' | 'scaleDown' | 'notify' | 'none';
+
+export type ProbeType = 'http' | 'tcp' | 'exec' | 'log';
+
+/** One health probe. Only the fields its type needs are set. */
+export interface ProbeSpec {
+  type: ProbeType;
+  /** http: the URL to GET. */
+  url?: string;
+  /** http: the status that means healthy; any 2xx when absent. */
+  expectStatus?: number;
+  /** tcp: where to connect. */
+  host?: string;
+  port?: number;
+  /** exec: a command that exits 0 when healthy (no shell). */
+  command?: string;
+  args?: string[];
+  /** log: a regular expression a line of output must match (readiness only). */
+  pattern?: string;
+  intervalMs: number;
+  timeoutMs: number;
+  initialDelayMs: number;
+  /** Consecutive failures that make the probe fail. */
+  failureThreshold: number;
+  /** Consecutive successes that make the probe pass. */
+  successThreshold: number;
+}
+
+export interface HealthCheck {
+  /** Gates `dependsOn` with condition `healthy`; polled until ready, then stopped. */
+  readiness?: ProbeSpec;
+  /** Polled while running; failing past its threshold applies the `hung` strategy. */
+  liveness?: ProbeSpec;
+}
+
 /** A validated definition, ready for the engine: every variable expanded, every path absolute. */
 export interface ProcessSpec {
   /** Unique within the window. */
@@ -88,6 +145,11 @@ export interface ProcessSpec {
   instances: InstanceRange;
   /** Extra instances (above `min`) with no output and no CPU for this long are stopped; undefined for never. */
   idleTimeoutMs?: number;
+  /** Automatic restarts; services default to `on-failure`, jobs to `never`. */
+  restart: RestartPolicy;
+  /** A strategy per failure class, over the defaults (`restart` for services, `none` for jobs). */
+  recovery: Partial<Record<ErrorCode, RecoveryStrategy>>;
+  healthCheck?: HealthCheck;
   /** Alert thresholds, merged over the global `devProcesses.alerts`; undefined when neither sets any. */
   limits?: Limits;
 }

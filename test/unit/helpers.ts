@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { specDefaults } from '../../src/engine/defaults';
+import { DEFAULT_SERVICE_RESTART, specDefaults } from '../../src/engine/defaults';
 import { ProcessEngine, type EngineOptions } from '../../src/engine/engine';
 import { isGone, linuxProcessTable } from '../../src/engine/procfs';
 import type { ProcessSpec } from '../../src/engine/types';
@@ -16,7 +16,10 @@ export function fixture(name: string): string {
   return path.join(repoRoot, 'test', 'fixtures', name);
 }
 
-/** A definition that runs a fixture script with this Node. */
+/**
+ * A definition that runs a fixture script with this Node. Services do not restart here unless a
+ * test asks (`restart`), so a test about an exit sees that exit.
+ */
 export function nodeSpec(name: string, script: string, args: string[] = [], extra: Partial<ProcessSpec> = {}): ProcessSpec {
   return {
     ...specDefaults(),
@@ -28,6 +31,7 @@ export function nodeSpec(name: string, script: string, args: string[] = [], extr
     env: {},
     shell: false,
     autoStart: false,
+    restart: { ...DEFAULT_SERVICE_RESTART, policy: 'never' },
     ...extra,
   };
 }

@@ -1,0 +1,212 @@
+import * as fs from 'node:fs';
+
+/** What one read of a process gives the sampler. */
+export interface ProcessReading {
+  pid: number;
+  ppid: number;
+  /** One letter: R, S, D, Z (zombie), T, ... */
+  state: string;
+  /** Clock ticks since boot: with the pid, it identifies a process across pid reuse. */
+  startTime: number;
+  /** CPU used so far (user + system), in clock ticks. */
+  cpuTicks: number;
+  rssBytes: number;
+  threads: number;
+}
+
+/**
+ * Where the sampler reads processes from. Linux reads /proc (below); macOS would implement it
+ * with one `ps -A -o pid,ppid,...` per round in `pids()`, served to `read()` from memory.
+ */
+export interface ProcessSource {
+  /** Pids of every process on the machine; cheap (no per-process read). */
+  pids(): number[];
+  /** One process; undefined once it is gone. `watched`: it will be read every round, so a handle may be kept. */
+  read(pid: number, watched: boolean): ProcessReading | undefined;
+  /** Open file descriptors of a watched process; undefined when they cannot be counted (gone, permission). */
+  openFiles(pid: number): number | undefined;
+  /** Releases what was kept for a pid that is no longer watched. */
+  unwatch(pid: number): void;
+  /** Clock ticks since boot, on the clock of `startTime`; undefined when unknown. */
+  uptimeTicks(): number | undefined;
+  /** Clock ticks per second of `cpuTicks` and `startTime`. */
+  readonly ticksPerSecond: number;
+  dispose(): void;
+}
+
+/**
+ * USER_HZ: /proc reports times in it whatever the kernel's HZ, and it is 100 on every mainstream
+ * Linux build (`getconf CLK_TCK`); asking getconf would cost a process spawn.
+ */
+export const LINUX_TICKS_PER_SECOND = 100;
+
+/** More kept handles than this and extra processes are read by path instead (two fds per process). */
+const MAX_KEPT_PROCESSES = 1000;
+
+interface Kept {
+  stat?: number;
+  fdDir?: number;
+}
+
+/**
+ * Reads /proc. Watched processes keep their /proc/PID/stat and /proc/PID/fd open, so a round costs
+ * one pread and one fstat per process instead of a path lookup each: a kept handle fails with
+ * ESRCH or ENOENT once its process is gone, so pid reuse cannot mislead it.
+ */
+export class LinuxProcessSource implements ProcessSource {
+  readonly ticksPerSecond = LINUX_TICKS_PER_SECOND;
+  private readonly kept = new Map<number, Kept>();
+  private readonly buffer = Buffer.alloc(4096);
+  private pageSize: number | undefined;
+  /** Linux 6.2+ reports the number of open fds as the size of /proc/PID/fd; older ones say 0. */
+  private readonly fdDirHasSize = statSize('/proc/self/fd') > 0;
+
+  pids(): number[] {
+    let names: string[];
+    try {
+      names = fs.readdirSync('/proc');
+    } catch {
+      return [];
+    }
+    const out: number[] = [];
+    for (const name of names) {
+      const c = name.charCodeAt(0);
+      if (c >= 48 && c <= 57) out.push(Number(name));
+    }
+    return out;
+  }
+
+  read(pid: number, watched: boolean): ProcessReading | undefined {
+    const text = watched && this.canKeep(pid) ? this.readKept(pid) : this.readByPath(`/proc/${pid}/stat`);
+    return text === undefined ? undefined : parseStatLine(text, this.pageBytes());
+  }
+
+  openFiles(pid: number): number | undefined {
+    if (!this.fdDirHasSize) return countEntries(`/proc/${pid}/fd`);
+    if (!this.canKeep(pid)) return nonZero(statSize(`/proc/${pid}/fd`));
+    const kept = this.keptFor(pid);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        kept.fdDir ??= fs.openSync(`/proc/${pid}/fd`, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+        return fs.fstatSync(kept.fdDir).size;
+      } catch {
+        // A handle of a process that is gone; the pid may be a new process: open it afresh once.
+        closeQuietly(kept.fdDir);
+        kept.fdDir = undefined;
+      }
+    }
+    return undefined;
+  }
+
+  unwatch(pid: number): void {
+    const kept = this.kept.get(pid);
+    if (!kept) return;
+    closeQuietly(kept.stat);
+    closeQuietly(kept.fdDir);
+    this.kept.delete(pid);
+  }
+
+  uptimeTicks(): number | undefined {
+    const text = this.readByPath('/proc/uptime');
+    const seconds = text === undefined ? NaN : Number.parseFloat(text);
+    return Number.isFinite(seconds) ? Math.round(seconds * this.ticksPerSecond) : undefined;
+  }
+
+  dispose(): void {
+    for (const pid of [...this.kept.keys()]) this.unwatch(pid);
+  }
+
+  private canKeep(pid: number): boolean {
+    return this.kept.has(pid) || this.kept.size < MAX_KEPT_PROCESSES;
+  }
+
+  private keptFor(pid: number): Kept {
+    let kept = this.kept.get(pid);
+    if (!kept) this.kept.set(pid, (kept = {}));
+    return kept;
+  }
+
+  private readKept(pid: number): string | undefined {
+    const kept = this.keptFor(pid);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        kept.stat ??= fs.openSync(`/proc/${pid}/stat`, 'r');
+        return this.buffer.toString('latin1', 0, fs.readSync(kept.stat, this.buffer, 0, this.buffer.length, 0));
+      } catch {
+        closeQuietly(kept.stat);
+        kept.stat = undefined;
+      }
+    }
+    return undefined;
+  }
+
+  private readByPath(path: string): string | undefined {
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(path, 'r');
+      return this.buffer.toString('latin1', 0, fs.readSync(fd, this.buffer, 0, this.buffer.length, 0));
+    } catch {
+      return undefined;
+    } finally {
+      closeQuietly(fd);
+    }
+  }
+
+  /** The kernel's page size, found once by comparing our own rss in pages with Node's figure in bytes. */
+  private pageBytes(): number {
+    if (this.pageSize !== undefined) return this.pageSize;
+    const pages = Number(this.readByPath('/proc/self/statm')?.split(' ')[1]);
+    const guess = pages > 0 ? process.memoryUsage.rss() / pages : 4096;
+    this.pageSize = [4096, 16384, 65536].reduce((best, size) => (Math.abs(size - guess) < Math.abs(best - guess) ? size : best));
+    return this.pageSize;
+  }
+}
+
+/** Parses /proc/PID/stat; the command name may hold spaces and parentheses. */
+export function parseStatLine(text: string, pageSize: number): ProcessReading | undefined {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return undefined;
+  const pid = Number.parseInt(text, 10);
+  // Fields after the name, numbered from 1 in proc(5): state(3) ppid(4) utime(14) stime(15)
+  // num_threads(20) starttime(22) rss(24).
+  const f = text.slice(close + 2).split(' ');
+  const reading: ProcessReading = {
+    pid,
+    ppid: Number(f[1]),
+    state: f[0],
+    startTime: Number(f[19]),
+    cpuTicks: Number(f[11]) + Number(f[12]),
+    rssBytes: Number(f[21]) * pageSize,
+    threads: Number(f[17]),
+  };
+  return Number.isFinite(pid) && Number.isFinite(reading.ppid) && Number.isFinite(reading.cpuTicks) ? reading : undefined;
+}
+
+function statSize(path: string): number {
+  try {
+    return fs.statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+function nonZero(n: number): number | undefined {
+  return n > 0 ? n : undefined;
+}
+
+function countEntries(path: string): number | undefined {
+  try {
+    return fs.readdirSync(path).length;
+  } catch {
+    return undefined; // EACCES for another user's process, ENOENT once it is gone
+  }
+}
+
+function closeQuietly(fd: number | undefined): void {
+  if (fd === undefined) return;
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // already closed
+  }
+}

@@ -1,0 +1,194 @@
+import type { Disposable } from '../events';
+import { LinuxProcessSource, type ProcessReading, type ProcessSource } from './procSource';
+
+/** What one round measured of one root's process tree (the root and every descendant). */
+export interface TreeUsage {
+  root: number;
+  /** False when the root is gone or a zombie; the other figures are then 0. */
+  alive: boolean;
+  /** Live processes in the tree, the root included. */
+  processes: number;
+  /** Over the time since the previous round (over the tree's lifetime on its first round); 100 = one core. */
+  cpuPercent: number;
+  /** Summed over the tree: pages shared between processes count once per process. */
+  rssBytes: number;
+  openFiles: number;
+  threads: number;
+  pids: number[];
+}
+
+/** Anything that measures process trees in rounds: the monitor takes this, so tests can fake it. */
+export interface TreeSamplerLike {
+  sample(roots: readonly number[]): Map<number, TreeUsage> | Promise<Map<number, TreeUsage>>;
+  dispose?(): void;
+}
+
+export interface TreeSamplerOptions {
+  source?: ProcessSource;
+  /** Every Nth round reads every process on the machine again; between them only new pids and the trees are read. */
+  fullScanEvery?: number;
+  /** Open files are counted every Nth round (and for processes seen for the first time): fds change slowly. */
+  openFilesEvery?: number;
+  /** Milliseconds on a monotonic clock. */
+  monotonicMs?: () => number;
+}
+
+interface Seen {
+  startTime: number;
+  cpuTicks: number;
+  openFiles: number;
+}
+
+/** The parent of a process that is a zombie or could not be read: it has no children to find. */
+const NO_PARENT = -1;
+
+/**
+ * Measures process trees in rounds. Descendants come from the parent pid of every process on the
+ * machine, kept between rounds: a pid's parent only changes when it is re-parented to init (out of
+ * any tree), so a round reads only the trees and the pids that appeared since the last one, and
+ * reads everything again every `fullScanEvery` rounds to catch a pid reused in between.
+ */
+export class TreeSampler implements TreeSamplerLike, Disposable {
+  private readonly source: ProcessSource;
+  private readonly fullScanEvery: number;
+  private readonly openFilesEvery: number;
+  private readonly monotonicMs: () => number;
+  /** The parent of every process on the machine, as last read. */
+  private readonly parentOf = new Map<number, number>();
+  /** The processes of the trees of the last round. */
+  private seen = new Map<number, Seen>();
+  private lastRoots = new Set<number>();
+  private lastRoundMs: number | undefined;
+  private lastUptime: number | undefined;
+  private round = 0;
+
+  constructor(options: TreeSamplerOptions = {}) {
+    this.source = options.source ?? new LinuxProcessSource();
+    this.fullScanEvery = Math.max(1, options.fullScanEvery ?? 10);
+    this.openFilesEvery = Math.max(1, options.openFilesEvery ?? 5);
+    this.monotonicMs = options.monotonicMs ?? (() => performance.now());
+  }
+
+  /** One round for these roots. A process that vanishes mid-round is left out; nothing throws for it. */
+  sample(roots: readonly number[]): Map<number, TreeUsage> {
+    const nowMs = this.monotonicMs();
+    const uptime = this.source.uptimeTicks();
+    const fresh = new Map<number, ProcessReading>();
+    this.refreshParents(fresh);
+    const children = this.childrenMap();
+    const elapsedS = this.lastRoundMs === undefined ? 0 : (nowMs - this.lastRoundMs) / 1000;
+    const countFiles = this.round % this.openFilesEvery === 0;
+    const seenNow = new Map<number, Seen>();
+    const out = new Map<number, TreeUsage>();
+
+    for (const root of roots) {
+      const usage: TreeUsage = { root, alive: false, processes: 0, cpuPercent: 0, rssBytes: 0, openFiles: 0, threads: 0, pids: [] };
+      out.set(root, usage);
+      let ticks = 0;
+      let lifetimeTicks = 0;
+      let rootStart = 0;
+      for (const pid of this.treeOf(root, children)) {
+        const reading = this.readMember(pid, fresh);
+        if (!reading || !isLive(reading)) {
+          if (pid === root) break; // a zombie or vanished root: its tree is gone with it
+          continue;
+        }
+        if (pid === root) rootStart = reading.startTime;
+        const before = this.seen.get(pid);
+        const same = before !== undefined && before.startTime === reading.startTime;
+        const openFiles = countFiles || !same ? this.source.openFiles(pid) ?? (same ? before.openFiles : 0) : before.openFiles;
+        seenNow.set(pid, { startTime: reading.startTime, cpuTicks: reading.cpuTicks, openFiles });
+        ticks += this.ticksSince(reading, same ? before : undefined, uptime);
+        lifetimeTicks += reading.cpuTicks;
+        usage.alive = true;
+        usage.processes++;
+        usage.rssBytes += reading.rssBytes;
+        usage.threads += reading.threads;
+        usage.openFiles += openFiles;
+        usage.pids.push(pid);
+      }
+      if (usage.alive) usage.cpuPercent = this.percent(root, ticks, elapsedS, lifetimeTicks, uptime === undefined ? 0 : uptime - rootStart);
+    }
+
+    for (const pid of this.seen.keys()) if (!seenNow.has(pid)) this.source.unwatch(pid);
+    this.seen = seenNow;
+    this.lastRoots = new Set([...out.values()].filter((u) => u.alive).map((u) => u.root));
+    this.lastRoundMs = nowMs;
+    this.lastUptime = uptime;
+    this.round++;
+    return out;
+  }
+
+  /** Releases every kept handle and forgets every baseline. */
+  dispose(): void {
+    for (const pid of this.seen.keys()) this.source.unwatch(pid);
+    this.seen.clear();
+    this.lastRoots.clear();
+    this.source.dispose();
+  }
+
+  /** Reads the pids that are new since the last round (every pid on a full scan) and forgets the gone ones. */
+  private refreshParents(fresh: Map<number, ProcessReading>): void {
+    const pids = this.source.pids();
+    const present = new Set(pids);
+    for (const pid of this.parentOf.keys()) if (!present.has(pid)) this.parentOf.delete(pid);
+    const full = this.round % this.fullScanEvery === 0;
+    for (const pid of pids) {
+      if (!full && this.parentOf.has(pid)) continue;
+      const reading = this.source.read(pid, this.seen.has(pid));
+      if (reading) fresh.set(pid, reading);
+      this.parentOf.set(pid, reading && isLive(reading) ? reading.ppid : NO_PARENT);
+    }
+  }
+
+  private childrenMap(): Map<number, number[]> {
+    const children = new Map<number, number[]>();
+    for (const [pid, ppid] of this.parentOf) {
+      if (ppid === NO_PARENT) continue;
+      const list = children.get(ppid);
+      if (list) list.push(pid);
+      else children.set(ppid, [pid]);
+    }
+    return children;
+  }
+
+  /** The root, then its descendants, depth first. */
+  private *treeOf(root: number, children: Map<number, number[]>): Generator<number> {
+    const stack = [root];
+    const visited = new Set<number>();
+    while (stack.length > 0) {
+      const pid = stack.pop()!;
+      if (visited.has(pid)) continue;
+      visited.add(pid);
+      yield pid;
+      stack.push(...(children.get(pid) ?? []));
+    }
+  }
+
+  private readMember(pid: number, fresh: Map<number, ProcessReading>): ProcessReading | undefined {
+    let reading = fresh.get(pid);
+    if (!reading) {
+      reading = this.source.read(pid, true);
+      if (reading) fresh.set(pid, reading);
+    }
+    if (reading) this.parentOf.set(pid, isLive(reading) ? reading.ppid : NO_PARENT);
+    return reading;
+  }
+
+  /** CPU ticks a process used since the last round; a process born since then counts in full. */
+  private ticksSince(reading: ProcessReading, before: Seen | undefined, uptime: number | undefined): number {
+    if (before) return Math.max(0, reading.cpuTicks - before.cpuTicks);
+    const bornSinceLastRound = this.lastUptime !== undefined && uptime !== undefined && reading.startTime >= this.lastUptime;
+    return bornSinceLastRound ? reading.cpuTicks : 0;
+  }
+
+  private percent(root: number, ticks: number, elapsedS: number, lifetimeTicks: number, lifetime: number): number {
+    if (this.lastRoots.has(root) && elapsedS > 0) return (ticks / this.source.ticksPerSecond / elapsedS) * 100;
+    // First sight of this tree: the average over its lifetime (in ticks), as `ps` shows it.
+    return lifetime > 0 ? (lifetimeTicks / lifetime) * 100 : 0;
+  }
+}
+
+function isLive(reading: ProcessReading): boolean {
+  return reading.state !== 'Z' && reading.state !== 'X';
+}
