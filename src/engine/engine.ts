@@ -10,7 +10,9 @@ import { IdleWatch } from './idleWatch';
 import { execaLauncher, type Launcher } from './launcher';
 import { DurationStats, type EngineMetrics } from './metrics';
 import type { OutputLine } from './outputRing';
-import { linuxProcessTable, type ProcessTable } from './procfs';
+import { classifyFromOutput, portInUse } from './failureHints';
+import { findPortHolder } from './ports';
+import { descendantsOf, linuxProcessTable, type ProcessTable } from './procfs';
 import { freeInstance, specForInstance } from './replicas';
 import { Run, type RunContext } from './run';
 import { stillRunning, type ProcessRecord, type RecordStore } from './records';
@@ -383,7 +385,8 @@ export class ProcessEngine implements Disposable {
     return 'ready';
   }
 
-  private attemptEnded(run: Run, error: ProcessError | null): void {
+  private attemptEnded(run: Run, ended: ProcessError | null): void {
+    const error = ended && this.explain(run, ended);
     if (error?.code === 'timeout') this.counts.timedOut++;
     if (run.adhoc) return run.finish(error);
     const strategy = strategyFor(run.spec, error?.code ?? null);
@@ -470,6 +473,39 @@ export class ProcessEngine implements Disposable {
         run.terminate(error);
       }
     });
+  }
+
+  /**
+   * Reads the run's last output for what the exit code cannot say: resource exhaustion, or a port
+   * another process holds (named, and marked when it is one of ours so the UI can offer to stop it).
+   */
+  private explain(run: Run, error: ProcessError): ProcessError {
+    const recent = run.output.toArray(50).filter((l) => l.stream !== 'system').map((l) => l.text);
+    const code = classifyFromOutput(error.code, recent);
+    let message = code === error.code ? error.message : `${error.message.replace(/\.$/, '')}: its output shows it ran out of resources.`;
+    run.portConflict = null;
+    const port = portInUse(recent);
+    if (port !== undefined) {
+      const holder = findPortHolder(port);
+      const owner = holder && this.runHolding(holder.pid);
+      if (holder) {
+        run.portConflict = { port, pid: holder.pid, command: holder.command, runId: owner?.id ?? null };
+        const ours = owner ? `, which is "${owner.spec.name}" here` : '';
+        message = `${message.replace(/\.$/, '')}: port ${port} is in use by pid ${holder.pid} (${holder.command.slice(0, 80)})${ours}.`;
+      } else {
+        message = `${message.replace(/\.$/, '')}: port ${port} is already in use.`;
+      }
+    }
+    if (code === error.code && message === error.message) return error;
+    return new ProcessError(code, message, { exitCode: error.exitCode, signal: error.signal, cause: error });
+  }
+
+  /** The live run whose process tree holds `pid`. */
+  private runHolding(pid: number): Run | undefined {
+    const all = this.ctx.table.all();
+    return [...this.runs.values()].find(
+      (r) => isActive(r.state) && r.pid !== null && (r.pid === pid || descendantsOf(this.ctx.table, r.pid, all).some((d) => d.pid === pid)),
+    );
   }
 
   private noteRecovery(run: Run, strategy: RecoveryStrategy, reason: string): void {
@@ -615,6 +651,7 @@ export class ProcessEngine implements Disposable {
       ready: run.ready,
       health: run.healthState ? { ...run.healthState } : null,
       lastRecovery: run.lastRecovery,
+      portConflict: run.portConflict,
       definitionStatus,
     };
   }

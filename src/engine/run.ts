@@ -8,6 +8,7 @@ import type { LaunchedProcess, Launcher } from './launcher';
 import { LineSplitter } from './lineSplitter';
 import { OutputRing, type OutputLine, type OutputStream } from './outputRing';
 import type { ProcessTable } from './procfs';
+import type { PortConflict } from './snapshot';
 import { stillRunning, type ProcessRecord } from './records';
 import { assertTransition, isFinal } from './stateMachine';
 import type { ProcessSpec, RecoveryStrategy, RunState } from './types';
@@ -63,6 +64,8 @@ export class Run {
   consecutiveRestarts = 0;
   /** The last thing recovery did, and why: the tree and the output say it. */
   lastRecovery: { strategy: RecoveryStrategy; reason: string; at: number } | null = null;
+  /** Set when the last attempt failed because another process holds its port. */
+  portConflict: PortConflict | null = null;
   /** The process's start time from /proc, which tells it apart from a later process with its pid. */
   startTime: number | undefined;
   /** Set when this run took over a process a previous window started. */

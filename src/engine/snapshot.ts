@@ -38,6 +38,16 @@ export interface ProcessSnapshot {
   health: HealthState | null;
   /** The last thing recovery did for this run, and why. */
   lastRecovery: { strategy: RecoveryStrategy; reason: string; at: number } | null;
+  /** The last attempt failed on "address already in use": who holds the port. */
+  portConflict: PortConflict | null;
   /** The definition changed or was removed since this run started: restart to apply. */
   definitionStatus: 'current' | 'changed' | 'removed';
+}
+
+/** A port another process holds; `runId` is set when that process belongs to one of our runs. */
+export interface PortConflict {
+  port: number;
+  pid: number;
+  command: string;
+  runId: string | null;
 }

@@ -63,6 +63,14 @@ export interface Alert {
   resolvedAt: number | null;
 }
 
+/** Finished runs of one job definition since the monitor started. */
+export interface JobCounts {
+  /** Runs that ended `completed`. */
+  succeeded: number;
+  /** Runs that ended `failed` (after their retries); runs stopped by the user count in neither. */
+  failed: number;
+}
+
 /** What the editor needs from the monitor; subscribing returns a disposable. */
 export interface MonitorApi {
   /** One event per sampling round, with every tracked run's new sample. */
@@ -75,4 +83,6 @@ export interface MonitorApi {
   history(): RunHistory[];
   /** Active and recent alerts, newest first. */
   alerts(): Alert[];
+  /** Success and failure counts of a job definition (or an ad-hoc command line) by name. */
+  jobCounts(name: string): JobCounts;
 }

@@ -151,3 +151,18 @@ describe('recovery: health probes', () => {
     assert.equal(engine.get(app)!.error?.code, 'dependency-failed');
   });
 });
+
+describe('recovery: explaining failures', () => {
+  test('"address already in use" names the process holding the port, and marks it when it is ours', async (t) => {
+    const port = await freePort();
+    const engine = makeEngine(t, [nodeSpec('first', 'listen.js', [String(port)]), nodeSpec('second', 'listen.js', [String(port)])]);
+    const first = await engine.spawn('first');
+    await waitForLine(engine, first, /^listening on /);
+    const second = await engine.spawn('second');
+    await engine.whenDone(second);
+    const snap = engine.get(second)!;
+    assert.equal(snap.state, 'failed');
+    assert.match(snap.error!.message, new RegExp(`port ${port} is in use by pid ${engine.get(first)!.pid} .*which is "first" here`));
+    assert.deepEqual({ ...snap.portConflict, command: undefined }, { port, pid: engine.get(first)!.pid, runId: first, command: undefined });
+  });
+});
