@@ -1,25 +1,38 @@
 import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { createApi, type DevProcessesApi } from './api';
 import { ProcessEngine } from './engine/engine';
+import type { MonitorApi } from './engine/monitor/types';
+import { FileRecordStore } from './engine/records';
+import { AlertNotifier } from './ui/alertNotifier';
 import { registerCommands } from './ui/commands';
+import { registerMetricsPanel } from './ui/metricsPanel';
 import { OutputChannels } from './ui/outputChannels';
 import { ProcessTree } from './ui/processTree';
+import { RecoveryNotices } from './ui/recoveryNotices';
 import { readStopTimeoutMs } from './ui/settings';
 import { SettingsWatcher } from './ui/settingsWatcher';
+import { StatusBar } from './ui/statusBar';
 
 let engine: ProcessEngine | undefined;
 
 export function activate(context: vscode.ExtensionContext): DevProcessesApi {
+  // Running processes are written down in the workspace's storage, so a window that crashed
+  // leaves records the next activation adopts instead of orphans nobody knows about.
+  const records = context.storageUri && new FileRecordStore(path.join(context.storageUri.fsPath, 'processes.json'));
   const current = new ProcessEngine({
     stopTimeoutMs: readStopTimeoutMs(),
     defaultCwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir(),
+    records,
   });
   engine = current;
 
   const changed = new vscode.EventEmitter<void>();
   const channels = new OutputChannels(current);
-  const tree = new ProcessTree(current);
+  // The engine's monitor (CPU, memory, alerts) once it exists; every surface works without it.
+  const monitor = undefined as MonitorApi | undefined;
+  const tree = new ProcessTree(current, monitor);
   const watcher = new SettingsWatcher(current, tree);
   context.subscriptions.push(
     changed,
@@ -28,9 +41,15 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     tree,
     watcher,
     ...registerCommands(current, channels, () => watcher.problems),
+    new StatusBar(current, monitor),
+    ...registerMetricsPanel(context.extensionUri, current, monitor),
   );
+  if (monitor) context.subscriptions.push(new AlertNotifier(monitor, current));
+  const notices = new RecoveryNotices(current);
+  context.subscriptions.push(notices);
 
   watcher.reload();
+  void notices.adopted(current.adoptSurvivors());
   for (const spec of current.definitions().filter((s) => s.autoStart)) {
     current.spawn(spec.name).catch((err) => void vscode.window.showErrorMessage(`Dev Processes: ${err.message}`));
   }

@@ -652,6 +652,7 @@ export class ProcessEngine implements Disposable {
       health: run.healthState ? { ...run.healthState } : null,
       lastRecovery: run.lastRecovery,
       portConflict: run.portConflict,
+      adopted: run.adoptedFrom !== undefined,
       definitionStatus,
     };
   }

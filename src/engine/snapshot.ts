@@ -38,6 +38,8 @@ export interface ProcessSnapshot {
   health: HealthState | null;
   /** The last thing recovery did for this run, and why. */
   lastRecovery: { strategy: RecoveryStrategy; reason: string; at: number } | null;
+  /** Taken over from a previous window: no output is available for it. */
+  adopted: boolean;
   /** The last attempt failed on "address already in use": who holds the port. */
   portConflict: PortConflict | null;
   /** The definition changed or was removed since this run started: restart to apply. */

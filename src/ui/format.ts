@@ -28,6 +28,8 @@ export function describeRun(run: ProcessSnapshot, now: number, withPid = true): 
     case 'running':
     case 'starting':
     case 'stopping':
+      if (run.state === 'running' && run.health && run.health.readiness !== 'none') parts.push(run.ready ? 'ready' : 'not ready');
+      if (run.health?.liveness === 'failing') parts.push('not answering');
       if (run.startedAt !== null) parts.push(`up ${formatDuration(now - run.startedAt)}`);
       if (withPid && run.pid !== null) parts.push(`pid ${run.pid}`);
       break;
@@ -40,7 +42,9 @@ export function describeRun(run: ProcessSnapshot, now: number, withPid = true): 
       if (run.startedAt !== null && run.endedAt !== null) parts.push(formatDuration(run.endedAt - run.startedAt));
       break;
   }
-  if (run.attempts > 1) parts.push(`attempt ${run.attempts}`);
+  if (run.kind === 'service' && run.restarts > 0) parts.push(`${run.restarts} restart${run.restarts > 1 ? 's' : ''}`);
+  else if (run.attempts > 1) parts.push(`attempt ${run.attempts}`);
+  if (run.adopted) parts.push('adopted');
   if (run.definitionStatus === 'changed' && !['completed', 'failed', 'terminated'].includes(run.state)) {
     parts.push('changed, restart to apply');
   }

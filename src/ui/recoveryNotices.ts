@@ -1,0 +1,46 @@
+import * as vscode from 'vscode';
+import type { ProcessEngine } from '../engine/engine';
+import type { ProcessSnapshot } from '../engine/snapshot';
+
+/**
+ * Notifications recovery owes the user: processes adopted from a previous window, and a port
+ * held by another process of ours. Each is shown once, never as a modal dialog.
+ */
+export class RecoveryNotices implements vscode.Disposable {
+  private readonly told = new Set<string>();
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly engine: ProcessEngine) {
+    this.subscription = engine.onDidChange((snap) => {
+      if (snap?.state === 'failed' && snap.portConflict) void this.portConflict(snap);
+    });
+  }
+
+  async adopted(runs: ProcessSnapshot[]): Promise<void> {
+    if (runs.length === 0) return;
+    const names = runs.map((r) => `"${r.name}" (pid ${r.pid})`).join(', ');
+    const action = await vscode.window.showInformationMessage(
+      `Dev Processes: ${runs.length === 1 ? 'a process' : `${runs.length} processes`} from the previous window ${runs.length === 1 ? 'was' : 'were'} still running and ${runs.length === 1 ? 'is' : 'are'} now managed here: ${names}.`,
+      'Stop Them',
+      'Keep Running',
+    );
+    if (action === 'Stop Them') await Promise.all(runs.map((r) => this.engine.kill(r.id)));
+  }
+
+  private async portConflict(snap: ProcessSnapshot): Promise<void> {
+    const conflict = snap.portConflict!;
+    if (this.told.has(snap.id)) return;
+    this.told.add(snap.id);
+    const owner = conflict.runId ? this.engine.get(conflict.runId) : undefined;
+    const holder = owner ? `"${owner.name}" (pid ${conflict.pid})` : `pid ${conflict.pid} (${conflict.command.slice(0, 60)})`;
+    const stop = owner ? `Stop "${owner.name}"` : undefined;
+    const actions = stop ? [stop, 'Show Output'] : ['Show Output'];
+    const action = await vscode.window.showWarningMessage(`"${snap.name}" could not use port ${conflict.port}: ${holder} holds it.`, ...actions);
+    if (action === stop && owner) await this.engine.kill(owner.id);
+    if (action === 'Show Output') await vscode.commands.executeCommand('devProcesses.showOutput', snap.id);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}
