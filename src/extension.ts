@@ -50,9 +50,21 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
 
   watcher.reload();
   void notices.adopted(current.adoptSurvivors());
-  for (const spec of current.definitions().filter((s) => s.autoStart)) {
-    current.spawn(spec.name).catch((err) => void vscode.window.showErrorMessage(`Dev Processes: ${err.message}`));
-  }
+  // An untrusted workspace's own definitions are never read (restrictedConfigurations), and
+  // nothing starts by itself until the user trusts it.
+  const autoStart = () => {
+    if (!vscode.workspace.isTrusted) return;
+    for (const spec of current.definitions().filter((s) => s.autoStart)) {
+      current.spawn(spec.name).catch((err) => void vscode.window.showErrorMessage(`Dev Processes: ${err.message}`));
+    }
+  };
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      watcher.reload();
+      autoStart();
+    }),
+  );
+  autoStart();
   return createApi(current, () => watcher.problems, changed.event);
 }
 

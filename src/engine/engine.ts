@@ -641,7 +641,7 @@ export class ProcessEngine implements Disposable {
       endedAt: run.endedAt,
       restarts: run.restarts,
       attempts: run.attempts,
-      error: run.error && { code: run.error.code, message: run.error.message },
+      error: run.error && { code: run.error.code, message: run.redact(run.error.message) },
       commandLine: run.commandLine,
       adhoc: run.adhoc,
       priority: run.spec.priority,

@@ -4,6 +4,7 @@ import { buildEnvironment } from './environment';
 import { classifyExit, classifySpawnError, ProcessError } from './errors';
 import { HealthWatch, type HealthState } from './health/healthWatch';
 import { killTree } from './killTree';
+import { redact, secretValues } from './redact';
 import type { LaunchedProcess, Launcher } from './launcher';
 import { LineSplitter } from './lineSplitter';
 import { OutputRing, type OutputLine, type OutputStream } from './outputRing';
@@ -87,6 +88,8 @@ export class Run {
   /** A kill we started (timeout, hung, over its memory limit) and the failure it stands for. */
   private forcedEnd: { error: ProcessError; kill: Promise<unknown> } | undefined;
   private env: Record<string, string> = {};
+  /** Values of secret-looking variables, kept out of every line we store or emit. */
+  private secrets: string[] = [];
   private health: HealthWatch | undefined;
   private readonly settled: Promise<void>;
   private settle!: () => void;
@@ -100,6 +103,12 @@ export class Run {
     readonly instance = 0,
   ) {
     this.settled = new Promise((resolve) => (this.settle = resolve));
+    this.secrets = secretValues(spec.env);
+  }
+
+  /** Text with this run's secret values masked: for anything shown outside the engine. */
+  redact(text: string): string {
+    return redact(text, this.secrets);
   }
 
   /** Resolves once the run reached a final state. */
@@ -108,7 +117,7 @@ export class Run {
   }
 
   get commandLine(): string {
-    return formatCommandLine(this.spec);
+    return this.redact(formatCommandLine(this.spec));
   }
 
   /** Starts one attempt: a fresh process, the same run. */
@@ -129,6 +138,7 @@ export class Run {
     try {
       env = this.prepareEnvironment();
       this.env = env;
+      this.secrets = secretValues(env);
     } catch (err) {
       this.ctx.onAttemptEnd(this, err as ProcessError);
       return;
@@ -382,7 +392,7 @@ export class Run {
       if (texts.length === 0 || gen !== this.generation) return;
       const at = this.ctx.now();
       this.lastOutputAt = at;
-      const lines = texts.map((text) => ({ stream: kind, text, at }));
+      const lines = texts.map((text) => ({ stream: kind, text: redact(text, this.secrets), at }));
       for (const line of lines) this.output.push(line);
       this.health?.onOutput(texts);
       this.ctx.onOutput(this, lines);
@@ -401,7 +411,7 @@ export class Run {
 
   /** Adds a line of our own (start, exit, why) to the run's output. */
   system(text: string): void {
-    const line: OutputLine = { stream: 'system', text, at: this.ctx.now() };
+    const line: OutputLine = { stream: 'system', text: redact(text, this.secrets), at: this.ctx.now() };
     this.output.push(line);
     this.ctx.onOutput(this, [line]);
   }
