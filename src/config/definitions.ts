@@ -1,8 +1,11 @@
 import * as path from 'node:path';
 import type { DefinitionSet, ProcessSpec } from '../engine/types';
-import { specDefaults } from '../engine/defaults';
+import { defaultRestart, specDefaults } from '../engine/defaults';
 import { applyDependsOn, resolveDependencies, type SpecOrigin } from './dependencies';
 import { assign, report, taskLabel, type Entry, type FieldRule } from './entry';
+import { applyHealthCheck } from './healthCheckFields';
+import { applyLimits } from './limitsFields';
+import { applyRecovery, applyRestart } from './recoveryFields';
 import { MAX_TIMER_MS, applyIdleTimeout, applyInstances, applyPriority, applyRetry, applyTimeout } from './schedulingFields';
 import { describe, didYouMean, isNonBlank, isObject, quote, quoteHint, quoteList, typeName } from './text';
 import { expandVariables } from './variables';
@@ -101,6 +104,12 @@ const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   dependsOn: { apply: applyDependsOn },
   instances: { apply: applyInstances, onlyFor: { kind: 'service', otherwise: 'use several jobs' } },
   idleTimeoutMs: { apply: applyIdleTimeout, onlyFor: { kind: 'service', otherwise: 'for a job, use "timeoutMs"' } },
+  restart: { apply: applyRestart, onlyFor: { kind: 'service', otherwise: 'for a job, use "retry"' } },
+  // After `kind`: a job may use fewer strategies.
+  recovery: { apply: applyRecovery },
+  healthCheck: { apply: applyHealthCheck, onlyFor: { kind: 'service', otherwise: 'dependents wait for a job to complete' } },
+  // After `kind`: `onExceed: "restart"` is for services only.
+  limits: { apply: applyLimits },
 };
 
 /** The names of every field a definition may have. */
@@ -142,6 +151,8 @@ function parseEntry(raw: unknown, index: number, ctx: DefinitionContext, namesSe
     if (Object.hasOwn(raw, field)) rule.apply(raw[field], entry);
     else if (rule.required) report(entry, field, `${quote(field)} is required.`);
   }
+  // The defaults were a service's: "kind" had not been read yet.
+  if (!Object.hasOwn(raw, 'restart')) entry.spec.restart = defaultRestart(entry.spec.kind);
   // After every rule, so that the kind is known wherever "kind" is written in the entry.
   for (const [field, rule] of Object.entries(FIELD_RULES)) {
     if (rule.onlyFor && Object.hasOwn(raw, field) && entry.spec.kind !== rule.onlyFor.kind) {

@@ -56,11 +56,7 @@ export function applyRetry(value: unknown, entry: Entry): void {
     multiplier: multiplier ?? DEFAULT_RETRY.multiplier,
     jitter: jitter ?? DEFAULT_RETRY.jitter,
   };
-  if (retry.maxDelayMs < retry.initialDelayMs) {
-    const field = maxDelayMs === undefined ? 'retry.initialDelayMs' : 'retry.maxDelayMs';
-    return report(entry, field, `"retry.maxDelayMs" (${shown(retry.maxDelayMs, maxDelayMs)}) must be at least "retry.initialDelayMs" (${shown(retry.initialDelayMs, initialDelayMs)}).`);
-  }
-  entry.spec.retry = retry;
+  if (delaysInOrder('retry', retry, { initialDelayMs, maxDelayMs }, entry)) entry.spec.retry = retry;
 }
 
 /** Missing fields: `min` 1, `initial` = `min`, `max` = the largest of `min`, `initial` and 1. */
@@ -94,6 +90,18 @@ export function applyInstances(value: unknown, entry: Entry): void {
   entry.spec.instances = range;
 }
 
+/**
+ * Reports a `maxDelayMs` below `initialDelayMs` (of `retry` or `restart`), on the field the user
+ * wrote: a default alone is never the one at fault.
+ */
+export function delaysInOrder(prefix: string, delays: { initialDelayMs: number; maxDelayMs: number }, written: { initialDelayMs?: number; maxDelayMs?: number }, entry: Entry): boolean {
+  if (delays.maxDelayMs >= delays.initialDelayMs) return true;
+  const [initial, max] = [`${prefix}.initialDelayMs`, `${prefix}.maxDelayMs`];
+  const message = `${quote(max)} (${shown(delays.maxDelayMs, written.maxDelayMs)}) must be at least ${quote(initial)} (${shown(delays.initialDelayMs, written.initialDelayMs)}).`;
+  report(entry, written.maxDelayMs === undefined ? initial : max, message);
+  return false;
+}
+
 /** A value for a message, marked when the user left it out. */
 function shown(value: number, written: number | undefined): string {
   return written === undefined ? `${value} by default` : String(value);
@@ -103,27 +111,34 @@ function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
-function readInteger(value: unknown, field: string, entry: Entry, least: number): number | undefined {
+export function readInteger(value: unknown, field: string, entry: Entry, least: number): number | undefined {
   if (typeof value === 'number' && Number.isInteger(value) && value >= least) return Math.abs(value); // abs turns -0 into 0
   report(entry, field, `${quote(field)} must be a whole number, at least ${least}; got ${describeNumber(value)}.`);
   return undefined;
 }
 
-function readMilliseconds(value: unknown, field: string, entry: Entry, least: number): number | undefined {
+/** An integer from `least` to `most`, such as a port or an exit code. */
+export function readIntegerBetween(value: unknown, field: string, entry: Entry, least: number, most: number, hint = ''): number | undefined {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= least && value <= most) return Math.abs(value); // abs turns -0 into 0
+  report(entry, field, `${quote(field)} must be a whole number from ${least} to ${most}; got ${describeNumber(value)}${hint}.`);
+  return undefined;
+}
+
+export function readMilliseconds(value: unknown, field: string, entry: Entry, least: number): number | undefined {
   const ms = readInteger(value, field, entry, least);
   if (ms === undefined || ms <= MAX_TIMER_MS) return ms;
   report(entry, field, `${quote(field)} must be at most ${MAX_TIMER_MS} (about 24 days); got ${ms}.`);
   return undefined;
 }
 
-function readMultiplier(value: unknown, field: string, entry: Entry): number | undefined {
+export function readMultiplier(value: unknown, field: string, entry: Entry): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 1) return value;
   report(entry, field, `${quote(field)} must be a number, at least 1; got ${describeNumber(value)}.`);
   return undefined;
 }
 
 /** `false`/0: none; `true`: the default fraction; else a fraction 0-1. */
-function readJitter(value: unknown, field: string, entry: Entry): number | undefined {
+export function readJitter(value: unknown, field: string, entry: Entry): number | undefined {
   if (typeof value === 'boolean') return value ? DEFAULT_JITTER : 0;
   if (typeof value === 'number' && value >= 0 && value <= 1) return Math.abs(value);
   const hint = typeof value === 'number' && value > 1 && value <= 100 ? ` (for ${value}% write ${value / 100})` : '';

@@ -1,10 +1,10 @@
-import type { ProcessSpec } from './types';
+import type { ProbeSpec, ProcessSpec } from './types';
 
 const INSTANCE = /\$\{instance\}/g;
 
 /**
- * The spec of replica `instance` of a service: `${instance}` expanded in command, args, cwd and
- * env values, and DEVPROC_INSTANCE set, so `PORT=300${instance}` keeps replicas apart.
+ * The spec of replica `instance` of a service: `${instance}` expanded in command, args, cwd, env
+ * values and health probes, and DEVPROC_INSTANCE set, so `PORT=300${instance}` keeps replicas apart.
  */
 export function specForInstance(spec: ProcessSpec, instance: number): ProcessSpec {
   if (spec.kind !== 'service') return spec;
@@ -12,7 +12,16 @@ export function specForInstance(spec: ProcessSpec, instance: number): ProcessSpe
   const expand = (text: string) => text.replace(INSTANCE, n);
   const env: Record<string, string> = { DEVPROC_INSTANCE: n };
   for (const [key, value] of Object.entries(spec.env)) env[key] = expand(value);
-  return { ...spec, command: expand(spec.command), args: spec.args.map(expand), cwd: expand(spec.cwd), env };
+  const probe = (p: ProbeSpec | undefined): ProbeSpec | undefined =>
+    p && {
+      ...p,
+      url: p.url === undefined ? undefined : expand(p.url),
+      host: p.host === undefined ? undefined : expand(p.host),
+      command: p.command === undefined ? undefined : expand(p.command),
+      args: p.args?.map(expand),
+    };
+  const healthCheck = spec.healthCheck && { readiness: probe(spec.healthCheck.readiness), liveness: probe(spec.healthCheck.liveness) };
+  return { ...spec, command: expand(spec.command), args: spec.args.map(expand), cwd: expand(spec.cwd), env, healthCheck };
 }
 
 /** The lowest replica index not in use. */

@@ -83,7 +83,8 @@ export class HealthWatch implements Disposable {
     const counter = new ProbeCounter(probe.successThreshold, probe.failureThreshold);
     await sleep(probe.initialDelayMs, signal);
     while (!signal.aborted) {
-      const result = await runProbe(probe, this.ctx, signal);
+      // A probe that throws (a malformed URL, say) is a failed probe, never an unhandled rejection.
+      const result = await runProbe(probe, this.ctx, signal).catch((err: Error) => ({ ok: false, latencyMs: 0, message: err.message }));
       if (signal.aborted) return;
       this.state.lastProbeMs = result.latencyMs;
       this.state.message = result.ok ? null : result.message;

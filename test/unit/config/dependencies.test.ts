@@ -208,20 +208,18 @@ describe('dependsOn: cycles', () => {
     ]);
   });
 
-  test('long chains stay fast and a diamond is not a cycle', () => {
+  // How fast is for bench/, not for a test on a shared machine; this one guards against blow-ups
+  // through the test runner's own timeout.
+  test('a long chain resolves and a diamond is not a cycle', () => {
     const chain = Array.from({ length: 5000 }, (_, i) => job(`j${i}`, i === 0 ? undefined : [`j${i - 1}`]));
-    const started = Date.now();
     const set = parse([...chain, job('top', ['j4999', 'j10']), job('bottom', ['top', 'j0'])]);
     assert.deepEqual(set.errors, []);
     assert.equal(set.specs.length, 5002);
-    assert.ok(Date.now() - started < 2000);
   });
 
-  test('a long cycle stays fast and its middle is left out of the messages', () => {
+  test('a long cycle is found from every entry and its middle is left out of the messages', () => {
     const ring = Array.from({ length: 1000 }, (_, i) => job(`r${i}`, [`r${(i + 1) % 1000}`]));
-    const started = Date.now();
     const set = parse(ring);
-    assert.ok(Date.now() - started < 5000);
     assert.equal(set.specs.length, 0);
     assert.equal(set.errors.length, 1000);
     assert.equal(set.errors[0].message, 'Task "r0": dependsOn forms a cycle: r0 -> r1 -> r2 -> r3 -> r4 -> r5 -> … -> r999 -> r0.');
