@@ -33,6 +33,19 @@ async function main() {
     minify: production,
     sourcesContent: false,
   });
+  // The metrics webview (runs in the editor's browser; uPlot bundled, no CDN). Built on every run,
+  // since the .vsix ships media/; inline source maps so no stale .map file is ever packaged.
+  await esbuild.build({
+    entryPoints: ['media/metrics/main.ts', 'media/metrics/main.css'],
+    outdir: 'media/metrics/dist',
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    minify: production,
+    sourcemap: production ? false : 'inline',
+    logLevel: 'warning',
+  });
   if (!tests) return;
   const entries = [
     ...findEntries('test/unit', /\.test\.ts$/),

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { ProcessEngine } from './engine/engine';
 import type { EngineMetrics } from './engine/metrics';
+import type { Alert, MonitorApi } from './engine/monitor/types';
 import type { OutputLine } from './engine/outputRing';
 import type { ProcessSnapshot } from './engine/snapshot';
 import type { DefinitionError } from './engine/types';
@@ -21,12 +22,23 @@ export interface DevProcessesApi {
   problems(): DefinitionError[];
   /** Scheduler and pool figures: runs completed, failed, timed out, retried, durations, processes, queue. */
   metrics(): EngineMetrics;
+  /** Active and recent alerts, newest first. */
+  alerts(): Alert[];
+  /** An alert was raised, or resolved (`resolved` is then true). */
+  onDidAlert: vscode.Event<Alert>;
   /** Fires whenever a run or the set of definitions changes. */
   onDidChange: vscode.Event<void>;
 }
 
-export function createApi(engine: ProcessEngine, problems: () => DefinitionError[], onDidChange: vscode.Event<void>): DevProcessesApi {
+export function createApi(
+  engine: ProcessEngine,
+  monitor: MonitorApi,
+  problems: () => DefinitionError[],
+  onDidChange: vscode.Event<void>,
+): DevProcessesApi {
   return {
+    alerts: () => monitor.alerts(),
+    onDidAlert: monitor.onDidAlert,
     definitions: () => engine.definitions().map((s) => ({ name: s.name, kind: s.kind })),
     problems,
     metrics: () => engine.metrics(),

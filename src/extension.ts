@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { createApi, type DevProcessesApi } from './api';
 import { ProcessEngine } from './engine/engine';
-import type { MonitorApi } from './engine/monitor/types';
+import { MemoryGuard } from './engine/monitor/memoryGuard';
+import { ProcessMonitor } from './engine/monitor/monitor';
 import { FileRecordStore } from './engine/records';
 import { AlertNotifier } from './ui/alertNotifier';
 import { registerCommands } from './ui/commands';
@@ -11,7 +12,7 @@ import { registerMetricsPanel } from './ui/metricsPanel';
 import { OutputChannels } from './ui/outputChannels';
 import { ProcessTree } from './ui/processTree';
 import { RecoveryNotices } from './ui/recoveryNotices';
-import { readStopTimeoutMs } from './ui/settings';
+import { readAlertLimits, readMonitorIntervalMs, readStopTimeoutMs } from './ui/settings';
 import { SettingsWatcher } from './ui/settingsWatcher';
 import { StatusBar } from './ui/statusBar';
 
@@ -30,11 +31,21 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
 
   const changed = new vscode.EventEmitter<void>();
   const channels = new OutputChannels(current);
-  // The engine's monitor (CPU, memory, alerts) once it exists; every surface works without it.
-  const monitor = undefined as MonitorApi | undefined;
+  const monitor = new ProcessMonitor(current, { intervalMs: readMonitorIntervalMs(), globalLimits: readAlertLimits() });
+  const memoryGuard = new MemoryGuard({
+    onDidRaise: monitor.onDidRaise,
+    onDidSample: monitor.onDidSample,
+    recycle: (runId, reason) => current.recycle(runId, reason),
+  });
   const tree = new ProcessTree(current, monitor);
   const watcher = new SettingsWatcher(current, tree);
   context.subscriptions.push(
+    monitor,
+    memoryGuard,
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('devProcesses.monitor.intervalMs')) monitor.setIntervalMs(readMonitorIntervalMs());
+      if (e.affectsConfiguration('devProcesses.alerts')) monitor.setGlobalLimits(readAlertLimits());
+    }),
     changed,
     current.onDidChange(() => changed.fire()),
     channels,
@@ -44,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     new StatusBar(current, monitor),
     ...registerMetricsPanel(context.extensionUri, current, monitor),
   );
-  if (monitor) context.subscriptions.push(new AlertNotifier(monitor, current));
+  context.subscriptions.push(new AlertNotifier(monitor, current));
   const notices = new RecoveryNotices(current);
   context.subscriptions.push(notices);
 
@@ -65,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     }),
   );
   autoStart();
-  return createApi(current, () => watcher.problems, changed.event);
+  return createApi(current, monitor, () => watcher.problems, changed.event);
 }
 
 /** Stops every process within VS Code's shutdown budget: no orphans on reload or close. */

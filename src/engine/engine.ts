@@ -215,6 +215,15 @@ export class ProcessEngine implements Disposable {
     await live[live.length - 1].stop(this.stopTimeoutMs);
   }
 
+  /**
+   * Ends a running run's current attempt as resource-exhausted (gracefully: SIGTERM, grace,
+   * SIGKILL); its restart policy and recovery strategy then apply as for any failure.
+   */
+  recycle(target: RunTarget, reason: string): void {
+    const run = this.require(target);
+    run.terminate(new ProcessError('resource-exhausted', `"${run.spec.name}" ${reason}.`));
+  }
+
   /** Sends a line of text to a running process's stdin. */
   sendInput(target: RunTarget, text: string): void {
     const run = this.require(target);
@@ -625,7 +634,8 @@ export class ProcessEngine implements Disposable {
     if (!run.adhoc) {
       const current = this.specs.get(run.spec.name);
       if (!current) definitionStatus = 'removed';
-      else if (JSON.stringify({ ...specForInstance(current, run.instance), priority: run.spec.priority }) !== JSON.stringify(run.spec)) {
+      // Limits apply live (the monitor reads them each round), so they never need a restart.
+      else if (JSON.stringify({ ...specForInstance(current, run.instance), priority: run.spec.priority, limits: undefined }) !== JSON.stringify({ ...run.spec, limits: undefined })) {
         definitionStatus = 'changed';
       }
     }

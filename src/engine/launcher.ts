@@ -13,7 +13,10 @@ export interface LaunchOptions {
 
 /** A process the launcher started, in a process group of its own (pgid = pid). */
 export interface LaunchedProcess {
-  /** Undefined when the OS refused to start it; `onError` then follows. */
+  /**
+   * Undefined when the OS refused to start it (`onError` then follows), and, for a launcher in
+   * another process, until `onSpawn`. Read it again after `onSpawn`.
+   */
   readonly pid: number | undefined;
   readonly stdin: Writable;
   readonly stdout: Readable;

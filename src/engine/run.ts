@@ -88,6 +88,7 @@ export class Run {
   /** A kill we started (timeout, hung, over its memory limit) and the failure it stands for. */
   private forcedEnd: { error: ProcessError; kill: Promise<unknown> } | undefined;
   private env: Record<string, string> = {};
+  private spawnSettled: Promise<void> = Promise.resolve();
   /** Values of secret-looking variables, kept out of every line we store or emit. */
   private secrets: string[] = [];
   private health: HealthWatch | undefined;
@@ -154,10 +155,16 @@ export class Run {
     this.child = child;
     // Node knows the pid synchronously when the spawn worked; a failed spawn reports through onError.
     this.pid = child.pid ?? null;
+    // A launcher in another process learns the pid only when the spawn is confirmed.
+    this.spawnSettled = new Promise((resolve) => {
+      child.onSpawn(resolve);
+      child.onError(() => resolve());
+    });
     const streamsClosed = [this.pipe(gen, child.stdout, 'stdout'), this.pipe(gen, child.stderr, 'stderr')];
 
     child.onSpawn(() => {
       if (gen !== this.generation) return;
+      this.pid = child.pid ?? this.pid;
       this.system(`Started: ${this.commandLine} (pid ${this.pid}) in ${this.spec.cwd}`);
       this.startTime = this.pid === null ? undefined : this.ctx.table.stat(this.pid)?.startTime;
       if (this.state === 'starting') {
@@ -297,6 +304,8 @@ export class Run {
     this.stopHealth();
     this.moveTo('stopping');
     this.system('Stopping (SIGTERM to the process group)...');
+    // Stopped before the spawn was confirmed: wait for it, or the process would start unseen.
+    if (this.pid === null && this.child && !this.leaderExit) await this.spawnSettled;
     const leaderGone = new Promise<void>((resolve) => {
       if (this.leaderExit || this.pid === null) resolve();
       else this.leaderExited = resolve;

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import type { ProcessEngine } from '../engine/engine';
+import type { MonitorApi } from '../engine/monitor/types';
 import type { ProcessSnapshot } from '../engine/snapshot';
 import type { DefinitionError, ProcessSpec, RunState } from '../engine/types';
 import { describeRun, isLive } from './format';
+import { formatUsage } from './monitorFormat';
 
 /** A definition row; commands given it act on the definition (its latest run). */
 export class DefinitionItem extends vscode.TreeItem {
@@ -11,6 +13,7 @@ export class DefinitionItem extends vscode.TreeItem {
     readonly spec: ProcessSpec | undefined,
     readonly runs: ProcessSnapshot[],
     now: number,
+    usage?: string,
   ) {
     super(name, runs.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     const latest = runs[0];
@@ -22,6 +25,7 @@ export class DefinitionItem extends vscode.TreeItem {
     this.contextValue = `definition:${live ? 'running' : 'idle'}:${spec?.kind ?? 'removed'}${failed}`;
     this.description = latest ? describeRun(latest, now) : spec?.kind === 'job' ? 'job' : 'service';
     if (!spec) this.description = `removed from settings · ${this.description}`;
+    if (usage) this.description = `${this.description} · ${usage}`;
     this.iconPath = latest ? stateIcon(latest.state) : new vscode.ThemeIcon(spec?.kind === 'job' ? 'tools' : 'server-process');
     this.tooltip = new vscode.MarkdownString(
       [`**${name}** (${spec?.kind ?? 'removed'})`, spec ? `\`${[spec.command, ...spec.args].join(' ')}\`` : '', latest?.error?.message ?? '']
@@ -33,14 +37,22 @@ export class DefinitionItem extends vscode.TreeItem {
 
 /** A run row; commands given it act on that very run. */
 export class RunItem extends vscode.TreeItem {
-  constructor(readonly run: ProcessSnapshot, now: number) {
+  constructor(readonly run: ProcessSnapshot, now: number, usage?: string) {
     super(RunItem.label(run));
     this.id = `run:${run.id}`;
     // Menus key on this: "run:<running|queued|backoff|completed|failed|terminated>".
     this.contextValue = `run:${isLive(run) ? 'running' : run.state}`;
     this.description = describeRun(run, now, false);
+    if (usage) this.description = `${this.description} · ${usage}`;
     this.iconPath = stateIcon(run.state);
-    this.tooltip = [run.commandLine, run.error?.message].filter(Boolean).join('\n');
+    this.tooltip = [
+      run.commandLine,
+      run.error?.message,
+      run.health?.message && `Health: ${run.health.message}`,
+      run.lastRecovery && `Recovery: ${run.lastRecovery.strategy} (${run.lastRecovery.reason})`,
+    ]
+      .filter(Boolean)
+      .join('\n');
     this.command = { command: 'devProcesses.showOutput', title: 'Show Output', arguments: [this] };
   }
 
@@ -100,8 +112,12 @@ export class ProcessTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
   private readonly disposables: vscode.Disposable[] = [];
   private ticker: NodeJS.Timeout | undefined;
   private refreshQueued = false;
+  private readonly items = new Map<string, Node>();
 
-  constructor(private readonly engine: ProcessEngine) {
+  constructor(
+    private readonly engine: ProcessEngine,
+    private readonly monitor?: MonitorApi,
+  ) {
     this.view = vscode.window.createTreeView('devProcesses.processes', { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(
       this.view,
@@ -132,14 +148,37 @@ export class ProcessTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
   }
 
   getChildren(node?: Node): Node[] {
+    return this.build(node).map((item) => this.stable(item));
+  }
+
+  /**
+   * The same object for the same row across refreshes, updated in place: VS Code hands that
+   * object to a row's actions, and a click during a redraw must not get a stale or missing one.
+   */
+  private stable(item: Node): Node {
+    if (item.id === undefined) return item;
+    const known = this.items.get(item.id);
+    if (!known || known.constructor !== item.constructor) {
+      this.items.set(item.id, item);
+      return item;
+    }
+    for (const key of Object.keys(known) as (keyof Node)[]) if (!(key in item)) delete (known as Partial<Node>)[key];
+    return Object.assign(known, item);
+  }
+
+  private build(node?: Node): Node[] {
     const now = Date.now();
-    if (node instanceof DefinitionItem) return node.runs.map((r) => new RunItem(r, now));
-    if (node instanceof AdhocGroupItem) return node.runs.map((r) => new RunItem(r, now));
+    if (node instanceof DefinitionItem) return node.runs.map((r) => new RunItem(r, now, this.usage([r])));
+    if (node instanceof AdhocGroupItem) return node.runs.map((r) => new RunItem(r, now, this.usage([r])));
     if (node) return [];
+    this.prune();
     const runs = this.engine.list().reverse(); // newest first
     const specs = this.engine.definitions();
     const names = new Set(specs.map((s) => s.name));
-    const items: Node[] = specs.map((spec) => new DefinitionItem(spec.name, spec, runs.filter((r) => !r.adhoc && r.name === spec.name), now));
+    const items: Node[] = specs.map((spec) => {
+      const own = runs.filter((r) => !r.adhoc && r.name === spec.name);
+      return new DefinitionItem(spec.name, spec, own, now, this.usage(own));
+    });
     // Runs whose definition was removed stay visible until they end or are stopped.
     const orphaned = [...new Set(runs.filter((r) => !r.adhoc && !names.has(r.name) && isLive(r)).map((r) => r.name))];
     for (const name of orphaned) items.push(new DefinitionItem(name, undefined, runs.filter((r) => !r.adhoc && r.name === name), now));
@@ -147,6 +186,18 @@ export class ProcessTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
     if (adhoc.length > 0) items.push(new AdhocGroupItem(adhoc));
     items.push(...this.problems.map((p) => new ProblemItem(p)));
     return items;
+  }
+
+  /** Forgets rows of runs the engine no longer keeps. */
+  private prune(): void {
+    const runIds = new Set(this.engine.list().map((r) => `run:${r.id}`));
+    for (const id of this.items.keys()) if (id.startsWith('run:') && !runIds.has(id)) this.items.delete(id);
+  }
+
+  /** "12% CPU · 85 MB" of the running runs given (summed), from the monitor's newest samples. */
+  private usage(runs: ProcessSnapshot[]): string | undefined {
+    if (!this.monitor) return undefined;
+    return formatUsage(runs.filter((r) => r.state === 'running').map((r) => this.monitor!.latest(r.id)));
   }
 
   /** Uptimes move: redraw once a second while something runs and the view is visible. */

@@ -1,6 +1,8 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { readMaxConcurrent, readStopTimeout } from '../config/definitions';
+import { readAlertDefaults, readMonitorInterval } from '../config/limitsFields';
+import type { Limits } from '../engine/monitor/types';
 import { parseSources, type DefinitionSource } from '../config/sources';
 import type { DefinitionSet } from '../engine/types';
 
@@ -34,4 +36,15 @@ export function readStopTimeoutMs(): number {
 /** `devProcesses.maxConcurrent`; absent or null means the number of cores, at least 2. */
 export function readMaxConcurrentSetting(): number {
   return readMaxConcurrent(vscode.workspace.getConfiguration(SECTION).get('maxConcurrent'), os.availableParallelism());
+}
+
+export function readMonitorIntervalMs(): number {
+  return readMonitorInterval(vscode.workspace.getConfiguration(SECTION).get('monitor.intervalMs'));
+}
+
+/** `devProcesses.alerts`: thresholds every definition gets unless its own `limits` say otherwise. */
+export function readAlertLimits(): Limits {
+  const { limits, errors } = readAlertDefaults(vscode.workspace.getConfiguration(SECTION).get('alerts'));
+  for (const error of errors) console.warn(`Dev Processes settings: ${error}`);
+  return limits;
 }

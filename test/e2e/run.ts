@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchBrowser, payloadUrl, repoRoot, startCodeServer, type CodeServer } from '../harness/codeServer';
+import { hideAndShowMetrics, metricsTabs, openAndCheckMetrics, paletteCommand } from './metrics';
 import { copyWorkspace, openDevProcessesView, openWorkbench, resultsDir, rowDescription, tail, treeRow, UI_SETTINGS } from './workbench';
 
 const OVERALL_MS = Number(process.env.E2E_TIMEOUT_MS) || 240_000;
@@ -99,7 +100,7 @@ async function main(): Promise<number> {
       needs: [1],
       run: async () => {
         const row = treeRow(view(), 'ticker');
-        await waitForRow(row, /running · pid \d+ · up/, 'ticker');
+        await waitForRow(row, /running · up .+ · pid \d+/, 'ticker');
         // The tree keeps a row's first expand state: a row first seen without runs stays collapsed.
         if ((await row.getAttribute('aria-expanded')) === 'false') {
           say('note: the "ticker" row stayed collapsed after its first run; expanding it by hand');
@@ -161,6 +162,55 @@ async function main(): Promise<number> {
         await clickRowAction(row, 'Start');
         await waitForRow(row, /completed · exit 0/, 'build');
         await shot(6, 'build-completed');
+      },
+    },
+    {
+      name: 'Dev Processes: Show Metrics opens the chart panel while "ticker" runs, and it draws',
+      needs: [0],
+      run: async () => {
+        const row = treeRow(view(), 'ticker');
+        if (!/^running/.test(await rowDescription(row))) {
+          await clickRowAction(row, 'Start');
+          await waitForRow(row, /running/, 'ticker');
+        }
+        const result = await openAndCheckMetrics(page, 'ticker');
+        await shot(7, 'metrics');
+        if (!result.monitoring) say('note: the extension has no monitor yet: checked that the panel opens and draws its axes, not a line');
+      },
+    },
+    {
+      name: 'the metrics panel draws again after being hidden and shown; Show Metrics reveals the same panel',
+      needs: [6],
+      run: async () => {
+        await hideAndShowMetrics(page);
+        await shot(8, 'metrics-shown-again');
+      },
+    },
+    {
+      name: 'the status bar counts the failed "fails" job in red; clicking it lists the failure, picking it shows the output',
+      needs: [0],
+      run: async () => {
+        // The metrics webview lies over the editor area and would take the hovers below.
+        await paletteCommand(page, 'View: Close All Editors', /View: Close All Editors(?! in)/);
+        await metricsTabs(page).first().waitFor({ state: 'detached', timeout: WAIT_MS });
+        const row = treeRow(view(), 'fails');
+        await clickRowAction(row, 'Start');
+        await waitForRow(row, /failed/, 'fails');
+        const item = page.locator('.part.statusbar .statusbar-item').filter({ has: page.locator('[aria-label^="Dev Processes:"]') }).first();
+        const label = () => item.locator('[aria-label^="Dev Processes:"]').first().getAttribute('aria-label').then((l) => l ?? '');
+        await poll(label, (l) => /\b1 failed\b/.test(l)).catch((err) => {
+          throw new Error(`the status bar item never said "1 failed": ${(err as Error).message}`);
+        });
+        const classes = (await item.getAttribute('class')) ?? '';
+        if (!/\berror-kind\b/.test(classes)) throw new Error(`the status bar item is not in the error colour (class "${classes}")`);
+        await item.click();
+        const failure = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'fails' }).first();
+        await failure.waitFor({ timeout: WAIT_MS });
+        await shot(9, 'show-alerts');
+        await failure.click({ timeout: WAIT_MS });
+        await poll(() => selectedChannel(page), (c) => c === 'Dev Processes: fails').catch((err) => {
+          throw new Error(`picking the failure did not show "Dev Processes: fails": ${(err as Error).message}`);
+        });
       },
     },
   ];

@@ -21,7 +21,8 @@ export interface ThresholdRule {
   samplesToResolve: number;
   appliesTo(kind: ProcessKind): boolean;
   severity(value: number, limit: number): AlertSeverity;
-  message(name: string, value: number, limit: number): string;
+  /** A sentence without the run's name: the editor shows the name beside it. */
+  message(value: number, limit: number): string;
 }
 
 const MB = 1024 * 1024;
@@ -46,7 +47,7 @@ export const THRESHOLD_RULES: readonly ThresholdRule[] = [
     samplesToResolve: 1,
     appliesTo: everyKind,
     severity: (value, limit) => (value > limit * MEMORY_CRITICAL_FACTOR ? 'critical' : 'warning'),
-    message: (name, value, limit) => `"${name}" uses ${megabytes(value)} of memory, over its limit of ${megabytes(limit)}.`,
+    message: (value, limit) => `Uses ${megabytes(value)} of memory (whole process tree), over its limit of ${megabytes(limit)}.`,
   },
   {
     type: 'cpu',
@@ -58,7 +59,7 @@ export const THRESHOLD_RULES: readonly ThresholdRule[] = [
     samplesToResolve: CPU_SAMPLES,
     appliesTo: everyKind,
     severity: () => 'warning',
-    message: (name, value, limit) => `"${name}" uses ${Math.round(value)}% CPU (100% = one core), over its limit of ${limit}% for ${CPU_SAMPLES} samples in a row.`,
+    message: (value, limit) => `Uses ${Math.round(value)}% CPU (100% = one core), over its limit of ${limit}% for ${CPU_SAMPLES} samples in a row.`,
   },
   {
     type: 'idle',
@@ -72,7 +73,7 @@ export const THRESHOLD_RULES: readonly ThresholdRule[] = [
     // A job that prints nothing for a while is just working; a service that goes quiet may be stuck.
     appliesTo: (kind) => kind === 'service',
     severity: () => 'warning',
-    message: (name, value, limit) => `"${name}" has printed nothing for ${duration(value)} (limit ${duration(limit)}).`,
+    message: (value, limit) => `No output for ${duration(value)} (limit ${duration(limit)}).`,
   },
   {
     type: 'errorRate',
@@ -84,7 +85,7 @@ export const THRESHOLD_RULES: readonly ThresholdRule[] = [
     samplesToResolve: 1,
     appliesTo: everyKind,
     severity: () => 'warning',
-    message: (name, value, limit) => `"${name}" writes ${Math.round(value)} error lines (stderr) a minute, over its limit of ${limit}.`,
+    message: (value, limit) => `Writes ${Math.round(value)} error lines (stderr) a minute, over its limit of ${limit}.`,
   },
 ];
 

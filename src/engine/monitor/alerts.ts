@@ -56,7 +56,15 @@ const SEVERITY_RANK: Record<AlertSeverity, number> = { info: 0, warning: 1, crit
 /**
  * The alert logic, free of timers and I/O: each call gets the time and returns what changed, so
  * thresholds, hysteresis and resolution are tested with a fake clock and made-up samples. At most
- * one alert is active per run and type.
+ * one alert is active per run and type. The rules (see alertRules.ts):
+ * - memory: over `maxMemoryMB` warning, over 1.5x critical (an active warning escalates, never
+ *   de-escalates); resolves below 90% of the limit.
+ * - cpu: over `maxCpuPercent` for 3 samples in a row, warning; resolves after 3 in a row below 90%.
+ * - idle (services only): no line for `maxIdleMs`, warning; resolves when output resumes.
+ * - errorRate: stderr lines in the last minute over `maxErrorRate`, warning; resolves below 90%.
+ * - down: a service run ended `failed`, critical; resolves when a run of its definition runs.
+ * - When a run's process goes (it ended or waits to restart) its alerts other than down resolve;
+ *   so does an alert whose limit is removed. `emergency` and `hung` are left to later components.
  */
 export class AlertBook {
   private readonly historyLimit: number;
@@ -108,7 +116,7 @@ export class AlertBook {
   /** A service run ended `failed`: it is down until a run of the same definition runs again. */
   serviceFailed(subject: AlertSubject, reason: string, now: number): AlertChange[] {
     if (this.down.has(subject.runId)) return [];
-    const alert = this.raise(subject, 'down', 'critical', `"${subject.name}" is down: ${reason}`, now);
+    const alert = this.raise(subject, 'down', 'critical', `Down: ${reason}`, now);
     this.down.set(subject.runId, { name: subject.name, alert });
     return [{ alert: { ...alert }, change: 'raised' }];
   }
@@ -140,7 +148,7 @@ export class AlertBook {
     const active = streak.active;
     if (!active) {
       if (streak.past < rule.samplesToRaise) return undefined;
-      streak.active = this.raise(subject, rule.type, rule.severity(value, limit), rule.message(subject.name, value, limit), now);
+      streak.active = this.raise(subject, rule.type, rule.severity(value, limit), rule.message(value, limit), now);
       return { alert: { ...streak.active }, change: 'raised' };
     }
     if (streak.below >= rule.samplesToResolve) {
@@ -150,7 +158,7 @@ export class AlertBook {
     const severity = rule.severity(value, limit);
     if (streak.past > 0 && SEVERITY_RANK[severity] > SEVERITY_RANK[active.severity]) {
       active.severity = severity;
-      active.message = rule.message(subject.name, value, limit);
+      active.message = rule.message(value, limit);
       return { alert: { ...active }, change: 'escalated' };
     }
     return undefined;

@@ -4,8 +4,8 @@ import type { ProcessSnapshot } from '../snapshot';
 import { isFinal } from '../stateMachine';
 import type { ProcessSpec } from '../types';
 import { mergeLimits } from './alertRules';
-import { AlertBook, type AlertChange, type AlertContext, type AlertSubject } from './alerts';
-import { OutputCounters, SampleHistory } from './runCounters';
+import { AlertBook, type AlertChange, type AlertContext } from './alerts';
+import { RunRecord } from './runCounters';
 import { TreeSampler, type TreeSamplerLike } from './sampler';
 import type { Alert, JobCounts, Limits, MonitorApi, RunHistory, RunSample } from './types';
 
@@ -39,16 +39,6 @@ export interface MonitorOptions {
 
 /** Intervals shorter than this would cost more than they tell. */
 export const MIN_INTERVAL_MS = 100;
-
-interface RunRecord {
-  subject: AlertSubject;
-  adhoc: boolean;
-  /** The leader while the run has a live process; null otherwise. */
-  pid: number | null;
-  counters: OutputCounters;
-  history: SampleHistory;
-  endedAt: number | null;
-}
 
 /**
  * Samples every live run's process tree in rounds, keeps bounded histories, counts output, and
@@ -116,6 +106,7 @@ export class ProcessMonitor implements MonitorApi, Disposable {
     return this.book.list();
   }
 
+  /** Success and failure counts of a job definition (or an ad-hoc command line) by name. */
   jobCounts(name: string): JobCounts {
     return { ...(this.jobs.get(name) ?? { succeeded: 0, failed: 0 }) };
   }
@@ -151,14 +142,7 @@ export class ProcessMonitor implements MonitorApi, Disposable {
     if (isFinal(run.state)) return this.runEnded(run, now);
     let record = this.records.get(run.id);
     if (!record) {
-      record = {
-        subject: { runId: run.id, name: run.name, kind: run.kind },
-        adhoc: run.adhoc,
-        pid: null,
-        counters: new OutputCounters(now),
-        history: new SampleHistory(this.options.historyMs ?? 600_000, this.options.historySamples ?? 1200),
-        endedAt: null,
-      };
+      record = new RunRecord(run, now, { maxAgeMs: this.options.historyMs ?? 600_000, maxCount: this.options.historySamples ?? 1200 });
       this.records.set(run.id, record);
     }
     const live = (run.state === 'running' || run.state === 'stopping') && run.pid !== null;
@@ -199,7 +183,10 @@ export class ProcessMonitor implements MonitorApi, Disposable {
 
   private schedule(): void {
     if (this.disposed || this.timer !== undefined || this.inRound) return;
-    if (![...this.records.values()].some((r) => r.pid !== null)) return;
+    if (![...this.records.values()].some((r) => r.pid !== null)) {
+      this.sampler.release?.();
+      return;
+    }
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.round();
@@ -211,6 +198,7 @@ export class ProcessMonitor implements MonitorApi, Disposable {
     this.inRound = true;
     try {
       const live = [...this.records.values()].filter((r) => r.pid !== null);
+      if (live.length === 0) return; // everything ended while the round waited for its timer
       const usage = await this.sampler.sample([...new Set(live.map((r) => r.pid!))]);
       if (this.disposed) return;
       const now = this.now();
@@ -219,9 +207,7 @@ export class ProcessMonitor implements MonitorApi, Disposable {
       for (const record of live) {
         const tree = record.pid === null ? undefined : usage.get(record.pid);
         if (!tree?.alive) continue; // ended, or restarted with a new pid, while the round ran
-        const { processes, cpuPercent, rssBytes, openFiles, threads } = tree;
-        const sample: RunSample = { runId: record.subject.runId, name: record.subject.name, at: now, cpuPercent, rssBytes, openFiles, threads, processes, ...record.counters.take(now), responseMs: null };
-        record.history.push(sample);
+        const sample = record.record(tree, now);
         samples.push(sample);
         const limits = mergeLimits(record.adhoc ? undefined : definitions.get(record.subject.name), this.globalLimits);
         this.publish(this.book.observe(record.subject, sample, limits, now), { kind: record.subject.kind, limits, sample });
@@ -247,13 +233,13 @@ export class ProcessMonitor implements MonitorApi, Disposable {
     }
   }
 
-  /** Keeps the newest `endedRunsKept` ended runs, each for `historyMs` after it ended. */
+  /** Keeps the newest `endedRunsKept` ended runs that have samples, each for `historyMs` after it ended. */
   private pruneEnded(now: number): void {
     const ended = [...this.records].filter(([, r]) => r.endedAt !== null).sort(([, a], [, b]) => a.endedAt! - b.endedAt!);
     const keep = this.options.endedRunsKept ?? 30;
     const maxAge = this.options.historyMs ?? 600_000;
     ended.forEach(([id, r], i) => {
-      if (i < ended.length - keep || now - r.endedAt! > maxAge) this.records.delete(id);
+      if (i < ended.length - keep || now - r.endedAt! > maxAge || !r.history.latest()) this.records.delete(id);
     });
   }
 }
@@ -261,5 +247,5 @@ export class ProcessMonitor implements MonitorApi, Disposable {
 function failureReason(run: MonitoredRun): string {
   if (run.error) return run.error.message;
   if (run.signal) return `killed by ${run.signal}.`;
-  return run.exitCode === null ? 'it failed.' : `exited with code ${run.exitCode}.`;
+  return run.exitCode === null ? 'the run failed.' : `exited with code ${run.exitCode}.`;
 }

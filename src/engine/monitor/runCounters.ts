@@ -1,4 +1,7 @@
 import type { OutputLine } from '../outputRing';
+import type { ProcessKind } from '../types';
+import type { AlertSubject } from './alerts';
+import type { TreeUsage } from './sampler';
 import type { RunSample } from './types';
 
 const WINDOW_SECONDS = 60;
@@ -104,5 +107,37 @@ export class SampleHistory {
       this.samples = this.samples.slice(this.start);
       this.start = 0;
     }
+  }
+}
+
+/** What the monitor keeps of one run. */
+export class RunRecord {
+  readonly subject: AlertSubject;
+  /** An ad-hoc command line: not the definition that may share its name. */
+  readonly adhoc: boolean;
+  /** The leader while the run has a live process; null otherwise. */
+  pid: number | null = null;
+  endedAt: number | null = null;
+  readonly counters: OutputCounters;
+  readonly history: SampleHistory;
+
+  constructor(
+    run: { id: string; name: string; kind: ProcessKind; adhoc: boolean },
+    now: number,
+    keep: { maxAgeMs: number; maxCount: number },
+  ) {
+    this.adhoc = run.adhoc;
+    this.subject = { runId: run.id, name: run.name, kind: run.kind };
+    this.counters = new OutputCounters(now);
+    this.history = new SampleHistory(keep.maxAgeMs, keep.maxCount);
+  }
+
+  /** The run's sample of a round: its tree's usage and its output figures; kept in the history. */
+  record(tree: TreeUsage, now: number): RunSample {
+    const { processes, cpuPercent, rssBytes, openFiles, threads } = tree;
+    const { runId, name } = this.subject;
+    const sample: RunSample = { runId, name, at: now, cpuPercent, rssBytes, openFiles, threads, processes, ...this.counters.take(now), responseMs: null };
+    this.history.push(sample);
+    return sample;
   }
 }

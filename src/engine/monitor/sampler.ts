@@ -20,12 +20,18 @@ export interface TreeUsage {
 /** Anything that measures process trees in rounds: the monitor takes this, so tests can fake it. */
 export interface TreeSamplerLike {
   sample(roots: readonly number[]): Map<number, TreeUsage> | Promise<Map<number, TreeUsage>>;
+  /** Nothing is tracked any more: let go of what is kept per process. */
+  release?(): void;
   dispose?(): void;
 }
 
 export interface TreeSamplerOptions {
   source?: ProcessSource;
-  /** Every Nth round reads every process on the machine again; between them only new pids and the trees are read. */
+  /**
+   * Every Nth round reads every process on the machine again; between them only new pids and the
+   * trees are read. Default 60: pids are handed out in increasing order, so one freed and reused
+   * between two rounds (the case a full scan catches) takes a wrap-around of the pid space.
+   */
   fullScanEvery?: number;
   /** Open files are counted every Nth round (and for processes seen for the first time): fds change slowly. */
   openFilesEvery?: number;
@@ -64,7 +70,7 @@ export class TreeSampler implements TreeSamplerLike, Disposable {
 
   constructor(options: TreeSamplerOptions = {}) {
     this.source = options.source ?? new LinuxProcessSource();
-    this.fullScanEvery = Math.max(1, options.fullScanEvery ?? 10);
+    this.fullScanEvery = Math.max(1, options.fullScanEvery ?? 60);
     this.openFilesEvery = Math.max(1, options.openFilesEvery ?? 5);
     this.monotonicMs = options.monotonicMs ?? (() => performance.now());
   }
@@ -119,11 +125,16 @@ export class TreeSampler implements TreeSamplerLike, Disposable {
     return out;
   }
 
-  /** Releases every kept handle and forgets every baseline. */
-  dispose(): void {
+  /** Releases every kept handle and forgets every baseline; the machine's parent pids stay known. */
+  release(): void {
     for (const pid of this.seen.keys()) this.source.unwatch(pid);
     this.seen.clear();
     this.lastRoots.clear();
+  }
+
+  dispose(): void {
+    this.release();
+    this.parentOf.clear();
     this.source.dispose();
   }
 

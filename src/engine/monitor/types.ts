@@ -35,10 +35,11 @@ export interface RunHistory {
 
 /** Per-definition thresholds (`limits`) and global defaults (`devProcesses.alerts`). */
 export interface Limits {
+  /** Resident memory of the whole process tree, in MB (1024 * 1024 bytes). */
   maxMemoryMB?: number;
-  /** 100 = one core. */
+  /** CPU of the whole process tree; 100 = one core. */
   maxCpuPercent?: number;
-  /** No output for this long. */
+  /** No output for this long (services only). */
   maxIdleMs?: number;
   /** stderr lines per minute. */
   maxErrorRate?: number;
@@ -83,6 +84,4 @@ export interface MonitorApi {
   history(): RunHistory[];
   /** Active and recent alerts, newest first. */
   alerts(): Alert[];
-  /** Success and failure counts of a job definition (or an ad-hoc command line) by name. */
-  jobCounts(name: string): JobCounts;
 }

@@ -1,0 +1,440 @@
+/**
+ * Throughput: short jobs (`/bin/true`) through the engine at concurrency 1, 4 and 16, against raw
+ * `child_process.spawn` with pipes keeping the same number in flight, against the engine's own
+ * execa launcher in that same pool (so the engine's cost splits into execa's and its own), and
+ * against the npm package `concurrently` (its Node API, `maxProcesses`) running the same commands.
+ *
+ * Every measurement runs in a fresh Node process (this file, with `--measure`), so each starts
+ * with the same heap: fork() costs more as the spawning process grows, and one tool's garbage
+ * must not slow the next. Measurements are interleaved (the order rotates per repetition) and
+ * every ratio is taken between measurements of the same repetition.
+ *
+ * Alone: `node out/bench/throughput.js` (the whole benchmark), `--profile [concurrency] [tool]`
+ * (one measurement, the engine's by default, under `--cpu-prof`, summarised by source and function).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import { SourceMap } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Writable } from 'node:stream';
+import { concurrently } from 'concurrently';
+import { specDefaults } from '../src/engine/defaults';
+import { ProcessEngine } from '../src/engine/engine';
+import { execaLauncher } from '../src/engine/launcher';
+import type { ProcessSpec } from '../src/engine/types';
+import { formatTable, median, summarize, type BenchResult, type BenchRow } from './types';
+
+type Tool = 'engine' | 'launcher' | 'raw' | 'concurrently';
+
+const TOOLS: readonly Tool[] = ['engine', 'raw', 'launcher', 'concurrently'];
+const CONCURRENCY = [1, 4, 16];
+/** The launcher alone is one diagnostic point (where the engine's cost goes), not a curve. */
+const LAUNCHER_AT = 4;
+const RUNS = Number(process.env.BENCH_THROUGHPUT_RUNS ?? 2000);
+const REPEATS = Number(process.env.BENCH_THROUGHPUT_REPEATS ?? 3);
+/**
+ * No repetition starts that would likely end past this (judged by the slowest one so far), so
+ * `npm run bench` stays near ten minutes on a loaded machine; at least one always runs.
+ */
+const BUDGET_MS = Number(process.env.BENCH_THROUGHPUT_BUDGET_S ?? 420) * 1000;
+/** Runs before each measurement, so the JIT has seen the hot path once. */
+const WARMUP = 50;
+/** A measurement that takes longer than this is broken, not slow. */
+const MEASURE_TIMEOUT_MS = 180_000;
+const COMMAND = '/bin/true';
+
+const TOOL_LABEL: Record<Tool, string> = { engine: 'engine', launcher: 'execa launcher alone', raw: 'raw spawn', concurrently: 'concurrently' };
+
+/** What one measurement in a fresh process reports. */
+interface Sample {
+  tool: Tool;
+  concurrency: number;
+  runs: number;
+  /** From the first spawn to the last run done. */
+  wallMs: number;
+  /** User + system CPU of the spawning process over the same window. */
+  cpuMs: number;
+  /** Runs that did not end with exit code 0 (must be 0). */
+  failed: number;
+  /** Peak RSS of the spawning process: fork() costs more the bigger it is. */
+  maxRssMb: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The measurements, run inside a fresh process.
+
+type Measured = Pick<Sample, 'wallMs' | 'cpuMs' | 'failed'>;
+
+async function engineRuns(engine: ProcessEngine, runs: number): Promise<number> {
+  const done: Promise<void>[] = [];
+  const before = engine.metrics().completed;
+  // All spawned up front: spawn() resolves once the run is queued, the queue feeds the slots.
+  for (let i = 0; i < runs; i++) {
+    const id = await engine.spawn('true');
+    done.push(engine.whenDone(id));
+  }
+  await Promise.all(done);
+  return runs - (engine.metrics().completed - before);
+}
+
+async function measureEngine(concurrency: number, runs: number): Promise<Measured> {
+  const spec: ProcessSpec = {
+    ...specDefaults(),
+    name: 'true',
+    kind: 'job',
+    command: COMMAND,
+    args: [],
+    cwd: process.cwd(),
+    env: {},
+    shell: false,
+    autoStart: false,
+  };
+  const engine = new ProcessEngine({ maxConcurrent: concurrency, hostEnv: process.env });
+  try {
+    engine.setDefinitions([spec]);
+    await engineRuns(engine, WARMUP);
+    return await timed(() => engineRuns(engine, runs));
+  } finally {
+    await engine.dispose();
+  }
+}
+
+/** A pool keeping `concurrency` children in flight; the next starts as soon as one closes. */
+function rawRuns(concurrency: number, runs: number): Promise<number> {
+  return new Promise((resolve) => {
+    let started = 0;
+    let finished = 0;
+    let failed = 0;
+    const startOne = () => {
+      started++;
+      const child = spawn(COMMAND, [], { stdio: 'pipe' });
+      child.stdout.resume();
+      child.stderr.resume();
+      child.once('error', () => undefined);
+      child.once('close', (code) => {
+        if (code !== 0) failed++;
+        finished++;
+        if (started < runs) startOne();
+        else if (finished === runs) resolve(failed);
+      });
+    };
+    for (let i = 0; i < Math.min(concurrency, runs); i++) startOne();
+  });
+}
+
+async function measureRaw(concurrency: number, runs: number): Promise<Measured> {
+  await rawRuns(concurrency, WARMUP);
+  return timed(() => rawRuns(concurrency, runs));
+}
+
+/** The engine's own launcher (execa) with nothing around it: what the engine adds on top of it. */
+function launcherRuns(concurrency: number, runs: number): Promise<number> {
+  return new Promise((resolve) => {
+    let started = 0;
+    let finished = 0;
+    let failed = 0;
+    const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+    const startOne = () => {
+      started++;
+      const child = execaLauncher.launch({ command: COMMAND, args: [], cwd: process.cwd(), env, shell: false });
+      const closed = [child.stdout, child.stderr].map((s) => new Promise((r) => s.once('close', r).resume()));
+      const exited = new Promise<number | null>((r) => child.onExit((code) => r(code)));
+      child.onError(() => undefined);
+      void Promise.all([exited, ...closed]).then(([code]) => {
+        if (code !== 0) failed++;
+        child.stdin.destroy();
+        finished++;
+        if (started < runs) startOne();
+        else if (finished === runs) resolve(failed);
+      });
+    };
+    for (let i = 0; i < Math.min(concurrency, runs); i++) startOne();
+  });
+}
+
+async function measureLauncher(concurrency: number, runs: number): Promise<Measured> {
+  await launcherRuns(concurrency, WARMUP);
+  return timed(() => launcherRuns(concurrency, runs));
+}
+
+/** concurrently's Node API with its default (piped) stdio; what it logs goes nowhere. */
+async function concurrentlyRuns(concurrency: number, runs: number): Promise<number> {
+  const sink = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+  const { result } = concurrently(Array.from({ length: runs }, () => COMMAND), {
+    maxProcesses: concurrency,
+    outputStream: sink,
+    prefixColors: false,
+  });
+  const events = await result.catch((closed: { exitCode: number | string }[]) => closed);
+  return runs - events.filter((e) => e.exitCode === 0).length;
+}
+
+async function measureConcurrently(concurrency: number, runs: number): Promise<Measured> {
+  await concurrentlyRuns(concurrency, WARMUP);
+  return timed(() => concurrentlyRuns(concurrency, runs));
+}
+
+async function timed(work: () => Promise<number>): Promise<Measured> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const failed = await work();
+  const wallMs = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { wallMs, cpuMs: (used.user + used.system) / 1000, failed };
+}
+
+async function measureHere(tool: Tool, concurrency: number, runs: number): Promise<Sample> {
+  const measure = { engine: measureEngine, launcher: measureLauncher, raw: measureRaw, concurrently: measureConcurrently }[tool];
+  const result = await measure(concurrency, runs);
+  return { tool, concurrency, runs, ...result, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parent: one fresh process per measurement.
+
+/** Measurement processes still running; killed if this process exits first (a driver's time limit). */
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+function measureInChild(tool: Tool, concurrency: number, runs: number, nodeArgs: string[] = []): Promise<Sample> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = spawn(process.execPath, [...nodeArgs, __filename, '--measure', tool, String(concurrency), String(runs)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    live.add(child);
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (text: string) => (out += text));
+    const timer = setTimeout(() => child.kill('SIGKILL'), MEASURE_TIMEOUT_MS);
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      live.delete(child);
+      const last = out.trim().split('\n').at(-1) ?? '';
+      if (code !== 0) {
+        reject(new Error(`throughput: the ${tool} measurement at concurrency ${concurrency} ended with ${signal ?? `code ${code}`}.`));
+        return;
+      }
+      resolve(JSON.parse(last) as Sample);
+    });
+  });
+}
+
+const perSecond = (s: Sample) => s.runs / (s.wallMs / 1000);
+const cpuPerRun = (s: Sample) => s.cpuMs / s.runs;
+const label = (tool: Tool, concurrency: number, what = '') => `${TOOL_LABEL[tool]}${what}, concurrency ${concurrency}`;
+const range = (values: number[], digits: number) => `${Math.min(...values).toFixed(digits)}-${Math.max(...values).toFixed(digits)}`;
+
+/** The rows of one figure for the three tools at one concurrency, ratios paired per repetition. */
+function rowsFor(samples: Sample[], concurrency: number, figure: (s: Sample) => number, unit: string, what: string): BenchRow[] {
+  const of = (tool: Tool) => samples.filter((s) => s.tool === tool && s.concurrency === concurrency);
+  const raw = of('raw');
+  const tools = (['raw', 'engine', 'launcher', 'concurrently'] as const).filter((t) => of(t).length > 0);
+  return tools.map((tool) => {
+    const mine = of(tool);
+    const row: BenchRow = { label: label(tool, concurrency, what), unit, ...summarize(mine.map(figure)) };
+    if (tool !== 'raw') {
+      row.baseline = label('raw', concurrency, what);
+      row.ratio = median(mine.map((s, i) => figure(s) / figure(raw[i])));
+    }
+    return row;
+  });
+}
+
+function pairedRatios(samples: Sample[], tool: Tool, concurrency: number): number[] {
+  const of = (t: Tool) => samples.filter((s) => s.tool === t && s.concurrency === concurrency);
+  const raw = of('raw');
+  return of(tool).map((s, i) => perSecond(s) / perSecond(raw[i]));
+}
+
+export async function run(): Promise<BenchResult> {
+  const samples: Sample[] = [];
+  const load = [os.loadavg()[0]];
+  const toolsAt = (concurrency: number) => TOOLS.filter((t) => t !== 'launcher' || concurrency === LAUNCHER_AT);
+  const perRepetition = CONCURRENCY.reduce((n, c) => n + toolsAt(c).length, 0);
+  const started = Date.now();
+  let slowestMs = 0;
+  let repeats = 0;
+  while (repeats < REPEATS && (repeats === 0 || Date.now() - started + slowestMs <= BUDGET_MS)) {
+    const repStart = Date.now();
+    for (const concurrency of CONCURRENCY) {
+      // Rotate the order per repetition, so no tool always runs first (or right after another).
+      const tools = toolsAt(concurrency);
+      const order = tools.map((_, i) => tools[(i + repeats) % tools.length]);
+      for (const tool of order) {
+        const sample = await measureInChild(tool, concurrency, RUNS);
+        if (sample.failed > 0) throw new Error(`throughput: ${sample.failed} of ${sample.runs} ${tool} runs did not exit 0.`);
+        samples.push(sample);
+        console.log(
+          `  throughput ${samples.length}/${REPEATS * perRepetition}: ${label(tool, concurrency)}: ${perSecond(sample).toFixed(0)} runs/s, ` +
+            `${cpuPerRun(sample).toFixed(3)} ms CPU/run`,
+        );
+      }
+    }
+    repeats++;
+    slowestMs = Math.max(slowestMs, Date.now() - repStart);
+    load.push(os.loadavg()[0]);
+  }
+
+  const rows: BenchRow[] = [];
+  for (const concurrency of CONCURRENCY) rows.push(...rowsFor(samples, concurrency, perSecond, 'runs/s', ''));
+  for (const concurrency of CONCURRENCY) rows.push(...rowsFor(samples, concurrency, cpuPerRun, 'ms', ' CPU/run'));
+
+  const verdicts = CONCURRENCY.map((c) => {
+    const ratios = pairedRatios(samples, 'engine', c);
+    const met = median(ratios) >= 0.9 ? 'met' : 'not met';
+    return `concurrency ${c}: ${median(ratios).toFixed(2)}x (${range(ratios, 2)}) ${met}`;
+  });
+  const cut = repeats < REPEATS ? [`Only ${repeats} of ${REPEATS} repetitions fitted the ${BUDGET_MS / 60_000} min budget on this (loaded) machine.`] : [];
+  return {
+    name: 'throughput',
+    title: `Throughput: ${RUNS.toLocaleString('en-US')} runs of ${COMMAND} at concurrency ${CONCURRENCY.join(', ')}, engine vs raw child_process.spawn, execa and concurrently`,
+    rows,
+    notes: [
+      `Target engine/raw >= 0.9x; paired ratios (median, min-max over ${repeats} repetitions): ${verdicts.join('; ')}.`,
+      ...cut,
+      'CPU/run: user+system CPU of the spawning Node process per run (process.cpuUsage), children excluded; lower is better, so a ratio above 1 is worse.',
+      'Each measurement runs in a fresh Node process after 50 warm-up runs; tools interleaved, order rotated per repetition.',
+      'raw spawn: spawn(cmd, [], { stdio: "pipe" }), a pool that starts the next child from the close handler. ' +
+        'engine: all runs spawned up front, maxConcurrent = concurrency; it starts runs from setImmediate, by design (issue 3).',
+      `execa launcher alone (at concurrency ${LAUNCHER_AT} only): the engine's launcher (execa 9, detached, pipes) in the same pool as raw spawn, without the engine: ` +
+        'the difference to raw spawn is execa\'s, the difference to the engine is the engine\'s bookkeeping.',
+      'concurrently: its Node API with maxProcesses, piped stdio, output to a null stream. It always runs a command through /bin/sh -c ' +
+        '(dash here does not exec the last command), so each run is two processes.',
+      `Shared, noisy machine (${os.cpus().length} cores, other builds and browsers running): 1-minute load average ${load.map((l) => l.toFixed(1)).join(' -> ')} over the run.`,
+    ],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profile: one engine measurement under --cpu-prof, self time by source (through the source map).
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  children?: number[];
+}
+
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Where a profile frame's code comes from: our engine, execa, another package, Node itself. */
+function origin(frame: ProfileNode['callFrame'], map: SourceMap | undefined): { area: string; where: string } {
+  const name = frame.functionName;
+  if (name.startsWith('(')) return { area: name, where: '' };
+  if (frame.url === '') return { area: 'native', where: '' };
+  if (frame.url.startsWith('node:')) return { area: 'node', where: frame.url };
+  const entry = map?.findEntry(frame.lineNumber, frame.columnNumber);
+  const source = entry && 'originalSource' in entry ? entry.originalSource : frame.url;
+  const where = entry && 'originalLine' in entry ? `${source.replace(/^.*?(node_modules|src|bench)\//, '$1/')}:${entry.originalLine + 1}` : source;
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source);
+  if (pkg) return { area: pkg[1], where };
+  if (source.includes('/src/engine/')) return { area: 'src/engine', where };
+  if (source.includes('/bench/')) return { area: 'bench', where };
+  return { area: 'other', where };
+}
+
+export async function profile(concurrency = 16, tool: Tool = 'engine'): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devproc-prof-'));
+  try {
+    const sample = await measureInChild(tool, concurrency, RUNS, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200']);
+    const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    if (!file) throw new Error('throughput: node wrote no .cpuprofile');
+    const prof = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as CpuProfile;
+    const mapFile = `${__filename}.map`;
+    const map = fs.existsSync(mapFile) ? new SourceMap(JSON.parse(fs.readFileSync(mapFile, 'utf8'))) : undefined;
+
+    const self = new Map<number, number>();
+    prof.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0) / 1000));
+    const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+    const totalMs = [...self.values()].reduce((a, b) => a + b, 0);
+
+    const areas = new Map<string, number>();
+    const functions = new Map<string, { ms: number; area: string }>();
+    const inclusive = new Map<string, number>();
+    const key = (n: ProfileNode) => {
+      const { area, where } = origin(n.callFrame, map);
+      return { area, key: `${n.callFrame.functionName || '(anonymous)'} ${where}`.trim() };
+    };
+    // Inclusive time: a function counts once per stack, however deep it recurses.
+    const walk = (id: number, onStack: Set<string>): number => {
+      const node = byId.get(id)!;
+      const { key: k } = key(node);
+      let sum = self.get(id) ?? 0;
+      const next = new Set(onStack).add(k);
+      for (const child of node.children ?? []) sum += walk(child, next);
+      if (!onStack.has(k)) inclusive.set(k, (inclusive.get(k) ?? 0) + sum);
+      return sum;
+    };
+    walk(prof.nodes[0].id, new Set());
+    for (const node of prof.nodes) {
+      const ms = self.get(node.id) ?? 0;
+      if (ms === 0) continue;
+      const { area, key: k } = key(node);
+      areas.set(area, (areas.get(area) ?? 0) + ms);
+      const f = functions.get(k) ?? { ms: 0, area };
+      f.ms += ms;
+      functions.set(k, f);
+    }
+
+    const pct = (ms: number) => `${((100 * ms) / totalMs).toFixed(1)}%`;
+    const lines = [
+      `${TOOL_LABEL[tool]} at concurrency ${concurrency}, ${RUNS} runs: ${perSecond(sample).toFixed(0)} runs/s and ` +
+        `${cpuPerRun(sample).toFixed(2)} ms CPU/run under the profiler, peak RSS ${sample.maxRssMb.toFixed(0)} MB, ` +
+        `${totalMs.toFixed(0)} ms sampled (whole process, warm-up included).`,
+      '',
+      'Self time by origin:',
+      ...[...areas].sort((a, b) => b[1] - a[1]).map(([area, ms]) => `  ${pct(ms).padStart(6)}  ${ms.toFixed(0).padStart(6)} ms  ${area}`),
+      '',
+      'Top self time in src/engine and execa:',
+      ...[...functions]
+        .filter(([, f]) => f.area === 'src/engine' || f.area === 'execa')
+        .sort((a, b) => b[1].ms - a[1].ms)
+        .slice(0, 25)
+        .map(([k, f]) => `  ${pct(f.ms).padStart(6)}  ${f.ms.toFixed(0).padStart(6)} ms  ${k}`),
+      '',
+      'Top self time overall:',
+      ...[...functions]
+        .sort((a, b) => b[1].ms - a[1].ms)
+        .slice(0, 25)
+        .map(([k, f]) => `  ${pct(f.ms).padStart(6)}  ${f.ms.toFixed(0).padStart(6)} ms  [${f.area}] ${k}`),
+      '',
+      'Top inclusive time (src/engine, execa):',
+      ...[...inclusive]
+        .filter(([k]) => / (src\/engine|node_modules\/execa)\//.test(k))
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 25)
+        .map(([k, ms]) => `  ${pct(ms).padStart(6)}  ${ms.toFixed(0).padStart(6)} ms  ${k}`),
+    ];
+    return lines.join('\n');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  const [mode, ...rest] = process.argv.slice(2);
+  const main = async () => {
+    if (mode === '--measure') {
+      const [tool, concurrency, runs] = rest;
+      const sample = await measureHere(tool as Tool, Number(concurrency), Number(runs));
+      process.stdout.write(`${JSON.stringify(sample)}\n`);
+    } else if (mode === '--profile') {
+      console.log(await profile(rest[0] ? Number(rest[0]) : undefined, (rest[1] as Tool | undefined) ?? 'engine'));
+    } else {
+      console.log(formatTable([await run()]));
+    }
+  };
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

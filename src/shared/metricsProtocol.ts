@@ -1,0 +1,157 @@
+// The messages between the metrics panel (extension host) and its webview (media/metrics).
+// Both sides validate every message they receive with the functions below: a webview is
+// untrusted content, and a bug on either side must not turn into an exception loop.
+// No imports: this file is bundled into the webview as well as into the extension.
+
+/** One run's points, oldest first. The three arrays have the same length. */
+export interface RunSeries {
+  runId: string;
+  /** The definition's name (or the command line of an ad-hoc run). */
+  name: string;
+  /** What the chart and the selector show: "web #1 · pid 4242". */
+  label: string;
+  /** False once the run has ended: its line stops, it stays selectable. */
+  live: boolean;
+  /** Epoch milliseconds of each sampling round. */
+  t: number[];
+  /** CPU percent of the run's whole process tree; 100 means one full core. */
+  cpu: number[];
+  /** Resident memory of the run's whole process tree, bytes. */
+  mem: number[];
+}
+
+/** Extension -> webview. */
+export type HostMessage =
+  | {
+      /** Everything the monitor keeps, sent when the webview (re)loads: it then replaces its data. */
+      type: 'snapshot';
+      /** The host's clock, epoch ms: the time axis ends here. */
+      now: number;
+      /** False when no monitor is available: the webview says so instead of waiting for data. */
+      monitoring: boolean;
+      runs: RunSeries[];
+    }
+  | {
+      /** New points since the last message (appended), and runs whose label or liveness changed. */
+      type: 'update';
+      now: number;
+      runs: RunSeries[];
+    };
+
+/** Webview -> extension. */
+export type ViewMessage =
+  | {
+      /** The script has loaded (first time, or again after the panel was hidden and shown). */
+      type: 'ready';
+    }
+  | {
+      /** The user asked for a run's output channel (from the selector). */
+      type: 'showOutput';
+      runId: string;
+    };
+
+/** A validator's answer: the typed message, or why it was refused (for the log). */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Upper bounds that keep a hostile or broken message from costing much. */
+export const LIMITS = {
+  /** Runs in one message. */
+  runs: 2000,
+  /** Points per run in one message: 10 minutes at 1 Hz is 600; room for faster sampling. */
+  points: 20_000,
+  /** Characters of an id, name or label. */
+  text: 1000,
+} as const;
+
+type Obj = Record<string, unknown>;
+
+function isObject(x: unknown): x is Obj {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function isText(x: unknown, allowEmpty = false): x is string {
+  return typeof x === 'string' && x.length <= LIMITS.text && (allowEmpty || x.length > 0);
+}
+
+function isTime(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(x) && x >= 0;
+}
+
+/** A value for the log, never calling anything on it (a forged `toString` must not run or throw). */
+function describe(x: unknown): string {
+  return typeof x === 'string' ? JSON.stringify(x.slice(0, 40)) : typeof x;
+}
+
+/** Only the keys listed: an unexpected field is a sign of a mismatched or forged message. */
+function onlyKeys(o: Obj, keys: readonly string[]): string | undefined {
+  const extra = Object.keys(o).filter((k) => !keys.includes(k));
+  return extra.length ? `unexpected field(s) ${extra.slice(0, 5).join(', ')}` : undefined;
+}
+
+function numbers(x: unknown, what: string, ok: (n: number) => boolean): string | undefined {
+  if (!Array.isArray(x)) return `${what} is not an array`;
+  if (x.length > LIMITS.points) return `${what} has ${x.length} points (at most ${LIMITS.points})`;
+  for (let i = 0; i < x.length; i++) {
+    const n: unknown = x[i];
+    if (typeof n !== 'number' || !ok(n)) return `${what}[${i}] is not a valid number`;
+  }
+  return undefined;
+}
+
+const nonNegative = (n: number) => Number.isFinite(n) && n >= 0;
+
+function checkSeries(x: unknown, where: string): string | undefined {
+  if (!isObject(x)) return `${where} is not an object`;
+  const extra = onlyKeys(x, ['runId', 'name', 'label', 'live', 't', 'cpu', 'mem']);
+  if (extra) return `${where}: ${extra}`;
+  if (!isText(x.runId)) return `${where}.runId is not a non-empty string`;
+  if (!isText(x.name)) return `${where}.name is not a non-empty string`;
+  if (!isText(x.label)) return `${where}.label is not a non-empty string`;
+  if (typeof x.live !== 'boolean') return `${where}.live is not a boolean`;
+  const bad = numbers(x.t, `${where}.t`, nonNegative) ?? numbers(x.cpu, `${where}.cpu`, nonNegative) ?? numbers(x.mem, `${where}.mem`, nonNegative);
+  if (bad) return bad;
+  const t = x.t as number[];
+  if ((x.cpu as number[]).length !== t.length || (x.mem as number[]).length !== t.length) return `${where}: t, cpu and mem differ in length`;
+  for (let i = 1; i < t.length; i++) if (t[i] < t[i - 1]) return `${where}.t is not in time order`;
+  return undefined;
+}
+
+/** Validates a message for the webview. */
+export function parseHostMessage(x: unknown): Parsed<HostMessage> {
+  if (!isObject(x)) return { ok: false, error: 'not an object' };
+  if (x.type !== 'snapshot' && x.type !== 'update') return { ok: false, error: `unknown type ${describe(x.type)}` };
+  const extra = onlyKeys(x, x.type === 'snapshot' ? ['type', 'now', 'monitoring', 'runs'] : ['type', 'now', 'runs']);
+  if (extra) return { ok: false, error: `${x.type}: ${extra}` };
+  if (!isTime(x.now)) return { ok: false, error: `${x.type}.now is not a time` };
+  if (x.type === 'snapshot' && typeof x.monitoring !== 'boolean') return { ok: false, error: 'snapshot.monitoring is not a boolean' };
+  if (!Array.isArray(x.runs)) return { ok: false, error: `${x.type}.runs is not an array` };
+  if (x.runs.length > LIMITS.runs) return { ok: false, error: `${x.type}.runs has ${x.runs.length} entries (at most ${LIMITS.runs})` };
+  const ids = new Set<string>();
+  for (let i = 0; i < x.runs.length; i++) {
+    const bad = checkSeries(x.runs[i], `${x.type}.runs[${i}]`);
+    if (bad) return { ok: false, error: bad };
+    const id = (x.runs[i] as RunSeries).runId;
+    if (ids.has(id)) return { ok: false, error: `${x.type}.runs[${i}]: run ${describe(id)} appears twice` };
+    ids.add(id);
+  }
+  return { ok: true, value: x as unknown as HostMessage };
+}
+
+/** Validates a message from the webview. */
+export function parseViewMessage(x: unknown): Parsed<ViewMessage> {
+  if (!isObject(x)) return { ok: false, error: 'not an object' };
+  switch (x.type) {
+    case 'ready': {
+      const extra = onlyKeys(x, ['type']);
+      return extra ? { ok: false, error: `ready: ${extra}` } : { ok: true, value: { type: 'ready' } };
+    }
+    case 'showOutput': {
+      const extra = onlyKeys(x, ['type', 'runId']);
+      if (extra) return { ok: false, error: `showOutput: ${extra}` };
+      if (!isText(x.runId)) return { ok: false, error: 'showOutput.runId is not a non-empty string' };
+      return { ok: true, value: { type: 'showOutput', runId: x.runId } };
+    }
+    default:
+      return { ok: false, error: `unknown type ${describe(x.type)}` };
+  }
+}

@@ -1,0 +1,194 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { ProcessEngine } from '../engine/engine';
+import type { MonitorApi } from '../engine/monitor/types';
+import { parseViewMessage, type HostMessage, type ViewMessage } from '../shared/metricsProtocol';
+import { Coalescer } from './coalesce';
+import { isLive } from './format';
+import { SampleBuffer, seriesFromHistories, type RunInfo } from './metricsData';
+import { runLabel } from './monitorFormat';
+
+/** At most two updates a second reach the webview, however often the monitor samples. */
+export const UPDATE_INTERVAL_MS = 500;
+
+/**
+ * The live CPU and memory charts: one panel per window (createOrShow). The webview is not kept
+ * alive while hidden (`retainContextWhenHidden: false`): a hidden panel holds no renderer and no
+ * subscription; when it shows again its script reloads, says "ready" and gets a fresh snapshot.
+ */
+export class MetricsPanel implements vscode.Disposable {
+  static readonly viewType = 'devProcesses.metrics';
+  private static current: MetricsPanel | undefined;
+
+  private readonly buffer = new SampleBuffer();
+  private readonly updates = new Coalescer(() => this.sendUpdate(), UPDATE_INTERVAL_MS, UPDATE_INTERVAL_MS);
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Live only while the panel is visible and its script has said "ready". */
+  private subscriptions: vscode.Disposable[] = [];
+  private ready = false;
+  private disposed = false;
+
+  static createOrShow(extensionUri: vscode.Uri, engine: ProcessEngine, monitor: MonitorApi | undefined): MetricsPanel {
+    if (MetricsPanel.current) {
+      MetricsPanel.current.panel.reveal();
+      return MetricsPanel.current;
+    }
+    const media = vscode.Uri.joinPath(extensionUri, 'media');
+    const panel = vscode.window.createWebviewPanel(
+      MetricsPanel.viewType,
+      'Dev Processes: Metrics',
+      vscode.ViewColumn.Active,
+      { enableScripts: true, localResourceRoots: [media], retainContextWhenHidden: false },
+    );
+    MetricsPanel.current = new MetricsPanel(panel, media, engine, monitor);
+    return MetricsPanel.current;
+  }
+
+  /** Closes the panel, if open (on deactivation). */
+  static disposeCurrent(): void {
+    MetricsPanel.current?.panel.dispose();
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly media: vscode.Uri,
+    private readonly engine: ProcessEngine,
+    private readonly monitor: MonitorApi | undefined,
+  ) {
+    panel.iconPath = vscode.Uri.joinPath(media, 'activity.svg');
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      panel.onDidChangeViewState(() => {
+        // Hidden: the webview is torn down; drop the subscription until its script says "ready" again.
+        if (!panel.visible) this.pause();
+      }),
+      this.updates,
+    );
+    panel.webview.html = this.html();
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = parseViewMessage(raw);
+    if (!parsed.ok) {
+      console.warn(`Dev Processes: ignored a message from the metrics view: ${parsed.error}`);
+      return;
+    }
+    this.handle(parsed.value);
+  }
+
+  private handle(message: ViewMessage): void {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.resume();
+        this.sendSnapshot();
+        break;
+      case 'showOutput': {
+        // Only runs the panel could have shown: the id comes from untrusted content.
+        const run = this.engine.get(message.runId);
+        const target = run?.id === message.runId ? run.id : this.monitor?.history().find((h) => h.runId === message.runId)?.name;
+        if (target === undefined) {
+          console.warn(`Dev Processes: the metrics view asked for the output of an unknown run ${JSON.stringify(message.runId).slice(0, 80)}`);
+          return;
+        }
+        vscode.commands.executeCommand('devProcesses.showOutput', target).then(undefined, (err: unknown) => {
+          void vscode.window.showErrorMessage(`Dev Processes: ${err instanceof Error ? err.message : String(err)}`);
+        });
+        break;
+      }
+    }
+  }
+
+  /** Subscribes to samples and run changes (idempotent). */
+  private resume(): void {
+    if (this.subscriptions.length > 0 || this.disposed) return;
+    this.subscriptions.push(this.engine.onDidChange(() => this.updates.poke()));
+    if (this.monitor) {
+      this.subscriptions.push(
+        this.monitor.onDidSample((samples) => {
+          this.buffer.add(samples);
+          this.updates.poke();
+        }),
+      );
+    }
+  }
+
+  /** Costs nothing while nobody looks: no subscription, no timer, no buffered points. */
+  private pause(): void {
+    this.ready = false;
+    for (const s of this.subscriptions) s.dispose();
+    this.subscriptions = [];
+    this.updates.cancel();
+    this.buffer.clear();
+  }
+
+  private info = (runId: string, name: string): RunInfo => {
+    const run = this.engine.get(runId);
+    const own = run?.id === runId ? run : undefined;
+    return { label: runLabel(own, name), live: own ? isLive(own) : false };
+  };
+
+  private sendSnapshot(): void {
+    const runs = this.monitor ? seriesFromHistories(this.monitor.history(), Date.now(), this.info) : [];
+    this.buffer.clear();
+    this.buffer.noteSent(runs);
+    this.post({ type: 'snapshot', now: Date.now(), monitoring: this.monitor !== undefined, runs });
+  }
+
+  private sendUpdate(): void {
+    if (!this.ready || !this.panel.visible) return;
+    const runs = this.buffer.take(this.info);
+    if (runs.length > 0) this.post({ type: 'update', now: Date.now(), runs });
+  }
+
+  private post(message: HostMessage): void {
+    this.panel.webview.postMessage(message).then(undefined, (err: unknown) => console.warn('Dev Processes: posting to the metrics view failed', err));
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const nonce = randomBytes(18).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.media, 'metrics', 'dist', 'main.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.media, 'metrics', 'dist', 'main.css'));
+    const csp = [
+      "default-src 'none'",
+      `script-src 'nonce-${nonce}'`,
+      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+      `img-src ${webview.cspSource} data:`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="UTF-8">
+  <meta http-equiv="Content-Security-Policy" content="${csp}">
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">
+  <link rel="stylesheet" href="${style}" nonce="${nonce}">
+  <title>Dev Processes: Metrics</title>
+</head>
+<body>
+  <main id="app" data-state="loading"><p class="empty">Loading…</p></main>
+  <script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (MetricsPanel.current === this) MetricsPanel.current = undefined;
+    this.pause();
+    for (const d of this.disposables) d.dispose();
+    this.panel.dispose();
+  }
+}
+
+/** Registers `devProcesses.showMetrics`; the panel closes with the extension. */
+export function registerMetricsPanel(extensionUri: vscode.Uri, engine: ProcessEngine, monitor: MonitorApi | undefined): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('devProcesses.showMetrics', () => {
+      MetricsPanel.createOrShow(extensionUri, engine, monitor);
+    }),
+    { dispose: () => MetricsPanel.disposeCurrent() },
+  ];
+}
