@@ -201,10 +201,20 @@ export class ProcessTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
   }
 
   /** Uptimes move: redraw once a second while something runs and the view is visible. */
+  /**
+   * Redraws only the rows with a live run, in place. A whole-tree refresh every second would
+   * leave windows in which a click on a row's action reaches the command without its row.
+   */
+  private tick(): void {
+    for (const item of this.getChildren()) {
+      if ((item instanceof DefinitionItem || item instanceof AdhocGroupItem) && item.runs.some(isLive)) this.changed.fire(item);
+    }
+  }
+
   private updateTicker(): void {
     const needed = this.view.visible && this.engine.list().some(isLive);
     if (needed && !this.ticker) {
-      this.ticker = setInterval(() => this.changed.fire(undefined), 1000);
+      this.ticker = setInterval(() => this.tick(), 1000);
     } else if (!needed && this.ticker) {
       clearInterval(this.ticker);
       this.ticker = undefined;

@@ -213,6 +213,52 @@ async function main(): Promise<number> {
         });
       },
     },
+    {
+      name: 'reloading the window with "echo" running leaves no unknown process: it is stopped, or adopted',
+      needs: [0],
+      run: async () => {
+        await paletteCommand(page, 'View: Close All Editors', /View: Close All Editors(?! in)/);
+        const pid = await startAndReadPid(view(), 'echo');
+        await runCommand(page, 'Developer: Reload Window', /Developer: Reload Window/);
+        await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+        sidebar = await openDevProcessesView(page);
+        const row = treeRow(view(), 'echo');
+        await row.waitFor({ timeout: WAIT_MS });
+        const fate = await poll(
+          async () => (processGone(pid) ? 'stopped' : /adopted/.test(await rowDescription(row)) ? 'adopted' : 'unknown'),
+          (f) => f !== 'unknown',
+        ).catch(() => {
+          throw new Error(`pid ${pid} still runs after the reload and the tree does not show it adopted`);
+        });
+        say(`note: after the reload, "echo" (pid ${pid}) was ${fate}`);
+        await shot(10, 'after-reload');
+      },
+    },
+    {
+      name: 'after the extension host is killed, the next window adopts the running "echo", and Stop stops it',
+      needs: [0],
+      run: async () => {
+        const row = treeRow(view(), 'echo');
+        if (/running/.test(await rowDescription(row))) await clickRowAction(row, 'Stop');
+        const pid = await startAndReadPid(view(), 'echo');
+        const host = parentOf(pid);
+        if (!/extensionHost/.test(commandOf(host))) throw new Error(`the parent of pid ${pid} is not the extension host: ${commandOf(host)}`);
+        process.kill(host, 'SIGKILL');
+        // The web workbench does not restart a crashed remote extension host: reload, as a user would.
+        await runCommand(page, 'Developer: Reload Window', /Developer: Reload Window/);
+        await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+        sidebar = await openDevProcessesView(page);
+        await poll(() => rowDescription(treeRow(view(), 'echo')), (d) => /adopted/.test(d)).catch(async () => {
+          throw new Error(`"echo" was not adopted after the crash; its row says: ${await rowDescription(treeRow(view(), 'echo'))}`);
+        });
+        if (processGone(pid)) throw new Error(`pid ${pid} died with the extension host; the test proves nothing`);
+        await shot(11, 'adopted');
+        await clickRowAction(treeRow(view(), 'echo'), 'Stop');
+        await poll(async () => processGone(pid), Boolean).catch(() => {
+          throw new Error(`pid ${pid} still runs after Stop on the adopted row`);
+        });
+      },
+    },
   ];
 
   planned = steps.length;
@@ -249,6 +295,36 @@ async function main(): Promise<number> {
   }
   say(`e2e: took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return failed.size;
+}
+
+/** Starts a definition from its row's inline action and returns the pid its row shows. */
+async function startAndReadPid(sidebar: Locator, name: string): Promise<number> {
+  const row = treeRow(sidebar, name);
+  await clickRowAction(row, 'Start');
+  await waitForRow(row, /running · .*pid \d+/, name);
+  return Number(/pid (\d+)/.exec(await rowDescription(row))![1]);
+}
+
+/** Gone: no /proc entry, or a zombie. */
+function processGone(pid: number): boolean {
+  try {
+    return /\) [ZX] /.test(fs.readFileSync(`/proc/${pid}/stat`, 'latin1'));
+  } catch {
+    return true;
+  }
+}
+
+function parentOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+function commandOf(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return '(gone)';
+  }
 }
 
 /** A modal error dialog blocks every later click: print what it says and close it. */
