@@ -86,7 +86,7 @@ async function main(): Promise<number> {
       name: 'start "ticker" from the command palette (Dev Processes: Start...)',
       needs: [0],
       run: async () => {
-        await runCommand(page, 'Dev Processes: Start', /Dev Processes: Start\.\.\./);
+        await paletteCommand(page, 'Dev Processes: Start', /Dev Processes: Start\.\.\./);
         // Second quick pick: the definitions plus "Run a command line...".
         const pick = page.locator('.quick-input-widget');
         await pick.locator('.quick-input-list .monaco-list-row', { hasText: 'Run a command line' }).waitFor({ timeout: WAIT_MS });
@@ -219,7 +219,7 @@ async function main(): Promise<number> {
       run: async () => {
         await paletteCommand(page, 'View: Close All Editors', /View: Close All Editors(?! in)/);
         const pid = await startAndReadPid(view(), 'echo');
-        await runCommand(page, 'Developer: Reload Window', /Developer: Reload Window/);
+        await paletteCommand(page, 'Developer: Reload Window', /Developer: Reload Window/);
         await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
         sidebar = await openDevProcessesView(page);
         const row = treeRow(view(), 'echo');
@@ -245,7 +245,7 @@ async function main(): Promise<number> {
         if (!/extensionHost/.test(commandOf(host))) throw new Error(`the parent of pid ${pid} is not the extension host: ${commandOf(host)}`);
         process.kill(host, 'SIGKILL');
         // The web workbench does not restart a crashed remote extension host: reload, as a user would.
-        await runCommand(page, 'Developer: Reload Window', /Developer: Reload Window/);
+        await paletteCommand(page, 'Developer: Reload Window', /Developer: Reload Window/);
         await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
         sidebar = await openDevProcessesView(page);
         await poll(() => rowDescription(treeRow(view(), 'echo')), (d) => /adopted/.test(d)).catch(async () => {
@@ -335,17 +335,6 @@ async function reportAndDismissDialog(page: Page): Promise<void> {
   say(`    dialog on screen: ${text}`);
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
-}
-
-/** F1, type the command, run the entry whose text matches `entry`. */
-async function runCommand(page: Page, text: string, entry: RegExp): Promise<void> {
-  // Keys go to the focused element: put focus in the workbench, not on the address bar.
-  await page.locator('.monaco-workbench').focus().catch(() => undefined);
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: WAIT_MS });
-  await input.fill(`>${text}`);
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: entry }).first().click({ timeout: WAIT_MS });
 }
 
 /** Calls read() until ok(value); a state the DOM can't express as one locator (numbers going up). */
