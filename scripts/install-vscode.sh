@@ -83,6 +83,9 @@ export PATH="$NODE_DIR/bin:$PATH"
 export npm_config_nodedir="$NODE_DIR"
 export npm_config_unsafe_perm=true
 export npm_config_yes=true
+# Run from `npm test`, the outer npm's user agent (naming its Node 20) is inherited as config, and
+# code-server's postinstall reads the Node version from it: let the inner npm set its own.
+unset npm_config_user_agent
 # Some native modules build with -j; keep to the machine's cores.
 export JOBS="${JOBS:-$(nproc)}"
 
