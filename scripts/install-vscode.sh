@@ -83,9 +83,12 @@ export PATH="$NODE_DIR/bin:$PATH"
 export npm_config_nodedir="$NODE_DIR"
 export npm_config_unsafe_perm=true
 export npm_config_yes=true
-# Run from `npm test`, the outer npm's user agent (naming its Node 20) is inherited as config, and
-# code-server's postinstall reads the Node version from it: let the inner npm set its own.
-unset npm_config_user_agent
+# Run from `npm test`, the outer npm's settings are inherited as npm_* variables (its user agent
+# names Node 20, and code-server's postinstall reads the Node version from it): the inner npm
+# starts clean but for the three settings above.
+for var in $(compgen -e | grep -E '^npm_'); do
+  case "$var" in npm_config_nodedir | npm_config_unsafe_perm | npm_config_yes) ;; *) unset "$var" ;; esac
+done
 # Some native modules build with -j; keep to the machine's cores.
 export JOBS="${JOBS:-$(nproc)}"
 
