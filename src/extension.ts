@@ -13,6 +13,7 @@ import { OutputChannels } from './ui/outputChannels';
 import { ProcessTree } from './ui/processTree';
 import { RecoveryNotices } from './ui/recoveryNotices';
 import { readAlertLimits, readMonitorIntervalMs, readStopTimeoutMs } from './ui/settings';
+import { SettingsDiagnostics } from './ui/settingsDiagnostics';
 import { SettingsWatcher } from './ui/settingsWatcher';
 import { StatusBar } from './ui/statusBar';
 
@@ -38,7 +39,8 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     recycle: (runId, reason) => current.recycle(runId, reason),
   });
   const tree = new ProcessTree(current, monitor);
-  const watcher = new SettingsWatcher(current, tree);
+  const diagnostics = new SettingsDiagnostics();
+  const watcher = new SettingsWatcher(current, tree, diagnostics);
   context.subscriptions.push(
     monitor,
     memoryGuard,
@@ -50,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     current.onDidChange(() => changed.fire()),
     channels,
     tree,
+    diagnostics,
     watcher,
     ...registerCommands(current, channels, () => watcher.problems),
     new StatusBar(current, monitor),

@@ -1,7 +1,4 @@
 import * as os from 'node:os';
-import { decideRetry } from './backoff';
-import { decideRestart } from './restartPolicy';
-import { endsRun, strategyFor } from './recovery';
 import { specDefaults } from './defaults';
 import { dependencyStatus, needsNewRun, type DependencyStatus } from './dependencies';
 import { ProcessError } from './errors';
@@ -10,16 +7,15 @@ import { IdleWatch } from './idleWatch';
 import { execaLauncher, type Launcher } from './launcher';
 import { DurationStats, type EngineMetrics } from './metrics';
 import type { OutputLine } from './outputRing';
-import { classifyFromOutput, portInUse } from './failureHints';
-import { findPortHolder } from './ports';
-import { descendantsOf, linuxProcessTable, type ProcessTable } from './procfs';
+import { linuxProcessTable, type ProcessTable } from './procfs';
+import { RecoveryController } from './recoveryController';
 import { freeInstance, specForInstance } from './replicas';
 import { Run, type RunContext } from './run';
 import { stillRunning, type ProcessRecord, type RecordStore } from './records';
 import { RunQueue } from './scheduler';
-import type { ProcessSnapshot } from './snapshot';
+import { snapshotOf, type ProcessSnapshot } from './snapshot';
 import { isActive, isFinal } from './stateMachine';
-import type { Priority, ProcessSpec, RecoveryStrategy, RunState } from './types';
+import type { Priority, ProcessSpec, RunState } from './types';
 
 export interface EngineOptions {
   launcher?: Launcher;
@@ -87,6 +83,7 @@ export class ProcessEngine implements Disposable {
   private readonly durations = new DurationStats();
   private readonly counts = { completed: 0, failed: 0, timedOut: 0, retried: 0, created: 0, destroyed: 0 };
   private readonly idle: IdleWatch;
+  private readonly recovery: RecoveryController;
   private seq = 0;
   private readonly idPrefix = Date.now().toString(36);
   private readonly ctx: RunContext;
@@ -112,9 +109,22 @@ export class ProcessEngine implements Disposable {
       stopTimeoutMs: () => this.stopTimeoutMs,
       onChange: (run) => this.runChanged(run),
       onOutput: (run, lines) => this.outputEmitter.fire({ id: run.id, name: run.spec.name, instance: run.instance, lines }),
-      onAttemptEnd: (run, error) => this.attemptEnded(run, error),
-      onHung: (run, message) => this.handleHung(run, message),
+      onAttemptEnd: (run, error) => this.recovery.attemptEnded(run, error),
+      onHung: (run, message) => this.recovery.handleHung(run, message),
     };
+    this.recovery = new RecoveryController({
+      now: this.now,
+      random: this.random,
+      table,
+      stopTimeoutMs: () => this.stopTimeoutMs,
+      counts: this.counts,
+      onDidChange: this.onDidChange,
+      spec: (name) => this.specs.get(name),
+      runs: () => this.runs.values(),
+      liveInstances: (name) => this.liveInstances(name),
+      startInstance: (spec, instance) => this.startRun(spec, {}, instance),
+      backoff: (run, delayMs, error, next) => this.waitAndRequeue(run, delayMs, error, next),
+    });
     this.idle = new IdleWatch(table, this.now, (run) => void run.stop(this.stopTimeoutMs));
   }
 
@@ -394,134 +404,6 @@ export class ProcessEngine implements Disposable {
     return 'ready';
   }
 
-  private attemptEnded(run: Run, ended: ProcessError | null): void {
-    const error = ended && this.explain(run, ended);
-    if (error?.code === 'timeout') this.counts.timedOut++;
-    if (run.adhoc) return run.finish(error);
-    const strategy = strategyFor(run.spec, error?.code ?? null);
-    if (error && endsRun(strategy)) {
-      this.noteRecovery(run, strategy, `${error.code}: no automatic start (recovery.${error.code} is "${strategy}")`);
-      return run.finish(error);
-    }
-    if (run.spec.kind === 'job') this.jobEnded(run, error);
-    else this.serviceEnded(run, error, strategy);
-  }
-
-  private jobEnded(run: Run, error: ProcessError | null): void {
-    if (!error) return run.finish(null);
-    const decision = decideRetry(run.spec.retry, run.attempts, error.code, this.random());
-    if (!decision.retry) return run.finish(error);
-    this.counts.retried++;
-    this.waitAndRequeue(run, decision.delayMs, error, `attempt ${run.attempts + 1}`);
-  }
-
-  /** A service's process ended by itself: its restart policy and recovery strategy decide. */
-  private serviceEnded(run: Run, error: ProcessError | null, strategy: RecoveryStrategy): void {
-    const now = this.now();
-    const policy = run.spec.restart;
-    const facts = { exitCode: run.exitCode, signal: run.signal, code: error?.code ?? null, ranForMs: now - (run.startedAt ?? now) };
-    const decision = decideRestart(policy, facts, { restartTimes: run.restartTimes, consecutive: run.consecutiveRestarts }, now, this.random());
-    const name = run.spec.name;
-    switch (decision.action) {
-      case 'complete':
-        return run.finish(null);
-      case 'fail':
-        return run.finish(error ?? new ProcessError('exit-code', `"${name}" exited with code ${run.exitCode}.`));
-      case 'give-up':
-        return run.finish(
-          new ProcessError(
-            'crash-loop',
-            `"${name}" gave up after ${decision.restarts} restarts in ${Math.round(policy.windowMs / 1000)} s (restart.maxRestarts). ` +
-              `Last: ${error?.message ?? 'it exited'} Fix the cause, then start it again (Start or Restart).`,
-            { exitCode: run.exitCode, signal: run.signal, cause: error },
-          ),
-        );
-      case 'restart':
-        break;
-    }
-    const live = this.liveInstances(name);
-    const spec = this.specs.get(name);
-    if (strategy === 'scaleDown' && spec && live.length > spec.instances.min) {
-      this.noteRecovery(run, strategy, `${error?.code ?? 'exit'}: this instance is not restarted; ${live.length - 1} keep running`);
-      return run.finish(error);
-    }
-    if (strategy === 'scaleUp' && spec && live.length < spec.instances.max) {
-      this.startRun(spec, {}, freeInstance(live.map((r) => r.instance)));
-    }
-    run.restarts++;
-    run.restartTimes.push(now);
-    while (run.restartTimes.length > 0 && run.restartTimes[0] <= now - policy.windowMs) run.restartTimes.shift();
-    run.consecutiveRestarts = decision.consecutive;
-    this.noteRecovery(run, strategy, `${error?.code ?? 'exit 0'}: restart ${run.restarts} after ${decision.delayMs} ms`);
-    this.waitAndRequeue(run, decision.delayMs, error, `restart ${run.restarts}`);
-  }
-
-  /** A liveness probe failed past its threshold: apply the `hung` strategy (default restart). */
-  private handleHung(run: Run, message: string): void {
-    const error = new ProcessError('hung', `"${run.spec.name}" stopped answering: ${message}.`);
-    const strategy = strategyFor(run.spec, 'hung');
-    if (endsRun(strategy)) {
-      this.noteRecovery(run, strategy, `hung: left running (recovery.hung is "${strategy}")`);
-      return;
-    }
-    const spec = this.specs.get(run.spec.name);
-    if (strategy !== 'replace' || !spec) {
-      run.terminate(error);
-      return;
-    }
-    // Start the replacement first and stop the hung one only once the new one is ready.
-    this.noteRecovery(run, strategy, 'hung: starting a replacement, stopping this one once it is ready');
-    const fresh = this.startRun(spec, {}, freeInstance(this.liveInstances(spec.name).map((r) => r.instance)));
-    const watch = this.onDidChange((snap) => {
-      if (snap?.id !== fresh.id) return;
-      if (fresh.ready) {
-        watch.dispose();
-        void run.stop(this.stopTimeoutMs);
-      } else if (isFinal(fresh.state)) {
-        watch.dispose();
-        run.terminate(error);
-      }
-    });
-  }
-
-  /**
-   * Reads the run's last output for what the exit code cannot say: resource exhaustion, or a port
-   * another process holds (named, and marked when it is one of ours so the UI can offer to stop it).
-   */
-  private explain(run: Run, error: ProcessError): ProcessError {
-    const recent = run.output.toArray(50).filter((l) => l.stream !== 'system').map((l) => l.text);
-    const code = classifyFromOutput(error.code, recent);
-    let message = code === error.code ? error.message : `${error.message.replace(/\.$/, '')}: its output shows it ran out of resources.`;
-    run.portConflict = null;
-    const port = portInUse(recent);
-    if (port !== undefined) {
-      const holder = findPortHolder(port);
-      const owner = holder && this.runHolding(holder.pid);
-      if (holder) {
-        run.portConflict = { port, pid: holder.pid, command: holder.command, runId: owner?.id ?? null };
-        const ours = owner ? `, which is "${owner.spec.name}" here` : '';
-        message = `${message.replace(/\.$/, '')}: port ${port} is in use by pid ${holder.pid} (${holder.command.slice(0, 80)})${ours}.`;
-      } else {
-        message = `${message.replace(/\.$/, '')}: port ${port} is already in use.`;
-      }
-    }
-    if (code === error.code && message === error.message) return error;
-    return new ProcessError(code, message, { exitCode: error.exitCode, signal: error.signal, cause: error });
-  }
-
-  /** The live run whose process tree holds `pid`. */
-  private runHolding(pid: number): Run | undefined {
-    const all = this.ctx.table.all();
-    return [...this.runs.values()].find(
-      (r) => isActive(r.state) && r.pid !== null && (r.pid === pid || descendantsOf(this.ctx.table, r.pid, all).some((d) => d.pid === pid)),
-    );
-  }
-
-  private noteRecovery(run: Run, strategy: RecoveryStrategy, reason: string): void {
-    run.lastRecovery = { strategy, reason, at: this.now() };
-    run.system(`Recovery: ${strategy} (${reason}).`);
-  }
-
   /** Waits in `backoff`, holding no slot, then goes back in the queue. */
   private waitAndRequeue(run: Run, delayMs: number, error: ProcessError | null, next: string): void {
     const at = this.now() + delayMs;
@@ -575,7 +457,9 @@ export class ProcessEngine implements Disposable {
     if (!store) return;
     const records: ProcessRecord[] = [];
     for (const run of this.runs.values()) {
-      if (!isActive(run.state) || run.pid === null || run.startTime === undefined) continue;
+      if (!isActive(run.state) || run.pid === null) continue;
+      run.startTime ??= this.ctx.table.stat(run.pid)?.startTime;
+      if (run.startTime === undefined) continue;
       records.push({
         runId: run.id, name: run.spec.name, pid: run.pid, pgid: run.pid, startTime: run.startTime,
         commandLine: run.commandLine, kind: run.spec.kind, recordedAt: run.startedAt ?? this.now(),
@@ -630,41 +514,8 @@ export class ProcessEngine implements Disposable {
   }
 
   private snapshot(run: Run): ProcessSnapshot {
-    let definitionStatus: ProcessSnapshot['definitionStatus'] = 'current';
-    if (!run.adhoc) {
-      const current = this.specs.get(run.spec.name);
-      if (!current) definitionStatus = 'removed';
-      // Limits apply live (the monitor reads them each round), so they never need a restart.
-      else if (JSON.stringify({ ...specForInstance(current, run.instance), priority: run.spec.priority, limits: undefined }) !== JSON.stringify({ ...run.spec, limits: undefined })) {
-        definitionStatus = 'changed';
-      }
-    }
-    return {
-      id: run.id,
-      name: run.spec.name,
-      kind: run.spec.kind,
-      state: run.state,
-      pid: run.pid,
-      exitCode: run.exitCode,
-      signal: run.signal,
-      startedAt: run.startedAt,
-      endedAt: run.endedAt,
-      restarts: run.restarts,
-      attempts: run.attempts,
-      error: run.error && { code: run.error.code, message: run.redact(run.error.message) },
-      commandLine: run.commandLine,
-      adhoc: run.adhoc,
-      priority: run.spec.priority,
-      instance: run.instance,
-      queuePosition: this.queue.positionOf(run.id) ?? null,
-      nextAttemptAt: run.nextAttemptAt,
-      ready: run.ready,
-      health: run.healthState ? { ...run.healthState } : null,
-      lastRecovery: run.lastRecovery,
-      portConflict: run.portConflict,
-      adopted: run.adoptedFrom !== undefined,
-      definitionStatus,
-    };
+    const position = run.state === 'queued' ? this.queue.positionOf(run.id) ?? null : null;
+    return snapshotOf(run, run.adhoc ? undefined : this.specs.get(run.spec.name), position);
   }
 
   private assertLive(): void {

@@ -20,20 +20,21 @@ export const DEFAULT_RING_LIMITS: RingLimits = { maxLines: 5000, maxBytes: 2 * 1
  * otherwise fill memory with a few huge lines.
  */
 export class OutputRing {
-  private lines: (OutputLine | undefined)[];
+  /** Grows as lines arrive (most runs write little), then wraps around at maxLines. */
+  private lines: (OutputLine | undefined)[] = [];
   private head = 0;
   private count = 0;
   private bytes = 0;
   /** Lines pushed out to keep within the limits. */
   dropped = 0;
 
-  constructor(private readonly limits: RingLimits = DEFAULT_RING_LIMITS) {
-    this.lines = new Array(limits.maxLines);
-  }
+  constructor(private readonly limits: RingLimits = DEFAULT_RING_LIMITS) {}
 
   push(line: OutputLine): void {
     if (this.count === this.limits.maxLines) this.evictOldest();
-    this.lines[(this.head + this.count) % this.limits.maxLines] = line;
+    const slot = (this.head + this.count) % this.limits.maxLines;
+    if (slot === this.lines.length) this.lines.push(line);
+    else this.lines[slot] = line;
     this.count++;
     this.bytes += line.text.length * 2;
     while (this.bytes > this.limits.maxBytes && this.count > 1) this.evictOldest();

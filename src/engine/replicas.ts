@@ -8,6 +8,17 @@ const INSTANCE = /\$\{instance\}/g;
  */
 export function specForInstance(spec: ProcessSpec, instance: number): ProcessSpec {
   if (spec.kind !== 'service') return spec;
+  let byInstance = expanded.get(spec);
+  if (!byInstance) expanded.set(spec, (byInstance = new Map()));
+  let result = byInstance.get(instance);
+  if (!result) byInstance.set(instance, (result = expandInstance(spec, instance)));
+  return result;
+}
+
+/** Specs are immutable once read, so each replica's expansion is made once. */
+const expanded = new WeakMap<ProcessSpec, Map<number, ProcessSpec>>();
+
+function expandInstance(spec: ProcessSpec, instance: number): ProcessSpec {
   const n = String(instance);
   const expand = (text: string) => text.replace(INSTANCE, n);
   const env: Record<string, string> = { DEVPROC_INSTANCE: n };

@@ -67,7 +67,10 @@ export class Run {
   lastRecovery: { strategy: RecoveryStrategy; reason: string; at: number } | null = null;
   /** Set when the last attempt failed because another process holds its port. */
   portConflict: PortConflict | null = null;
-  /** The process's start time from /proc, which tells it apart from a later process with its pid. */
+  /**
+   * The process's start time from /proc, which tells it apart from a later process with its pid;
+   * read when the process is first recorded.
+   */
   startTime: number | undefined;
   /** Set when this run took over a process a previous window started. */
   adoptedFrom: ProcessRecord | undefined;
@@ -129,6 +132,7 @@ export class Run {
     this.exitCode = null;
     this.signal = null;
     this.pid = null;
+    this.startTime = undefined;
     this.nextAttemptAt = null;
     this.forcedEnd = undefined;
     this.startedAt = this.ctx.now();
@@ -166,7 +170,6 @@ export class Run {
       if (gen !== this.generation) return;
       this.pid = child.pid ?? this.pid;
       this.system(`Started: ${this.commandLine} (pid ${this.pid}) in ${this.spec.cwd}`);
-      this.startTime = this.pid === null ? undefined : this.ctx.table.stat(this.pid)?.startTime;
       if (this.state === 'starting') {
         this.startHealth();
         this.moveTo('running');

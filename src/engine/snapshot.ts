@@ -1,6 +1,8 @@
 import type { ErrorCode } from './errors';
 import type { HealthState } from './health/healthWatch';
-import type { Priority, ProcessKind, RecoveryStrategy, RunState } from './types';
+import { specForInstance } from './replicas';
+import type { Run } from './run';
+import type { Priority, ProcessKind, ProcessSpec, RecoveryStrategy, RunState } from './types';
 
 /** What the editor and the API see of a run. Times are epoch milliseconds; null means "not yet". */
 export interface ProcessSnapshot {
@@ -52,4 +54,54 @@ export interface PortConflict {
   pid: number;
   command: string;
   runId: string | null;
+}
+
+const keys = new WeakMap<ProcessSpec, string>();
+
+/**
+ * What makes two specs run alike, memoised per spec object (snapshots are taken on every change).
+ * Limits apply live (the monitor reads them each round), so they never need a restart.
+ */
+function specKey(spec: ProcessSpec, priority: string): string {
+  let key = keys.get(spec);
+  if (key === undefined) keys.set(spec, (key = JSON.stringify({ ...spec, priority: undefined, limits: undefined })));
+  return `${priority}:${key}`;
+}
+
+/**
+ * What the editor and the API see of a run. `current` is its definition as the settings say now
+ * (undefined when removed, or for an ad-hoc run), to tell whether the run is out of date.
+ */
+export function snapshotOf(run: Run, current: ProcessSpec | undefined, queuePosition: number | null): ProcessSnapshot {
+  let definitionStatus: ProcessSnapshot['definitionStatus'] = 'current';
+  if (!run.adhoc) {
+    if (!current) definitionStatus = 'removed';
+    else if (specKey(specForInstance(current, run.instance), run.spec.priority) !== specKey(run.spec, run.spec.priority)) definitionStatus = 'changed';
+  }
+  return {
+    id: run.id,
+    name: run.spec.name,
+    kind: run.spec.kind,
+    state: run.state,
+    pid: run.pid,
+    exitCode: run.exitCode,
+    signal: run.signal,
+    startedAt: run.startedAt,
+    endedAt: run.endedAt,
+    restarts: run.restarts,
+    attempts: run.attempts,
+    error: run.error && { code: run.error.code, message: run.redact(run.error.message) },
+    commandLine: run.commandLine,
+    adhoc: run.adhoc,
+    priority: run.spec.priority,
+    instance: run.instance,
+    queuePosition,
+    nextAttemptAt: run.nextAttemptAt,
+    ready: run.ready,
+    health: run.healthState ? { ...run.healthState } : null,
+    lastRecovery: run.lastRecovery,
+    portConflict: run.portConflict,
+    adopted: run.adoptedFrom !== undefined,
+    definitionStatus,
+  };
 }

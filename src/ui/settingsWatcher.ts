@@ -3,6 +3,7 @@ import type { ProcessEngine } from '../engine/engine';
 import type { DefinitionError } from '../engine/types';
 import { isLive } from './format';
 import type { ProcessTree } from './processTree';
+import type { SettingsDiagnostics } from './settingsDiagnostics';
 import { readDefinitions, readMaxConcurrentSetting, readStopTimeoutMs, SECTION } from './settings';
 
 /**
@@ -18,6 +19,7 @@ export class SettingsWatcher implements vscode.Disposable {
   constructor(
     private readonly engine: ProcessEngine,
     private readonly tree: ProcessTree,
+    private readonly diagnostics: SettingsDiagnostics,
   ) {
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(SECTION)) this.reload();
@@ -32,6 +34,7 @@ export class SettingsWatcher implements vscode.Disposable {
     this.engine.setDefinitions(specs);
     this.problems = errors;
     this.tree.setProblems(errors);
+    void this.diagnostics.update(errors);
     void vscode.commands.executeCommand('setContext', 'devProcesses.noDefinitions', specs.length === 0 && errors.length === 0);
     this.reportProblems(errors);
     const now = new Set(specs.map((s) => s.name));
@@ -46,8 +49,9 @@ export class SettingsWatcher implements vscode.Disposable {
     if (errors.length === 0) return;
     const first = errors[0].message;
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
-    void vscode.window.showWarningMessage(`Dev Processes settings: ${first}${more}`, 'Open Settings').then((action) => {
-      if (action) void vscode.commands.executeCommand('devProcesses.openSettings');
+    void vscode.window.showWarningMessage(`Dev Processes settings: ${first}${more}`, 'Show Problems', 'Open Settings').then((action) => {
+      if (action === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
+      else if (action === 'Open Settings') void vscode.commands.executeCommand('devProcesses.openSettings');
     });
   }
 

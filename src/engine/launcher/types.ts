@@ -1,5 +1,4 @@
 import type { Readable, Writable } from 'node:stream';
-import { execa } from 'execa';
 
 export interface LaunchOptions {
   command: string;
@@ -33,37 +32,3 @@ export interface LaunchedProcess {
 export interface Launcher {
   launch(opts: LaunchOptions): LaunchedProcess;
 }
-
-/** Spawns in-process with execa: detached (own group), pipes, no buffering, never rejects. */
-export const execaLauncher: Launcher = {
-  launch(opts) {
-    const child = execa(opts.command, opts.args, {
-      cwd: opts.cwd,
-      env: opts.env,
-      extendEnv: false,
-      shell: opts.shell ? '/bin/sh' : false,
-      detached: true,
-      cleanup: false,
-      buffer: false,
-      reject: false,
-      stdin: 'pipe',
-      stdout: 'pipe',
-      stderr: 'pipe',
-      stripFinalNewline: false,
-      windowsHide: true,
-    });
-    // The result promise settles when the streams close, which a grandchild can delay; the
-    // engine listens to the process events instead and only keeps the promise from rejecting.
-    child.catch(() => undefined);
-    child.stdin.on('error', () => undefined);
-    return {
-      pid: child.pid,
-      stdin: child.stdin,
-      stdout: child.stdout,
-      stderr: child.stderr,
-      onSpawn: (listener) => void child.once('spawn', listener),
-      onExit: (listener) => void child.once('exit', listener),
-      onError: (listener) => void child.once('error', listener),
-    };
-  },
-};

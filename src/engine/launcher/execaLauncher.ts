@@ -1,0 +1,39 @@
+import { execa } from 'execa';
+import type { Launcher } from './types';
+
+/**
+ * Spawns in-process with execa: detached (own group), pipes, no buffering, never rejects.
+ * Kept as a baseline for the benchmarks: `childProcessLauncher` does the same for less CPU.
+ */
+export const execaLauncher: Launcher = {
+  launch(opts) {
+    const child = execa(opts.command, opts.args, {
+      cwd: opts.cwd,
+      env: opts.env,
+      extendEnv: false,
+      shell: opts.shell ? '/bin/sh' : false,
+      detached: true,
+      cleanup: false,
+      buffer: false,
+      reject: false,
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      stripFinalNewline: false,
+      windowsHide: true,
+    });
+    // The result promise settles when the streams close, which a grandchild can delay; the
+    // engine listens to the process events instead and only keeps the promise from rejecting.
+    child.catch(() => undefined);
+    child.stdin.on('error', () => undefined);
+    return {
+      pid: child.pid,
+      stdin: child.stdin,
+      stdout: child.stdout,
+      stderr: child.stderr,
+      onSpawn: (listener) => void child.once('spawn', listener),
+      onExit: (listener) => void child.once('exit', listener),
+      onError: (listener) => void child.once('error', listener),
+    };
+  },
+};

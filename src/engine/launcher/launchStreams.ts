@@ -1,0 +1,58 @@
+import type { Socket } from 'node:net';
+import { PassThrough } from 'node:stream';
+import type { StdioIndex } from './protocol';
+
+/**
+ * The stdin, stdout and stderr of a launch in another process: returned at once, joined to the
+ * helper's socket for each as it arrives, ended if it never will.
+ */
+export class LaunchStreams {
+  readonly stdin = new PassThrough();
+  readonly stdout = new PassThrough();
+  readonly stderr = new PassThrough();
+  private readonly missing = new Set<StdioIndex>([0, 1, 2]);
+
+  constructor() {
+    // Writing to a process that closed its stdin must not throw in the caller.
+    this.stdin.on('error', () => undefined);
+  }
+
+  /** Joins a socket to its stream; true once no stream waits for one any more. */
+  attach(index: StdioIndex, socket: Socket): boolean {
+    if (!this.missing.delete(index)) {
+      socket.destroy();
+      return this.missing.size === 0;
+    }
+    if (index === 0) this.attachStdin(socket);
+    else this.attachOutput(socket, index === 1 ? this.stdout : this.stderr);
+    return this.missing.size === 0;
+  }
+
+  /** The sockets still missing will never come (the launch failed): end their streams. */
+  abandon(): void {
+    for (const index of this.missing) {
+      if (index === 0) this.stdin.destroy();
+      else (index === 1 ? this.stdout : this.stderr).end();
+    }
+    this.missing.clear();
+  }
+
+  private attachOutput(socket: Socket, out: PassThrough): void {
+    socket.on('error', () => undefined);
+    socket.pipe(out);
+    // A reset ends the output as EOF does, so the run still drains and settles.
+    socket.once('close', () => {
+      if (!out.writableEnded) out.end();
+    });
+  }
+
+  private attachStdin(socket: Socket): void {
+    socket.on('error', () => undefined);
+    this.stdin.pipe(socket);
+    // Reading (and dropping) what a child writes to its stdin is how the close is noticed.
+    socket.resume();
+    socket.once('close', () => this.stdin.destroy());
+    // The run destroys stdin when it ends; the child then reads EOF, as with a pipe.
+    this.stdin.once('close', () => socket.end());
+  }
+}

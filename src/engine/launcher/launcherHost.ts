@@ -1,0 +1,70 @@
+/**
+ * The launcher helper, bundled to dist/launcherHost.js: a small Node process that spawns children
+ * for the extension host, so the host never pays fork()'s cost, which grows with the host's memory
+ * (issue 6). HelperLauncher starts it; it exits when the host goes away. Children run detached (a
+ * process group of their own) and outlive it: the host stops them by group, not through us.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as net from 'node:net';
+import { SOCKET_ENV, TOKEN_ENV, stdioHeader, type HelperReport, type LaunchRequest, type SpawnErrorInfo, type StdioIndex } from './protocol';
+
+const socketPath = process.env[SOCKET_ENV] ?? '';
+const token = process.env[TOKEN_ENV] ?? '';
+if (!socketPath || !token || !process.send) {
+  console.error('launcherHost: started without its extension host; HelperLauncher starts it.');
+  process.exit(2);
+}
+
+function report(message: HelperReport): void {
+  if (process.connected) process.send!(message);
+}
+
+function errorInfo(err: unknown): SpawnErrorInfo {
+  const e = err as NodeJS.ErrnoException;
+  return { message: e?.message ?? String(err), code: e?.code, errno: e?.errno, syscall: e?.syscall, path: e?.path };
+}
+
+/** One stream's connection to the host, its header sent, not read from: its bytes are the child's. */
+function connectStdio(id: number, index: StdioIndex): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(socketPath);
+    socket.pause();
+    socket.once('error', reject);
+    socket.once('connect', () => socket.write(stdioHeader(token, id, index), (err) => (err ? reject(err) : resolve(socket))));
+  });
+}
+
+async function launch(req: LaunchRequest): Promise<void> {
+  const connected = await Promise.allSettled(([0, 1, 2] as const).map((index) => connectStdio(req.id, index)));
+  const sockets = connected.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const refused = connected.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  let child: ChildProcess | undefined;
+  try {
+    if (refused) throw refused.reason;
+    child = spawn(req.command, req.args, {
+      cwd: req.cwd,
+      env: req.env,
+      shell: req.shell ? '/bin/sh' : false,
+      detached: true,
+      stdio: sockets,
+      windowsHide: true,
+    });
+  } catch (err) {
+    report({ type: 'failed', id: req.id, error: errorInfo(err) });
+  } finally {
+    // The child holds its own copies; ours would keep the host's streams from ending. Destroy, not
+    // end: end() would shut the socket down for the child as well.
+    for (const socket of sockets) socket.destroy();
+  }
+  if (!child) return;
+  const spawned = child;
+  spawned.once('spawn', () => report({ type: 'spawned', id: req.id, pid: spawned.pid! }));
+  spawned.once('error', (err) => report({ type: 'failed', id: req.id, error: errorInfo(err) }));
+  spawned.once('exit', (exitCode, signal) => report({ type: 'exit', id: req.id, exitCode, signal }));
+}
+
+process.on('message', (message: LaunchRequest) => {
+  if (message.type === 'launch') void launch(message);
+});
+// The host closed, crashed or was killed: no one is left to report to. Children keep running.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,66 @@
+/**
+ * What the extension host and the launcher helper (launcherHost.ts) say to each other. Requests
+ * and reports travel over the Node IPC channel; each child's stdin, stdout and stderr are Unix
+ * socket connections the helper opens to the host's stdio server and hands to the child, so the
+ * child's bytes go straight to the host, never through the helper.
+ */
+import type { LaunchOptions } from './types';
+
+/** The environment variables that tell the helper where to connect. */
+export const SOCKET_ENV = 'DPM_LAUNCHER_SOCKET';
+export const TOKEN_ENV = 'DPM_LAUNCHER_TOKEN';
+
+export interface LaunchRequest extends LaunchOptions {
+  type: 'launch';
+  id: number;
+}
+
+export interface SpawnedReport {
+  type: 'spawned';
+  id: number;
+  pid: number;
+}
+
+export interface ExitReport {
+  type: 'exit';
+  id: number;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** The fields of a Node system error that survive JSON; the engine classifies by `code`. */
+export interface SpawnErrorInfo {
+  message: string;
+  code?: string;
+  errno?: number;
+  syscall?: string;
+  path?: string;
+}
+
+export interface FailedReport {
+  type: 'failed';
+  id: number;
+  error: SpawnErrorInfo;
+}
+
+export type HelperReport = SpawnedReport | ExitReport | FailedReport;
+
+/** Index of a stream in the child's stdio array. */
+export type StdioIndex = 0 | 1 | 2;
+
+/**
+ * The first line the helper writes on each stdio connection, before the child gets it: the
+ * token proves it is our helper, the id and index say which stream of which launch it is.
+ */
+export function stdioHeader(token: string, id: number, index: StdioIndex): string {
+  return `${token} ${id} ${index}\n`;
+}
+
+export function parseStdioHeader(line: string, token: string): { id: number; index: StdioIndex } | undefined {
+  const [got, id, index] = line.split(' ');
+  if (got !== token || !/^\d+$/.test(id ?? '') || !/^[012]$/.test(index ?? '')) return undefined;
+  return { id: Number(id), index: Number(index) as StdioIndex };
+}
+
+/** Header lines are short; a longer first line is not from our helper. */
+export const MAX_HEADER_BYTES = 128;

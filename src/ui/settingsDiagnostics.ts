@@ -1,0 +1,124 @@
+import * as vscode from 'vscode';
+import { findTasksSetting, positionAt, WORKSPACE_FILE_PREFIX, type TasksInSettings } from '../config/locate';
+import type { DefinitionError } from '../engine/types';
+
+/** A file that may hold `devProcesses.tasks`, and where its settings object is. */
+interface SettingsFile {
+  uri: vscode.Uri;
+  prefix: (string | number)[];
+}
+
+/**
+ * Shows each problem of `devProcesses.tasks` in the Problems panel, on the field at fault in the
+ * settings file it came from. A problem whose file cannot be told (tasks from the user settings)
+ * gets no diagnostic; the settings watcher's notification still names it.
+ */
+export class SettingsDiagnostics implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('devProcesses');
+  private readonly subscriptions: vscode.Disposable[];
+  private problems: readonly DefinitionError[] = [];
+  /** Drops the result of a refresh that a newer one overtook while it read files. */
+  private generation = 0;
+
+  constructor() {
+    this.subscriptions = [
+      this.collection,
+      // A save that leaves the settings as they were (a comment, a blank line) fires no
+      // configuration change, but moves the text the diagnostics point at.
+      vscode.workspace.onDidSaveTextDocument((doc) => {
+        if (this.mayHoldTasks(doc.uri)) void this.refresh();
+      }),
+    ];
+  }
+
+  /** Replaces the diagnostics with these problems; resolves once they are shown (or overtaken). */
+  update(problems: readonly DefinitionError[]): Promise<void> {
+    this.problems = problems;
+    return this.refresh();
+  }
+
+  private async refresh(): Promise<void> {
+    const generation = ++this.generation;
+    const byFolder = new Map<string | undefined, DefinitionError[]>();
+    for (const problem of this.problems) byFolder.set(problem.folder, [...(byFolder.get(problem.folder) ?? []), problem]);
+
+    const shown: [vscode.Uri, vscode.Diagnostic[]][] = [];
+    for (const [folder, problems] of byFolder) {
+      const found = await this.findTasks(folder);
+      if (!found) continue;
+      const { uri, text, tasks } = found;
+      shown.push([uri, problems.map((problem) => toDiagnostic(problem, tasks, text))]);
+    }
+    if (generation !== this.generation) return;
+    this.collection.clear();
+    for (const [uri, diagnostics] of shown) this.collection.set(uri, [...(this.collection.get(uri) ?? []), ...diagnostics]);
+  }
+
+  /** The first settings file of `folder` (undefined: the workspace's) that sets `devProcesses.tasks`, in VS Code's order of precedence. */
+  private async findTasks(folder: string | undefined): Promise<{ uri: vscode.Uri; text: string; tasks: TasksInSettings } | undefined> {
+    for (const { uri, prefix } of settingsFiles(folder)) {
+      const text = await readText(uri);
+      const tasks = text === undefined ? undefined : findTasksSetting(text, prefix);
+      if (text !== undefined && tasks) return { uri, text, tasks };
+    }
+    return undefined;
+  }
+
+  private mayHoldTasks(uri: vscode.Uri): boolean {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const candidates = [...settingsFiles(undefined), ...folders.flatMap((f) => settingsFiles(f.uri.fsPath))];
+    return candidates.some((file) => file.uri.toString() === uri.toString());
+  }
+
+  dispose(): void {
+    this.generation++;
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+}
+
+/**
+ * Where the settings `readDefinitions` reads may be written, most specific first. A folder of a
+ * multi-root window: its `.vscode/settings.json`. The workspace: with one folder, its
+ * `.vscode/settings.json`, then the `.code-workspace` file if one is open; with several, the
+ * `.code-workspace` file.
+ */
+function settingsFiles(folder: string | undefined): SettingsFile[] {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const folderFile = (uri: vscode.Uri): SettingsFile => ({ uri: vscode.Uri.joinPath(uri, '.vscode', 'settings.json'), prefix: [] });
+  if (folder !== undefined) {
+    const owner = folders.find((f) => f.uri.fsPath === folder);
+    return owner ? [folderFile(owner.uri)] : [];
+  }
+  const files: SettingsFile[] = [];
+  if (folders.length === 1) files.push(folderFile(folders[0].uri));
+  const workspaceFile = vscode.workspace.workspaceFile;
+  // An untitled workspace keeps its settings where only the editor can read them.
+  if (workspaceFile && workspaceFile.scheme !== 'untitled') files.push({ uri: workspaceFile, prefix: WORKSPACE_FILE_PREFIX });
+  return files;
+}
+
+/**
+ * The text VS Code read the settings from: the saved file. An open document that is not dirty
+ * has the same text without a read; a dirty one does not, so then the file is read.
+ */
+async function readText(uri: vscode.Uri): Promise<string | undefined> {
+  const open = vscode.workspace.textDocuments.find((doc) => doc.uri.toString() === uri.toString());
+  if (open && !open.isDirty) return open.getText();
+  try {
+    // TextDecoder drops a byte order mark, as the editor does, so offsets agree with the document's.
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return undefined; // no such file
+  }
+}
+
+function toDiagnostic(problem: DefinitionError, tasks: TasksInSettings, text: string): vscode.Diagnostic {
+  const { start, end } = tasks.locate(problem);
+  const from = positionAt(text, start);
+  const to = positionAt(text, end);
+  const range = new vscode.Range(from.line, from.character, to.line, to.character);
+  const diagnostic = new vscode.Diagnostic(range, problem.message, vscode.DiagnosticSeverity.Error);
+  diagnostic.source = 'Dev Processes';
+  if (problem.field !== undefined) diagnostic.code = problem.field;
+  return diagnostic;
+}
