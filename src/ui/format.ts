@@ -14,7 +14,8 @@ export function formatDuration(ms: number): string {
  * The most telling part comes first, since a narrow sidebar cuts the end off.
  */
 export function describeRun(run: ProcessSnapshot, now: number, withPid = true): string {
-  const parts: string[] = [run.state];
+  // "adopted" early: it explains why the run has no output, and the end of a row gets cut off.
+  const parts: string[] = run.adopted ? [run.state, 'adopted'] : [run.state];
   switch (run.state) {
     case 'queued':
       if (run.queuePosition !== null) parts.push(`#${run.queuePosition} in queue`);
@@ -44,7 +45,7 @@ export function describeRun(run: ProcessSnapshot, now: number, withPid = true): 
   }
   if (run.kind === 'service' && run.restarts > 0) parts.push(`${run.restarts} restart${run.restarts > 1 ? 's' : ''}`);
   else if (run.attempts > 1) parts.push(`attempt ${run.attempts}`);
-  if (run.adopted) parts.push('adopted');
+
   if (run.definitionStatus === 'changed' && !['completed', 'failed', 'terminated'].includes(run.state)) {
     parts.push('changed, restart to apply');
   }
