@@ -1,6 +1,7 @@
 import type { DefinitionError, DefinitionSet, ProcessSpec } from '../engine/types';
 import { parseEntries, type DefinitionContext } from './definitions';
 import { resolveDependencies, type SpecOrigin } from './dependencies';
+import { taskLabel } from './entry';
 
 /** One place `devProcesses.tasks` is set: the workspace (or the only folder), or one folder of several. */
 export interface DefinitionSource {
@@ -33,7 +34,7 @@ export function parseSources(sources: DefinitionSource[], ctx: Omit<DefinitionCo
           index: origin.index,
           name: spec.name,
           field: 'name',
-          message: `Task "${spec.name}" in ${where}: the name is already used in ${first}; names must be unique in the window.`,
+          message: `${taskLabel(spec.name)} in ${where}: the name is already used in ${first}; names must be unique in the window.`,
         }));
         return;
       }
