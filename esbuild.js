@@ -33,6 +33,14 @@ async function main() {
     minify: production,
     sourcesContent: false,
   });
+  // The launcher helper: a Node process of its own that the extension starts to spawn children.
+  await esbuild.build({
+    ...common,
+    entryPoints: ['src/engine/launcher/launcherHost.ts'],
+    outfile: 'dist/launcherHost.js',
+    minify: production,
+    sourcesContent: false,
+  });
   // The metrics webview (runs in the editor's browser; uPlot bundled, no CDN). Built on every run,
   // since the .vsix ships media/; inline source maps so no stale .map file is ever packaged.
   await esbuild.build({
@@ -49,6 +57,7 @@ async function main() {
   if (!tests) return;
   const entries = [
     ...findEntries('test/unit', /\.test\.ts$/),
+    ...findEntries('test/fault', /\.test\.ts$/),
     ...findEntries('test/integration', /\.ts$/),
     ...findEntries('test/e2e', /\.ts$/),
     ...findEntries('test/harness', /\.ts$/),

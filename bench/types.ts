@@ -68,7 +68,7 @@ export function rowCells(row: BenchRow): { measure: string; median: string; spre
     measure: row.label,
     median: `${formatNumber(row.value)} ${row.unit}`,
     spread: row.spread ? `${formatNumber(row.spread.min)}-${formatNumber(row.spread.max)} (n=${row.spread.n})` : '',
-    ratio: row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}x ${row.baseline ?? 'baseline'}`,
+    ratio: row.ratio === undefined ? '' : `${row.ratio < 10 ? row.ratio.toFixed(2) : formatNumber(row.ratio)}x ${row.baseline ?? 'baseline'}`,
   };
 }
 

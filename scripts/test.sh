@@ -21,6 +21,12 @@ node --test --test-concurrency=2 --test-reporter=spec --test-reporter-destinatio
 unit_pass=$(sed -n 's/^# pass //p' test-results/unit.tap)
 unit_fail=$(sed -n 's/^# fail //p' test-results/unit.tap)
 
+stage "fault injection (real processes: crash loops, floods, fork storms, bad starts)"
+node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination=test-results/fault.tap out/test/fault/
+fault_pass=$(sed -n 's/^# pass //p' test-results/fault.tap)
+fault_fail=$(sed -n 's/^# fail //p' test-results/fault.tap)
+
 stage "install the VS Code to test in"
 bash scripts/install-vscode.sh
 
@@ -38,7 +44,7 @@ stage "package the .vsix and check that it installs and activates"
 bash scripts/package.sh --check
 
 stage "done"
-passed=$(( unit_pass + ${int_pass:-0} + ${e2e_pass:-0} ))
-failed=$(( unit_fail + ${int_fail:-0} + ${e2e_fail:-0} ))
-echo "unit ${unit_pass}, integration ${int_pass:-0}, end-to-end ${e2e_pass:-0}; took $(( $(date +%s) - started )) s"
+passed=$(( unit_pass + fault_pass + ${int_pass:-0} + ${e2e_pass:-0} ))
+failed=$(( unit_fail + fault_fail + ${int_fail:-0} + ${e2e_fail:-0} ))
+echo "unit ${unit_pass}, fault ${fault_pass}, integration ${int_pass:-0}, end-to-end ${e2e_pass:-0}; took $(( $(date +%s) - started )) s"
 echo "${passed} passed, ${failed} failed"

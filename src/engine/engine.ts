@@ -189,6 +189,10 @@ export class ProcessEngine implements Disposable {
   /** Stops a run and starts its definition again as a new run; resolves to the new id. */
   async restart(target: RunTarget): Promise<string> {
     const old = this.require(target);
+    // Refuse before stopping anything: a run whose definition is gone could not come back.
+    if (!old.adhoc && !this.specs.has(old.spec.name)) {
+      throw new ProcessError('spawn-failed', `"${old.spec.name}" can no longer be started: its definition was removed. Stop it instead.`);
+    }
     await old.stop(this.stopTimeoutMs);
     return this.rerun(old).id;
   }
@@ -244,7 +248,9 @@ export class ProcessEngine implements Disposable {
   }
 
   list(): ProcessSnapshot[] {
-    return [...this.runs.values()].map((r) => this.snapshot(r));
+    // Queue positions once for all runs: looking each up would make a long queue quadratic.
+    const positions = new Map(this.queue.ordered().map((e, i) => [e.id, i + 1]));
+    return [...this.runs.values()].map((r) => this.snapshot(r, positions));
   }
 
   get(target: RunTarget): ProcessSnapshot | undefined {
@@ -513,8 +519,8 @@ export class ProcessEngine implements Disposable {
     for (const run of done.slice(0, Math.max(0, done.length - this.history))) this.runs.delete(run.id);
   }
 
-  private snapshot(run: Run): ProcessSnapshot {
-    const position = run.state === 'queued' ? this.queue.positionOf(run.id) ?? null : null;
+  private snapshot(run: Run, positions?: Map<string, number>): ProcessSnapshot {
+    const position = run.state !== 'queued' ? null : ((positions ? positions.get(run.id) : this.queue.positionOf(run.id)) ?? null);
     return snapshotOf(run, run.adhoc ? undefined : this.specs.get(run.spec.name), position);
   }
 

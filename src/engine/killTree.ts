@@ -1,4 +1,4 @@
-import { groupMembers, descendantsOf, isGone, type ProcessTable, type ProcStat } from './procfs';
+import { descendantsOf, groupMembers, isGone, processesWithEnv, type ProcessTable, type ProcStat } from './procfs';
 
 export interface KillTreeOptions {
   /** The group leader: the process we spawned. */
@@ -10,6 +10,8 @@ export interface KillTreeOptions {
   pollMs?: number;
   /** Only sweep what is left of the group and its descendants (the leader already exited). */
   leaderExited?: boolean;
+  /** NAME=value every process of the run inherits: finds double-forked daemons too. */
+  envMarker?: string;
 }
 
 export interface KillTreeResult {
@@ -68,12 +70,18 @@ export async function killTree(opts: KillTreeOptions): Promise<KillTreeResult> {
   const { pid, table } = opts;
   const pollMs = opts.pollMs ?? 10;
   // The common case after a natural exit: the group is already empty, so skip reading /proc.
-  if (opts.leaderExited && !groupExists(pid)) return { forced: false, survivors: [] };
+  if (opts.leaderExited && !groupExists(pid) && !opts.envMarker) return { forced: false, survivors: [] };
   const targets = new Map<number, ProcStat>();
   const leader = table.stat(pid);
   if (leader && !opts.leaderExited) targets.set(pid, leader);
   const roots = leader && !opts.leaderExited ? [leader] : [];
   collect(table, roots, pid, targets);
+  if (opts.envMarker) {
+    for (const tagged of processesWithEnv(opts.envMarker)) {
+      const stat = table.stat(tagged);
+      if (stat) targets.set(tagged, stat);
+    }
+  }
 
   const alive = () => [...targets.values()].filter((s) => !goneOrReused(table, s));
   const send = (sig: NodeJS.Signals) => {

@@ -10,6 +10,12 @@ export function stripAnsi(text: string): string {
   return text.includes('\u001b') ? text.replace(ANSI, '') : text;
 }
 
+/** Where to cut a long line: at `max`, or one earlier so a surrogate pair (an emoji) stays whole. */
+function cutAt(text: string, max: number): number {
+  const code = text.charCodeAt(max - 1);
+  return code >= 0xd800 && code <= 0xdbff ? max - 1 : max;
+}
+
 /** A `\r` progress line shows only its last state, as a terminal would. */
 function collapseCarriageReturns(line: string): string {
   if (!line.includes('\r')) return line;
@@ -44,10 +50,16 @@ export class LineSplitter {
       newline = text.indexOf('\n', start);
     }
     this.partial += text.slice(start);
+    if (this.partial.length > this.maxLineLength) {
+      // A progress bar redraws with '\r': only its last state matters, so drop what came before
+      // (a lone '\r' at the very end may be the first half of '\r\n' and stays).
+      const cr = this.partial.lastIndexOf('\r', this.partial.length - 2);
+      if (cr >= 0) this.partial = this.partial.slice(cr + 1);
+    }
     while (this.partial.length > this.maxLineLength) {
-      // Keep a lone trailing '\r' with the rest: it may be the first half of '\r\n'.
-      lines.push(this.clean(this.partial.slice(0, this.maxLineLength)));
-      this.partial = this.partial.slice(this.maxLineLength);
+      const cut = cutAt(this.partial, this.maxLineLength);
+      lines.push(this.clean(this.partial.slice(0, cut)));
+      this.partial = this.partial.slice(cut);
     }
     return lines;
   }
@@ -67,9 +79,13 @@ export class LineSplitter {
       into.push(this.clean(line));
       return;
     }
-    for (let i = 0; i < line.length; i += this.maxLineLength) {
-      into.push(this.clean(line.slice(i, i + this.maxLineLength)));
+    let rest = collapseCarriageReturns(line);
+    while (rest.length > this.maxLineLength) {
+      const cut = cutAt(rest, this.maxLineLength);
+      into.push(stripAnsi(rest.slice(0, cut)));
+      rest = rest.slice(cut);
     }
+    into.push(stripAnsi(rest));
   }
 
   private clean(line: string): string {

@@ -98,3 +98,28 @@ export function descendantsOf(table: ProcessTable, root: number, all = table.all
 export function groupMembers(table: ProcessTable, pgid: number, all = table.all()): ProcStat[] {
   return all.filter((s) => s.pgid === pgid && s.state !== 'Z' && s.state !== 'X');
 }
+
+/**
+ * Processes whose environment holds `marker` (NAME=value): every descendant inherits it, so this
+ * finds a daemon that double-forked away from both our process group and our tree.
+ */
+export function processesWithEnv(marker: string): number[] {
+  const needle = Buffer.from(`${marker}\0`);
+  const found: number[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync('/proc');
+  } catch {
+    return found;
+  }
+  for (const name of names) {
+    const c = name.charCodeAt(0);
+    if (c < 48 || c > 57) continue;
+    try {
+      if (fs.readFileSync(`/proc/${name}/environ`).includes(needle)) found.push(Number(name));
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return found;
+}

@@ -30,6 +30,9 @@ export interface RunContext {
   onAttemptEnd(run: Run, error: ProcessError | null): void;
 }
 
+/** Every process of a run inherits RUN_MARKER=<run id>, which finds it after it left our tree. */
+export const RUN_MARKER = 'DEVPROC_RUN';
+
 /** How long to wait for the pipes to drain after the whole group is gone. */
 const DRAIN_MS = 250;
 
@@ -118,6 +121,10 @@ export class Run {
   /** Resolves once the run reached a final state. */
   get done(): Promise<void> {
     return this.settled;
+  }
+
+  private get envMarker(): string | undefined {
+    return this.adoptedFrom ? undefined : `${RUN_MARKER}=${this.id}`;
   }
 
   get commandLine(): string {
@@ -267,6 +274,8 @@ export class Run {
     this.system(error ? `${error.message.replace(/\.$/, '')}${took}.` : `"${this.spec.name}" exited with code 0${took}.`);
     this.moveTo(final);
     this.child?.stdin.destroy();
+    // A kept finished run needs its lines, not its process object and streams.
+    this.child = undefined;
     this.settle();
   }
 
@@ -318,7 +327,7 @@ export class Run {
       // Gone already, or its pid now belongs to someone else: never signal it.
       this.leaderExited?.();
     } else if (this.pid !== null) {
-      const result = await killTree({ pid: this.pid, graceMs, table: this.ctx.table });
+      const result = await killTree({ pid: this.pid, graceMs, table: this.ctx.table, envMarker: this.envMarker });
       forced = result.forced;
       if (result.survivors.length > 0) {
         this.system(`Could not confirm these processes gone: ${result.survivors.join(', ')}.`);
@@ -340,7 +349,9 @@ export class Run {
     const forced = this.forcedEnd;
     await forced?.kill;
     if (this.pid !== null) {
-      await killTree({ pid: this.pid, graceMs: 1000, table: this.ctx.table, leaderExited: true });
+      // Services are where daemons hide; a job's exit stays cheap unless its group lingers.
+      const envMarker = this.spec.kind === 'service' ? this.envMarker : undefined;
+      await killTree({ pid: this.pid, graceMs: 1000, table: this.ctx.table, leaderExited: true, envMarker });
     }
     await Promise.race([Promise.all(streamsClosed), new Promise((r) => setTimeout(r, DRAIN_MS))]);
     if (gen !== this.generation || this.state === 'stopping' || isFinal(this.state)) return;
@@ -372,14 +383,15 @@ export class Run {
   }
 
   private prepareEnvironment(): Record<string, string> {
-    let cwdOk = false;
+    let cwd: fs.Stats | undefined;
     try {
-      cwdOk = fs.statSync(this.spec.cwd).isDirectory();
+      cwd = fs.statSync(this.spec.cwd);
     } catch {
       // Reported below.
     }
-    if (!cwdOk) {
-      throw new ProcessError('spawn-failed', `"${this.spec.name}" could not start: the working directory ${this.spec.cwd} does not exist.`);
+    if (!cwd?.isDirectory()) {
+      const why = cwd ? 'is not a directory' : 'does not exist';
+      throw new ProcessError('spawn-failed', `"${this.spec.name}" could not start: the working directory ${this.spec.cwd} ${why}.`);
     }
     let fromFile: Record<string, string> = {};
     if (this.spec.envFile) {
@@ -395,7 +407,7 @@ export class Run {
       }
       fromFile = parsed.vars;
     }
-    return buildEnvironment(this.ctx.hostEnv, fromFile, this.spec.env);
+    return { ...buildEnvironment(this.ctx.hostEnv, fromFile, this.spec.env), [RUN_MARKER]: this.id };
   }
 
   private pipe(gen: number, stream: NodeJS.ReadableStream, kind: OutputStream): Promise<void> {

@@ -39,6 +39,8 @@ export class LaunchStreams {
 
   private attachOutput(socket: Socket, out: PassThrough): void {
     socket.on('error', () => undefined);
+    // Nothing is ever written back on an output socket: at EOF it is done.
+    socket.once('end', () => socket.destroy());
     socket.pipe(out);
     // A reset ends the output as EOF does, so the run still drains and settles.
     socket.once('close', () => {
@@ -49,7 +51,9 @@ export class LaunchStreams {
   private attachStdin(socket: Socket): void {
     socket.on('error', () => undefined);
     this.stdin.pipe(socket);
-    // Reading (and dropping) what a child writes to its stdin is how the close is noticed.
+    // Reading (and dropping) what a child writes to its stdin is how its end is noticed: EOF
+    // there means the child closed it or is gone, so nothing more can be delivered.
+    socket.once('end', () => socket.destroy());
     socket.resume();
     socket.once('close', () => this.stdin.destroy());
     // The run destroys stdin when it ends; the child then reads EOF, as with a pipe.

@@ -32,7 +32,8 @@ export class StdioServer implements Disposable {
   constructor() {
     this.dir = privateDir();
     this.socketPath = path.join(this.dir, 's');
-    this.server = net.createServer((socket) => this.accept(socket));
+    // Half-open allowed: a socket is destroyed at EOF without a shutdown() first (launchStreams.ts).
+    this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
     this.server.on('error', (err) => (this.error = err));
     this.server.listen(this.socketPath);
   }
