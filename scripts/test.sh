@@ -35,6 +35,10 @@ node out/test/harness/runIntegration.js 2>&1 | tee test-results/integration.log
 int_pass=$(grep -oE '^ *[0-9]+ passing' test-results/integration.log | grep -oE '[0-9]+' | tail -1)
 int_fail=$(grep -oE '^ *[0-9]+ failing' test-results/integration.log | grep -oE '[0-9]+' | tail -1 || true)
 
+stage "integration tests in an untrusted workspace"
+DEVPROC_TRUST=untrusted node out/test/harness/runIntegration.js 2>&1 | tee test-results/integration-untrusted.log
+int_pass=$(( ${int_pass:-0} + $(grep -oE '^ *[0-9]+ passing' test-results/integration-untrusted.log | grep -oE '[0-9]+' | tail -1) ))
+
 stage "end-to-end (a browser drives the workbench)"
 node out/test/e2e/run.js 2>&1 | tee test-results/e2e.log
 e2e_pass=$(grep -oE '^e2e: [0-9]+ passed' test-results/e2e.log | grep -oE '[0-9]+' | tail -1)

@@ -41,6 +41,8 @@ export interface StartOptions {
   logDir?: string;
   /** Extra environment for the server and so for the extension host. */
   env?: Record<string, string>;
+  /** Leave workspace trust on, so the opened folder starts untrusted (restricted mode). */
+  untrusted?: boolean;
   /** An extensions dir to use (e.g. with a .vsix installed); kept on stop. A fresh temp one when absent. */
   extensionsDir?: string;
 }
@@ -77,7 +79,10 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   const extensions = opts.extensionsDir ?? path.join(tmp, 'extensions');
   const serverTmp = path.join(tmp, 'tmp');
   for (const d of [path.join(userData, 'User'), extensions, serverTmp]) fs.mkdirSync(d, { recursive: true });
-  const settings = { ...DEFAULT_USER_SETTINGS, ...opts.settings };
+  const trust = opts.untrusted
+    ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false }
+    : {};
+  const settings = { ...DEFAULT_USER_SETTINGS, ...trust, ...opts.settings };
   fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
   // Written up front, or code-server generates one with a password and a fixed port.
   const config = path.join(userData, 'config.yaml');
@@ -104,7 +109,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
     '--bind-addr', '127.0.0.1:0',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(opts.untrusted ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--user-data-dir', userData,
     '--extensions-dir', extensions,

@@ -59,6 +59,9 @@ function copyWorkspace(): string {
   return ws;
 }
 
+/** DEVPROC_TRUST=untrusted runs the suite's @untrusted tests in a workspace that is not trusted. */
+const untrusted = process.env.DEVPROC_TRUST === 'untrusted';
+
 async function runInCodeServer(workspace: string): Promise<number> {
   const started = Date.now();
   // Registered before awaiting, so a signal during start-up still stops what was started.
@@ -66,7 +69,8 @@ async function runInCodeServer(workspace: string): Promise<number> {
     workspace,
     extensionDevelopmentPath: extensionPath,
     logDir: resultsDir,
-    env: { DEVPROC_CONSOLE_MARKER: CONSOLE_MARKER },
+    env: { DEVPROC_CONSOLE_MARKER: CONSOLE_MARKER, DEVPROC_TRUST: untrusted ? 'untrusted' : 'trusted' },
+    untrusted,
   });
   cleanups.push(async () => (await starting.catch(() => undefined))?.stop());
   const server: CodeServer = await starting;

@@ -32,7 +32,9 @@ export function run(): Promise<void> {
     reporter: 'spec',
     // The extension host has no TTY and forwards console lines: no colours or cursor tricks.
     color: false,
-    grep: process.env.DEVPROC_TEST_GREP,
+    // The @untrusted tests need a workspace that is not trusted: a run of their own (DEVPROC_TRUST).
+    grep: process.env.DEVPROC_TEST_GREP ?? '@untrusted',
+    invert: process.env.DEVPROC_TEST_GREP === undefined && process.env.DEVPROC_TRUST !== 'untrusted',
   });
   const testsRoot = __dirname;
   const files = fs
