@@ -22,7 +22,7 @@ unit_pass=$(sed -n 's/^# pass //p' test-results/unit.tap)
 unit_fail=$(sed -n 's/^# fail //p' test-results/unit.tap)
 
 stage "fault injection (real processes: crash loops, floods, fork storms, bad starts)"
-node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+DEVPROC_FAULT_FULL=1 node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination=test-results/fault.tap out/test/fault/
 fault_pass=$(sed -n 's/^# pass //p' test-results/fault.tap)
 fault_fail=$(sed -n 's/^# fail //p' test-results/fault.tap)
