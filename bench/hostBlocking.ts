@@ -197,6 +197,7 @@ async function measureHere(tool: Tool, rssMb: number, spawns: number, intervalMs
     };
   } finally {
     helper?.dispose();
+    // The last use of the ballast: it stays resident through the whole measurement.
     ballast.length = 0;
   }
 }
@@ -325,6 +326,8 @@ export async function run(): Promise<BenchResult> {
       `CPU/spawn: user+system CPU of the host (process.cpuUsage) over the window less its idle rate, per spawn. The HelperLauncher's helper process ` +
         'spends its own CPU (read from /proc); that is off the host\'s event loop.',
       `Small host: no ballast (about 50 MB), ${FAST_SPAWNS} runs, ${FAST_IN_FLIGHT} in flight: what the spawn path itself costs.`,
+      'When every core is busy, the helper, woken by the host\'s request, can be run on the host\'s core at once and the host waits for ' +
+        'its fork: most of the HelperLauncher\'s launch() p99 here. With the two on different cores (taskset) its launch() p99 was 0.4-1.0 ms.',
       `Shared, noisy machine (${os.cpus().length} cores): 1-minute load average ${load.map((l) => l.toFixed(1)).join(' -> ')} over the run.`,
     ],
     markdown: markdown(steady, fast),

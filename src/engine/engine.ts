@@ -4,7 +4,7 @@ import { dependencyStatus, needsNewRun, type DependencyStatus } from './dependen
 import { ProcessError } from './errors';
 import { Emitter, type Disposable } from './events';
 import { IdleWatch } from './idleWatch';
-import { execaLauncher, type Launcher } from './launcher';
+import { childProcessLauncher, type Launcher } from './launcher';
 import { DurationStats, type EngineMetrics } from './metrics';
 import type { OutputLine } from './outputRing';
 import { linuxProcessTable, type ProcessTable } from './procfs';
@@ -102,7 +102,7 @@ export class ProcessEngine implements Disposable {
     this.random = options.random ?? Math.random;
     const table = options.table ?? linuxProcessTable;
     this.ctx = {
-      launcher: options.launcher ?? execaLauncher,
+      launcher: options.launcher ?? childProcessLauncher,
       table,
       hostEnv: options.hostEnv ?? process.env,
       now: this.now,

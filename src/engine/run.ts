@@ -194,7 +194,7 @@ export class Run {
       this.leaderExited?.();
       if (this.state !== 'stopping') this.finishing ??= this.sweepAfterExit(gen, streamsClosed);
     });
-    if (this.spec.timeoutMs !== undefined && this.pid !== null) {
+    if (this.spec.timeoutMs !== undefined) {
       this.timeoutTimer = setTimeout(() => {
         const error = new ProcessError('timeout', `"${this.spec.name}" timed out after ${formatDuration(this.spec.timeoutMs!)}.`);
         this.terminateAttempt(gen, error);

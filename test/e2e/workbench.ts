@@ -47,12 +47,18 @@ export async function openDevProcessesView(page: Page): Promise<Locator> {
   const icon = page.locator('.activitybar a.action-label[aria-label^="Dev Processes"]');
   // The icon appears once the extension host has read the contributions: allow for a slow start.
   await icon.waitFor({ timeout: 60_000 });
-  // Clicking an already active container would close the sidebar.
-  const active = await icon.evaluate((a) => a.closest('.action-item')?.classList.contains('checked') ?? false);
-  if (!active) await icon.click();
   const sidebar = page.locator('.part.sidebar');
   // A container with a single view shows no pane header; its title reads "Dev Processes: Processes".
-  await sidebar.locator('.title-label', { hasText: 'Dev Processes' }).waitFor({ timeout: 30_000 });
+  const title = sidebar.locator('.title-label', { hasText: 'Dev Processes' });
+  // Clicking an already shown container closes the sidebar, and a reloading workbench may still
+  // be restoring it: click only while the view is not shown, and look again after each click.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (await title.isVisible()) break;
+    const active = await icon.evaluate((a) => a.closest('.action-item')?.classList.contains('checked') ?? false);
+    if (!active || attempt > 0) await icon.click();
+    await title.waitFor({ timeout: 10_000 }).catch(() => undefined);
+  }
+  await title.waitFor({ timeout: 30_000 });
   return sidebar;
 }
 

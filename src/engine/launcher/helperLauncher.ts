@@ -111,9 +111,10 @@ export class HelperLauncher implements Launcher, Disposable {
   }
 
   private helperGone(left: RemoteProcess[], why: string): void {
+    const reason = this.disposed ? 'the process launcher was shut down' : `the launcher helper process ended (${why}) before confirming the start`;
     for (const remote of left) {
       if (remote.running) remote.followWithoutHelper(this.table);
-      else remote.failed(new Error(`the launcher helper process ended (${why}) before confirming the start`));
+      else remote.failed(new Error(reason));
     }
   }
 }

@@ -60,6 +60,8 @@ export class HelperProcess {
       remote.spawned(report.pid);
       return;
     }
+    // An error after the start is not the end of the process; its exit report still comes.
+    if (report.type === 'failed' && remote.running) return;
     this.launches.delete(report.id);
     if (report.type === 'exit') remote.exited(report.exitCode, report.signal);
     else remote.failed(Object.assign(new Error(report.error.message), report.error));

@@ -36,6 +36,8 @@ export class StdioServer implements Disposable {
     this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
     this.server.on('error', (err) => (this.error = err));
     this.server.listen(this.socketPath);
+    // A host that exits without disposing still leaves no socket behind in the temp directory.
+    process.once('exit', this.removeDir);
   }
 
   /** Streams of a launch whose sockets are on their way. */
@@ -52,8 +54,11 @@ export class StdioServer implements Disposable {
   dispose(): void {
     for (const id of [...this.waiting.keys()]) this.forget(id);
     this.server.close();
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    process.off('exit', this.removeDir);
+    this.removeDir();
   }
+
+  private readonly removeDir = () => fs.rmSync(this.dir, { recursive: true, force: true });
 
   private accept(socket: net.Socket): void {
     socket.on('error', () => undefined);

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type { EngineOptions, ProcessEngine } from '../../../src/engine/engine';
-import { HelperLauncher, findHelperScript } from '../../../src/engine/launcher';
+import { childProcessLauncher, HelperLauncher, findHelperScript } from '../../../src/engine/launcher';
 import { isGone, linuxProcessTable } from '../../../src/engine/procfs';
 import type { ProcessSpec } from '../../../src/engine/types';
 import { alive, makeEngine, nodeSpec, reap, repoRoot, treePids, waitFor, waitForLine } from '../helpers';
@@ -17,8 +17,8 @@ type TestContext = { after(fn: () => unknown): void };
 /** An engine whose processes start through a HelperLauncher of its own; both go after the test. */
 function helperEngine(t: TestContext, specs: ProcessSpec[], options: EngineOptions = {}, helperScript = HELPER_SCRIPT) {
   const launcher = new HelperLauncher({ helperScript });
-  // Registered first, so it runs first: the engine stops its processes before the helper goes.
   const engine = makeEngine(t, specs, { ...options, launcher });
+  // After-hooks run in the order they were added: the engine stops its processes, then the helper goes.
   t.after(() => launcher.dispose());
   return { engine, launcher };
 }
@@ -73,6 +73,17 @@ describe('HelperLauncher: exits and spawn errors, as the in-process launcher rep
     const { engine } = helperEngine(t, [{ ...nodeSpec('noperm', 'exit.js'), command: script, args: [] }]);
     const { snap } = await runToEnd(engine, 'noperm');
     assert.equal(snap.error?.code, 'permission');
+  });
+
+  test('a spawn that throws (a NUL byte in env) fails with spawn-failed, through the helper and in-process', async (t) => {
+    const spec = nodeSpec('nul', 'exit.js', ['0'], { kind: 'job', env: { BAD: 'a\u0000b' } });
+    const { engine } = helperEngine(t, [spec]);
+    const inProcess = makeEngine(t, [spec], { launcher: childProcessLauncher });
+    for (const e of [engine, inProcess]) {
+      const { snap } = await runToEnd(e, 'nul');
+      assert.equal(snap.error?.code, 'spawn-failed');
+      assert.match(snap.error!.message, /null bytes/);
+    }
   });
 
   test('a shell command line runs through /bin/sh', async (t) => {
