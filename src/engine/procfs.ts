@@ -47,21 +47,29 @@ export const linuxProcessTable: ProcessTable = {
   },
   all() {
     const out: ProcStat[] = [];
-    let names: string[];
-    try {
-      names = fs.readdirSync('/proc');
-    } catch {
-      return out;
-    }
-    for (const name of names) {
-      const c = name.charCodeAt(0);
-      if (c < 48 || c > 57) continue;
-      const stat = this.stat(Number(name));
+    for (const pid of procPids()) {
+      const stat = this.stat(pid);
       if (stat) out.push(stat);
     }
     return out;
   },
 };
+
+/** The pids /proc lists now. */
+function procPids(): number[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const pids: number[] = [];
+  for (const name of names) {
+    const c = name.charCodeAt(0);
+    if (c >= 48 && c <= 57) pids.push(Number(name));
+  }
+  return pids;
+}
 
 /**
  * Gone means no /proc entry or a zombie: kill(pid, 0) succeeds on a zombie, and a slow init
@@ -105,21 +113,11 @@ export function groupMembers(table: ProcessTable, pgid: number, all = table.all(
  */
 export function processesWithEnv(marker: string): number[] {
   const needle = Buffer.from(`${marker}\0`);
-  const found: number[] = [];
-  let names: string[];
-  try {
-    names = fs.readdirSync('/proc');
-  } catch {
-    return found;
-  }
-  for (const name of names) {
-    const c = name.charCodeAt(0);
-    if (c < 48 || c > 57) continue;
+  return procPids().filter((pid) => {
     try {
-      if (fs.readFileSync(`/proc/${name}/environ`).includes(needle)) found.push(Number(name));
+      return fs.readFileSync(`/proc/${pid}/environ`).includes(needle);
     } catch {
-      // Gone, or not ours to read.
+      return false; // gone, or not ours to read
     }
-  }
-  return found;
+  });
 }

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchBrowser, payloadUrl, repoRoot, startCodeServer, type CodeServer } from '../harness/codeServer';
-import { hideAndShowMetrics, metricsTabs, openAndCheckMetrics, paletteCommand } from './metrics';
+import { hideAndShowMetrics, metricsTabs, openAndCheckMetrics, paletteCommand, poll } from './metrics';
 import { copyWorkspace, openDevProcessesView, openWorkbench, resultsDir, rowDescription, tail, treeRow, UI_SETTINGS } from './workbench';
 
 const OVERALL_MS = Number(process.env.E2E_TIMEOUT_MS) || 240_000;
@@ -343,16 +343,6 @@ async function reportAndDismissDialog(page: Page): Promise<void> {
   await dialog.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
 }
 
-/** Calls read() until ok(value); a state the DOM can't express as one locator (numbers going up). */
-async function poll<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeout = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms; last value ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 /** The channel chosen in the Output panel's picker. */
 async function selectedChannel(page: Page): Promise<string> {

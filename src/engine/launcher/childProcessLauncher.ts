@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import type { LaunchedProcess, Launcher } from './types';
 
@@ -23,19 +23,24 @@ export const childProcessLauncher: Launcher = {
       // Invalid arguments (a NUL byte in env) throw; the engine expects onError, as execa gives.
       return failedLaunch(err as Error);
     }
-    // Writing to a process that closed its stdin must not throw in the caller.
-    child.stdin.on('error', () => undefined);
-    return {
-      pid: child.pid,
-      stdin: child.stdin,
-      stdout: child.stdout,
-      stderr: child.stderr,
-      onSpawn: (listener) => void child.once('spawn', listener),
-      onExit: (listener) => void child.once('exit', listener),
-      onError: (listener) => void child.once('error', listener),
-    };
+    return fromChildProcess(child);
   },
 };
+
+/** The engine's view of a Node child process with piped stdio. */
+export function fromChildProcess(child: ChildProcessWithoutNullStreams): LaunchedProcess {
+  // Writing to a process that closed its stdin must not throw in the caller.
+  child.stdin.on('error', () => undefined);
+  return {
+    pid: child.pid,
+    stdin: child.stdin,
+    stdout: child.stdout,
+    stderr: child.stderr,
+    onSpawn: (listener) => void child.once('spawn', listener),
+    onExit: (listener) => void child.once('exit', listener),
+    onError: (listener) => void child.once('error', listener),
+  };
+}
 
 function failedLaunch(err: Error): LaunchedProcess {
   const ended = () => new PassThrough().end();

@@ -1,4 +1,6 @@
 import { execa } from 'execa';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fromChildProcess } from './childProcessLauncher';
 import type { Launcher } from './types';
 
 /**
@@ -25,15 +27,6 @@ export const execaLauncher: Launcher = {
     // The result promise settles when the streams close, which a grandchild can delay; the
     // engine listens to the process events instead and only keeps the promise from rejecting.
     child.catch(() => undefined);
-    child.stdin.on('error', () => undefined);
-    return {
-      pid: child.pid,
-      stdin: child.stdin,
-      stdout: child.stdout,
-      stderr: child.stderr,
-      onSpawn: (listener) => void child.once('spawn', listener),
-      onExit: (listener) => void child.once('exit', listener),
-      onError: (listener) => void child.once('error', listener),
-    };
+    return fromChildProcess(child as unknown as ChildProcessWithoutNullStreams);
   },
 };
