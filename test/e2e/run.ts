@@ -265,6 +265,24 @@ async function main(): Promise<number> {
         });
       },
     },
+    {
+      name: 'a service over its memory limit raises an alert the status bar shows; it resolves once stopped',
+      needs: [0],
+      run: async () => {
+        const item = page.locator('.part.statusbar [aria-label^="Dev Processes:"]').first();
+        const label = () => item.getAttribute('aria-label').then((l) => l ?? '');
+        const row = treeRow(view(), 'hog');
+        await clickRowAction(row, 'Start');
+        await poll(label, (l) => /\b[1-9]\d* active alerts?\b/.test(l)).catch((err) => {
+          throw new Error(`the status bar never counted the memory alert: ${(err as Error).message}`);
+        });
+        await shot(12, 'memory-alert');
+        await clickRowAction(row, 'Stop');
+        await poll(label, (l) => /\b0 active alerts\b/.test(l)).catch((err) => {
+          throw new Error(`the alert did not resolve after the stop: ${(err as Error).message}`);
+        });
+      },
+    },
   ];
 
   planned = steps.length;
