@@ -84,6 +84,8 @@ export class ProcessEngine implements Disposable {
   private readonly counts = { completed: 0, failed: 0, timedOut: 0, retried: 0, created: 0, destroyed: 0 };
   private readonly idle: IdleWatch;
   private readonly recovery: RecoveryController;
+  /** Some service has an idle timeout: only then is there anything for the idle watch to do. */
+  private idleTimeouts = false;
   private seq = 0;
   private readonly idPrefix = Date.now().toString(36);
   private readonly ctx: RunContext;
@@ -131,6 +133,7 @@ export class ProcessEngine implements Disposable {
   /** Replaces the definitions. Running processes are never stopped by this. */
   setDefinitions(specs: readonly ProcessSpec[]): void {
     this.specs = new Map(specs.map((s) => [s.name, s]));
+    this.idleTimeouts = specs.some((s) => s.kind === 'service' && s.idleTimeoutMs !== undefined);
     this.updateIdleWatch();
     this.changeEmitter.fire(undefined);
     this.schedulePump();
@@ -448,6 +451,8 @@ export class ProcessEngine implements Disposable {
 
   /** Watches the extra instances of services that have an idle timeout. */
   private updateIdleWatch(): void {
+    // Runs change often; most settings have no idle timeout, so skip the scan of every run then.
+    if (!this.idleTimeouts && !this.idle.watching) return;
     const watched: Run[] = [];
     for (const spec of this.specs.values()) {
       if (spec.kind !== 'service' || spec.idleTimeoutMs === undefined) continue;

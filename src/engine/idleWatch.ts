@@ -24,6 +24,11 @@ export class IdleWatch implements Disposable {
     private readonly onIdle: (run: Run) => void,
   ) {}
 
+  /** True while some run is watched. */
+  get watching(): boolean {
+    return this.runs.length > 0;
+  }
+
   /** Replaces what is watched: the extra instances, with each one's idle timeout. */
   watch(runs: Run[], timeoutOf: (run: Run) => number | undefined): void {
     this.runs = runs;

@@ -56,7 +56,7 @@ export const linuxProcessTable: ProcessTable = {
 };
 
 /** The pids /proc lists now. */
-function procPids(): number[] {
+export function procPids(): number[] {
   let names: string[];
   try {
     names = fs.readdirSync('/proc');

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { procPids } from '../procfs';
 
 /** What one read of a process gives the sampler. */
 export interface ProcessReading {
@@ -62,18 +63,7 @@ export class LinuxProcessSource implements ProcessSource {
   private readonly fdDirHasSize = statSize('/proc/self/fd') > 0;
 
   pids(): number[] {
-    let names: string[];
-    try {
-      names = fs.readdirSync('/proc');
-    } catch {
-      return [];
-    }
-    const out: number[] = [];
-    for (const name of names) {
-      const c = name.charCodeAt(0);
-      if (c >= 48 && c <= 57) out.push(Number(name));
-    }
-    return out;
+    return procPids();
   }
 
   read(pid: number, watched: boolean): ProcessReading | undefined {

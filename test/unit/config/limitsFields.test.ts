@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDefinitions, type DefinitionContext } from '../../../src/config/definitions';
+import { parseDefinitions } from '../../../src/config/definitions';
 import {
   DEFAULT_MONITOR_INTERVAL_MS,
   LIMIT_FIELDS,
@@ -10,16 +10,8 @@ import {
   readAlertDefaults,
   readMonitorInterval,
 } from '../../../src/config/limitsFields';
-import type { ProcessSpec } from '../../../src/engine/types';
 import packageJson from '../../../package.json';
-
-const ctx: DefinitionContext = { workspaceFolder: '/ws', env: {}, homeDir: '/home/ada' };
-
-function specWith(fields: Record<string, unknown>): ProcessSpec {
-  const set = parseDefinitions([{ name: 'web', command: 'x', ...fields }], ctx);
-  assert.deepEqual(set.errors, []);
-  return set.specs[0];
-}
+import { ctx, specWith } from './entryHelpers';
 
 function errorsWith(fields: Record<string, unknown>): { field?: string; message: string }[] {
   const set = parseDefinitions([{ name: 'web', command: 'x', ...fields }], ctx);

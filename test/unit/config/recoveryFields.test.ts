@@ -1,24 +1,10 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDefinitions, type DefinitionContext } from '../../../src/config/definitions';
+import { parseDefinitions } from '../../../src/config/definitions';
 import { RECOVERABLE_CODES, RECOVERY_STRATEGIES, RESTART_FIELDS, RESTART_MODES } from '../../../src/config/recoveryFields';
 import { DEFAULT_JOB_RESTART, DEFAULT_SERVICE_RESTART } from '../../../src/engine/defaults';
-import type { ProcessSpec } from '../../../src/engine/types';
 import packageJson from '../../../package.json';
-
-const ctx: DefinitionContext = { workspaceFolder: '/ws', env: {}, homeDir: '/home/ada' };
-
-function specWith(fields: Record<string, unknown>): ProcessSpec {
-  const set = parseDefinitions([{ name: 'web', command: 'x', ...fields }], ctx);
-  assert.deepEqual(set.errors, []);
-  return set.specs[0];
-}
-
-function messagesWith(fields: Record<string, unknown>): string[] {
-  const set = parseDefinitions([{ name: 'web', command: 'x', ...fields }], ctx);
-  assert.equal(set.specs.length, 0, 'an entry with errors gives no spec');
-  return set.errors.map((e) => e.message);
-}
+import { ctx, specWith, messagesWith } from './entryHelpers';
 
 function errorsWith(fields: Record<string, unknown>): [string | undefined, string][] {
   const set = parseDefinitions([{ name: 'web', command: 'x', ...fields }], ctx);

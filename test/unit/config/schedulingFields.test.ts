@@ -1,23 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { MIN_AUTOMATIC_CONCURRENCY, parseDefinitions, readMaxConcurrent, type DefinitionContext } from '../../../src/config/definitions';
-import type { ProcessSpec } from '../../../src/engine/types';
-
-const ctx: DefinitionContext = { workspaceFolder: '/ws', env: {}, homeDir: '/home/ada' };
-
-/** The spec of `{ name: "web", command: "x", ...fields }`, which must be valid. */
-function specWith(fields: Record<string, unknown>): ProcessSpec {
-  const set = parseDefinitions([{ name: 'web', command: 'x', ...fields }], ctx);
-  assert.deepEqual(set.errors, []);
-  return set.specs[0];
-}
-
-/** The messages of `{ name: "web", command: "x", ...fields }`, which must give no spec. */
-function messagesWith(fields: Record<string, unknown>): string[] {
-  const set = parseDefinitions([{ name: 'web', command: 'x', ...fields }], ctx);
-  assert.equal(set.specs.length, 0, 'an entry with errors gives no spec');
-  return set.errors.map((e) => e.message);
-}
+import { MIN_AUTOMATIC_CONCURRENCY, parseDefinitions, readMaxConcurrent } from '../../../src/config/definitions';
+import { ctx, specWith, messagesWith } from './entryHelpers';
 
 const DEFAULT_RETRY_VALUES = { maxRetries: 0, initialDelayMs: 1000, maxDelayMs: 30_000, multiplier: 2, jitter: 0.2 };
 
