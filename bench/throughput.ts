@@ -1,8 +1,9 @@
 /**
  * Throughput: short jobs (`/bin/true`) through the engine at concurrency 1, 4 and 16, against raw
- * `child_process.spawn` with pipes keeping the same number in flight, against the engine's own
- * execa launcher in that same pool (so the engine's cost splits into execa's and its own), and
- * against the npm package `concurrently` (its Node API, `maxProcesses`) running the same commands.
+ * `child_process.spawn` with pipes keeping the same number in flight, and against the npm package
+ * `concurrently` (its Node API, `maxProcesses`) running the same commands. The engine runs as the
+ * extension ships it (spawning through the HelperLauncher) and with the in-process launcher, so
+ * the engine's own cost shows apart from where the fork() happens.
  *
  * Every measurement runs in a fresh Node process (this file, with `--measure`), so each starts
  * with the same heap: fork() costs more as the spawning process grows, and one tool's garbage
@@ -21,16 +22,14 @@ import { Writable } from 'node:stream';
 import { concurrently } from 'concurrently';
 import { specDefaults } from '../src/engine/defaults';
 import { ProcessEngine } from '../src/engine/engine';
-import { execaLauncher } from '../src/engine/launcher';
+import { HelperLauncher } from '../src/engine/launcher';
 import type { ProcessSpec } from '../src/engine/types';
 import { formatTable, median, summarize, type BenchResult, type BenchRow } from './types';
 
-type Tool = 'engine' | 'launcher' | 'raw' | 'concurrently';
+type Tool = 'engine' | 'inProcess' | 'raw' | 'concurrently';
 
-const TOOLS: readonly Tool[] = ['engine', 'raw', 'launcher', 'concurrently'];
+const TOOLS: readonly Tool[] = ['engine', 'raw', 'inProcess', 'concurrently'];
 const CONCURRENCY = [1, 4, 16];
-/** The launcher alone is one diagnostic point (where the engine's cost goes), not a curve. */
-const LAUNCHER_AT = 4;
 const RUNS = Number(process.env.BENCH_THROUGHPUT_RUNS ?? 2000);
 const REPEATS = Number(process.env.BENCH_THROUGHPUT_REPEATS ?? 3);
 /**
@@ -44,7 +43,12 @@ const WARMUP = 50;
 const MEASURE_TIMEOUT_MS = 180_000;
 const COMMAND = '/bin/true';
 
-const TOOL_LABEL: Record<Tool, string> = { engine: 'engine', launcher: 'execa launcher alone', raw: 'raw spawn', concurrently: 'concurrently' };
+const TOOL_LABEL: Record<Tool, string> = {
+  engine: 'engine (helper launcher)',
+  inProcess: 'engine (in-process launcher)',
+  raw: 'raw spawn',
+  concurrently: 'concurrently',
+};
 
 /** What one measurement in a fresh process reports. */
 interface Sample {
@@ -78,7 +82,7 @@ async function engineRuns(engine: ProcessEngine, runs: number): Promise<number> 
   return runs - (engine.metrics().completed - before);
 }
 
-async function measureEngine(concurrency: number, runs: number): Promise<Measured> {
+async function measureEngine(concurrency: number, runs: number, helper?: HelperLauncher): Promise<Measured> {
   const spec: ProcessSpec = {
     ...specDefaults(),
     name: 'true',
@@ -90,13 +94,14 @@ async function measureEngine(concurrency: number, runs: number): Promise<Measure
     shell: false,
     autoStart: false,
   };
-  const engine = new ProcessEngine({ maxConcurrent: concurrency, hostEnv: process.env });
+  const engine = new ProcessEngine({ maxConcurrent: concurrency, hostEnv: process.env, launcher: helper });
   try {
     engine.setDefinitions([spec]);
     await engineRuns(engine, WARMUP);
     return await timed(() => engineRuns(engine, runs));
   } finally {
     await engine.dispose();
+    helper?.dispose();
   }
 }
 
@@ -128,36 +133,6 @@ async function measureRaw(concurrency: number, runs: number): Promise<Measured> 
   return timed(() => rawRuns(concurrency, runs));
 }
 
-/** The engine's own launcher (execa) with nothing around it: what the engine adds on top of it. */
-function launcherRuns(concurrency: number, runs: number): Promise<number> {
-  return new Promise((resolve) => {
-    let started = 0;
-    let finished = 0;
-    let failed = 0;
-    const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
-    const startOne = () => {
-      started++;
-      const child = execaLauncher.launch({ command: COMMAND, args: [], cwd: process.cwd(), env, shell: false });
-      const closed = [child.stdout, child.stderr].map((s) => new Promise((r) => s.once('close', r).resume()));
-      const exited = new Promise<number | null>((r) => child.onExit((code) => r(code)));
-      child.onError(() => undefined);
-      void Promise.all([exited, ...closed]).then(([code]) => {
-        if (code !== 0) failed++;
-        child.stdin.destroy();
-        finished++;
-        if (started < runs) startOne();
-        else if (finished === runs) resolve(failed);
-      });
-    };
-    for (let i = 0; i < Math.min(concurrency, runs); i++) startOne();
-  });
-}
-
-async function measureLauncher(concurrency: number, runs: number): Promise<Measured> {
-  await launcherRuns(concurrency, WARMUP);
-  return timed(() => launcherRuns(concurrency, runs));
-}
-
 /** concurrently's Node API with its default (piped) stdio; what it logs goes nowhere. */
 async function concurrentlyRuns(concurrency: number, runs: number): Promise<number> {
   const sink = new Writable({ write: (_chunk, _encoding, callback) => callback() });
@@ -185,7 +160,12 @@ async function timed(work: () => Promise<number>): Promise<Measured> {
 }
 
 async function measureHere(tool: Tool, concurrency: number, runs: number): Promise<Sample> {
-  const measure = { engine: measureEngine, launcher: measureLauncher, raw: measureRaw, concurrently: measureConcurrently }[tool];
+  const measure = {
+    engine: (c: number, n: number) => measureEngine(c, n, new HelperLauncher()),
+    inProcess: (c: number, n: number) => measureEngine(c, n),
+    raw: measureRaw,
+    concurrently: measureConcurrently,
+  }[tool];
   const result = await measure(concurrency, runs);
   return { tool, concurrency, runs, ...result, maxRssMb: process.resourceUsage().maxRSS / 1024 };
 }
@@ -231,7 +211,7 @@ const range = (values: number[], digits: number) => `${Math.min(...values).toFix
 function rowsFor(samples: Sample[], concurrency: number, figure: (s: Sample) => number, unit: string, what: string): BenchRow[] {
   const of = (tool: Tool) => samples.filter((s) => s.tool === tool && s.concurrency === concurrency);
   const raw = of('raw');
-  const tools = (['raw', 'engine', 'launcher', 'concurrently'] as const).filter((t) => of(t).length > 0);
+  const tools = (['raw', 'engine', 'inProcess', 'concurrently'] as const).filter((t) => of(t).length > 0);
   return tools.map((tool) => {
     const mine = of(tool);
     const row: BenchRow = { label: label(tool, concurrency, what), unit, ...summarize(mine.map(figure)) };
@@ -252,8 +232,7 @@ function pairedRatios(samples: Sample[], tool: Tool, concurrency: number): numbe
 export async function run(): Promise<BenchResult> {
   const samples: Sample[] = [];
   const load = [os.loadavg()[0]];
-  const toolsAt = (concurrency: number) => TOOLS.filter((t) => t !== 'launcher' || concurrency === LAUNCHER_AT);
-  const perRepetition = CONCURRENCY.reduce((n, c) => n + toolsAt(c).length, 0);
+  const perRepetition = CONCURRENCY.length * TOOLS.length;
   const started = Date.now();
   let slowestMs = 0;
   let repeats = 0;
@@ -261,8 +240,7 @@ export async function run(): Promise<BenchResult> {
     const repStart = Date.now();
     for (const concurrency of CONCURRENCY) {
       // Rotate the order per repetition, so no tool always runs first (or right after another).
-      const tools = toolsAt(concurrency);
-      const order = tools.map((_, i) => tools[(i + repeats) % tools.length]);
+      const order = TOOLS.map((_, i) => TOOLS[(i + repeats) % TOOLS.length]);
       for (const tool of order) {
         const sample = await measureInChild(tool, concurrency, RUNS);
         if (sample.failed > 0) throw new Error(`throughput: ${sample.failed} of ${sample.runs} ${tool} runs did not exit 0.`);
@@ -291,7 +269,7 @@ export async function run(): Promise<BenchResult> {
   const cut = repeats < REPEATS ? [`Only ${repeats} of ${REPEATS} repetitions fitted the ${BUDGET_MS / 60_000} min budget on this (loaded) machine.`] : [];
   return {
     name: 'throughput',
-    title: `Throughput: ${RUNS.toLocaleString('en-US')} runs of ${COMMAND} at concurrency ${CONCURRENCY.join(', ')}, engine vs raw child_process.spawn, execa and concurrently`,
+    title: `Throughput: ${RUNS.toLocaleString('en-US')} runs of ${COMMAND} at concurrency ${CONCURRENCY.join(', ')}, engine vs raw child_process.spawn and concurrently`,
     rows,
     notes: [
       `Target engine/raw >= 0.9x; paired ratios (median, min-max over ${repeats} repetitions): ${verdicts.join('; ')}.`,
@@ -302,8 +280,8 @@ export async function run(): Promise<BenchResult> {
       'Each measurement runs in a fresh Node process after 50 warm-up runs; tools interleaved, order rotated per repetition.',
       'raw spawn: spawn(cmd, [], { stdio: "pipe" }), a pool that starts the next child from the close handler. ' +
         'engine: all runs spawned up front, maxConcurrent = concurrency; it starts runs from setImmediate, by design (issue 3).',
-      `execa launcher alone (at concurrency ${LAUNCHER_AT} only): the engine's launcher (execa 9, detached, pipes) in the same pool as raw spawn, without the engine: ` +
-        'the difference to raw spawn is execa\'s, the difference to the engine is the engine\'s bookkeeping.',
+      'engine (helper launcher): as the extension runs it; fork() happens in the small helper process, which also takes CPU (not counted in CPU/run). ' +
+        'engine (in-process launcher): child_process.spawn in the engine\'s own process, detached, pipes: its difference to raw spawn is the engine\'s bookkeeping.',
       'concurrently: its Node API with maxProcesses, piped stdio, output to a null stream. It always runs a command through /bin/sh -c ' +
         '(dash here does not exec the last command), so each run is two processes.',
       `Shared, noisy machine (${os.cpus().length} cores, other builds and browsers running): 1-minute load average ${load.map((l) => l.toFixed(1)).join(' -> ')} over the run.`,
@@ -326,7 +304,7 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** Where a profile frame's code comes from: our engine, execa, another package, Node itself. */
+/** Where a profile frame's code comes from: our engine, a package, Node itself. */
 function origin(frame: ProfileNode['callFrame'], map: SourceMap | undefined): { area: string; where: string } {
   const name = frame.functionName;
   if (name.startsWith('(')) return { area: name, where: '' };
@@ -394,9 +372,9 @@ export async function profile(concurrency = 16, tool: Tool = 'engine'): Promise<
       'Self time by origin:',
       ...[...areas].sort((a, b) => b[1] - a[1]).map(([area, ms]) => `  ${pct(ms).padStart(6)}  ${ms.toFixed(0).padStart(6)} ms  ${area}`),
       '',
-      'Top self time in src/engine and execa:',
+      'Top self time in src/engine:',
       ...[...functions]
-        .filter(([, f]) => f.area === 'src/engine' || f.area === 'execa')
+        .filter(([, f]) => f.area === 'src/engine')
         .sort((a, b) => b[1].ms - a[1].ms)
         .slice(0, 25)
         .map(([k, f]) => `  ${pct(f.ms).padStart(6)}  ${f.ms.toFixed(0).padStart(6)} ms  ${k}`),
@@ -407,9 +385,9 @@ export async function profile(concurrency = 16, tool: Tool = 'engine'): Promise<
         .slice(0, 25)
         .map(([k, f]) => `  ${pct(f.ms).padStart(6)}  ${f.ms.toFixed(0).padStart(6)} ms  [${f.area}] ${k}`),
       '',
-      'Top inclusive time (src/engine, execa):',
+      'Top inclusive time (src/engine):',
       ...[...inclusive]
-        .filter(([k]) => / (src\/engine|node_modules\/execa)\//.test(k))
+        .filter(([k]) => / src\/engine\//.test(k))
         .sort((a, b) => b[1] - a[1])
         .slice(0, 25)
         .map(([k, ms]) => `  ${pct(ms).padStart(6)}  ${ms.toFixed(0).padStart(6)} ms  ${k}`),

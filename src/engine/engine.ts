@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import { specDefaults } from './defaults';
 import { dependencyStatus, needsNewRun, type DependencyStatus } from './dependencies';
+import { inheritedEnvironment } from './environment';
 import { ProcessError } from './errors';
 import { Emitter, type Disposable } from './events';
 import { IdleWatch } from './idleWatch';
@@ -24,7 +25,7 @@ export interface EngineOptions {
   stopTimeoutMs?: number;
   /** Running job attempts at once; default the number of cores, at least 2. */
   maxConcurrent?: number;
-  /** The environment runs inherit (less the editor's own variables). */
+  /** The environment runs inherit (less the editor's own variables), read once when the engine is made. */
   hostEnv?: Record<string, string | undefined>;
   now?: () => number;
   /** In [0, 1); spreads retry delays (jitter). */
@@ -80,6 +81,12 @@ export class ProcessEngine implements Disposable {
   private readonly queue = new RunQueue();
   private readonly backoffTimers = new Map<string, NodeJS.Timeout>();
   private readonly lastState = new Map<string, RunState>();
+  /** Job attempts holding one of the `maxConcurrent` slots, kept as runs change state. */
+  private readonly slotHolders = new Set<string>();
+  /** Ids of finished runs per definition (ad-hoc runs together), oldest first. */
+  private readonly finished = new Map<string, string[]>();
+  /** Whether a run that waits on dependencies may be queued; reset when the queue empties. */
+  private dependentsQueued = false;
   private readonly durations = new DurationStats();
   private readonly counts = { completed: 0, failed: 0, timedOut: 0, retried: 0, created: 0, destroyed: 0 };
   private readonly idle: IdleWatch;
@@ -106,7 +113,7 @@ export class ProcessEngine implements Disposable {
     this.ctx = {
       launcher: options.launcher ?? childProcessLauncher,
       table,
-      hostEnv: options.hostEnv ?? process.env,
+      inheritedEnv: inheritedEnvironment(options.hostEnv ?? process.env),
       now: this.now,
       stopTimeoutMs: () => this.stopTimeoutMs,
       onChange: (run) => this.runChanged(run),
@@ -365,6 +372,7 @@ export class ProcessEngine implements Disposable {
   }
 
   private enqueue(run: Run, notBefore: number): void {
+    if (run.spec.dependsOn.length > 0) this.dependentsQueued = true;
     this.queue.add({ id: run.id, priority: run.spec.priority, seq: this.seq++, notBefore, needsSlot: this.holdsSlot(run) });
     this.schedulePump();
   }
@@ -387,16 +395,19 @@ export class ProcessEngine implements Disposable {
   private pump(): void {
     if (this.disposed) return;
     const now = this.now();
-    for (const entry of [...this.queue.ordered()]) {
+    const cannotStart: [Run, ProcessError][] = [];
+    if (this.queue.size === 0) this.dependentsQueued = false;
+    for (const entry of this.dependentsQueued ? this.queue.ordered() : []) {
       const run = this.runs.get(entry.id);
-      const status = run ? this.dependencies(run) : 'waiting';
-      if (run && status instanceof ProcessError) {
-        this.queue.remove(entry.id);
-        run.finish(status);
-      }
+      if (!run || run.spec.dependsOn.length === 0) continue;
+      const status = this.dependencies(run);
+      if (status instanceof ProcessError) cannotStart.push([run, status]);
     }
-    const busy = [...this.runs.values()].filter((r) => this.holdsSlot(r) && isActive(r.state)).length;
-    const ready = this.queue.takeReady(now, this.maxConcurrent - busy, (id) => this.dependencies(this.runs.get(id)!) === 'ready');
+    for (const [run, error] of cannotStart) {
+      this.queue.remove(run.id);
+      run.finish(error);
+    }
+    const ready = this.queue.takeReady(now, this.maxConcurrent - this.slotHolders.size, (id) => this.dependencies(this.runs.get(id)!) === 'ready');
     for (const entry of ready) this.runs.get(entry.id)?.startAttempt();
 
     clearTimeout(this.pumpTimer);
@@ -431,6 +442,8 @@ export class ProcessEngine implements Disposable {
   private runChanged(run: Run): void {
     const before = this.lastState.get(run.id);
     this.lastState.set(run.id, run.state);
+    if (this.holdsSlot(run) && isActive(run.state)) this.slotHolders.add(run.id);
+    else this.slotHolders.delete(run.id);
     if (run.state === 'running' && before === 'starting') this.counts.created++;
     if (run.state === 'running' || isFinal(run.state)) this.writeRecords();
     if (before !== undefined && isActive(before) && !isActive(run.state) && run.pid !== null) this.counts.destroyed++;
@@ -520,8 +533,11 @@ export class ProcessEngine implements Disposable {
   /** Keeps the last few finished runs of each definition; live runs are always kept. */
   private trimHistory(finished: Run): void {
     const key = finished.adhoc ? ADHOC_KEY : finished.spec.name;
-    const done = [...this.runs.values()].filter((r) => isFinal(r.state) && (r.adhoc ? ADHOC_KEY : r.spec.name) === key);
-    for (const run of done.slice(0, Math.max(0, done.length - this.history))) this.runs.delete(run.id);
+    let done = this.finished.get(key);
+    if (!done) this.finished.set(key, (done = []));
+    done.push(finished.id);
+    // A finished run never starts again (a retry is a new run), so the oldest finished go first.
+    while (done.length > this.history) this.runs.delete(done.shift()!);
   }
 
   private snapshot(run: Run, positions?: Map<string, number>): ProcessSnapshot {

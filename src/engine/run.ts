@@ -18,7 +18,8 @@ import type { ProcessSpec, RecoveryStrategy, RunState } from './types';
 export interface RunContext {
   launcher: Launcher;
   table: ProcessTable;
-  hostEnv: Record<string, string | undefined>;
+  /** The host's environment as runs inherit it, read once (see `inheritedEnvironment`). */
+  inheritedEnv: Readonly<Record<string, string>>;
   now: () => number;
   /** Grace between SIGTERM and SIGKILL when a timeout kills an attempt. */
   stopTimeoutMs(): number;
@@ -407,7 +408,7 @@ export class Run {
       }
       fromFile = parsed.vars;
     }
-    return { ...buildEnvironment(this.ctx.hostEnv, fromFile, this.spec.env), [RUN_MARKER]: this.id };
+    return { ...buildEnvironment(this.ctx.inheritedEnv, fromFile, this.spec.env), [RUN_MARKER]: this.id };
   }
 
   private pipe(gen: number, stream: NodeJS.ReadableStream, kind: OutputStream): Promise<void> {

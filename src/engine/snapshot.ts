@@ -60,12 +60,17 @@ const keys = new WeakMap<ProcessSpec, string>();
 
 /**
  * What makes two specs run alike, memoised per spec object (snapshots are taken on every change).
- * Limits apply live (the monitor reads them each round), so they never need a restart.
+ * Limits apply live (the monitor reads them each round), so they never need a restart; priority
+ * is compared on its own, so no key is built per snapshot.
  */
-function specKey(spec: ProcessSpec, priority: string): string {
+function specKey(spec: ProcessSpec): string {
   let key = keys.get(spec);
   if (key === undefined) keys.set(spec, (key = JSON.stringify({ ...spec, priority: undefined, limits: undefined })));
-  return `${priority}:${key}`;
+  return key;
+}
+
+function runsAlike(current: ProcessSpec, running: ProcessSpec): boolean {
+  return current === running || specKey(current) === specKey(running);
 }
 
 /**
@@ -76,7 +81,7 @@ export function snapshotOf(run: Run, current: ProcessSpec | undefined, queuePosi
   let definitionStatus: ProcessSnapshot['definitionStatus'] = 'current';
   if (!run.adhoc) {
     if (!current) definitionStatus = 'removed';
-    else if (specKey(specForInstance(current, run.instance), run.spec.priority) !== specKey(run.spec, run.spec.priority)) definitionStatus = 'changed';
+    else if (!runsAlike(specForInstance(current, run.instance), run.spec)) definitionStatus = 'changed';
   }
   return {
     id: run.id,

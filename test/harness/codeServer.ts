@@ -33,7 +33,11 @@ export function codeServerPaths(root = repoRoot()): { node: string; entry: strin
 export interface StartOptions {
   /** Folder opened in the workbench. */
   workspace: string;
-  /** Only used by payloadUrl(); code-server has no flag for it. */
+  /**
+   * Only used by payloadUrl(); code-server has no flag for it. One folder only: the workbench reads
+   * the payload into a map, so of several extensionDevelopmentPath pairs the last wins. Load more
+   * extensions through extensionsDir.
+   */
   extensionDevelopmentPath?: string;
   /** Merged over the default user settings. */
   settings?: object;
@@ -53,6 +57,8 @@ export interface CodeServer {
   workspace: string;
   extensionDevelopmentPath?: string;
   logFile: string;
+  /** The server's --user-data-dir (its logs/ holds the extension host's log); removed on stop. */
+  userDataDir: string;
   /** The workbench URL for opts.workspace, with extra query parameters. */
   folderUrl(extra?: Record<string, string>): string;
   /** Kills the server's process group and every descendant; safe to call twice. */
@@ -163,6 +169,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
     workspace: opts.workspace,
     extensionDevelopmentPath: opts.extensionDevelopmentPath,
     logFile,
+    userDataDir: userData,
     folderUrl(extra = {}) {
       const q = new URLSearchParams({ folder: opts.workspace, ...extra });
       return `${baseUrl}/?${q.toString()}`;

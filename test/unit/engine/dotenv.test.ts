@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseDotenv } from '../../../src/engine/dotenv';
-import { buildEnvironment } from '../../../src/engine/environment';
+import { buildEnvironment, inheritedEnvironment } from '../../../src/engine/environment';
 
 test('reads assignments, export, quotes and comments', () => {
   const { vars, errors } = parseDotenv('# c\nA=1\nexport B = two words # note\nC="x\\ny"\nD=\'$raw\'\n\nE=\n');
@@ -20,7 +20,7 @@ test('reports each bad line with its number', () => {
 
 test('the environment layers host < file < definition and drops the editor variables', () => {
   const env = buildEnvironment(
-    { PATH: '/bin', X: 'host', VSCODE_IPC_HOOK: 'sock', ELECTRON_RUN_AS_NODE: '1', GONE: undefined },
+    inheritedEnvironment({ PATH: '/bin', X: 'host', VSCODE_IPC_HOOK: 'sock', ELECTRON_RUN_AS_NODE: '1', GONE: undefined }),
     { X: 'file', Y: 'file' },
     { Y: 'def', VSCODE_KEEP: 'asked for' },
   );

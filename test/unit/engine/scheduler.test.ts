@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { RunQueue, type QueueEntry } from '../../../src/engine/scheduler';
 import type { Priority } from '../../../src/engine/types';
 
@@ -66,5 +67,46 @@ describe('taking what may start', () => {
     assert.equal(q.remove('a'), true);
     assert.equal(q.remove('a'), false);
     assert.equal(q.size, 0);
+  });
+});
+
+describe('taking what may start, against a plain model', () => {
+  /** The rule in its simplest form: walk everything, keep what cannot start. */
+  function model(entries: QueueEntry[], now: number, freeSlots: number, isReady: (id: string) => boolean) {
+    let slots = freeSlots;
+    const taken: QueueEntry[] = [];
+    const kept = entries.filter((e) => {
+      if (e.notBefore > now || (e.needsSlot && slots <= 0) || !isReady(e.id)) return true;
+      if (e.needsSlot) slots--;
+      taken.push(e);
+      return false;
+    });
+    return { taken: ids(taken), kept: ids(kept) };
+  }
+
+  const entry = fc.record({
+    priority: fc.constantFrom<Priority>('low', 'normal', 'high', 'critical'),
+    notBefore: fc.integer({ min: 0, max: 3 }),
+    needsSlot: fc.boolean(),
+    ready: fc.boolean(),
+  });
+
+  test('same runs taken and kept, in the same order, over several rounds', () => {
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 40 }), fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 5 })), { minLength: 1, maxLength: 4 }), (specs, rounds) => {
+        const q = new RunQueue();
+        const ready = new Set<string>();
+        specs.forEach((s, i) => {
+          q.add({ id: `r${i}`, priority: s.priority, seq: i, notBefore: s.notBefore, needsSlot: s.needsSlot });
+          if (s.ready) ready.add(`r${i}`);
+        });
+        const isReady = (id: string) => ready.has(id);
+        for (const [now, slots] of rounds) {
+          const expected = model([...q.ordered()], now, slots, isReady);
+          assert.deepEqual(ids(q.takeReady(now, slots, isReady)), expected.taken);
+          assert.deepEqual(ids(q.ordered()), expected.kept);
+        }
+      }),
+    );
   });
 });
