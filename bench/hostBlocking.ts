@@ -15,12 +15,12 @@
  * Alone: `node out/bench/hostBlocking.js`; one measurement:
  * `--measure TOOL RSS_MB SPAWNS INTERVAL_MS` (interval 0 means back to back).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { childProcessLauncher, execaLauncher, HelperLauncher, type Launcher } from '../src/engine/launcher';
 import { LINUX_TICKS_PER_SECOND } from '../src/engine/monitor/procSource';
 import { linuxProcessTable } from '../src/engine/procfs';
+import { measureInChild } from './support/inChild';
 import { formatNumber, formatTable, median, summarize, type BenchResult, type BenchRow } from './types';
 
 type Tool = 'child_process' | 'execa' | 'helper';
@@ -205,28 +205,8 @@ async function measureHere(tool: Tool, rssMb: number, spawns: number, intervalMs
 // ---------------------------------------------------------------------------------------------
 // The parent: one fresh process per measurement.
 
-/** Measurement processes still running; killed if this process exits first (a driver's time limit). */
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
-
-function measureInChild(tool: Tool, rssMb: number, spawns: number, intervalMs: number): Promise<Sample> {
-  return new Promise((resolve, reject) => {
-    const args = [__filename, '--measure', tool, String(rssMb), String(spawns), String(intervalMs)];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    live.add(child);
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
-    const timer = setTimeout(() => child.kill('SIGKILL'), MEASURE_TIMEOUT_MS);
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      live.delete(child);
-      if (code !== 0) return reject(new Error(`hostBlocking: the ${tool} measurement ended with ${signal ?? `code ${code}`}.`));
-      resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '') as Sample);
-    });
-  });
+function measureOne(tool: Tool, rssMb: number, spawns: number, intervalMs: number): Promise<Sample> {
+  return measureInChild<Sample>(__filename, ['--measure', tool, String(rssMb), String(spawns), String(intervalMs)], MEASURE_TIMEOUT_MS);
 }
 
 const perSecond = (s: Sample) => s.spawns / (s.wallMs / 1000);
@@ -283,8 +263,8 @@ export async function run(): Promise<BenchResult> {
     // Rotate the order per repetition, so no tool always runs first (or right after another).
     const order = TOOLS.map((_, i) => TOOLS[(i + repeat) % TOOLS.length]);
     for (const tool of order) {
-      const sample = await measureInChild(tool, HOST_RSS_MB, STEADY_SPAWNS, STEADY_INTERVAL_MS);
-      const quick = await measureInChild(tool, 0, FAST_SPAWNS, 0);
+      const sample = await measureOne(tool, HOST_RSS_MB, STEADY_SPAWNS, STEADY_INTERVAL_MS);
+      const quick = await measureOne(tool, 0, FAST_SPAWNS, 0);
       for (const s of [sample, quick]) {
         if (s.failed > 0) throw new Error(`hostBlocking: ${s.failed} of ${s.spawns} ${tool} runs did not exit 0.`);
       }

@@ -13,7 +13,7 @@
  * Alone: `node out/bench/throughput.js` (the whole benchmark), `--profile [concurrency] [tool]`
  * (one measurement, the engine's by default, under `--cpu-prof`, summarised by source and function).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { SourceMap } from 'node:module';
 import * as os from 'node:os';
@@ -24,6 +24,7 @@ import { specDefaults } from '../src/engine/defaults';
 import { ProcessEngine } from '../src/engine/engine';
 import { HelperLauncher } from '../src/engine/launcher';
 import type { ProcessSpec } from '../src/engine/types';
+import { measureInChild } from './support/inChild';
 import { formatTable, median, summarize, type BenchResult, type BenchRow } from './types';
 
 type Tool = 'engine' | 'inProcess' | 'raw' | 'concurrently';
@@ -173,33 +174,8 @@ async function measureHere(tool: Tool, concurrency: number, runs: number): Promi
 // ---------------------------------------------------------------------------------------------
 // The parent: one fresh process per measurement.
 
-/** Measurement processes still running; killed if this process exits first (a driver's time limit). */
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
-
-function measureInChild(tool: Tool, concurrency: number, runs: number, nodeArgs: string[] = []): Promise<Sample> {
-  return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, [...nodeArgs, __filename, '--measure', tool, String(concurrency), String(runs)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    live.add(child);
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (text: string) => (out += text));
-    const timer = setTimeout(() => child.kill('SIGKILL'), MEASURE_TIMEOUT_MS);
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      live.delete(child);
-      const last = out.trim().split('\n').at(-1) ?? '';
-      if (code !== 0) {
-        reject(new Error(`throughput: the ${tool} measurement at concurrency ${concurrency} ended with ${signal ?? `code ${code}`}.`));
-        return;
-      }
-      resolve(JSON.parse(last) as Sample);
-    });
-  });
+function measureOne(tool: Tool, concurrency: number, runs: number, nodeArgs: string[] = []): Promise<Sample> {
+  return measureInChild<Sample>(__filename, ['--measure', tool, String(concurrency), String(runs)], MEASURE_TIMEOUT_MS, nodeArgs);
 }
 
 const perSecond = (s: Sample) => s.runs / (s.wallMs / 1000);
@@ -242,7 +218,7 @@ export async function run(): Promise<BenchResult> {
       // Rotate the order per repetition, so no tool always runs first (or right after another).
       const order = TOOLS.map((_, i) => TOOLS[(i + repeats) % TOOLS.length]);
       for (const tool of order) {
-        const sample = await measureInChild(tool, concurrency, RUNS);
+        const sample = await measureOne(tool, concurrency, RUNS);
         if (sample.failed > 0) throw new Error(`throughput: ${sample.failed} of ${sample.runs} ${tool} runs did not exit 0.`);
         samples.push(sample);
         console.log(
@@ -323,7 +299,7 @@ function origin(frame: ProfileNode['callFrame'], map: SourceMap | undefined): { 
 export async function profile(concurrency = 16, tool: Tool = 'engine'): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devproc-prof-'));
   try {
-    const sample = await measureInChild(tool, concurrency, RUNS, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200']);
+    const sample = await measureOne(tool, concurrency, RUNS, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200']);
     const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error('throughput: node wrote no .cpuprofile');
     const prof = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as CpuProfile;

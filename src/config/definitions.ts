@@ -6,7 +6,7 @@ import { assign, report, taskLabel, type Entry, type FieldRule } from './entry';
 import { applyHealthCheck } from './healthCheckFields';
 import { applyLimits } from './limitsFields';
 import { applyRecovery, applyRestart } from './recoveryFields';
-import { MAX_TIMER_MS, applyIdleTimeout, applyInstances, applyPriority, applyRetry, applyTimeout } from './schedulingFields';
+import { MAX_TIMER_MS, applyIdleTimeout, applyInstances, applyMaxOutputMBps, applyPriority, applyRetry, applyTimeout } from './schedulingFields';
 import { describe, didYouMean, isNonBlank, isObject, quote, quoteHint, quoteList, typeName } from './text';
 import { expandVariables } from './variables';
 
@@ -104,6 +104,7 @@ const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   dependsOn: { apply: applyDependsOn },
   instances: { apply: applyInstances, onlyFor: { kind: 'service', otherwise: 'use several jobs' } },
   idleTimeoutMs: { apply: applyIdleTimeout, onlyFor: { kind: 'service', otherwise: 'for a job, use "timeoutMs"' } },
+  maxOutputMBps: { apply: applyMaxOutputMBps },
   restart: { apply: applyRestart, onlyFor: { kind: 'service', otherwise: 'for a job, use "retry"' } },
   // After `kind`: a job may use fewer strategies.
   recovery: { apply: applyRecovery },

@@ -32,6 +32,18 @@ export function applyIdleTimeout(value: unknown, entry: Entry): void {
   if (idleTimeoutMs !== undefined) entry.spec.idleTimeoutMs = idleTimeoutMs;
 }
 
+/** Below this a process would spend most of its time waiting to write; likely a unit mix-up. */
+export const MIN_OUTPUT_MBPS = 0.1;
+
+export function applyMaxOutputMBps(value: unknown, entry: Entry): void {
+  if (typeof value === 'number' && Number.isFinite(value) && value >= MIN_OUTPUT_MBPS) {
+    entry.spec.maxOutputMBps = value;
+    return;
+  }
+  const hint = typeof value === 'number' && value > 0 && value < MIN_OUTPUT_MBPS ? ' (it counts megabytes per second: 1 is 1,000,000 bytes a second)' : '';
+  report(entry, 'maxOutputMBps', `"maxOutputMBps" must be a number, at least ${MIN_OUTPUT_MBPS}; got ${describeNumber(value)}${hint}.`);
+}
+
 /** Every field is optional; a missing one keeps its `DEFAULT_RETRY` value. */
 export function applyRetry(value: unknown, entry: Entry): void {
   if (!isObject(value)) {

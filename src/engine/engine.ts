@@ -150,6 +150,11 @@ export class ProcessEngine implements Disposable {
     return [...this.specs.values()];
   }
 
+  /** One definition by name, or undefined. */
+  definition(name: string): ProcessSpec | undefined {
+    return this.specs.get(name);
+  }
+
   /**
    * Starts a definition by name and resolves to the run's id as soon as it exists (a job may
    * wait in the queue). A service already running resolves to its first live instance.

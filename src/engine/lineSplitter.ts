@@ -43,9 +43,18 @@ export class LineSplitter {
     const lines: string[] = [];
     let start = 0;
     let newline = text.indexOf('\n');
-    while (newline !== -1) {
-      this.emit(this.partial + text.slice(start, newline), lines);
+    if (newline !== -1 && this.partial !== '') {
+      this.emit(this.partial + text.slice(0, newline), lines);
       this.partial = '';
+      start = newline + 1;
+      newline = text.indexOf('\n', start);
+    }
+    // Most output has no escapes and no carriage returns: one scan of the chunk for each spares
+    // two scans of every line.
+    const plain = text.indexOf('\r') === -1 && text.indexOf('\u001b') === -1;
+    while (newline !== -1) {
+      if (plain && newline - start <= this.maxLineLength) lines.push(text.slice(start, newline));
+      else this.emit(text.slice(start, newline), lines);
       start = newline + 1;
       newline = text.indexOf('\n', start);
     }

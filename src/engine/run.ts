@@ -6,6 +6,7 @@ import { HealthWatch, type HealthState } from './health/healthWatch';
 import { killTree } from './killTree';
 import { redact, secretValues } from './redact';
 import type { LaunchedProcess, Launcher } from './launcher';
+import { IngestCap } from './ingestCap';
 import { LineSplitter } from './lineSplitter';
 import { OutputRing, type OutputLine, type OutputStream } from './outputRing';
 import type { ProcessTable } from './procfs';
@@ -172,7 +173,8 @@ export class Run {
       child.onSpawn(resolve);
       child.onError(() => resolve());
     });
-    const streamsClosed = [this.pipe(gen, child.stdout, 'stdout'), this.pipe(gen, child.stderr, 'stderr')];
+    const cap = this.spec.maxOutputMBps === undefined ? undefined : new IngestCap(this.spec.maxOutputMBps * 1e6);
+    const streamsClosed = [this.pipe(gen, child.stdout, 'stdout', cap), this.pipe(gen, child.stderr, 'stderr', cap)];
 
     child.onSpawn(() => {
       if (gen !== this.generation) return;
@@ -411,18 +413,26 @@ export class Run {
     return { ...buildEnvironment(this.ctx.inheritedEnv, fromFile, this.spec.env), [RUN_MARKER]: this.id };
   }
 
-  private pipe(gen: number, stream: NodeJS.ReadableStream, kind: OutputStream): Promise<void> {
+  private pipe(gen: number, stream: NodeJS.ReadableStream, kind: OutputStream, cap: IngestCap | undefined): Promise<void> {
     const splitter = new LineSplitter();
     const deliver = (texts: string[]) => {
       if (texts.length === 0 || gen !== this.generation) return;
       const at = this.ctx.now();
       this.lastOutputAt = at;
-      const lines = texts.map((text) => ({ stream: kind, text: redact(text, this.secrets), at }));
-      for (const line of lines) this.output.push(line);
+      const secrets = this.secrets;
+      const lines: OutputLine[] = new Array(texts.length);
+      for (let i = 0; i < texts.length; i++) {
+        const line = { stream: kind, text: secrets.length === 0 ? texts[i] : redact(texts[i], secrets), at };
+        lines[i] = line;
+        this.output.push(line);
+      }
       this.health?.onOutput(texts);
       this.ctx.onOutput(this, lines);
     };
-    stream.on('data', (chunk: Buffer) => deliver(splitter.push(chunk)));
+    stream.on('data', (chunk: Buffer) => {
+      cap?.take(stream, chunk.length);
+      deliver(splitter.push(chunk));
+    });
     return new Promise((resolve) => {
       const end = () => {
         deliver(splitter.end());

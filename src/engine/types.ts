@@ -145,6 +145,11 @@ export interface ProcessSpec {
   instances: InstanceRange;
   /** Extra instances (above `min`) with no output and no CPU for this long are stopped; undefined for never. */
   idleTimeoutMs?: number;
+  /**
+   * Output read per second, in MB (10^6 bytes), over stdout and stderr together; past it the
+   * engine stops reading and the process waits in its writes. Undefined for no cap.
+   */
+  maxOutputMBps?: number;
   /** Automatic restarts; services default to `on-failure`, jobs to `never`. */
   restart: RestartPolicy;
   /** A strategy per failure class, over the defaults (`restart` for services, `none` for jobs). */

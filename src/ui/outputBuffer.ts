@@ -1,14 +1,25 @@
+import type { OutputLine } from '../engine/outputRing';
+
 /** What one flush may hand an output channel: a flood is cut to its newest lines. */
 export const MAX_PENDING_LINES = 5000;
 export const MAX_PENDING_CHARS = 1024 * 1024;
 
+/** A line as its output channel shows it: stderr marked, our own notes timed. */
+export function formatLine(line: OutputLine): string {
+  if (line.stream === 'stderr') return `[stderr] ${line.text}`;
+  if (line.stream === 'system') return `[${new Date(line.at).toLocaleTimeString()}] ${line.text}`;
+  return line.text;
+}
+
 /**
  * Lines waiting for the next append to an output channel, bounded by lines and characters.
  * When a process writes faster than the panel should take, the oldest waiting lines are dropped
- * and counted, and the next append says how many.
+ * and counted, and the next append says how many. Lines are formatted when drained, so the ones
+ * dropped in a flood cost no more than their count.
  */
 export class OutputBuffer {
-  private lines: string[] = [];
+  private lines: OutputLine[] = [];
+  private prefixes: string[] = [];
   private head = 0;
   private chars = 0;
   private dropped = 0;
@@ -22,17 +33,30 @@ export class OutputBuffer {
     return this.lines.length - this.head;
   }
 
-  push(line: string): void {
-    this.lines.push(line);
-    this.chars += line.length;
+  /** A plain line, shown as it is. */
+  push(text: string): void {
+    this.pushAll([{ stream: 'stdout', text, at: 0 }]);
+  }
+
+  /** Lines of one process, each shown after `prefix`. */
+  pushAll(lines: readonly OutputLine[], prefix = ''): void {
+    // A batch bigger than the bound would push its own first lines out again: skip them now.
+    const skip = Math.max(0, lines.length - this.maxLines);
+    if (skip > 0) this.dropped += skip;
+    for (let i = skip; i < lines.length; i++) {
+      this.lines.push(lines[i]);
+      this.prefixes.push(prefix);
+      this.chars += prefix.length + lines[i].text.length;
+    }
     while (this.size > 1 && (this.size > this.maxLines || this.chars > this.maxChars)) {
-      this.chars -= this.lines[this.head].length;
+      this.chars -= this.prefixes[this.head].length + this.lines[this.head].text.length;
       this.head++;
       this.dropped++;
     }
     // Compact now and then so dropped lines do not stay referenced.
     if (this.head > 4096 && this.head * 2 > this.lines.length) {
       this.lines = this.lines.slice(this.head);
+      this.prefixes = this.prefixes.slice(this.head);
       this.head = 0;
     }
   }
@@ -40,11 +64,13 @@ export class OutputBuffer {
   /** The text to append (ending in a newline), with a note first when lines were dropped; '' when empty. */
   drain(): string {
     if (this.size === 0 && this.dropped === 0) return '';
-    const kept = this.lines.slice(this.head);
+    const kept: string[] = [];
     if (this.dropped > 0) {
-      kept.unshift(`[... ${this.dropped} line${this.dropped === 1 ? '' : 's'} not shown: the output came faster than the panel takes it ...]`);
+      kept.push(`[... ${this.dropped} line${this.dropped === 1 ? '' : 's'} not shown: the output came faster than the panel takes it ...]`);
     }
+    for (let i = this.head; i < this.lines.length; i++) kept.push(this.prefixes[i] + formatLine(this.lines[i]));
     this.lines = [];
+    this.prefixes = [];
     this.head = 0;
     this.chars = 0;
     this.dropped = 0;

@@ -187,6 +187,22 @@ describe('idleTimeoutMs', () => {
   });
 });
 
+describe('maxOutputMBps', () => {
+  test('a number of at least 0.1, for services and jobs; no cap when absent', () => {
+    assert.equal(specWith({ maxOutputMBps: 20 }).maxOutputMBps, 20);
+    assert.equal(specWith({ maxOutputMBps: 0.5, kind: 'job' }).maxOutputMBps, 0.5);
+    assert.equal(specWith({}).maxOutputMBps, undefined);
+  });
+
+  test('anything else is an error; a tiny number hints at the unit', () => {
+    assert.deepEqual(messagesWith({ maxOutputMBps: 0 }), ['Task "web": "maxOutputMBps" must be a number, at least 0.1; got 0.']);
+    assert.deepEqual(messagesWith({ maxOutputMBps: '5' }), ['Task "web": "maxOutputMBps" must be a number, at least 0.1; got "5" (remove the quotes).']);
+    assert.deepEqual(messagesWith({ maxOutputMBps: 0.001 }), [
+      'Task "web": "maxOutputMBps" must be a number, at least 0.1; got 0.001 (it counts megabytes per second: 1 is 1,000,000 bytes a second).',
+    ]);
+  });
+});
+
 describe('readMaxConcurrent', () => {
   const cases: [unknown, number, number][] = [
     [undefined, 8, 8],

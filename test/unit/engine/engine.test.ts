@@ -289,6 +289,21 @@ describe('engine: environment and output', () => {
     assert.ok(delivered >= 200_000, `every line was delivered (${delivered})`);
   });
 
+  test('an ingest cap holds the reading to its rate and drops no line', async (t) => {
+    // flood.js 2 writes 2 MiB in blocks of 655 lines; at 1 MB/s, past the first burst of
+    // 100 KB, reading it all cannot take less than about 2 s, however fast the machine.
+    const engine = makeEngine(t, [nodeSpec('capped', 'flood.js', ['2'], { kind: 'job', maxOutputMBps: 1 })]);
+    let delivered = 0;
+    engine.onDidOutput((e) => (delivered += e.lines.filter((l) => l.stream === 'stdout').length));
+    const started = performance.now();
+    const id = await engine.spawn('capped');
+    await engine.whenDone(id);
+    const tookMs = performance.now() - started;
+    assert.equal(engine.get(id)!.state, 'completed');
+    assert.equal(delivered, Math.ceil((2 * 1024 * 1024) / 65_500) * 655);
+    assert.ok(tookMs >= 1500, `read 2 MiB in ${tookMs.toFixed(0)} ms under a 1 MB/s cap`);
+  });
+
   test('output with no newlines at all stays bounded in memory', async (t) => {
     const engine = makeEngine(t, [nodeSpec('blob', 'flood.js', ['20', '--no-newlines'], { kind: 'job' })]);
     const id = await engine.spawn('blob');

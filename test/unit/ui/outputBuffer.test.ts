@@ -23,3 +23,20 @@ test('the character bound holds too, but the newest line always stays', () => {
   b.push('x'.repeat(50));
   assert.equal(b.drain(), `[... 2 lines not shown: the output came faster than the panel takes it ...]\n${'x'.repeat(50)}\n`);
 });
+
+test('a batch bigger than the bound keeps its newest lines; the rest only count', () => {
+  const b = new OutputBuffer(3, 1_000_000);
+  b.push('before');
+  const batch = Array.from({ length: 10 }, (_, i) => ({ stream: 'stdout' as const, text: `l${i}`, at: 0 }));
+  b.pushAll(batch, '[#2] ');
+  assert.equal(b.drain(), '[... 8 lines not shown: the output came faster than the panel takes it ...]\n[#2] l7\n[#2] l8\n[#2] l9\n');
+});
+
+test('stderr lines are marked when shown', () => {
+  const b = new OutputBuffer();
+  b.pushAll([
+    { stream: 'stdout', text: 'out', at: 0 },
+    { stream: 'stderr', text: 'err', at: 0 },
+  ]);
+  assert.equal(b.drain(), 'out\n[stderr] err\n');
+});

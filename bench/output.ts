@@ -1,0 +1,263 @@
+/**
+ * Output (issue 6, benchmark 4): a process writes 200 MB of 100-byte lines as fast as it can.
+ * Through the engine (as the extension runs it: HelperLauncher, lines split, redacted, kept in
+ * the run's ring) into the OutputFeed, which batches what each output channel receives; against
+ * the same writer piped into `cat > /dev/null`, and against Node reading the pipe and doing
+ * nothing with it (the ceiling of any Node reader). Then the same flood with the engine's ingest
+ * cap (`maxOutputMBps`), for the host CPU it leaves to everything else.
+ *
+ * Each measurement runs in a fresh Node process; its peak RSS is that process's whole RSS.
+ * Alone: `node out/bench/output.js`; one measurement: `--measure TOOL`.
+ */
+import { spawn } from 'node:child_process';
+import * as os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { specDefaults } from '../src/engine/defaults';
+import { ProcessEngine } from '../src/engine/engine';
+import { HelperLauncher } from '../src/engine/launcher';
+import type { ProcessSpec } from '../src/engine/types';
+import { OutputFeed } from '../src/ui/outputFeed';
+import { measureInChild } from './support/inChild';
+import { formatTable, median, summarize, type BenchResult, type BenchRow } from './types';
+
+type Tool = 'cat' | 'pipe' | 'engine' | 'capped';
+
+const TOOLS: readonly Tool[] = ['cat', 'pipe', 'engine', 'capped'];
+const TOOL_LABEL: Record<Tool, string> = {
+  cat: 'cat > /dev/null',
+  pipe: 'Node reading the pipe, nothing else',
+  engine: 'engine into the output channels',
+  capped: 'engine, capped',
+};
+const MB = 1e6;
+const BYTES = Number(process.env.BENCH_OUTPUT_MB ?? 200) * MB;
+/** The capped flood is smaller: at the cap it takes BYTES_CAPPED / CAP seconds. */
+const BYTES_CAPPED = Number(process.env.BENCH_OUTPUT_CAPPED_MB ?? 100) * MB;
+const CAP_MBPS = Number(process.env.BENCH_OUTPUT_CAP_MBPS ?? 50);
+const REPEATS = Number(process.env.BENCH_OUTPUT_REPEATS ?? 5);
+/** 99 characters and a newline: a log line of a busy server. */
+const LINE = '2026-11-23T12:00:00.000Z INFO GET /api/items/42 200 3.1ms user=alice trace=4bf92f3577b34da6a3ce9290';
+const IDLE_MS = 1000;
+const MEASURE_TIMEOUT_MS = 120_000;
+const TARGETS = { mbps: 400, rssMb: 100, addedP99Ms: 5 };
+
+function writer(bytes: number): string {
+  if (LINE.length !== 99) throw new Error('output: the line must be 99 characters plus a newline');
+  return `yes '${LINE}' | head -c ${bytes}`;
+}
+
+interface Sample {
+  tool: Tool;
+  bytes: number;
+  wallMs: number;
+  /** User + system CPU of this (the reading) process over the flood. */
+  cpuMs: number;
+  maxRssMb: number;
+  /** Event-loop delay p99 during the flood and during an idle second before it. */
+  loopP99Ms: number;
+  idleP99Ms: number;
+  /** Lines the engine delivered (engine only): must be every line written. */
+  linesSeen?: number;
+  /** Lines the output channels were given, and those the feed dropped (with a note) in a flood. */
+  linesShown?: number;
+  linesDropped?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The measurement, in a fresh process.
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Recorded in nanoseconds; the 1 ms resolution is the timer's own interval, not delay. */
+const p99Ms = (h: ReturnType<typeof monitorEventLoopDelay>) => Math.max(0, h.percentile(99) / 1e6 - 1);
+
+function runShell(command: string, onData?: (chunk: Buffer) => void): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', onData ? 'pipe' : 'ignore', 'inherit'] });
+    child.stdout?.on('data', onData!);
+    child.once('error', reject);
+    child.once('close', (code) => resolve(code));
+  });
+}
+
+/** The engine and the feed the output channels get their text from; resolves with the line counts. */
+async function throughEngine(bytes: number, capMBps?: number): Promise<Pick<Sample, 'linesSeen' | 'linesShown' | 'linesDropped'>> {
+  const spec: ProcessSpec = {
+    ...specDefaults('job'),
+    name: 'flood',
+    kind: 'job',
+    command: '/bin/sh',
+    args: ['-c', writer(bytes)],
+    cwd: process.cwd(),
+    env: {},
+    shell: false,
+    autoStart: false,
+    maxOutputMBps: capMBps,
+  };
+  const launcher = new HelperLauncher();
+  const engine = new ProcessEngine({ launcher, hostEnv: process.env });
+  let linesSeen = 0;
+  let linesShown = 0;
+  let linesDropped = 0;
+  let systemSeen = 0;
+  const counting = engine.onDidOutput((e) => {
+    for (const line of e.lines) {
+      if (line.stream === 'system') systemSeen++;
+      else linesSeen++;
+    }
+  });
+  let systemShown = 0;
+  const feed = new OutputFeed(engine, (_name, text) => {
+    // Cheap, as a channel's append would be: a regular expression only for the odd line.
+    for (const line of text.split('\n')) {
+      if (line.startsWith(LINE)) linesShown++;
+      else if (line !== '') {
+        const note = /^\[\.\.\. (\d+) lines? not shown/.exec(line);
+        if (note) linesDropped += Number(note[1]);
+        else systemShown++;
+      }
+    }
+  });
+  try {
+    engine.setDefinitions([spec]);
+    const id = await engine.spawn('flood');
+    await engine.whenDone(id);
+    const done = engine.get(id)!;
+    if (done.state !== 'completed') throw new Error(`output: the flood ended ${done.state} (${done.error?.message ?? `exit ${done.exitCode}`}).`);
+    feed.flush();
+    // Our own start and exit notes go to the channel too, and may be among the dropped.
+    const systemDropped = systemSeen - systemShown;
+    return { linesSeen, linesShown, linesDropped: linesDropped - systemDropped };
+  } finally {
+    counting.dispose();
+    feed.dispose();
+    await engine.dispose();
+    launcher.dispose();
+  }
+}
+
+async function measureHere(tool: Tool): Promise<Sample> {
+  const bytes = tool === 'capped' ? BYTES_CAPPED : BYTES;
+  // Warm the paths once with a small flood, so the JIT has seen them.
+  if (tool === 'engine' || tool === 'capped') await throughEngine(MB);
+  const idle = monitorEventLoopDelay({ resolution: 1 });
+  idle.enable();
+  await sleep(IDLE_MS);
+  idle.disable();
+
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  let counts: Pick<Sample, 'linesSeen' | 'linesShown' | 'linesDropped'> = {};
+  if (tool === 'cat') {
+    await runShell(`${writer(bytes)} | cat > /dev/null`);
+  } else if (tool === 'pipe') {
+    let got = 0;
+    await runShell(writer(bytes), (chunk) => (got += chunk.length));
+    if (got !== bytes) throw new Error(`output: read ${got} of ${bytes} bytes`);
+  } else {
+    counts = await throughEngine(bytes, tool === 'capped' ? CAP_MBPS : undefined);
+  }
+  const wallMs = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  loop.disable();
+  return {
+    tool,
+    bytes,
+    wallMs,
+    cpuMs: (used.user + used.system) / 1000,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    loopP99Ms: p99Ms(loop),
+    idleP99Ms: p99Ms(idle),
+    ...counts,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parent.
+
+const mbps = (s: Sample) => s.bytes / MB / (s.wallMs / 1000);
+const cpuShare = (s: Sample) => (100 * s.cpuMs) / s.wallMs;
+const addedP99 = (s: Sample) => Math.max(0, s.loopP99Ms - s.idleP99Ms);
+
+function row(samples: Sample[], tool: Tool, figure: (s: Sample) => number, unit: string, what: string, baseline?: Tool): BenchRow {
+  const mine = samples.filter((s) => s.tool === tool);
+  const r: BenchRow = { label: `${TOOL_LABEL[tool]}${what}`, unit, ...summarize(mine.map(figure)) };
+  if (baseline) {
+    const base = samples.filter((s) => s.tool === baseline);
+    r.baseline = `${TOOL_LABEL[baseline]}${what}`;
+    r.ratio = median(mine.map((s, i) => figure(s) / figure(base[i])));
+  }
+  return r;
+}
+
+export async function run(): Promise<BenchResult> {
+  const samples: Sample[] = [];
+  const load = [os.loadavg()[0]];
+  for (let rep = 0; rep < REPEATS; rep++) {
+    const order = TOOLS.map((_, i) => TOOLS[(i + rep) % TOOLS.length]);
+    for (const tool of order) {
+      const s = await measureInChild<Sample>(__filename, ['--measure', tool], MEASURE_TIMEOUT_MS);
+      if (s.linesSeen !== undefined && s.linesSeen !== s.bytes / 100) throw new Error(`output: the engine delivered ${s.linesSeen} of ${s.bytes / 100} lines.`);
+      if (s.linesShown !== undefined && s.linesShown + (s.linesDropped ?? 0) !== s.bytes / 100) {
+        throw new Error(`output: the channel was given ${s.linesShown} lines and told of ${s.linesDropped} dropped, of ${s.bytes / 100}.`);
+      }
+      samples.push(s);
+      console.log(
+        `  output ${samples.length}/${REPEATS * TOOLS.length}: ${TOOL_LABEL[tool]}: ${mbps(s).toFixed(0)} MB/s, RSS ${s.maxRssMb.toFixed(0)} MB, ` +
+          `loop p99 ${s.loopP99Ms.toFixed(1)} ms (idle ${s.idleP99Ms.toFixed(1)}), CPU ${cpuShare(s).toFixed(0)}% of a core`,
+      );
+    }
+    load.push(os.loadavg()[0]);
+  }
+
+  const rows: BenchRow[] = [
+    row(samples, 'cat', mbps, 'MB/s', ''),
+    row(samples, 'pipe', mbps, 'MB/s', '', 'cat'),
+    row(samples, 'engine', mbps, 'MB/s', '', 'cat'),
+    row(samples, 'capped', mbps, 'MB/s', ''),
+    row(samples, 'pipe', (s) => s.maxRssMb, 'MB', ' peak RSS'),
+    row(samples, 'engine', (s) => s.maxRssMb, 'MB', ' peak RSS', 'pipe'),
+    row(samples, 'pipe', addedP99, 'ms', ' added loop p99'),
+    row(samples, 'engine', addedP99, 'ms', ' added loop p99'),
+    row(samples, 'pipe', cpuShare, '% of a core', ' CPU'),
+    row(samples, 'engine', cpuShare, '% of a core', ' CPU', 'pipe'),
+    row(samples, 'capped', cpuShare, '% of a core', ' CPU', 'engine'),
+  ];
+  const engine = samples.filter((s) => s.tool === 'engine');
+  const verdict = (ok: boolean) => (ok ? 'met' : 'not met');
+  const medianOf = (f: (s: Sample) => number) => median(engine.map(f));
+  const shown = median(engine.map((s) => s.linesShown ?? 0));
+  return {
+    name: 'output',
+    title: `Output: ${BYTES / MB} MB of 100-byte lines through the engine into what the output channels receive, vs cat > /dev/null`,
+    rows,
+    notes: [
+      `Targets: at least ${TARGETS.mbps} MB/s (${verdict(medianOf(mbps) >= TARGETS.mbps)}), peak RSS under ${TARGETS.rssMb} MB ` +
+        `(${verdict(medianOf((s) => s.maxRssMb) < TARGETS.rssMb)}), added event-loop p99 under ${TARGETS.addedP99Ms} ms (${verdict(medianOf(addedP99) < TARGETS.addedP99Ms)}).`,
+      `Every one of the ${(BYTES / 100).toLocaleString('en-US')} lines reached the engine's listeners, in every repetition; the output channels were given the newest ` +
+        `${Math.round(shown).toLocaleString('en-US')} (median) and a note of how many were not shown, as the feed cuts a flood to 5,000 lines per 100 ms.`,
+      `Writer: yes '<99 characters>' | head -c N, run by /bin/sh; the engine runs it as a job through the HelperLauncher, whose children write to a Unix socket read by the engine's process.`,
+      `Peak RSS is the whole reading Node process (the bench bundle loaded); "Node reading the pipe" is the same kind of process doing nothing with the bytes.`,
+      `Added loop p99: event-loop delay p99 during the flood minus the same process's p99 over an idle second before it (1 ms resolution).`,
+      `engine, capped: maxOutputMBps ${CAP_MBPS} on ${BYTES_CAPPED / MB} MB: the engine stops reading past the cap and the writer waits (nothing is dropped); ` +
+        'its CPU share is what one flood can take from the host.',
+      `${REPEATS} repetitions, tools interleaved, order rotated; 1-minute load average ${load.map((l) => l.toFixed(1)).join(' -> ')}.`,
+    ],
+  };
+}
+
+if (require.main === module) {
+  const [mode, tool] = process.argv.slice(2);
+  const main = async () => {
+    if (mode === '--measure') process.stdout.write(`${JSON.stringify(await measureHere(tool as Tool))}\n`);
+    else console.log(formatTable([await run()]));
+  };
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,53 @@
+import type { Disposable } from '../engine/events';
+import type { OutputEvent, ProcessEngine } from '../engine/engine';
+import { OutputBuffer } from './outputBuffer';
+
+/** Appends are batched: one append per channel per flush keeps a chatty process cheap. */
+export const FLUSH_MS = 100;
+
+/**
+ * The engine's output, batched per definition: what one output channel per definition is given.
+ * Kept apart from the channels (no `vscode` here) so a benchmark can measure exactly what a
+ * channel receives. A flood is cut to its newest lines per batch, with a note of how many were
+ * dropped; lines are formatted only once they are sure to be shown.
+ */
+export class OutputFeed implements Disposable {
+  private readonly pending = new Map<string, OutputBuffer>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly subscription: Disposable;
+
+  constructor(
+    private readonly engine: Pick<ProcessEngine, 'onDidOutput' | 'definition'>,
+    private readonly append: (name: string, text: string) => void,
+    private readonly flushMs = FLUSH_MS,
+  ) {
+    this.subscription = engine.onDidOutput((e) => this.enqueue(e));
+  }
+
+  /** Hands every waiting line to its channel now. */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const [name, buffer] of this.pending) {
+      const text = buffer.drain();
+      if (text !== '') this.append(name, text);
+    }
+    this.pending.clear();
+  }
+
+  private enqueue(e: OutputEvent): void {
+    let buffer = this.pending.get(e.name);
+    if (!buffer) this.pending.set(e.name, (buffer = new OutputBuffer()));
+    // Replicas share their definition's channel; a prefix tells their lines apart.
+    const prefix = (this.engine.definition(e.name)?.instances.max ?? 1) > 1 ? `[#${e.instance}] ` : '';
+    buffer.pushAll(e.lines, prefix);
+    this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.subscription.dispose();
+    this.pending.clear();
+  }
+}

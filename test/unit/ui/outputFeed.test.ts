@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Emitter } from '../../../src/engine/events';
+import type { OutputEvent } from '../../../src/engine/engine';
+import type { ProcessSpec } from '../../../src/engine/types';
+import { OutputFeed } from '../../../src/ui/outputFeed';
+
+function fakeEngine(replicas: Record<string, number> = {}) {
+  const output = new Emitter<OutputEvent>();
+  const engine = {
+    onDidOutput: output.event,
+    definition: (name: string) => ({ instances: { min: 1, max: replicas[name] ?? 1, initial: 1 } }) as ProcessSpec,
+  };
+  return { engine, output };
+}
+
+const line = (text: string) => ({ stream: 'stdout' as const, text, at: 0 });
+
+test('one append per definition per flush, replicas prefixed with their instance', () => {
+  const { engine, output } = fakeEngine({ web: 2 });
+  const appended: [string, string][] = [];
+  const feed = new OutputFeed(engine, (name, text) => appended.push([name, text]), 60_000);
+  output.fire({ id: 'a', name: 'web', instance: 1, lines: [line('one')] });
+  output.fire({ id: 'b', name: 'web', instance: 2, lines: [line('two')] });
+  output.fire({ id: 'c', name: 'db', instance: 1, lines: [line('ready')] });
+  assert.deepEqual(appended, []);
+  feed.flush();
+  assert.deepEqual(appended, [
+    ['web', '[#1] one\n[#2] two\n'],
+    ['db', 'ready\n'],
+  ]);
+  feed.dispose();
+});
+
+test('flushes by itself after its delay, and nothing after dispose', async () => {
+  const { engine, output } = fakeEngine();
+  const appended: string[] = [];
+  const feed = new OutputFeed(engine, (_name, text) => appended.push(text), 5);
+  output.fire({ id: 'a', name: 'job', instance: 1, lines: [line('x')] });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.deepEqual(appended, ['x\n']);
+  feed.dispose();
+  output.fire({ id: 'a', name: 'job', instance: 1, lines: [line('y')] });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.deepEqual(appended, ['x\n']);
+});
