@@ -431,7 +431,9 @@ export class ProcessEngine implements Disposable {
 
   /** Waits in `backoff`, holding no slot, then goes back in the queue. */
   private waitAndRequeue(run: Run, delayMs: number, error: ProcessError | null, next: string): void {
-    const at = this.now() + delayMs;
+    // The delay counts from the process's exit, not from the end of the sweep after it.
+    const now = this.now();
+    const at = Math.max(now, (run.exitedAt ?? now) + delayMs);
     run.enterBackoff(at, error, next);
     this.backoffTimers.set(
       run.id,
@@ -440,7 +442,7 @@ export class ProcessEngine implements Disposable {
         if (run.state !== 'backoff' || this.disposed) return;
         run.requeue();
         this.enqueue(run, at);
-      }, delayMs),
+      }, at - now),
     );
   }
 

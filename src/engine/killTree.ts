@@ -76,12 +76,6 @@ export async function killTree(opts: KillTreeOptions): Promise<KillTreeResult> {
   if (leader && !opts.leaderExited) targets.set(pid, leader);
   const roots = leader && !opts.leaderExited ? [leader] : [];
   collect(table, roots, pid, targets);
-  if (opts.envMarker) {
-    for (const tagged of processesWithEnv(opts.envMarker)) {
-      const stat = table.stat(tagged);
-      if (stat) targets.set(tagged, stat);
-    }
-  }
 
   const alive = () => [...targets.values()].filter((s) => !goneOrReused(table, s));
   const send = (sig: NodeJS.Signals) => {
@@ -90,6 +84,15 @@ export async function killTree(opts: KillTreeOptions): Promise<KillTreeResult> {
   };
 
   send('SIGTERM');
+  if (opts.envMarker) {
+    // After the group's SIGTERM, so the common case does not wait for this slower scan.
+    for (const tagged of await processesWithEnv(opts.envMarker)) {
+      const stat = table.stat(tagged);
+      if (!stat || targets.has(tagged)) continue;
+      targets.set(tagged, stat);
+      signal(tagged, 'SIGTERM');
+    }
+  }
   const deadline = Date.now() + opts.graceMs;
   while (Date.now() < deadline) {
     // Children forked between polls are recorded too, so a fork loop cannot outrun us.

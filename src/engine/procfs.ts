@@ -111,13 +111,16 @@ export function groupMembers(table: ProcessTable, pgid: number, all = table.all(
  * Processes whose environment holds `marker` (NAME=value): every descendant inherits it, so this
  * finds a daemon that double-forked away from both our process group and our tree.
  */
-export function processesWithEnv(marker: string): number[] {
+export async function processesWithEnv(marker: string): Promise<number[]> {
   const needle = Buffer.from(`${marker}\0`);
-  return procPids().filter((pid) => {
-    try {
-      return fs.readFileSync(`/proc/${pid}/environ`).includes(needle);
-    } catch {
-      return false; // gone, or not ours to read
-    }
-  });
+  // Read off the event loop: hundreds of environ files would hold the editor up for milliseconds.
+  const found = await Promise.all(
+    procPids().map((pid) =>
+      fs.promises.readFile(`/proc/${pid}/environ`).then(
+        (env) => (env.includes(needle) ? pid : undefined),
+        () => undefined, // gone, or not ours to read
+      ),
+    ),
+  );
+  return found.filter((pid): pid is number => pid !== undefined);
 }

@@ -59,6 +59,8 @@ export class Run {
   signal: NodeJS.Signals | null = null;
   startedAt: number | null = null;
   endedAt: number | null = null;
+  /** When the current attempt's process exited (undefined while it runs or if it never started). */
+  exitedAt: number | undefined;
   restarts = 0;
   attempts = 0;
   error: ProcessError | null = null;
@@ -138,6 +140,7 @@ export class Run {
     const gen = ++this.generation;
     this.attempts++;
     this.leaderExit = undefined;
+    this.exitedAt = undefined;
     this.exitCode = null;
     this.signal = null;
     this.pid = null;
@@ -194,6 +197,7 @@ export class Run {
     child.onExit((exitCode, signal) => {
       if (gen !== this.generation) return;
       this.leaderExit = { exitCode, signal };
+      this.exitedAt = this.ctx.now();
       this.leaderExited?.();
       if (this.state !== 'stopping') this.finishing ??= this.sweepAfterExit(gen, streamsClosed);
     });
