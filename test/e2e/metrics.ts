@@ -9,7 +9,7 @@ import { copyWorkspace, openDevProcessesView, openWorkbench, resultsDir, treeRow
 
 const WAIT_MS = 30_000;
 
-/** The document inside the webview (TESTING.md); the panel is the only webview these tests open. */
+/** The document inside the webview (an iframe inside an iframe); the panel is the only webview these tests open. */
 export function metricsFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview').frameLocator('#active-frame');
 }

@@ -1,5 +1,5 @@
 // What the browser tests (run.ts, vsix.ts) share: a scratch copy of the sample workspace, the
-// workbench page, and locators for the Dev Processes view. Selectors follow TESTING.md.
+// workbench page, and locators for the Dev Processes view.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -1,5 +1,5 @@
 // Starts a real VS Code (code-server, installed by scripts/install-vscode.sh) and a Chromium to
-// drive its web workbench. See TESTING.md for why this route and the facts behind each flag.
+// drive its web workbench: the desktop VS Code download needs the internet, code-server does not.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
