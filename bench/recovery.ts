@@ -41,6 +41,8 @@ interface Restart {
   exitAt: number;
   /** When the tool started its delay, where it says so (the engine's move to `backoff`). */
   delayFrom?: number;
+  /** When that delay ends (the engine's `nextAttemptAt`): it counts from the exit, so it is shorter than the delay by the time spent before. */
+  delayEnd?: number;
   /** When the new process was seen. */
   nextAt: number;
 }
@@ -59,7 +61,7 @@ interface Subject {
   /** Stops the service and releases what the measurement used; never throws. */
   close(): Promise<void>;
   /** When the tool started each delay, if it tells. */
-  readonly delays?: number[];
+  readonly delays?: { from: number; end: number }[];
 }
 
 function rawSubject(): Subject {
@@ -88,9 +90,13 @@ function rawSubject(): Subject {
 
 function engineSubject(): Subject {
   const bench = new BenchEngine();
-  const delays: number[] = [];
+  const delays: { from: number; end: number }[] = [];
   // Fired as the run enters backoff, just before the engine sets its restart timer.
-  bench.engine.onDidChange((snap) => snap?.state === 'backoff' && delays.push(clock()));
+  bench.engine.onDidChange((snap) => {
+    if (snap?.state !== 'backoff' || snap.nextAttemptAt === null) return;
+    const now = clock();
+    delays.push({ from: now, end: now + (snap.nextAttemptAt - Date.now()) });
+  });
   return {
     delays,
     async start() {
@@ -142,7 +148,11 @@ async function measure(tool: Tool, pm2: Pm2Daemon): Promise<Sample> {
     } finally {
       await watch.dispose();
     }
-    for (const r of restarts) r.delayFrom = subject.delays?.find((at) => at >= r.exitAt && at <= r.nextAt);
+    for (const r of restarts) {
+      const delay = subject.delays?.find((d) => d.from >= r.exitAt && d.from <= r.nextAt);
+      r.delayFrom = delay?.from;
+      r.delayEnd = delay?.end;
+    }
     return { tool, restarts };
   } finally {
     await subject.close();
@@ -190,7 +200,7 @@ export async function run(): Promise<BenchResult> {
   const engineRestarts = of('engine').flatMap((s) => s.restarts).filter((r) => r.delayFrom !== undefined);
   const toTimer = engineRestarts.map((r) => r.delayFrom! - r.exitAt);
   const beforeDelay = median(toTimer);
-  const afterDelay = median(engineRestarts.map((r) => r.nextAt - r.delayFrom! - DELAY_MS));
+  const afterDelay = median(engineRestarts.map((r) => r.nextAt - r.delayEnd!));
   const spreadOf = (tool: Tool) => `${ms(median(all(tool)))} (${ms(Math.min(...all(tool)))}-${ms(Math.max(...all(tool)))})`;
   return {
     name: 'recovery',
@@ -205,13 +215,12 @@ export async function run(): Promise<BenchResult> {
         'process is gone or a zombie, the restart when a new `sh` child exists (after its exec). The service: /bin/sh crash.sh (sleep 1; exit 1), the same for every tool.',
       `Where the engine's time beyond the delay goes (medians over ${engineRestarts.length} restarts): ${ms(beforeDelay)} ` +
         `(${ms(Math.min(...toTimer))}-${ms(Math.max(...toTimer))}) from the exit until it entered backoff and set its ${DELAY_MS} ms timer, ` +
-        `${ms(afterDelay)} from the timer's end until the new process existed. The timer starts only after the helper has reported the exit ` +
-        'over IPC, the engine has swept the group for leftovers and the output pipes have closed. The sweep (killTree with the run marker) ' +
-        `reads every process's stat and environment synchronously, here ${ms(cost.tableMs)} and ${ms(cost.environMs)} for ${cost.processes} ` +
-        'processes in the median, then the stats again; on a busy machine these reads stall for tens of milliseconds, which is the spread ' +
-        'above. After the timer, the start goes through the scheduler (setImmediate), an IPC request to the helper, and the helper\'s ' +
-        'three socket connections for stdin, stdout and stderr before its spawn. PM2 sets its timer in the exit handler, with no sweep, ' +
-        'and spawns from the daemon itself once it has opened the log files; the raw respawn does only the timer and the spawn.',
+        `${ms(afterDelay)} from the timer's end until the new process existed. The engine enters backoff only after the helper has reported the exit ` +
+        'over IPC, the engine has swept the group for leftovers (killTree with the run marker; the environment scan for escaped daemons reads ' +
+        `every process's environ asynchronously, here ${ms(cost.environMs)} of reads for ${cost.processes} processes when done synchronously) and the output pipes have closed; ` +
+        'the delay counts from the exit, so the timer is shortened by that time. After the timer, the start goes through the scheduler (setImmediate), ' +
+        'an IPC request to the helper, and the helper\'s three socket connections for stdin, stdout and stderr before its spawn. PM2 sets its timer in the exit handler, ' +
+        'with no sweep, and spawns from the daemon itself once it has opened the log files; the raw respawn does only the timer and the spawn.',
       `PM2 ${pm2.version} daemon in a temporary PM2_HOME, started by the bench in ${ms(connectMs)}; max_restarts 1000 so it never gives up within the run.`,
       `${os.cpus().length} cores, 1-minute load average ${load.map((l) => l.toFixed(1)).join(' -> ')} over the run.`,
     ],
