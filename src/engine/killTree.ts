@@ -58,6 +58,16 @@ function goneOrReused(table: ProcessTable, stat: ProcStat): boolean {
   return table.stat(stat.pid)?.startTime !== stat.startTime;
 }
 
+/** Adds and signals (SIGTERM) every process that carries the run's marker and is not a target yet. */
+function signalTagged(marker: string, table: ProcessTable, targets: Map<number, ProcStat>): void {
+  for (const tagged of processesWithEnv(marker)) {
+    const stat = table.stat(tagged);
+    if (!stat || targets.has(tagged)) continue;
+    targets.set(tagged, stat);
+    signal(tagged, 'SIGTERM');
+  }
+}
+
 // Not unref'd: a stop in progress is bounded work that must finish even in a process with nothing else to do.
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -84,21 +94,25 @@ export async function killTree(opts: KillTreeOptions): Promise<KillTreeResult> {
   };
 
   send('SIGTERM');
-  if (opts.envMarker) {
-    // After the group's SIGTERM, so the common case does not wait for this slower scan.
-    for (const tagged of await processesWithEnv(opts.envMarker)) {
-      const stat = table.stat(tagged);
-      if (!stat || targets.has(tagged)) continue;
-      targets.set(tagged, stat);
-      signal(tagged, 'SIGTERM');
-    }
-  }
+  // After the group's SIGTERM, so the common case does not wait for this slower scan.
+  if (opts.envMarker !== undefined) signalTagged(opts.envMarker, table, targets);
   const deadline = Date.now() + opts.graceMs;
-  while (Date.now() < deadline) {
-    // Children forked between polls are recorded too, so a fork loop cannot outrun us.
-    collect(table, roots, pid, targets);
-    if (alive().length === 0) return { forced: false, survivors: [] };
-    await sleep(Math.min(pollMs, Math.max(1, deadline - Date.now())));
+  let collectedAt = Date.now();
+  // Most trees go within milliseconds of SIGTERM: look again soon (cheaply: the known pids), then
+  // every pollMs; the whole table is read at most every pollMs, and once more to confirm.
+  // (Not kill(-pgid, 0): a zombie nobody has reaped yet still counts as a member of its group.)
+  for (let wait = 1; Date.now() < deadline; wait = Math.min(wait * 2, pollMs)) {
+    if (Date.now() - collectedAt >= pollMs) {
+      // Children forked between polls are recorded too, so a fork loop cannot outrun us.
+      collect(table, roots, pid, targets);
+      collectedAt = Date.now();
+    }
+    if (alive().length === 0) {
+      // A last full look, for anything that left the group since the previous one.
+      collect(table, roots, pid, targets);
+      if (alive().length === 0) return { forced: false, survivors: [] };
+    }
+    await sleep(Math.min(wait, Math.max(1, deadline - Date.now())));
   }
 
   for (let round = 0; round < 50; round++) {

@@ -111,16 +111,15 @@ export function groupMembers(table: ProcessTable, pgid: number, all = table.all(
  * Processes whose environment holds `marker` (NAME=value): every descendant inherits it, so this
  * finds a daemon that double-forked away from both our process group and our tree.
  */
-export async function processesWithEnv(marker: string): Promise<number[]> {
+export function processesWithEnv(marker: string): number[] {
   const needle = Buffer.from(`${marker}\0`);
-  // Read off the event loop: hundreds of environ files would hold the editor up for milliseconds.
-  const found = await Promise.all(
-    procPids().map((pid) =>
-      fs.promises.readFile(`/proc/${pid}/environ`).then(
-        (env) => (env.includes(needle) ? pid : undefined),
-        () => undefined, // gone, or not ours to read
-      ),
-    ),
-  );
-  return found.filter((pid): pid is number => pid !== undefined);
+  // Synchronous on purpose: about 20 us a process here, where reading them through the thread
+  // pool took 5-18 ms before a stop could say the tree was gone.
+  return procPids().filter((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/environ`).includes(needle);
+    } catch {
+      return false; // gone, or not ours to read
+    }
+  });
 }

@@ -82,6 +82,8 @@ export class Run {
   /** Set when this run took over a process a previous window started. */
   adoptedFrom: ProcessRecord | undefined;
   private adoptPoll: NodeJS.Timeout | undefined;
+  /** When the last chunk of output arrived (monotonic, real time), whole line or not; the drain after an exit reads it. */
+  private lastChunkAt = 0;
   /** When the current attempt's output last moved; the idle check reads it. */
   lastOutputAt = 0;
   readonly output = new OutputRing();
@@ -360,7 +362,7 @@ export class Run {
       const envMarker = this.spec.kind === 'service' ? this.envMarker : undefined;
       await killTree({ pid: this.pid, graceMs: 1000, table: this.ctx.table, leaderExited: true, envMarker });
     }
-    await Promise.race([Promise.all(streamsClosed), new Promise((r) => setTimeout(r, DRAIN_MS))]);
+    await this.drain(streamsClosed);
     if (gen !== this.generation || this.state === 'stopping' || isFinal(this.state)) return;
     const { exitCode, signal } = this.leaderExit!;
     this.exitCode = exitCode;
@@ -372,6 +374,18 @@ export class Run {
     const error = forced?.error ?? classifyExit(this.spec.name, exitCode, signal);
     this.finishing = undefined;
     this.ctx.onAttemptEnd(this, error);
+  }
+
+  /**
+   * Waits for the output to end, but not for a stranger that kept the pipe open: gives up once
+   * no data came for DRAIN_MS. A capped run may still be reading a backlog after the exit.
+   */
+  private async drain(streamsClosed: Promise<void>[]): Promise<void> {
+    let closed = false;
+    const all = Promise.all(streamsClosed).then(() => (closed = true));
+    do {
+      await Promise.race([all, new Promise((r) => setTimeout(r, DRAIN_MS))]);
+    } while (!closed && performance.now() - this.lastChunkAt < DRAIN_MS);
   }
 
   private startHealth(): void {
@@ -434,6 +448,7 @@ export class Run {
       this.ctx.onOutput(this, lines);
     };
     stream.on('data', (chunk: Buffer) => {
+      this.lastChunkAt = performance.now();
       cap?.take(stream, chunk.length);
       deliver(splitter.push(chunk));
     });
