@@ -13,12 +13,12 @@ import { spawn } from 'node:child_process';
 import * as os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { specDefaults } from '../src/engine/defaults';
-import { ProcessEngine } from '../src/engine/engine';
-import { HelperLauncher } from '../src/engine/launcher';
 import type { ProcessSpec } from '../src/engine/types';
 import { OutputFeed } from '../src/ui/outputFeed';
+import { BenchEngine } from './support/engine';
 import { measureInChild } from './support/inChild';
-import { formatTable, median, summarize, type BenchResult, type BenchRow } from './types';
+import { rotated, row, type Series } from './support/rows';
+import { formatTable, median, type BenchResult, type BenchRow } from './types';
 
 type Tool = 'cat' | 'pipe' | 'engine' | 'capped';
 
@@ -93,8 +93,8 @@ async function throughEngine(bytes: number, capMBps?: number): Promise<Pick<Samp
     autoStart: false,
     maxOutputMBps: capMBps,
   };
-  const launcher = new HelperLauncher();
-  const engine = new ProcessEngine({ launcher, hostEnv: process.env });
+  const bench = new BenchEngine();
+  const engine = bench.engine;
   let linesSeen = 0;
   let linesShown = 0;
   let linesDropped = 0;
@@ -130,8 +130,7 @@ async function throughEngine(bytes: number, capMBps?: number): Promise<Pick<Samp
   } finally {
     counting.dispose();
     feed.dispose();
-    await engine.dispose();
-    launcher.dispose();
+    await bench.dispose();
   }
 }
 
@@ -180,23 +179,16 @@ const mbps = (s: Sample) => s.bytes / MB / (s.wallMs / 1000);
 const cpuShare = (s: Sample) => (100 * s.cpuMs) / s.wallMs;
 const addedP99 = (s: Sample) => Math.max(0, s.loopP99Ms - s.idleP99Ms);
 
-function row(samples: Sample[], tool: Tool, figure: (s: Sample) => number, unit: string, what: string, baseline?: Tool): BenchRow {
-  const mine = samples.filter((s) => s.tool === tool);
-  const r: BenchRow = { label: `${TOOL_LABEL[tool]}${what}`, unit, ...summarize(mine.map(figure)) };
-  if (baseline) {
-    const base = samples.filter((s) => s.tool === baseline);
-    r.baseline = `${TOOL_LABEL[baseline]}${what}`;
-    r.ratio = median(mine.map((s, i) => figure(s) / figure(base[i])));
-  }
-  return r;
+/** One figure of one tool, a value per repetition: what support/rows.ts makes rows of. */
+function series(samples: Sample[], tool: Tool, figure: (s: Sample) => number, what: string): Series {
+  return { label: `${TOOL_LABEL[tool]}${what}`, values: samples.filter((s) => s.tool === tool).map(figure) };
 }
 
 export async function run(): Promise<BenchResult> {
   const samples: Sample[] = [];
   const load = [os.loadavg()[0]];
   for (let rep = 0; rep < REPEATS; rep++) {
-    const order = TOOLS.map((_, i) => TOOLS[(i + rep) % TOOLS.length]);
-    for (const tool of order) {
+    for (const tool of rotated(TOOLS, rep)) {
       const s = await measureInChild<Sample>(__filename, ['--measure', tool], MEASURE_TIMEOUT_MS);
       if (s.linesSeen !== undefined && s.linesSeen !== s.bytes / 100) throw new Error(`output: the engine delivered ${s.linesSeen} of ${s.bytes / 100} lines.`);
       if (s.linesShown !== undefined && s.linesShown + (s.linesDropped ?? 0) !== s.bytes / 100) {
@@ -211,18 +203,22 @@ export async function run(): Promise<BenchResult> {
     load.push(os.loadavg()[0]);
   }
 
+  const speed = (tool: Tool) => series(samples, tool, mbps, '');
+  const rss = (tool: Tool) => series(samples, tool, (s) => s.maxRssMb, ' peak RSS');
+  const p99 = (tool: Tool) => series(samples, tool, addedP99, ' added loop p99');
+  const cpu = (tool: Tool) => series(samples, tool, cpuShare, ' CPU');
   const rows: BenchRow[] = [
-    row(samples, 'cat', mbps, 'MB/s', ''),
-    row(samples, 'pipe', mbps, 'MB/s', '', 'cat'),
-    row(samples, 'engine', mbps, 'MB/s', '', 'cat'),
-    row(samples, 'capped', mbps, 'MB/s', ''),
-    row(samples, 'pipe', (s) => s.maxRssMb, 'MB', ' peak RSS'),
-    row(samples, 'engine', (s) => s.maxRssMb, 'MB', ' peak RSS', 'pipe'),
-    row(samples, 'pipe', addedP99, 'ms', ' added loop p99'),
-    row(samples, 'engine', addedP99, 'ms', ' added loop p99'),
-    row(samples, 'pipe', cpuShare, '% of a core', ' CPU'),
-    row(samples, 'engine', cpuShare, '% of a core', ' CPU', 'pipe'),
-    row(samples, 'capped', cpuShare, '% of a core', ' CPU', 'engine'),
+    row(speed('cat'), 'MB/s'),
+    row(speed('pipe'), 'MB/s', speed('cat')),
+    row(speed('engine'), 'MB/s', speed('cat')),
+    row(speed('capped'), 'MB/s'),
+    row(rss('pipe'), 'MB'),
+    row(rss('engine'), 'MB', rss('pipe')),
+    row(p99('pipe'), 'ms'),
+    row(p99('engine'), 'ms'),
+    row(cpu('pipe'), '% of a core'),
+    row(cpu('engine'), '% of a core', cpu('pipe')),
+    row(cpu('capped'), '% of a core', cpu('engine')),
   ];
   const engine = samples.filter((s) => s.tool === 'engine');
   const verdict = (ok: boolean) => (ok ? 'met' : 'not met');

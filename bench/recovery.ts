@@ -216,8 +216,8 @@ export async function run(): Promise<BenchResult> {
       `Where the engine's time beyond the delay goes (medians over ${engineRestarts.length} restarts): ${ms(beforeDelay)} ` +
         `(${ms(Math.min(...toTimer))}-${ms(Math.max(...toTimer))}) from the exit until it entered backoff and set its ${DELAY_MS} ms timer, ` +
         `${ms(afterDelay)} from the timer's end until the new process existed. The engine enters backoff only after the helper has reported the exit ` +
-        'over IPC, the engine has swept the group for leftovers (killTree with the run marker; the environment scan for escaped daemons reads ' +
-        `every process's environ asynchronously, here ${ms(cost.environMs)} of reads for ${cost.processes} processes when done synchronously) and the output pipes have closed; ` +
+        'over IPC, the engine has swept the group for leftovers (killTree with the run marker; the scan for escaped daemons reads ' +
+        `every process's environ, here ${ms(cost.environMs)} for ${cost.processes} processes) and the output pipes have closed; ` +
         'the delay counts from the exit, so the timer is shortened by that time. After the timer, the start goes through the scheduler (setImmediate), ' +
         'an IPC request to the helper, and the helper\'s three socket connections for stdin, stdout and stderr before its spawn. PM2 sets its timer in the exit handler, ' +
         'with no sweep, and spawns from the daemon itself once it has opened the log files; the raw respawn does only the timer and the spawn.',

@@ -235,9 +235,10 @@ export async function run(): Promise<BenchResult> {
         `${REPEATS} repetitions, tools interleaved (order rotated per repetition); the engine is a fresh ProcessEngine with the HelperLauncher per measurement.`,
       'Why the engine is behind a raw group kill: before its first SIGTERM, kill() reads the whole process table, ' +
         `here ${ms(cost.tableMs)} for ${cost.processes} processes (median; several times that while the machine is busy), to record the tree's ` +
-        'descendants that left the group. After the SIGTERM it reads every process\'s environment asynchronously (/proc/*/environ, for the run ' +
-        `marker that finds double-forked daemons; ${ms(cost.environMs)} of reads done synchronously), then reads the table again every 10 ms ` +
-        '(killTree\'s pollMs), so it sees the tree gone one check after it is, and kill() resolves then.',
+        'descendants that left the group. Right after the SIGTERM it reads every process\'s environment (/proc/*/environ, for the run ' +
+        `marker that finds double-forked daemons; ${ms(cost.environMs)}), then checks the pids it knows 1, 2, 4 and 8 ms later and every 10 ms ` +
+        '(killTree\'s pollMs) after that, reading the whole table at most every 10 ms and once more to confirm; kill() resolves once the helper ' +
+        'has also reported the leader\'s exit.',
       'Past the grace: the engine checks every 10 ms until the deadline, reads the table and sends SIGKILL, then waits 10 ms and reads the table ' +
         'again before it sees the tree gone. ' +
         'PM2 starts kill_timeout only after treekill\'s `ps -e -o pid=,ppid=` has run and it has signalled each pid (the same ps is why its plain stop ' +

@@ -22,7 +22,8 @@ const asStream = (s: FakeStream) => s as unknown as NodeJS.ReadableStream;
 
 test('reads within the burst go on; past it both streams pause, then resume when the bucket drained', async () => {
   const now = 0;
-  // 1 MB/s: a burst of 100 KB; 150 KB read at once is 50 KB (50 ms) over.
+  // 1 MB/s: a burst of 100 KB. 150 KB read at once is over it; the streams resume once the
+  // bucket has drained to half the burst, about 100 ms later.
   const cap = new IngestCap(1_000_000, () => now);
   const out = new FakeStream();
   const err = new FakeStream();
