@@ -7,10 +7,13 @@ import { descendantsOf, type ProcessTable } from './procfs';
 import { endsRun, strategyFor } from './recovery';
 import { decideRestart } from './restartPolicy';
 import { freeInstance } from './replicas';
-import type { Run } from './run';
+import { formatDuration, type Run } from './run';
 import type { ProcessSnapshot } from './snapshot';
 import { isActive, isFinal } from './stateMachine';
 import type { ProcessSpec, RecoveryStrategy } from './types';
+
+/** A service that exits 0 sooner than this after its start probably did not run as meant. */
+export const QUICK_EXIT_MS = 5000;
 
 /** What recovery needs from the engine around it. */
 export interface RecoveryHost {
@@ -43,6 +46,7 @@ export class RecoveryController {
     const error = ended && this.explain(run, ended);
     if (error?.code === 'timeout') this.host.counts.timedOut++;
     if (run.adhoc) return run.finish(error);
+    if (!error && run.spec.kind === 'service') this.noteQuickExit(run);
     const strategy = strategyFor(run.spec, error?.code ?? null);
     if (error && endsRun(strategy)) {
       this.noteRecovery(run, strategy, `${error.code}: no automatic start (recovery.${error.code} is "${strategy}")`);
@@ -99,6 +103,15 @@ export class RecoveryController {
     run.consecutiveRestarts = decision.consecutive;
     this.noteRecovery(run, strategy, `${error?.code ?? 'exit 0'}: restart ${run.restarts} after ${decision.delayMs} ms`);
     this.host.backoff(run, decision.delayMs, error, `restart ${run.restarts}`);
+  }
+
+  /** A service that exits 0 at once is usually a watcher run without its TTY or watch flag: say so. */
+  private noteQuickExit(run: Run): void {
+    const now = this.host.now();
+    const ranForMs = (run.exitedAt ?? now) - (run.startedAt ?? now);
+    if (ranForMs >= QUICK_EXIT_MS) return;
+    run.hint = `"${run.spec.name}" exited 0 after ${formatDuration(ranForMs)}: a service is expected to keep running; does it need a TTY or a --watch flag?`;
+    run.system(run.hint);
   }
 
   /** A liveness probe failed past its threshold: apply the `hung` strategy (default restart). */

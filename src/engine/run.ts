@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { parseDotenv } from './dotenv';
 import { buildEnvironment } from './environment';
 import { classifyExit, classifySpawnError, ProcessError } from './errors';
+import { firstWord, resolveExecutable } from './executable';
 import { HealthWatch, type HealthState } from './health/healthWatch';
 import { killTree } from './killTree';
 import { redact, secretValues } from './redact';
@@ -47,7 +48,7 @@ export function formatCommandLine(spec: Pick<ProcessSpec, 'command' | 'args' | '
   return [spec.command, ...spec.args].map(quoteArg).join(' ');
 }
 
-function formatDuration(ms: number): string {
+export function formatDuration(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
@@ -74,6 +75,10 @@ export class Run {
   lastRecovery: { strategy: RecoveryStrategy; reason: string; at: number } | null = null;
   /** Set when the last attempt failed because another process holds its port. */
   portConflict: PortConflict | null = null;
+  /** The file the command resolved to on the run's PATH, read at each start; null when not found. */
+  executable: string | null = null;
+  /** Something a user should know about a run that did not fail (a service that exited at once). */
+  hint: string | null = null;
   /**
    * The process's start time from /proc, which tells it apart from a later process with its pid;
    * read when the process is first recorded.
@@ -149,6 +154,7 @@ export class Run {
     this.startTime = undefined;
     this.nextAttemptAt = null;
     this.forcedEnd = undefined;
+    this.hint = null;
     this.startedAt = this.ctx.now();
     this.lastOutputAt = this.startedAt;
     this.moveTo('starting');
@@ -158,6 +164,7 @@ export class Run {
       env = this.prepareEnvironment();
       this.env = env;
       this.secrets = secretValues(env);
+      this.executable = this.resolveProgram(env);
     } catch (err) {
       this.ctx.onAttemptEnd(this, err as ProcessError);
       return;
@@ -184,7 +191,7 @@ export class Run {
     child.onSpawn(() => {
       if (gen !== this.generation) return;
       this.pid = child.pid ?? this.pid;
-      this.system(`Started: ${this.commandLine} (pid ${this.pid}) in ${this.spec.cwd}`);
+      this.system(`Started: ${this.commandLine} (pid ${this.pid}) in ${this.spec.cwd}${this.resolvedNote()}`);
       if (this.state === 'starting') {
         this.startHealth();
         this.moveTo('running');
@@ -388,6 +395,24 @@ export class Run {
     } while (!closed && performance.now() - this.lastChunkAt < DRAIN_MS);
   }
 
+  /** The program as written: the command, or the first word of a shell command line. */
+  private get program(): string | undefined {
+    return this.spec.shell ? firstWord(this.spec.command) : this.spec.command;
+  }
+
+  /** What the command runs, as the spawn will find it on the run's PATH. */
+  private resolveProgram(env: Record<string, string>): string | null {
+    const program = this.program;
+    return (program !== undefined && resolveExecutable(program, env.PATH, this.spec.cwd)) || null;
+  }
+
+  /** ` (node → /usr/bin/node)` when the command was looked up, empty when it already named the file. */
+  private resolvedNote(): string {
+    const program = this.program;
+    if (this.executable === null || program === undefined || program === this.executable) return '';
+    return ` (${program} → ${this.executable})`;
+  }
+
   private startHealth(): void {
     if (!this.spec.healthCheck) return;
     const gen = this.generation;
@@ -444,8 +469,9 @@ export class Run {
         lines[i] = line;
         this.output.push(line);
       }
-      this.health?.onOutput(texts);
       this.ctx.onOutput(this, lines);
+      // After the lines: a "Ready" line follows the line that matched.
+      this.health?.onOutput(texts);
     };
     stream.on('data', (chunk: Buffer) => {
       this.lastChunkAt = performance.now();

@@ -44,6 +44,10 @@ export interface ProcessSnapshot {
   adopted: boolean;
   /** The last attempt failed on "address already in use": who holds the port. */
   portConflict: PortConflict | null;
+  /** The file the command resolved to on the run's PATH (e.g. /usr/bin/node); null when not found or not started. */
+  executable: string | null;
+  /** Something to know about a run that did not fail, e.g. a service that exited 0 at once. */
+  hint: string | null;
   /** The definition changed or was removed since this run started: restart to apply. */
   definitionStatus: 'current' | 'changed' | 'removed';
 }
@@ -107,6 +111,8 @@ export function snapshotOf(run: Run, current: ProcessSpec | undefined, queuePosi
     lastRecovery: run.lastRecovery,
     portConflict: run.portConflict,
     adopted: run.adoptedFrom !== undefined,
+    executable: run.executable,
+    hint: run.hint,
     definitionStatus,
   };
 }

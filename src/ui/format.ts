@@ -41,6 +41,7 @@ export function describeRun(run: ProcessSnapshot, now: number, withPid = true): 
       else if (run.exitCode !== null) parts.push(`exit ${run.exitCode}`);
       else if (run.error && run.state === 'failed') parts.push(run.error.code);
       if (run.startedAt !== null && run.endedAt !== null) parts.push(formatDuration(run.endedAt - run.startedAt));
+      if (run.hint) parts.push('ended at once');
       break;
   }
   if (run.kind === 'service' && run.restarts > 0) parts.push(`${run.restarts} restart${run.restarts > 1 ? 's' : ''}`);

@@ -47,7 +47,8 @@ export class RunItem extends vscode.TreeItem {
     this.iconPath = stateIcon(run.state);
     this.tooltip = [
       run.commandLine,
-      run.error?.message,
+      run.executable && `${run.commandLine.split(' ')[0]} → ${run.executable}`,
+      run.error?.message ?? run.hint,
       run.health?.message && `Health: ${run.health.message}`,
       run.lastRecovery && `Recovery: ${run.lastRecovery.strategy} (${run.lastRecovery.reason})`,
     ]
