@@ -4,13 +4,15 @@ import { findCycles } from './cycles';
 import { describe, didYouMean, isNonBlank, isObject, quote, quoteChoices, quoteList, shorten, typeName } from './text';
 
 export const DEPENDENCY_CONDITIONS: readonly DependencyCondition[] = ['started', 'completed', 'healthy'];
-export const DEPENDENCY_FIELDS: readonly (keyof Dependency)[] = ['name', 'condition'];
+export const DEPENDENCY_FIELDS: readonly (keyof Dependency)[] = ['name', 'condition', 'reuse'];
 
 /** One item of `dependsOn` as written. */
 export interface DeclaredDependency {
   name: string;
   /** Undefined for a bare name: the condition then follows from the kind of the named definition. */
   condition?: DependencyCondition;
+  /** `reuse: true`: a job's successful run is used again rather than run anew. */
+  reuse?: boolean;
   /** Where it was written, e.g. `dependsOn[1]`. */
   field: string;
 }
@@ -57,7 +59,7 @@ function readDependency(item: unknown, field: string, entry: Entry): DeclaredDep
     return undefined;
   }
   const errorsBefore = entry.errors.length;
-  const { name, condition } = item;
+  const { name, condition, reuse } = item;
   if (!Object.hasOwn(item, 'name')) {
     report(entry, field, `${quote(field)} needs a "name".`);
   } else if (!isNonBlank(name)) {
@@ -68,9 +70,14 @@ function readDependency(item: unknown, field: string, entry: Entry): DeclaredDep
     const hint = typeof condition === 'string' ? didYouMean(condition, DEPENDENCY_CONDITIONS) : '';
     report(entry, `${field}.condition`, `"${field}.condition" must be ${quoteChoices(DEPENDENCY_CONDITIONS)}; got ${describe(condition)}${hint}.`);
   }
+  if (Object.hasOwn(item, 'reuse') && typeof reuse !== 'boolean') {
+    report(entry, `${field}.reuse`, `"${field}.reuse" must be true or false; got ${describe(reuse)}.`);
+  }
   reportUnknownKeys(item, field, DEPENDENCY_FIELDS, entry);
   if (entry.errors.length > errorsBefore || !isNonBlank(name)) return undefined;
-  return known === undefined ? { name, field } : { name, condition: known, field };
+  const dependency: DeclaredDependency = known === undefined ? { name, field } : { name, condition: known, field };
+  if (reuse === true) dependency.reuse = true;
+  return dependency;
 }
 
 /** What a bare name waits for: a job to finish well, a service to be up. */
@@ -98,7 +105,7 @@ export function resolveDependencies(set: DefinitionSet, origins: ReadonlyMap<Pro
   const resolved = new Map<ProcessSpec, Dependency[]>();
   for (const spec of set.specs) {
     const dependencies: Dependency[] = [];
-    for (const { name, condition, field } of declaredBy(spec)) {
+    for (const { name, condition, reuse, field } of declaredBy(spec)) {
       const target = byName.get(name);
       if (target === undefined) {
         if (!namesWithErrors.has(name)) {
@@ -107,8 +114,12 @@ export function resolveDependencies(set: DefinitionSet, origins: ReadonlyMap<Pro
         }
       } else if (condition === 'healthy' && target.kind === 'job') {
         addProblem(spec, field, `${quote(field)} waits for ${quote(name)} to be healthy, but ${quote(name)} is a job; use "completed" or "started".`);
+      } else if (reuse && target.kind === 'service') {
+        addProblem(spec, `${field}.reuse`, `${quote(`${field}.reuse`)} applies to jobs, but ${quote(name)} is a service (a running service is always used); remove "reuse".`);
       } else {
-        dependencies.push({ name, condition: condition ?? defaultCondition(target.kind) });
+        const dependency: Dependency = { name, condition: condition ?? defaultCondition(target.kind) };
+        if (reuse) dependency.reuse = true;
+        dependencies.push(dependency);
       }
     }
     resolved.set(spec, dependencies);

@@ -1,6 +1,7 @@
 import { ProcessError } from './errors';
 import type { ProcessSnapshot } from './snapshot';
-import type { Dependency } from './types';
+import { isFinal } from './stateMachine';
+import type { Dependency, ProcessKind } from './types';
 
 export type DependencyStatus = 'ready' | 'waiting' | ProcessError;
 
@@ -30,9 +31,18 @@ export function dependencyStatus(dep: Dependency, latest: Pick<ProcessSnapshot, 
   }
 }
 
-/** True when a new run of the dependency must start: it has none, or its last one ended without meeting the condition. */
-export function needsNewRun(dep: Dependency, latest: Pick<ProcessSnapshot, 'state'> | undefined): boolean {
+/**
+ * True when a new run of the dependency must start. A job runs again for each dependent start
+ * (its last result may be stale: a new type error), unless it is on its way already (then it is
+ * awaited) or `reuse` is set and its last run succeeded with the settings as they are. A service
+ * starts when it has no run, or its last one ended without meeting the condition.
+ */
+export function needsNewRun(dep: Dependency, kind: ProcessKind, latest: Pick<ProcessSnapshot, 'state' | 'definitionStatus'> | undefined): boolean {
   if (!latest) return true;
+  if (kind === 'job') {
+    if (!isFinal(latest.state)) return false;
+    return !(dep.reuse && latest.state === 'completed' && latest.definitionStatus === 'current');
+  }
   if (dep.condition === 'completed' && latest.state === 'completed') return false;
   if (dep.condition === 'started' && latest.state === 'completed') return false;
   return latest.state === 'failed' || latest.state === 'terminated' || latest.state === 'completed';

@@ -361,7 +361,8 @@ export class ProcessEngine implements Disposable {
       const depSpec = this.specs.get(dep.name);
       if (!depSpec || seen.has(dep.name)) continue;
       seen.add(dep.name);
-      if (!needsNewRun(dep, this.latestRun(dep.name))) continue;
+      const latest = this.latestRun(dep.name);
+      if (!needsNewRun(dep, depSpec.kind, latest && this.snapshot(latest))) continue;
       this.startDependencies(depSpec, seen);
       const count = depSpec.kind === 'service' ? Math.max(1, depSpec.instances.initial) : 1;
       for (let i = 0; i < count; i++) this.enqueueNew(depSpec, i);

@@ -48,6 +48,11 @@ export type DependencyCondition = 'started' | 'completed' | 'healthy';
 export interface Dependency {
   name: string;
   condition: DependencyCondition;
+  /**
+   * A job dependency runs again each time its dependent starts (a running one is awaited); with
+   * `reuse`, a successful run since its settings last changed is used instead. Jobs only.
+   */
+  reuse?: boolean;
 }
 
 /** Replicas of a service. */

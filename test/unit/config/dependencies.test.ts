@@ -254,3 +254,26 @@ describe('findCycles', () => {
     assert.deepEqual([...findCycles(graph({ a: ['a'] }))], [['a', ['a', 'a']]]);
   });
 });
+
+describe('dependsOn: reuse', () => {
+  test('reuse: true on a job dependency is kept; false is the default and left out', () => {
+    const set = parse([job('typecheck'), job('lint'), job('build', [{ name: 'typecheck', condition: 'completed', reuse: true }, { name: 'lint', reuse: false }])]);
+    assert.deepEqual(set.errors, []);
+    assert.deepEqual(dependsOnOf(set, 'build'), [
+      { name: 'typecheck', condition: 'completed', reuse: true },
+      { name: 'lint', condition: 'completed' },
+    ]);
+  });
+
+  test('a reuse that is not a boolean, or names a service, is an error at the field', () => {
+    const set = parse([job('typecheck'), service('db'), job('build', [{ name: 'typecheck', reuse: 'yes' }]), job('test', [{ name: 'db', reuse: true }])]);
+    assert.deepEqual(set.specs.map((s) => s.name), ['typecheck', 'db']);
+    assert.deepEqual(
+      set.errors.map((e) => [e.name, e.field, e.message]),
+      [
+        ['build', 'dependsOn[0].reuse', 'Task "build": "dependsOn[0].reuse" must be true or false; got "yes".'],
+        ['test', 'dependsOn[0].reuse', 'Task "test": "dependsOn[0].reuse" applies to jobs, but "db" is a service (a running service is always used); remove "reuse".'],
+      ],
+    );
+  });
+});

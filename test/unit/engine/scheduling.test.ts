@@ -174,6 +174,66 @@ describe('scheduler: dependencies', () => {
   });
 });
 
+describe('scheduler: a job dependency runs again for each start of its dependent', () => {
+  /** A source file the typecheck fixture reads, and the file it counts its runs in. */
+  function project(t: { after(fn: () => void): void }) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const source = path.join(dir, 'main.ts');
+    const runs = path.join(dir, 'runs');
+    fs.writeFileSync(source, 'ok');
+    const count = () => (fs.existsSync(runs) ? fs.readFileSync(runs, 'utf8').split('\n').length - 1 : 0);
+    return { source, runs, count };
+  }
+
+  test('a new type error after a completed typecheck fails the next build', async (t) => {
+    const p = project(t);
+    const engine = makeEngine(t, [job('typecheck', 'typecheck.js', [p.source, p.runs]), job('build', 'exit.js', ['0'], { dependsOn: [{ name: 'typecheck', condition: 'completed' }] })]);
+    const first = await engine.spawn('build');
+    await engine.whenDone(first);
+    assert.equal(engine.get(first)!.state, 'completed');
+    fs.writeFileSync(p.source, 'a type error');
+    const second = await engine.spawn('build');
+    await engine.whenDone(second);
+    assert.equal(p.count(), 2);
+    assert.equal(engine.get(second)!.error?.code, 'dependency-failed');
+  });
+
+  test('a running dependency is awaited, not started twice', async (t) => {
+    const p = project(t);
+    const engine = makeEngine(t, [
+      job('typecheck', 'typecheck.js', [p.source, p.runs]),
+      job('slow', 'exit.js', ['0', '300']),
+      job('build', 'exit.js', ['0'], { dependsOn: ['typecheck', 'slow'].map((name) => ({ name, condition: 'completed' as const })) }),
+      job('test', 'exit.js', ['0'], { dependsOn: [{ name: 'slow', condition: 'completed' }] }),
+    ]);
+    const build = await engine.spawn('build');
+    const test2 = await engine.spawn('test');
+    await Promise.all([engine.whenDone(build), engine.whenDone(test2)]);
+    assert.equal(engine.list().filter((s) => s.name === 'slow').length, 1);
+    assert.equal(p.count(), 1);
+  });
+
+  test('reuse: true uses a successful run until the dependency\'s settings change', async (t) => {
+    const p = project(t);
+    const typecheck = job('typecheck', 'typecheck.js', [p.source, p.runs]);
+    const build = job('build', 'exit.js', ['0'], { dependsOn: [{ name: 'typecheck', condition: 'completed', reuse: true }] });
+    const engine = makeEngine(t, [typecheck, build]);
+    await engine.whenDone(await engine.spawn('build'));
+    await engine.whenDone(await engine.spawn('build'));
+    assert.equal(p.count(), 1, 'the successful run is reused');
+    engine.setDefinitions([{ ...typecheck, env: { CHANGED: '1' } }, build]);
+    await engine.whenDone(await engine.spawn('build'));
+    assert.equal(p.count(), 2, 'a settings change runs it again');
+    fs.writeFileSync(p.source, 'a type error');
+    await engine.whenDone(await engine.spawn('typecheck'));
+    const after = await engine.spawn('build');
+    await engine.whenDone(after);
+    assert.equal(p.count(), 4, 'a failed run is never reused');
+    assert.equal(engine.get(after)!.error?.code, 'dependency-failed');
+  });
+});
+
 describe('pool: replicas and metrics', () => {
   test('instances start with their index expanded and DEVPROC_INSTANCE set; scale up and down within bounds', async (t) => {
     const engine = makeEngine(t, [
