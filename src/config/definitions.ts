@@ -8,17 +8,10 @@ import { applyLimits } from './limitsFields';
 import { applyRecovery, applyRestart } from './recoveryFields';
 import { MAX_TIMER_MS, applyIdleTimeout, applyInstances, applyMaxOutputMBps, applyPriority, applyRetry, applyTimeout } from './schedulingFields';
 import { describe, didYouMean, isNonBlank, isObject, quote, quoteHint, quoteList, typeName } from './text';
+import type { DefinitionContext } from './types';
 import { expandVariables } from './variables';
 
-/** What parsing needs from the outside world, passed in so that parsing stays pure. */
-export interface DefinitionContext {
-  /** Absolute path of the folder whose settings hold the definitions; undefined with no folder. */
-  workspaceFolder: string | undefined;
-  /** The environment `${env:NAME}` reads from. */
-  env: Record<string, string | undefined>;
-  /** The default working directory when no folder is open. */
-  homeDir: string;
-}
+export type { DefinitionContext };
 
 export const TASKS_SETTING = 'devProcesses.tasks';
 /** `DefinitionError.index` of a problem with the whole setting rather than one of its entries. */

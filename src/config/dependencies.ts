@@ -2,20 +2,10 @@ import type { DefinitionError, DefinitionSet, Dependency, DependencyCondition, P
 import { report, reportUnknownKeys, taskLabel, type Entry } from './entry';
 import { findCycles } from './cycles';
 import { describe, didYouMean, isNonBlank, isObject, quote, quoteChoices, quoteList, shorten, typeName } from './text';
+import type { DeclaredDependency } from './types';
 
 export const DEPENDENCY_CONDITIONS: readonly DependencyCondition[] = ['started', 'completed', 'healthy'];
 export const DEPENDENCY_FIELDS: readonly (keyof Dependency)[] = ['name', 'condition', 'reuse'];
-
-/** One item of `dependsOn` as written. */
-export interface DeclaredDependency {
-  name: string;
-  /** Undefined for a bare name: the condition then follows from the kind of the named definition. */
-  condition?: DependencyCondition;
-  /** `reuse: true`: a job's successful run is used again rather than run anew. */
-  reuse?: boolean;
-  /** Where it was written, e.g. `dependsOn[1]`. */
-  field: string;
-}
 
 /** Where a spec came from and what it declared, for the checks that need every definition of the window. */
 export interface SpecOrigin {

@@ -1,7 +1,6 @@
 import type { DefinitionError, ProcessKind, ProcessSpec } from '../engine/types';
-import type { DefinitionContext } from './definitions';
-import type { DeclaredDependency } from './dependencies';
 import { didYouMean, quote } from './text';
+import type { DeclaredDependency, DefinitionContext } from './types';
 
 /** One entry of `devProcesses.tasks` being validated: its identity for messages, the spec being filled, its errors. */
 export interface Entry {

@@ -1,7 +1,8 @@
 import type { DefinitionError, DefinitionSet, ProcessSpec } from '../engine/types';
-import { parseEntries, type DefinitionContext } from './definitions';
+import { parseEntries } from './definitions';
 import { resolveDependencies, type SpecOrigin } from './dependencies';
 import { taskLabel } from './entry';
+import type { DefinitionContext } from './types';
 
 /** One place `devProcesses.tasks` is set: the workspace (or the only folder), or one folder of several. */
 export interface DefinitionSource {

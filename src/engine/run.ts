@@ -11,10 +11,9 @@ import { IngestCap } from './ingestCap';
 import { LineSplitter } from './lineSplitter';
 import { OutputRing, type OutputLine, type OutputStream } from './outputRing';
 import type { ProcessTable } from './procfs';
-import type { PortConflict } from './snapshot';
 import { stillRunning, type ProcessRecord } from './records';
 import { assertTransition, isFinal } from './stateMachine';
-import type { ProcessSpec, RecoveryStrategy, RunState } from './types';
+import type { PortConflict, ProcessSpec, RecoveryStrategy, RunState } from './types';
 
 /** What a run needs from the engine around it. */
 export interface RunContext {

@@ -2,7 +2,7 @@ import type { ErrorCode } from './errors';
 import type { HealthState } from './health/healthWatch';
 import { specForInstance } from './replicas';
 import type { Run } from './run';
-import type { Priority, ProcessKind, ProcessSpec, RecoveryStrategy, RunState } from './types';
+import type { PortConflict, Priority, ProcessKind, ProcessSpec, RecoveryStrategy, RunState } from './types';
 
 /** What the editor and the API see of a run. Times are epoch milliseconds; null means "not yet". */
 export interface ProcessSnapshot {
@@ -50,14 +50,6 @@ export interface ProcessSnapshot {
   hint: string | null;
   /** The definition changed or was removed since this run started: restart to apply. */
   definitionStatus: 'current' | 'changed' | 'removed';
-}
-
-/** A port another process holds; `runId` is set when that process belongs to one of our runs. */
-export interface PortConflict {
-  port: number;
-  pid: number;
-  command: string;
-  runId: string | null;
 }
 
 const keys = new WeakMap<ProcessSpec, string>();

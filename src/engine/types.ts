@@ -1,5 +1,4 @@
 import type { ErrorCode } from './errors';
-import type { Limits } from './monitor/types';
 
 /** What a definition runs as: a long-running service or a job that runs to completion. */
 export type ProcessKind = 'service' | 'job';
@@ -164,6 +163,20 @@ export interface ProcessSpec {
   limits?: Limits;
 }
 
+/** Per-definition thresholds (`limits`) and global defaults (`devProcesses.alerts`). */
+export interface Limits {
+  /** Resident memory of the whole process tree, in MB (1024 * 1024 bytes). */
+  maxMemoryMB?: number;
+  /** CPU of the whole process tree; 100 = one core. */
+  maxCpuPercent?: number;
+  /** No output for this long (services only). */
+  maxIdleMs?: number;
+  /** stderr lines per minute. */
+  maxErrorRate?: number;
+  /** What to do past maxMemoryMB: only alert (default), or restart the service gracefully. */
+  onExceed?: 'alert' | 'restart';
+}
+
 /** A problem with one entry of `devProcesses.tasks`; the other entries keep working. */
 export interface DefinitionError {
   /** Index of the entry in the `devProcesses.tasks` array. */
@@ -182,4 +195,12 @@ export interface DefinitionError {
 export interface DefinitionSet {
   specs: ProcessSpec[];
   errors: DefinitionError[];
+}
+
+/** A port another process holds; `runId` is set when that process belongs to one of our runs. */
+export interface PortConflict {
+  port: number;
+  pid: number;
+  command: string;
+  runId: string | null;
 }

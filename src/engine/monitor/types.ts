@@ -33,19 +33,8 @@ export interface RunHistory {
   samples: RunSample[];
 }
 
-/** Per-definition thresholds (`limits`) and global defaults (`devProcesses.alerts`). */
-export interface Limits {
-  /** Resident memory of the whole process tree, in MB (1024 * 1024 bytes). */
-  maxMemoryMB?: number;
-  /** CPU of the whole process tree; 100 = one core. */
-  maxCpuPercent?: number;
-  /** No output for this long (services only). */
-  maxIdleMs?: number;
-  /** stderr lines per minute. */
-  maxErrorRate?: number;
-  /** What to do past maxMemoryMB: only alert (default), or restart the service gracefully. */
-  onExceed?: 'alert' | 'restart';
-}
+/** Thresholds are part of a definition, so their type lives with it. */
+export type { Limits } from '../types';
 
 export type AlertType = 'memory' | 'cpu' | 'idle' | 'errorRate' | 'down' | 'hung';
 export type AlertSeverity = 'info' | 'warning' | 'critical' | 'emergency';
