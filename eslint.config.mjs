@@ -15,11 +15,5 @@ export default tseslint.config(
     files: ['**/*.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
-  {
-    // The engine is plain Node, testable without the editor.
-    files: ['src/engine/**/*.ts', 'src/config/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/engine and src/config stay free of the editor API.' }] }],
-    },
-  },
 );
+// Import cycles, the layer order and where `vscode` may be imported: .dependency-cruiser.cjs.
