@@ -10,6 +10,11 @@ import type { StdioIndex } from './protocol';
 export class SocketOutput extends Readable {
   private socket: Socket | undefined;
   private ended = false;
+  /**
+   * Nothing is read before the spawn is reported: the child writes as soon as it runs, and its
+   * bytes would otherwise overtake the helper's report and come before the "Started" line.
+   */
+  private held = true;
 
   join(socket: Socket): void {
     this.socket = socket;
@@ -22,7 +27,14 @@ export class SocketOutput extends Readable {
     // A reset ends the output as EOF does, so the run still drains and settles.
     socket.once('close', () => this.finish());
     // The server paused it to read the header; a 'data' listener alone does not undo that.
-    socket.resume();
+    if (!this.held) socket.resume();
+  }
+
+  /** Starts reading: the spawn was reported, or there is nothing to wait for. */
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
+    this.socket?.resume();
   }
 
   /** No socket will come (the launch failed): end the stream empty. */
@@ -33,7 +45,7 @@ export class SocketOutput extends Readable {
   }
 
   override _read(): void {
-    this.socket?.resume();
+    if (!this.held) this.socket?.resume();
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
@@ -68,8 +80,15 @@ export class LaunchStreams {
     return this.missing.size === 0;
   }
 
+  /** The spawn was reported: the child's output may flow. */
+  release(): void {
+    this.stdout.release();
+    this.stderr.release();
+  }
+
   /** The sockets still missing will never come (the launch failed): end their streams. */
   abandon(): void {
+    this.release();
     for (const index of this.missing) {
       if (index === 0) this.stdin.destroy();
       else (index === 1 ? this.stdout : this.stderr).finish();

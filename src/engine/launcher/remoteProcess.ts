@@ -39,6 +39,8 @@ export class RemoteProcess implements LaunchedProcess {
     this.phase = 'running';
     this.pid = pid;
     this.events.emit('spawn');
+    // Only now: whatever the child wrote comes after what the spawn's listeners say.
+    this.streams.release();
   }
 
   exited(exitCode: number | null, signal: NodeJS.Signals | null): void {

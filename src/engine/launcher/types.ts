@@ -18,6 +18,7 @@ export interface LaunchedProcess {
    */
   readonly pid: number | undefined;
   readonly stdin: Writable;
+  /** Nothing is read from stdout and stderr before `onSpawn`'s listeners ran. */
   readonly stdout: Readable;
   readonly stderr: Readable;
   /** The OS confirmed the process. */

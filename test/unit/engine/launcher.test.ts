@@ -229,3 +229,33 @@ describe('HelperLauncher: stopping, and the helper going away', () => {
     assert.equal(findHelperScript(__dirname), HELPER_SCRIPT);
   });
 });
+
+describe('HelperLauncher: output order', () => {
+  /** Runs a command line and returns its lines as "stream text", and the lines as the output events gave them. */
+  async function linesOf(t: TestContext, commandLine: string) {
+    const { engine } = helperEngine(t, [], { defaultCwd: repoRoot });
+    const events: string[] = [];
+    const subscription = engine.onDidOutput((e) => events.push(...e.lines.map((l) => `${l.stream} ${l.text}`)));
+    t.after(() => subscription.dispose());
+    const id = await engine.runCommandLine(commandLine);
+    await engine.whenDone(id);
+    const ring = engine.output(id).map((l) => `${l.stream} ${l.text}`);
+    return { ring, events: events.filter((e) => ring.includes(e)) };
+  }
+
+  test('a short job: the Started line first, the exit line last, every line in between (10 runs)', async (t) => {
+    for (let i = 0; i < 10; i++) {
+      const { ring, events } = await linesOf(t, 'echo alpha; echo beta >&2; echo gamma');
+      assert.match(ring[0], /^system Started: /, ring.join('\n'));
+      assert.match(ring[ring.length - 1], /^system .*exited with code 0/, ring.join('\n'));
+      assert.deepEqual(ring.slice(1, -1).sort(), ['stderr beta', 'stdout alpha', 'stdout gamma']);
+      assert.deepEqual(events, ring, 'the output events come in the order the ring keeps');
+    }
+  });
+
+  test('stdout and stderr lines keep the order they were read in', async (t) => {
+    const { ring, events } = await linesOf(t, 'echo alpha; sleep 0.2; echo beta >&2; sleep 0.2; echo gamma');
+    assert.deepEqual(ring.slice(1, -1), ['stdout alpha', 'stderr beta', 'stdout gamma']);
+    assert.deepEqual(events, ring);
+  });
+});
