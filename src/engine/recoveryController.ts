@@ -1,4 +1,5 @@
 import { decideRetry } from './backoff';
+import { formatDuration } from './duration';
 import { ProcessError } from './errors';
 import type { Event } from './events';
 import { classifyFromOutput, portInUse } from './failureHints';
@@ -7,7 +8,7 @@ import { descendantsOf, type ProcessTable } from './procfs';
 import { endsRun, strategyFor } from './recovery';
 import { decideRestart } from './restartPolicy';
 import { freeInstance } from './replicas';
-import { formatDuration, type Run } from './run';
+import type { Run } from './run';
 import type { ProcessSnapshot } from './snapshot';
 import { isActive, isFinal } from './stateMachine';
 import type { ProcessSpec, RecoveryStrategy } from './types';
@@ -80,7 +81,7 @@ export class RecoveryController {
         return run.finish(
           new ProcessError(
             'crash-loop',
-            `"${name}" gave up after ${decision.restarts} restarts in ${Math.round(policy.windowMs / 1000)} s (restart.maxRestarts). ` +
+            `"${name}" gave up after ${decision.restarts} restarts in ${formatDuration(policy.windowMs)} (restart.maxRestarts). ` +
               `Last: ${error?.message ?? 'it exited'} Fix the cause, then start it again (Start or Restart).`,
             { exitCode: run.exitCode, signal: run.signal, cause: error },
           ),
@@ -101,7 +102,8 @@ export class RecoveryController {
     run.restartTimes.push(now);
     while (run.restartTimes.length > 0 && run.restartTimes[0] <= now - policy.windowMs) run.restartTimes.shift();
     run.consecutiveRestarts = decision.consecutive;
-    this.noteRecovery(run, strategy, `${error?.code ?? 'exit 0'}: restart ${run.restarts} after ${decision.delayMs} ms`);
+    // The backoff's own line says it: one line per restart.
+    this.noteRecovery(run, strategy, `${error?.code ?? 'exit 0'}: restart ${run.restarts} in ${formatDuration(decision.delayMs)}`, false);
     this.host.backoff(run, decision.delayMs, error, `restart ${run.restarts}`);
   }
 
@@ -175,9 +177,9 @@ export class RecoveryController {
     );
   }
 
-  private noteRecovery(run: Run, strategy: RecoveryStrategy, reason: string): void {
+  private noteRecovery(run: Run, strategy: RecoveryStrategy, reason: string, say = true): void {
     run.lastRecovery = { strategy, reason, at: this.host.now() };
-    run.system(`Recovery: ${strategy} (${reason}).`);
+    if (say) run.system(`Recovery: ${strategy} (${reason}).`);
   }
 
 }

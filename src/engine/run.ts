@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { parseDotenv } from './dotenv';
+import { formatDuration } from './duration';
 import { buildEnvironment } from './environment';
 import { classifyExit, classifySpawnError, ProcessError } from './errors';
 import { firstWord, resolveExecutable } from './executable';
@@ -47,9 +48,8 @@ export function formatCommandLine(spec: Pick<ProcessSpec, 'command' | 'args' | '
   return [spec.command, ...spec.args].map(quoteArg).join(' ');
 }
 
-export function formatDuration(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
+/** Kept here too: engine code reached it through this module first. */
+export { formatDuration };
 
 /** One run of a definition: its process, its state and its recent output. */
 export class Run {
@@ -286,7 +286,9 @@ export class Run {
     this.nextAttemptAt = null;
     const final = state ?? (error ? 'failed' : 'completed');
     const took = this.startedAt === null ? '' : ` after ${formatDuration(this.endedAt - this.startedAt)}`;
-    this.system(error ? `${error.message.replace(/\.$/, '')}${took}.` : `"${this.spec.name}" exited with code 0${took}.`);
+    // A message of several sentences ends in advice; a duration tacked on there reads as part of it.
+    const line = error && /\.\s+\S/.test(error.message) ? error.message : `${(error?.message ?? `"${this.spec.name}" exited with code 0`).replace(/\.$/, '')}${took}.`;
+    this.system(line);
     this.moveTo(final);
     this.child?.stdin.destroy();
     // A kept finished run needs its lines, not its process object and streams.

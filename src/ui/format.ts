@@ -1,13 +1,8 @@
+import { formatDuration } from '../engine/duration';
 import type { ProcessSnapshot } from '../engine/snapshot';
 
-/** "4 s", "3 min 12 s", "2 h 5 min": short enough for a tree row. */
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${s % 60} s`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
-}
+/** The one duration format, shared with the engine's messages. */
+export { formatDuration };
 
 /**
  * One line that says where a run is: "running · up 4 s · pid 123", "failed · exit 1 · 2 s".

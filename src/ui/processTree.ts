@@ -69,9 +69,11 @@ export class ProblemItem extends vscode.TreeItem {
   constructor(readonly problem: DefinitionError) {
     super(problem.name ?? (problem.index >= 0 ? `devProcesses.tasks[${problem.index}]` : 'devProcesses.tasks'));
     this.contextValue = 'problem';
-    this.description = problem.message;
+    // The label names the entry already: the message's own "Task "web": " is not repeated.
+    this.description = problem.message.replace(/^(Task "[^"]*"|devProcesses\.tasks(\[\d+\])?)( in [^:]*)?: /, '');
     this.tooltip = problem.message;
-    this.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    // The severity the Problems panel gives it.
+    this.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
     this.command = { command: 'devProcesses.openSettings', title: 'Open Settings', arguments: [] };
   }
 }
@@ -176,16 +178,17 @@ export class ProcessTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
     const runs = this.engine.list().reverse(); // newest first
     const specs = this.engine.definitions();
     const names = new Set(specs.map((s) => s.name));
-    const items: Node[] = specs.map((spec) => {
+    // Problems first: an entry that cannot run is what needs doing.
+    const items: Node[] = this.problems.map((p) => new ProblemItem(p));
+    items.push(...specs.map((spec) => {
       const own = runs.filter((r) => !r.adhoc && r.name === spec.name);
       return new DefinitionItem(spec.name, spec, own, now, this.usage(own));
-    });
+    }));
     // Runs whose definition was removed stay visible until they end or are stopped.
     const orphaned = [...new Set(runs.filter((r) => !r.adhoc && !names.has(r.name) && isLive(r)).map((r) => r.name))];
     for (const name of orphaned) items.push(new DefinitionItem(name, undefined, runs.filter((r) => !r.adhoc && r.name === name), now));
     const adhoc = runs.filter((r) => r.adhoc);
     if (adhoc.length > 0) items.push(new AdhocGroupItem(adhoc));
-    items.push(...this.problems.map((p) => new ProblemItem(p)));
     return items;
   }
 

@@ -1,6 +1,10 @@
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readMaxConcurrent, readStopTimeout } from '../config/definitions';
+import { WORKSPACE_FILE_PREFIX } from '../config/locate';
+import { findSyntaxError, syntaxErrorMessage, type JsonSyntaxError } from '../config/syntax';
 import { readAlertDefaults, readMonitorInterval } from '../config/limitsFields';
 import type { Limits } from '../engine/monitor/types';
 import { parseSources, type DefinitionSource } from '../config/sources';
@@ -12,7 +16,12 @@ export const SECTION = 'devProcesses';
  * Reads `devProcesses.tasks` from the workspace and, in a multi-root window, from each folder's
  * settings; relative paths resolve against the folder that defines them, else the first folder.
  */
-export function readDefinitions(): DefinitionSet {
+export function readDefinitions(sources = readSources()): DefinitionSet {
+  return parseSources(sources, { env: process.env, homeDir: os.homedir() });
+}
+
+/** Where `devProcesses.tasks` is set: the workspace's value, then each folder's own, as the editor read them. */
+export function readSources(): DefinitionSource[] {
   const folders = vscode.workspace.workspaceFolders ?? [];
   const first = folders[0]?.uri.fsPath;
   const sources: DefinitionSource[] = [];
@@ -26,7 +35,69 @@ export function readDefinitions(): DefinitionSet {
       if (own !== undefined) sources.push({ raw: own, folder: folder.uri.fsPath, workspaceFolder: folder.uri.fsPath });
     }
   }
-  return parseSources(sources, { env: process.env, homeDir: os.homedir() });
+  return sources;
+}
+
+/** A file that may hold `devProcesses.tasks`, and where its settings object is. */
+export interface SettingsFile {
+  uri: vscode.Uri;
+  prefix: (string | number)[];
+}
+
+/**
+ * Where the settings `readSources` reads may be written, most specific first. A folder of a
+ * multi-root window (`folder` set): its `.vscode/settings.json`. The workspace: with one folder,
+ * its `.vscode/settings.json`, then the `.code-workspace` file if one is open; with several, the
+ * `.code-workspace` file.
+ */
+export function settingsFiles(folder: string | undefined): SettingsFile[] {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const folderFile = (uri: vscode.Uri): SettingsFile => ({ uri: vscode.Uri.joinPath(uri, '.vscode', 'settings.json'), prefix: [] });
+  if (folder !== undefined) {
+    const owner = folders.find((f) => f.uri.fsPath === folder);
+    return owner ? [folderFile(owner.uri)] : [];
+  }
+  const files: SettingsFile[] = [];
+  if (folders.length === 1) files.push(folderFile(folders[0].uri));
+  const workspaceFile = vscode.workspace.workspaceFile;
+  // An untitled workspace keeps its settings where only the editor can read them.
+  if (workspaceFile && workspaceFile.scheme !== 'untitled') files.push({ uri: workspaceFile, prefix: WORKSPACE_FILE_PREFIX });
+  return files;
+}
+
+/** A settings file that does not parse; `folder` as in `DefinitionSource` (undefined: the workspace's). */
+export interface SettingsSyntaxProblem {
+  folder: string | undefined;
+  uri: vscode.Uri;
+  error: JsonSyntaxError;
+  message: string;
+}
+
+/**
+ * The settings files of the workspace and its folders that do not parse. Read from disk, as the
+ * editor reads settings: with autosave on, a half-typed entry is saved and read at once.
+ */
+export function readSyntaxProblems(): SettingsSyntaxProblem[] {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const owners: (string | undefined)[] = folders.length > 1 ? [undefined, ...folders.map((f) => f.uri.fsPath)] : [undefined];
+  const problems: SettingsSyntaxProblem[] = [];
+  for (const folder of owners) {
+    for (const { uri } of settingsFiles(folder)) {
+      const text = uri.scheme === 'file' ? readFileText(uri.fsPath) : undefined;
+      const error = text === undefined ? undefined : findSyntaxError(text);
+      if (error) problems.push({ folder, uri, error, message: syntaxErrorMessage(path.basename(uri.fsPath), error) });
+    }
+  }
+  return problems;
+}
+
+function readFileText(file: string): string | undefined {
+  try {
+    // Decoded as the editor does: a byte order mark is dropped, so offsets agree with the document's.
+    return new TextDecoder().decode(fs.readFileSync(file));
+  } catch {
+    return undefined; // no such file
+  }
 }
 
 export function readStopTimeoutMs(): number {

@@ -1,12 +1,7 @@
 import * as vscode from 'vscode';
-import { findTasksSetting, positionAt, WORKSPACE_FILE_PREFIX, type TasksInSettings } from '../config/locate';
+import { findTasksSetting, positionAt, type TasksInSettings } from '../config/locate';
 import type { DefinitionError } from '../engine/types';
-
-/** A file that may hold `devProcesses.tasks`, and where its settings object is. */
-interface SettingsFile {
-  uri: vscode.Uri;
-  prefix: (string | number)[];
-}
+import { settingsFiles, type SettingsSyntaxProblem } from './settings';
 
 /**
  * Shows each problem of `devProcesses.tasks` in the Problems panel, on the field at fault in the
@@ -17,6 +12,7 @@ export class SettingsDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('devProcesses');
   private readonly subscriptions: vscode.Disposable[];
   private problems: readonly DefinitionError[] = [];
+  private syntax: readonly SettingsSyntaxProblem[] = [];
   /** Drops the result of a refresh that a newer one overtook while it read files. */
   private generation = 0;
 
@@ -31,9 +27,13 @@ export class SettingsDiagnostics implements vscode.Disposable {
     ];
   }
 
-  /** Replaces the diagnostics with these problems; resolves once they are shown (or overtaken). */
-  update(problems: readonly DefinitionError[]): Promise<void> {
+  /**
+   * Replaces the diagnostics with these problems, and the syntax errors of files that do not
+   * parse; resolves once they are shown (or overtaken).
+   */
+  update(problems: readonly DefinitionError[], syntax: readonly SettingsSyntaxProblem[] = []): Promise<void> {
     this.problems = problems;
+    this.syntax = syntax;
     return this.refresh();
   }
 
@@ -42,7 +42,9 @@ export class SettingsDiagnostics implements vscode.Disposable {
     const byFolder = new Map<string | undefined, DefinitionError[]>();
     for (const problem of this.problems) byFolder.set(problem.folder, [...(byFolder.get(problem.folder) ?? []), problem]);
 
-    const shown: [vscode.Uri, vscode.Diagnostic[]][] = [];
+    const shown: [vscode.Uri, vscode.Diagnostic[]][] = this.syntax.map((problem) => [problem.uri, [syntaxDiagnostic(problem)]]);
+    // The last good definitions' problems cannot be placed in a file that does not parse.
+    for (const problem of this.syntax) byFolder.delete(problem.folder);
     for (const [folder, problems] of byFolder) {
       const found = await this.findTasks(folder);
       if (!found) continue;
@@ -77,27 +79,6 @@ export class SettingsDiagnostics implements vscode.Disposable {
 }
 
 /**
- * Where the settings `readDefinitions` reads may be written, most specific first. A folder of a
- * multi-root window: its `.vscode/settings.json`. The workspace: with one folder, its
- * `.vscode/settings.json`, then the `.code-workspace` file if one is open; with several, the
- * `.code-workspace` file.
- */
-function settingsFiles(folder: string | undefined): SettingsFile[] {
-  const folders = vscode.workspace.workspaceFolders ?? [];
-  const folderFile = (uri: vscode.Uri): SettingsFile => ({ uri: vscode.Uri.joinPath(uri, '.vscode', 'settings.json'), prefix: [] });
-  if (folder !== undefined) {
-    const owner = folders.find((f) => f.uri.fsPath === folder);
-    return owner ? [folderFile(owner.uri)] : [];
-  }
-  const files: SettingsFile[] = [];
-  if (folders.length === 1) files.push(folderFile(folders[0].uri));
-  const workspaceFile = vscode.workspace.workspaceFile;
-  // An untitled workspace keeps its settings where only the editor can read them.
-  if (workspaceFile && workspaceFile.scheme !== 'untitled') files.push({ uri: workspaceFile, prefix: WORKSPACE_FILE_PREFIX });
-  return files;
-}
-
-/**
  * The text VS Code read the settings from: the saved file. An open document that is not dirty
  * has the same text without a read; a dirty one does not, so then the file is read.
  */
@@ -110,6 +91,14 @@ async function readText(uri: vscode.Uri): Promise<string | undefined> {
   } catch {
     return undefined; // no such file
   }
+}
+
+function syntaxDiagnostic({ error, message }: SettingsSyntaxProblem): vscode.Diagnostic {
+  const from = new vscode.Position(error.line, error.character);
+  const diagnostic = new vscode.Diagnostic(new vscode.Range(from, from.translate(0, Math.max(1, error.length))), message, vscode.DiagnosticSeverity.Error);
+  diagnostic.source = 'Dev Processes';
+  diagnostic.code = error.code;
+  return diagnostic;
 }
 
 function toDiagnostic(problem: DefinitionError, tasks: TasksInSettings, text: string): vscode.Diagnostic {

@@ -1,18 +1,39 @@
 import * as vscode from 'vscode';
+import type { DefinitionSource } from '../config/sources';
 import type { ProcessEngine } from '../engine/engine';
 import type { DefinitionError } from '../engine/types';
 import { isLive } from './format';
 import type { ProcessTree } from './processTree';
 import type { SettingsDiagnostics } from './settingsDiagnostics';
-import { readDefinitions, readMaxConcurrentSetting, readStopTimeoutMs, SECTION } from './settings';
+import {
+  readDefinitions,
+  readMaxConcurrentSetting,
+  readSources,
+  readStopTimeoutMs,
+  readSyntaxProblems,
+  SECTION,
+  type SettingsSyntaxProblem,
+} from './settings';
+
+/** How long after a settings file parses again the configuration is read, if no change event came. */
+const SETTLE_MS = 500;
+
+/** A source's key: its folder, '' for the workspace's settings. */
+const keyOf = (folder: string | undefined) => folder ?? '';
 
 /**
  * Keeps the engine's definitions in step with settings.json. Never stops a process by itself: a
- * removed definition's running process stays, and a notification offers to stop it.
+ * removed definition's running process stays, and a notification offers to stop it. While a
+ * settings file does not parse (a half-typed entry saved by autosave), the definitions last read
+ * from it stay: what the editor reads from a broken file is not what the user meant.
  */
 export class SettingsWatcher implements vscode.Disposable {
-  private readonly subscription: vscode.Disposable;
-  private shownProblems = '';
+  private readonly subscriptions: vscode.Disposable[];
+  /** What the last notification was about: a problem is shown once, not once per keystroke. */
+  private shownProblems = new Set<string>();
+  /** Each source's value as last read from a file that parsed. */
+  private readonly lastGood = new Map<string, DefinitionSource>();
+  private settle: NodeJS.Timeout | undefined;
   /** The settings entries that could not be used, as of the last read. */
   problems: DefinitionError[] = [];
 
@@ -21,35 +42,81 @@ export class SettingsWatcher implements vscode.Disposable {
     private readonly tree: ProcessTree,
     private readonly diagnostics: SettingsDiagnostics,
   ) {
-    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(SECTION)) this.reload();
-    });
+    const files = vscode.workspace.createFileSystemWatcher('**/{.vscode/settings.json,*.code-workspace}');
+    this.subscriptions = [
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(SECTION)) this.reload();
+      }),
+      // A save that breaks the file may leave what the editor reads unchanged: no configuration event.
+      files,
+      files.onDidChange(() => this.fileChanged()),
+      files.onDidCreate(() => this.fileChanged()),
+      vscode.workspace.onDidSaveTextDocument((doc) => {
+        if (/(settings\.json|\.code-workspace)$/.test(doc.uri.path)) this.fileChanged();
+      }),
+      { dispose: () => clearTimeout(this.settle) },
+    ];
+  }
+
+  /**
+   * A settings file was written. Broken: keep the last good definitions now. Parsing again: the
+   * editor's configuration may still hold what it read from the broken file, so read it a little
+   * later, unless its own change event comes first.
+   */
+  private fileChanged(): void {
+    clearTimeout(this.settle);
+    if (readSyntaxProblems().length > 0) return this.reload();
+    this.settle = setTimeout(() => this.reload(), SETTLE_MS);
+    this.settle.unref?.();
   }
 
   reload(): void {
+    clearTimeout(this.settle);
     const before = new Set(this.engine.definitions().map((s) => s.name));
-    const { specs, errors } = readDefinitions();
+    const syntax = readSyntaxProblems();
+    const { specs, errors } = readDefinitions(this.keepLastGood(readSources(), syntax));
     this.engine.stopTimeoutMs = readStopTimeoutMs();
     this.engine.maxConcurrent = readMaxConcurrentSetting();
     this.engine.setDefinitions(specs);
-    this.problems = errors;
-    this.tree.setProblems(errors);
-    void this.diagnostics.update(errors);
-    void vscode.commands.executeCommand('setContext', 'devProcesses.noDefinitions', specs.length === 0 && errors.length === 0);
-    this.reportProblems(errors);
+    const problems: DefinitionError[] = [...syntax.map((p) => ({ index: -1, message: p.message, ...(p.folder ? { folder: p.folder } : {}) })), ...errors];
+    this.problems = problems;
+    this.tree.setProblems(problems);
+    void this.diagnostics.update(errors, syntax);
+    void vscode.commands.executeCommand('setContext', 'devProcesses.noDefinitions', specs.length === 0 && problems.length === 0);
+    this.reportProblems(errors, syntax);
     const now = new Set(specs.map((s) => s.name));
     const removedLive = this.engine.list().filter((r) => !r.adhoc && isLive(r) && before.has(r.name) && !now.has(r.name));
     for (const run of removedLive) void this.offerToStop(run.id, run.name);
   }
 
-  private reportProblems(errors: DefinitionError[]): void {
-    const text = errors.map((e) => e.message).join('\n');
-    if (text === this.shownProblems) return;
-    this.shownProblems = text;
-    if (errors.length === 0) return;
-    const first = errors[0].message;
-    const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
-    void vscode.window.showWarningMessage(`Dev Processes settings: ${first}${more}`, 'Show Problems', 'Open Settings').then((action) => {
+  /** The sources as read, except that a source whose file does not parse keeps its last good value. */
+  private keepLastGood(sources: DefinitionSource[], syntax: SettingsSyntaxProblem[]): DefinitionSource[] {
+    const broken = new Set(syntax.map((p) => keyOf(p.folder)));
+    const kept = sources.map((source) => {
+      const key = keyOf(source.folder);
+      if (!broken.has(key)) this.lastGood.set(key, source);
+      return (broken.has(key) && this.lastGood.get(key)) || source;
+    });
+    // A folder's setting the editor could not read at all is missing from `sources`.
+    for (const key of broken) {
+      const last = this.lastGood.get(key);
+      if (last && !kept.includes(last)) kept.push(last);
+    }
+    for (const key of [...this.lastGood.keys()]) {
+      if (!broken.has(key) && !sources.some((s) => keyOf(s.folder) === key)) this.lastGood.delete(key);
+    }
+    return kept;
+  }
+
+  private reportProblems(errors: DefinitionError[], syntax: SettingsSyntaxProblem[]): void {
+    // A syntax error is one problem however its line moves while the user types.
+    const keyed = [...syntax.map((p) => ({ key: `syntax ${p.uri.toString()}`, message: p.message })), ...errors.map((e) => ({ key: e.message, message: e.message }))];
+    const shownBefore = this.shownProblems;
+    this.shownProblems = new Set(keyed.map((p) => p.key));
+    const fresh = keyed.filter((p) => !shownBefore.has(p.key));
+    if (fresh.length === 0) return;
+    const more = keyed.length > 1 ? ` (and ${keyed.length - 1} more problem${keyed.length > 2 ? 's' : ''})` : '';
+    void vscode.window.showWarningMessage(`Dev Processes settings: ${fresh[0].message}${more}`, 'Show Problems', 'Open Settings').then((action) => {
       if (action === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
       else if (action === 'Open Settings') void vscode.commands.executeCommand('devProcesses.openSettings');
     });
@@ -65,6 +132,6 @@ export class SettingsWatcher implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
   }
 }

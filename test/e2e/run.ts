@@ -1,6 +1,6 @@
 // End-to-end: a browser drives the real workbench (code-server + Chromium) the way a person would,
 // with the extension loaded from this checkout (build it first: node esbuild.js).
-// Usage: node out/test/e2e/run.js   (env E2E_TIMEOUT_MS: overall limit, default 240000)
+// Usage: node out/test/e2e/run.js   (env E2E_TIMEOUT_MS: overall limit, default 420000)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -8,7 +8,7 @@ import { launchBrowser, payloadUrl, repoRoot, startCodeServer, type CodeServer }
 import { hideAndShowMetrics, metricsTabs, openAndCheckMetrics, paletteCommand, poll } from './metrics';
 import { copyWorkspace, openDevProcessesView, openWorkbench, resultsDir, rowDescription, tail, treeRow, UI_SETTINGS } from './workbench';
 
-const OVERALL_MS = Number(process.env.E2E_TIMEOUT_MS) || 240_000;
+const OVERALL_MS = Number(process.env.E2E_TIMEOUT_MS) || 420_000;
 // Generous: a busy 2-core machine can take seconds to redraw the tree.
 const WAIT_MS = 30_000;
 
@@ -218,6 +218,92 @@ async function main(): Promise<number> {
       },
     },
     {
+      name: 'a half-typed settings.json entry (autosave on) keeps the definitions and the running "ticker", says where it breaks, offers no Stop',
+      needs: [0],
+      run: async () => {
+        await paletteCommand(page, 'View: Close All Editors', /View: Close All Editors(?! in)/);
+        const ticker = treeRow(view(), 'ticker');
+        if (!/^running/.test(await rowDescription(ticker))) {
+          await clickRowAction(ticker, 'Start');
+          await waitForRow(ticker, /running/, 'ticker');
+        }
+        const settingsFile = path.join(workspace!, '.vscode', 'settings.json');
+        const original = fs.readFileSync(settingsFile, 'utf8');
+        await page.keyboard.press('Control+P');
+        await page.locator('.quick-input-widget input').fill('.vscode/settings.json');
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'settings.json' }).first().click({ timeout: WAIT_MS });
+        const editor = page.locator('.part.editor .monaco-editor').first();
+        await editor.waitFor({ timeout: WAIT_MS });
+        await editor.locator('.view-lines').click();
+        // Line 2 opens the tasks array: start a new entry there and stop mid-word, as a person typing does.
+        await page.keyboard.press('Control+G');
+        await page.keyboard.type('2');
+        await page.keyboard.press('Enter');
+        await page.keyboard.press('End');
+        await page.keyboard.press('Enter');
+        await page.keyboard.type('{ "na', { delay: 60 });
+        await page.keyboard.press('Escape');
+        await poll(async () => fs.readFileSync(settingsFile, 'utf8') !== original, Boolean).catch(() => {
+          throw new Error('autosave did not write the half-typed entry to settings.json');
+        });
+        const problem = view().locator('.monaco-list-row', { hasText: /settings\.json has a syntax error \(line \d+\)/ });
+        await problem.first().waitFor({ timeout: WAIT_MS }).catch(() => {
+          throw new Error('no "settings.json has a syntax error (line N)" row in the view');
+        });
+        // Give a wrong notification time to show up.
+        await new Promise((r) => setTimeout(r, 2_000));
+        await shot(10, 'settings-syntax-error');
+        for (const name of ['ticker', 'echo', 'build', 'fails', 'hog', 'streams']) await treeRow(view(), name).waitFor({ timeout: 5_000 });
+        const description = await rowDescription(ticker);
+        if (!/^running/.test(description) || /removed/.test(description)) throw new Error(`the running "ticker" row says: ${description}`);
+        const stop = page.locator('.notifications-toasts .monaco-button', { hasText: /^Stop It$/ });
+        if (await stop.count()) throw new Error('a notification offers "Stop It" because of a syntax error');
+        const toasts = await page.locator('.notifications-toasts .notification-list-item-message').allTextContents();
+        const syntaxToasts = toasts.filter((t) => /syntax error/.test(t));
+        if (syntaxToasts.length > 1) throw new Error(`the syntax error was notified ${syntaxToasts.length} times: ${syntaxToasts.join(' | ')}`);
+        // Put the file back as it was; the editor follows the file on disk.
+        await paletteCommand(page, 'View: Close All Editors', /View: Close All Editors(?! in)/);
+        fs.writeFileSync(settingsFile, original);
+        await problem.first().waitFor({ state: 'detached', timeout: WAIT_MS }).catch(() => {
+          throw new Error('the syntax error row stayed after settings.json was fixed');
+        });
+        await clickRowAction(ticker, 'Stop');
+        await waitForRow(ticker, /terminated/, 'ticker');
+      },
+    },
+    {
+      name: 'a short job writing to both streams: the output panel shows Started first, its lines in order, the exit last',
+      needs: [0],
+      run: async () => {
+        const row = treeRow(view(), 'streams');
+        await clickRowAction(row, 'Start');
+        await waitForRow(row, /completed · exit 0/, 'streams');
+        await clickRowAction(row, 'Show Output');
+        await poll(() => selectedChannel(page), (c) => c === 'Dev Processes: streams').catch((err) => {
+          throw new Error(`the Output panel does not show "Dev Processes: streams": ${(err as Error).message}`);
+        });
+        const editor = page.locator('.part.panel .monaco-editor');
+        // Lines in the order they are drawn (by their top), not the order of the DOM.
+        const lines = () =>
+          editor.locator('.view-line').evaluateAll((els) =>
+            els
+              .map((el) => ({ top: parseFloat((el as unknown as { style: { top: string } }).style.top) || 0, text: (el.textContent ?? '').replace(/\u00a0/g, ' ') }))
+              .sort((a, b) => a.top - b.top)
+              .map((l) => l.text),
+          );
+        const expected = [/Started: sh -c /, /^alpha$/, /^\[stderr\] beta$/, /^gamma$/, /"streams" exited with code 0/];
+        // A long line wraps: its continuation matches none of these and is left out.
+        const matches = (shown: string[]) => {
+          const order = shown.map((l) => expected.findIndex((re) => re.test(l.trim()))).filter((i) => i >= 0);
+          return order.length === expected.length && order.every((i, at) => i === at);
+        };
+        await poll(lines, matches).catch(async () => {
+          throw new Error(`the output panel shows, in this order: ${JSON.stringify(await lines())}`);
+        });
+        await shot(11, 'streams-output');
+      },
+    },
+    {
       name: 'reloading the window with "echo" running leaves no unknown process: it is stopped, or adopted',
       needs: [0],
       run: async () => {
@@ -235,7 +321,7 @@ async function main(): Promise<number> {
           throw new Error(`pid ${pid} still runs after the reload and the tree does not show it adopted`);
         });
         say(`note: after the reload, "echo" (pid ${pid}) was ${fate}`);
-        await shot(10, 'after-reload');
+        await shot(12, 'after-reload');
       },
     },
     {
@@ -258,7 +344,7 @@ async function main(): Promise<number> {
           throw new Error(`"echo" was not adopted after the crash; its row says: ${await rowDescription(treeRow(view(), 'echo'))}`);
         });
         if (processGone(pid)) throw new Error(`pid ${pid} died with the extension host; the test proves nothing`);
-        await shot(11, 'adopted');
+        await shot(13, 'adopted');
         await clickRowAction(treeRow(view(), 'echo'), 'Stop');
         await poll(async () => processGone(pid), Boolean).catch(() => {
           throw new Error(`pid ${pid} still runs after Stop on the adopted row`);
@@ -276,7 +362,7 @@ async function main(): Promise<number> {
         await poll(label, (l) => /\b[1-9]\d* active alerts?\b/.test(l)).catch((err) => {
           throw new Error(`the status bar never counted the memory alert: ${(err as Error).message}`);
         });
-        await shot(12, 'memory-alert');
+        await shot(14, 'memory-alert');
         await clickRowAction(row, 'Stop');
         await poll(label, (l) => /\b0 active alerts\b/.test(l)).catch((err) => {
           throw new Error(`the alert did not resolve after the stop: ${(err as Error).message}`);

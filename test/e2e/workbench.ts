@@ -18,6 +18,9 @@ export function resultsDir(name: string): string {
 export const UI_SETTINGS = {
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'chat.disableAIFeatures': true,
+  // As many users have it: a half-typed settings.json entry is saved, and read, at once.
+  'files.autoSave': 'afterDelay',
+  'files.autoSaveDelay': 300,
 };
 
 /** A fresh copy of test/fixtures/workspace: runs must not write into the repository. */

@@ -37,7 +37,7 @@ async function stopAndCheck(engine: ProcessEngine, id: string, pids: number[], f
   const snap = engine.get(id)!;
   assert.equal(snap.state, 'terminated');
   assert.equal(snap.error?.code, 'canceled');
-  if (forced) assert.match(snap.error!.message, /did not stop within 500 ms; killed \(SIGKILL\)/);
+  if (forced) assert.match(snap.error!.message, /did not stop within 0.5 s; killed \(SIGKILL\)/);
   assert.deepEqual(alive(pids), [], 'every process of the tree is gone once kill resolves');
   return took;
 }

@@ -93,4 +93,39 @@ describe('problems in settings.json', () => {
     await waitFor(() => ours(settingsUri).length === 0, 'the diagnostic to clear');
     await waitFor(() => api.definitions().some((d) => d.name === 'diag-typo'), 'the fixed entry to be read');
   });
+
+  it('keeps the last good definitions while settings.json does not parse, and says where it breaks', async () => {
+    const good = `{
+  "devProcesses.tasks": [
+    { "name": "syntax-one", "command": "node", "args": ["-e", "setInterval(() => {}, 1000)"] },
+    { "name": "syntax-two", "command": "node" }
+  ]
+}
+`;
+    await vscode.workspace.fs.writeFile(settingsUri, new TextEncoder().encode(good));
+    await waitFor(() => ['syntax-one', 'syntax-two'].every((n) => api.definitions().some((d) => d.name === n)), 'the good settings to be read');
+    const id = await vscode.commands.executeCommand<string>('devProcesses.start', 'syntax-one');
+    await waitFor(() => api.get(id)?.state === 'running', '"syntax-one" to run');
+    // Half-typed, as autosave writes it: a new entry with its name open.
+    const broken = good.replace('{ "name": "syntax-two", "command": "node" }', '{ "name": "syntax-two", "command": "node" },\n    { "na');
+    await vscode.workspace.fs.writeFile(settingsUri, new TextEncoder().encode(broken));
+    const problem = await waitFor(() => api.problems().find((p) => /settings\.json has a syntax error \(line \d+\)/.test(p.message)), 'the syntax error to be reported');
+    const line = Number(/line (\d+)/.exec(problem.message)![1]);
+    assert.equal(line, 5, problem.message);
+    const [diagnostic] = await waitFor(() => ours(settingsUri).length > 0 && ours(settingsUri), 'a diagnostic for the syntax error');
+    assert.equal(ours(settingsUri).length, 1);
+    assert.equal(diagnostic.message, problem.message);
+    assert.equal(diagnostic.range.start.line, line - 1);
+    assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
+    // Kept: both definitions, and the running service as it was (not "removed").
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.deepEqual(['syntax-one', 'syntax-two'].filter((n) => api.definitions().some((d) => d.name === n)), ['syntax-one', 'syntax-two']);
+    assert.equal(api.get(id)?.state, 'running');
+    assert.notEqual(api.get(id)?.definitionStatus, 'removed');
+
+    await vscode.workspace.fs.writeFile(settingsUri, new TextEncoder().encode(good));
+    await waitFor(() => !api.problems().some((p) => /syntax error/.test(p.message)), 'the syntax error to clear');
+    await waitFor(() => ours(settingsUri).length === 0, 'the diagnostic to clear');
+    await vscode.commands.executeCommand('devProcesses.kill', id);
+  });
 });

@@ -40,10 +40,17 @@ describe('recovery: restart policy against real processes', () => {
     assert.equal(snap.restarts, 3);
     assert.equal(snap.attempts, 4);
     assert.equal(snap.error?.code, 'crash-loop');
-    assert.match(snap.error!.message, /gave up after 3 restarts in 60 s .*start it again/);
+    assert.match(snap.error!.message, /gave up after 3 restarts in 1 min .*start it again/);
     assert.equal(backoffs.length, 3);
     assert.ok(backoffs[0] <= 100 && backoffs[1] > 100 && backoffs[2] > 200, `delays grow: ${backoffs}`);
     assert.ok(backoffs[1] <= 200 && backoffs[2] <= 400);
+    // One line per restart, in the one duration format; the give-up line ends with its advice.
+    const system = engine.output(id).filter((l) => l.stream === 'system').map((l) => l.text);
+    const restartLines = system.filter((l) => /restart \d/.test(l));
+    assert.deepEqual(restartLines.map((l) => /restart (\d)/.exec(l)![1]), ['1', '2', '3'], system.join('\n'));
+    assert.ok(restartLines.every((l) => /; restart \d in \d+(\.\d)? s\.$/.test(l)), restartLines.join('\n'));
+    assert.ok(!system.some((l) => / ms\b/.test(l)), system.join('\n'));
+    assert.match(system[system.length - 1], /start it again \(Start or Restart\)\.$/);
   });
 
   test('a service that crashes once after running stably restarts after the first delay', async (t) => {

@@ -27,7 +27,7 @@ describe('run notes: what the output says about a run', () => {
     await engine.whenDone(id);
     const snap = engine.get(id)!;
     assert.equal(snap.state, 'completed');
-    assert.match(snap.hint ?? '', /^"vitest" exited 0 after \d+ ms: a service is expected to keep running; does it need a TTY or a --watch flag\?$/);
+    assert.match(snap.hint ?? '', /^"vitest" exited 0 after \d+(\.\d)? s: a service is expected to keep running; does it need a TTY or a --watch flag\?$/);
     assert.ok(engine.output(id).some((l) => l.stream === 'system' && l.text === snap.hint));
   });
 
