@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { DefinitionSet, ProcessSpec } from '../engine/types';
 import { defaultRestart, specDefaults } from '../engine/defaults';
+import { isSecretName } from '../engine/redact';
 import { applyDependsOn, resolveDependencies, type SpecOrigin } from './dependencies';
 import { assign, report, taskLabel, type Entry, type FieldRule } from './entry';
 import { applyHealthCheck } from './healthCheckFields';
@@ -175,10 +176,16 @@ function defaultSpec(ctx: DefinitionContext): ProcessSpec {
   };
 }
 
+/** C0 and C1 controls but tab, and Unicode line breaks: a name goes into labels, titles and log lines. */
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/;
+
 function applyName(value: unknown, entry: Entry): void {
   if (!isNonBlank(value)) {
     const got = typeof value === 'string' ? '' : `; got ${typeName(value)}`;
     return report(entry, 'name', `"name" must be a non-empty string${got}.`);
+  }
+  if (CONTROL_CHARACTER.test(value)) {
+    return report(entry, 'name', `"name" must not contain control characters such as line breaks or escapes.`);
   }
   const first = entry.namesSeen.get(value);
   if (first !== undefined) {
@@ -230,7 +237,9 @@ function applyEnv(value: unknown, entry: Entry): void {
     if (key === '' || key.includes('=') || key.includes('\0')) {
       report(entry, field, `"env" has an invalid variable name ${quote(key)}; a name must be non-empty, without "=".`);
     } else if (typeof item !== 'string') {
-      report(entry, field, `${quote(field)} must be a string; got ${typeName(item)}${quoteHint(item)}.`);
+      // The hint would repeat the value, and a secret's value is never shown.
+      const hint = isSecretName(key) ? ' (put it in quotes)' : quoteHint(item);
+      report(entry, field, `${quote(field)} must be a string; got ${typeName(item)}${hint}.`);
     } else {
       const expanded = expand(item, field, entry);
       if (expanded !== undefined) pairs.push([key, expanded]);

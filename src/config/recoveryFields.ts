@@ -2,7 +2,7 @@ import { defaultRestart } from '../engine/defaults';
 import type { ErrorCode } from '../engine/errors';
 import type { ProcessSpec, RecoveryStrategy, RestartMode, RestartPolicy } from '../engine/types';
 import { report, reportUnknownKeys, type Entry } from './entry';
-import { delaysInOrder, readInteger, readIntegerBetween, readJitter, readMilliseconds, readMultiplier } from './schedulingFields';
+import { MAX_RESTARTS, delaysInOrder, readIntegerBetween, readJitter, readMultiplier, readPolicyMs } from './schedulingFields';
 import { describe, didYouMean, isObject, quote, quoteChoices, typeName } from './text';
 
 export const RESTART_MODES: readonly RestartMode[] = ['never', 'on-failure', 'always'];
@@ -15,13 +15,13 @@ type Reader<T> = (value: unknown, field: string, entry: Entry) => T | undefined;
 const RESTART_READERS: { readonly [K in keyof RestartPolicy]: Reader<RestartPolicy[K]> } = {
   policy: readRestartMode,
   successExitCodes: readExitCodes,
-  initialDelayMs: (value, field, entry) => readMilliseconds(value, field, entry, 0),
-  maxDelayMs: (value, field, entry) => readMilliseconds(value, field, entry, 0),
+  initialDelayMs: (value, field, entry) => readPolicyMs(value, field, entry, 0),
+  maxDelayMs: (value, field, entry) => readPolicyMs(value, field, entry, 0),
   multiplier: readMultiplier,
   jitter: readJitter,
-  resetAfterMs: (value, field, entry) => readMilliseconds(value, field, entry, 0),
-  maxRestarts: (value, field, entry) => readInteger(value, field, entry, 0),
-  windowMs: (value, field, entry) => readMilliseconds(value, field, entry, 1),
+  resetAfterMs: (value, field, entry) => readPolicyMs(value, field, entry, 0),
+  maxRestarts: (value, field, entry) => readIntegerBetween(value, field, entry, 0, MAX_RESTARTS),
+  windowMs: (value, field, entry) => readPolicyMs(value, field, entry, 1),
 };
 
 /** Every field of `restart`, in the order its errors are reported. */

@@ -11,6 +11,14 @@ export const RETRY_FIELDS: readonly (keyof RetryPolicy)[] = ['maxRetries', 'init
 export const INSTANCE_FIELDS: readonly (keyof InstanceRange)[] = ['min', 'max', 'initial'];
 /** The fraction `jitter: true` stands for. */
 export const DEFAULT_JITTER = 0.2;
+/** Replicas of one service: more would only fork-bomb the machine. */
+export const MAX_INSTANCES = 64;
+/** Backoff delays, `resetAfterMs` and `windowMs`: one day. A longer wait is a mistake in units. */
+export const MAX_POLICY_MS = 86_400_000;
+/** Past this a backoff reaches its `maxDelayMs` after a retry or two: the growth means nothing. */
+export const MAX_MULTIPLIER = 10;
+export const MAX_RETRIES = 100;
+export const MAX_RESTARTS = 1000;
 
 export function applyPriority(value: unknown, entry: Entry): void {
   const priority = PRIORITIES.find((p) => p === value);
@@ -53,9 +61,9 @@ export function applyRetry(value: unknown, entry: Entry): void {
   const errorsBefore = entry.errors.length;
   const read = <T>(key: keyof RetryPolicy, parse: (raw: unknown, field: string) => T | undefined): T | undefined =>
     Object.hasOwn(value, key) ? parse(value[key], `retry.${key}`) : undefined;
-  const maxRetries = read('maxRetries', (raw, field) => readInteger(raw, field, entry, 0));
-  const initialDelayMs = read('initialDelayMs', (raw, field) => readMilliseconds(raw, field, entry, 0));
-  const maxDelayMs = read('maxDelayMs', (raw, field) => readMilliseconds(raw, field, entry, 0));
+  const maxRetries = read('maxRetries', (raw, field) => readIntegerBetween(raw, field, entry, 0, MAX_RETRIES));
+  const initialDelayMs = read('initialDelayMs', (raw, field) => readPolicyMs(raw, field, entry, 0));
+  const maxDelayMs = read('maxDelayMs', (raw, field) => readPolicyMs(raw, field, entry, 0));
   const multiplier = read('multiplier', (raw, field) => readMultiplier(raw, field, entry));
   const jitter = read('jitter', (raw, field) => readJitter(raw, field, entry));
   reportUnknownKeys(value, 'retry', RETRY_FIELDS, entry);
@@ -79,7 +87,7 @@ export function applyInstances(value: unknown, entry: Entry): void {
   }
   const errorsBefore = entry.errors.length;
   const read = (key: keyof InstanceRange, least: number): number | undefined =>
-    Object.hasOwn(value, key) ? readInteger(value[key], `instances.${key}`, entry, least) : undefined;
+    Object.hasOwn(value, key) ? readIntegerBetween(value[key], `instances.${key}`, entry, least, MAX_INSTANCES) : undefined;
   const min = read('min', 0);
   const max = read('max', 1);
   const initial = read('initial', 0);
@@ -143,9 +151,15 @@ export function readMilliseconds(value: unknown, field: string, entry: Entry, le
   return undefined;
 }
 
+/** A backoff delay, `resetAfterMs` or `windowMs`: from `least` to one day. */
+export function readPolicyMs(value: unknown, field: string, entry: Entry, least: number): number | undefined {
+  const hint = typeof value === 'number' && value > MAX_POLICY_MS ? ' (at most one day)' : '';
+  return readIntegerBetween(value, field, entry, least, MAX_POLICY_MS, hint);
+}
+
 export function readMultiplier(value: unknown, field: string, entry: Entry): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 1) return value;
-  report(entry, field, `${quote(field)} must be a number, at least 1; got ${describeNumber(value)}.`);
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 1 && value <= MAX_MULTIPLIER) return value;
+  report(entry, field, `${quote(field)} must be a number from 1 to ${MAX_MULTIPLIER}; got ${describeNumber(value)}.`);
   return undefined;
 }
 

@@ -40,7 +40,8 @@ const QUOTE_LIMIT = 60;
 
 /** A user's string for a message: JSON-escaped, long ones cut short. */
 export function quote(text: string): string {
-  return JSON.stringify(shorten(text));
+  // JSON leaves DEL, C1 controls and Unicode line breaks as they are: escape those too.
+  return JSON.stringify(shorten(text)).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A user's string cut short for a message, without quotes. */

@@ -6,10 +6,13 @@ import type { RetryPolicy } from './types';
  * capped at maxDelayMs, then spread by plus or minus `jitter` of itself. `random` is in [0, 1).
  */
 export function backoffDelay(policy: Omit<RetryPolicy, 'maxRetries'>, retry: number, random: number): number {
-  const raw = policy.initialDelayMs * Math.pow(policy.multiplier, Math.max(0, retry - 1));
+  const growth = Math.pow(policy.multiplier, Math.max(0, retry - 1));
+  // 0 times an overflowed growth would be NaN: no first delay stays no delay.
+  const raw = policy.initialDelayMs === 0 ? 0 : policy.initialDelayMs * growth;
   const capped = Math.min(raw, policy.maxDelayMs);
   const spread = capped * policy.jitter * (2 * random - 1);
-  return Math.max(0, Math.round(capped + spread));
+  const delay = Math.max(0, Math.round(capped + spread));
+  return Number.isFinite(delay) ? delay : 0;
 }
 
 /** Failures that another attempt may fix; a missing command or a permission error will not go away. */

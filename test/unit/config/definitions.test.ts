@@ -460,8 +460,10 @@ describe('package.json schema', () => {
   test('numeric bounds match the validator: the bound passes, one past it fails', () => {
     const service = (extra: object) => ({ name: 'a', command: 'x', kind: 'service', ...extra });
     // Neighbours are set so that each value is judged alone, not against another field.
-    const retryAround = { initialDelayMs: 0, maxDelayMs: 2_147_483_647 };
+    const retryAround = { initialDelayMs: 0, maxDelayMs: 86_400_000 };
     const instancesAround = { min: 0, max: 1, initial: 0 };
+    const restartAround = { initialDelayMs: 0, maxDelayMs: 86_400_000 };
+    const RESTART_NUMBERS = ['initialDelayMs', 'maxDelayMs', 'multiplier', 'resetAfterMs', 'maxRestarts', 'windowMs'] as const;
     type Bounds = { minimum?: number; maximum?: number };
     const cases: [string, Bounds, (n: number) => object][] = [
       ['timeoutMs', fields.timeoutMs, (n) => service({ timeoutMs: n })],
@@ -469,16 +471,17 @@ describe('package.json schema', () => {
       ...RETRY_FIELDS.filter((key) => key !== 'jitter').map((key): [string, Bounds, (n: number) => object] =>
         [`retry.${key}`, fields.retry.properties[key], (n) => service({ retry: { ...retryAround, [key]: n } })]),
       ...INSTANCE_FIELDS.map((key): [string, Bounds, (n: number) => object] =>
-        [`instances.${key}`, fields.instances.properties[key], (n) => service({ instances: { ...instancesAround, max: Math.max(n, 1), [key]: n } })]),
+        [`instances.${key}`, fields.instances.properties[key], (n) => service({ instances: { ...instancesAround, max: Math.max(n, 1), ...(key === 'min' ? { initial: n } : {}), [key]: n } })]),
+      ...RESTART_NUMBERS.map((key): [string, Bounds, (n: number) => object] =>
+        [`restart.${key}`, fields.restart.properties[key], (n) => service({ restart: { ...restartAround, [key]: n } })]),
     ];
     for (const [field, bounds, entryWith] of cases) {
       assert.notEqual(bounds.minimum, undefined, `${field} has a minimum`);
       assert.deepEqual(parse([entryWith(bounds.minimum!)]).errors, [], `${field} = minimum`);
       assert.equal(parse([entryWith(bounds.minimum! - 1)]).specs.length, 0, `${field} below minimum`);
-      if (bounds.maximum !== undefined) {
-        assert.deepEqual(parse([entryWith(bounds.maximum)]).errors, [], `${field} = maximum`);
-        assert.equal(parse([entryWith(bounds.maximum + 1)]).specs.length, 0, `${field} above maximum`);
-      }
+      assert.notEqual(bounds.maximum, undefined, `${field} has a maximum`);
+      assert.deepEqual(parse([entryWith(bounds.maximum!)]).errors, [], `${field} = maximum`);
+      assert.equal(parse([entryWith(bounds.maximum! + 1)]).specs.length, 0, `${field} above maximum`);
     }
     const jitter = fields.retry.properties.jitter.oneOf[1];
     assert.deepEqual([jitter.minimum, jitter.maximum], [0, 1]);

@@ -15,7 +15,7 @@ import { DEPENDENCY_CONDITIONS } from '../../../src/config/dependencies';
 import { LIVENESS_PROBE_TYPES, MIN_PROBE_INTERVAL_MS, PROBE_FIELDS, PROBE_TIMING_FIELDS, PROBE_TYPES } from '../../../src/config/healthCheckFields';
 import { LIMIT_FIELDS, ON_EXCEED } from '../../../src/config/limitsFields';
 import { JOB_STRATEGIES, RECOVERABLE_CODES, RECOVERY_STRATEGIES, RESTART_MODES } from '../../../src/config/recoveryFields';
-import { MAX_TIMER_MS, PRIORITIES } from '../../../src/config/schedulingFields';
+import { MAX_INSTANCES, MAX_MULTIPLIER, MAX_POLICY_MS, MAX_RESTARTS, MAX_RETRIES, MAX_TIMER_MS, PRIORITIES } from '../../../src/config/schedulingFields';
 import { parseSources, type DefinitionSource } from '../../../src/config/sources';
 import { quote } from '../../../src/config/text';
 import type { ErrorCode } from '../../../src/engine/errors';
@@ -103,7 +103,7 @@ function specProblems(s: ProcessSpec): string[] {
   const p: string[] = [];
   const ok = (cond: boolean, what: string) => void (cond || p.push(what));
   ok(hasOnly(s, SPEC_KEYS), `keys ${Object.keys(s).filter((k) => !SPEC_KEYS.includes(k))}`);
-  ok(isNonBlank(s.name), 'name');
+  ok(isNonBlank(s.name) && !/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/.test(s.name), 'name');
   ok(s.kind === 'service' || s.kind === 'job', 'kind');
   ok(isNonBlank(s.command), 'command');
   ok(Array.isArray(s.args) && s.args.every((a) => typeof a === 'string'), 'args');
@@ -116,18 +116,18 @@ function specProblems(s: ProcessSpec): string[] {
   ok(s.timeoutMs === undefined || isInt(s.timeoutMs, 1, MAX_TIMER_MS), 'timeoutMs');
   const r = s.retry;
   ok(isPlainObject(r) && hasOnly(r, ['maxRetries', 'multiplier', 'jitter', ...DELAY_KEYS]), 'retry');
-  ok(isInt(r?.maxRetries, 0) && isInt(r?.initialDelayMs, 0, MAX_TIMER_MS) && isInt(r?.maxDelayMs, r?.initialDelayMs ?? 0, MAX_TIMER_MS), 'retry counts and delays');
-  ok(isNumberAtLeast(r?.multiplier, 1) && isFraction(r?.jitter), 'retry multiplier and jitter');
+  ok(isInt(r?.maxRetries, 0, MAX_RETRIES) && isInt(r?.initialDelayMs, 0, MAX_POLICY_MS) && isInt(r?.maxDelayMs, r?.initialDelayMs ?? 0, MAX_POLICY_MS), 'retry counts and delays');
+  ok(isNumberAtLeast(r?.multiplier, 1) && r.multiplier <= MAX_MULTIPLIER && isFraction(r?.jitter), 'retry multiplier and jitter');
   ok(Array.isArray(s.dependsOn) && s.dependsOn.every((d) => isPlainObject(d) && hasOnly(d, ['name', 'condition']) && isNonBlank(d.name) && d.name !== s.name && DEPENDENCY_CONDITIONS.includes(d.condition)), 'dependsOn');
   ok(new Set(s.dependsOn?.map((d) => d.name)).size === s.dependsOn?.length, 'dependsOn names once each');
   const i = s.instances;
-  ok(isPlainObject(i) && hasOnly(i, ['min', 'max', 'initial']) && isInt(i.min, 0) && isInt(i.max, 1) && isInt(i.initial, i.min) && i.initial <= i.max, 'instances');
+  ok(isPlainObject(i) && hasOnly(i, ['min', 'max', 'initial']) && isInt(i.min, 0) && isInt(i.max, 1, MAX_INSTANCES) && isInt(i.initial, i.min) && i.initial <= i.max, 'instances');
   if (s.kind === 'job') ok(i?.min === 1 && i?.max === 1 && i?.initial === 1, 'a job has one instance');
   ok(s.idleTimeoutMs === undefined || (s.kind === 'service' && isInt(s.idleTimeoutMs, 1, MAX_TIMER_MS)), 'idleTimeoutMs');
   const rs = s.restart;
   ok(isPlainObject(rs) && RESTART_MODES.includes(rs.policy) && Array.isArray(rs.successExitCodes) && rs.successExitCodes.every((c) => isInt(c, 0, 255)), 'restart policy and codes');
-  ok(isInt(rs?.initialDelayMs, 0, MAX_TIMER_MS) && isInt(rs?.maxDelayMs, rs?.initialDelayMs ?? 0, MAX_TIMER_MS) && isInt(rs?.resetAfterMs, 0, MAX_TIMER_MS), 'restart delays');
-  ok(isNumberAtLeast(rs?.multiplier, 1) && isFraction(rs?.jitter) && isInt(rs?.maxRestarts, 0) && isInt(rs?.windowMs, 1, MAX_TIMER_MS), 'restart limits');
+  ok(isInt(rs?.initialDelayMs, 0, MAX_POLICY_MS) && isInt(rs?.maxDelayMs, rs?.initialDelayMs ?? 0, MAX_POLICY_MS) && isInt(rs?.resetAfterMs, 0, MAX_POLICY_MS), 'restart delays');
+  ok(isNumberAtLeast(rs?.multiplier, 1) && rs.multiplier <= MAX_MULTIPLIER && isFraction(rs?.jitter) && isInt(rs?.maxRestarts, 0, MAX_RESTARTS) && isInt(rs?.windowMs, 1, MAX_POLICY_MS), 'restart limits');
   if (s.kind === 'job') ok(rs?.policy === 'never', 'a job never restarts');
   const allowed = s.kind === 'job' ? JOB_STRATEGIES : RECOVERY_STRATEGIES;
   ok(isPlainObject(s.recovery) && Object.entries(s.recovery).every(([code, strategy]) => RECOVERABLE_CODES.includes(code as ErrorCode) && allowed.includes(strategy)), 'recovery');
@@ -281,7 +281,7 @@ const restartArb = fc
       jitter,
       resetAfterMs: smallMs,
       maxRestarts: fc.nat(20),
-      windowMs: fc.integer({ min: 1, max: MAX_TIMER_MS }),
+      windowMs: fc.integer({ min: 1, max: MAX_POLICY_MS }),
     },
     { requiredKeys: [] },
   )

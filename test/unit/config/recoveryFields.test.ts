@@ -44,12 +44,12 @@ describe('restart', () => {
       ['restart.policy', 'Task "web": "restart.policy" must be "never", "on-failure" or "always"; got "onfailure" (did you mean "on-failure"?).'],
       ['restart.successExitCodes[1]', 'Task "web": "restart.successExitCodes[1]" must be a whole number from 0 to 255; got 256.'],
       ['restart.successExitCodes[2]', 'Task "web": "restart.successExitCodes[2]" must be a whole number from 0 to 255; got "3" (remove the quotes).'],
-      ['restart.initialDelayMs', 'Task "web": "restart.initialDelayMs" must be a whole number, at least 0; got -1.'],
-      ['restart.multiplier', 'Task "web": "restart.multiplier" must be a number, at least 1; got 0.5.'],
+      ['restart.initialDelayMs', 'Task "web": "restart.initialDelayMs" must be a whole number from 0 to 86400000; got -1.'],
+      ['restart.multiplier', 'Task "web": "restart.multiplier" must be a number from 1 to 10; got 0.5.'],
       ['restart.jitter', 'Task "web": "restart.jitter" must be true, false or a fraction from 0 to 1; got 20 (for 20% write 0.2).'],
-      ['restart.resetAfterMs', 'Task "web": "restart.resetAfterMs" must be a whole number, at least 0; got 1.5.'],
-      ['restart.maxRestarts', 'Task "web": "restart.maxRestarts" must be a whole number, at least 0; got -1.'],
-      ['restart.windowMs', 'Task "web": "restart.windowMs" must be a whole number, at least 1; got 0.'],
+      ['restart.resetAfterMs', 'Task "web": "restart.resetAfterMs" must be a whole number from 0 to 86400000; got 1.5.'],
+      ['restart.maxRestarts', 'Task "web": "restart.maxRestarts" must be a whole number from 0 to 1000; got -1.'],
+      ['restart.windowMs', 'Task "web": "restart.windowMs" must be a whole number from 1 to 86400000; got 0.'],
       ['restart.maxRestart', 'Task "web": "restart" has an unknown field "maxRestart" (did you mean "maxRestarts"?).'],
     ]);
   });
@@ -84,7 +84,7 @@ describe('restart', () => {
 
   test('delays and windows must fit a timer', () => {
     assert.deepEqual(messagesWith({ restart: { windowMs: 1e12 } }), [
-      'Task "web": "restart.windowMs" must be at most 2147483647 (about 24 days); got 1000000000000.',
+      'Task "web": "restart.windowMs" must be a whole number from 1 to 86400000; got 1000000000000 (at most one day).',
     ]);
   });
 
@@ -190,12 +190,12 @@ describe('package.json schema for restart and recovery', () => {
 
   test('numeric bounds match the validator: the bound passes, one past it fails', () => {
     // Delays far apart, so that each value is judged alone and not against the other delay.
-    const around = { initialDelayMs: 0, maxDelayMs: 2_147_483_647 };
+    const around = { initialDelayMs: 0, maxDelayMs: 86_400_000 };
     const valid = (key: string, n: unknown) => parseDefinitions([{ name: 'a', command: 'x', restart: { ...around, [key]: n } }], ctx).errors.length === 0;
     for (const key of RESTART_FIELDS.filter((k) => !['policy', 'successExitCodes', 'jitter'].includes(k))) {
       const { minimum, maximum } = restart.properties[key] as { minimum: number; maximum?: number };
       assert.ok(valid(key, minimum) && !valid(key, minimum - 1), `${key} minimum`);
-      if (maximum !== undefined) assert.ok(valid(key, maximum) && !valid(key, maximum + 1), `${key} maximum`);
+      assert.ok(maximum !== undefined && valid(key, maximum) && !valid(key, maximum + 1), `${key} maximum`);
     }
     const code = restart.properties.successExitCodes.items;
     const validCode = (n: number) => valid('successExitCodes', [n]);

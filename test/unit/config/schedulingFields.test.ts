@@ -82,16 +82,16 @@ describe('retry', () => {
   test('every bad field is reported, in a fixed order, with unknown fields last', () => {
     const errors = parseDefinitions([{ name: 'web', command: 'x', retry: { maxretries: 3, multiplier: 0.5, maxRetries: -1, initialDelayMs: 1.5 } }], ctx).errors;
     assert.deepEqual(errors.map((e) => [e.field, e.message]), [
-      ['retry.maxRetries', 'Task "web": "retry.maxRetries" must be a whole number, at least 0; got -1.'],
-      ['retry.initialDelayMs', 'Task "web": "retry.initialDelayMs" must be a whole number, at least 0; got 1.5.'],
-      ['retry.multiplier', 'Task "web": "retry.multiplier" must be a number, at least 1; got 0.5.'],
+      ['retry.maxRetries', 'Task "web": "retry.maxRetries" must be a whole number from 0 to 100; got -1.'],
+      ['retry.initialDelayMs', 'Task "web": "retry.initialDelayMs" must be a whole number from 0 to 86400000; got 1.5.'],
+      ['retry.multiplier', 'Task "web": "retry.multiplier" must be a number from 1 to 10; got 0.5.'],
       ['retry.maxretries', 'Task "web": "retry" has an unknown field "maxretries" (did you mean "maxRetries"?).'],
     ]);
   });
 
   test('delays must fit a timer', () => {
     assert.deepEqual(messagesWith({ retry: { maxDelayMs: 1e12 } }), [
-      'Task "web": "retry.maxDelayMs" must be at most 2147483647 (about 24 days); got 1000000000000.',
+      'Task "web": "retry.maxDelayMs" must be a whole number from 0 to 86400000; got 1000000000000 (at most one day).',
     ]);
   });
 
@@ -140,9 +140,9 @@ describe('instances', () => {
 
   test('each field must be a whole number in range; unknown fields are errors', () => {
     assert.deepEqual(messagesWith({ instances: { min: -1, max: 0, initial: 1.5, mx: 2 } }), [
-      'Task "web": "instances.min" must be a whole number, at least 0; got -1.',
-      'Task "web": "instances.max" must be a whole number, at least 1; got 0.',
-      'Task "web": "instances.initial" must be a whole number, at least 0; got 1.5.',
+      'Task "web": "instances.min" must be a whole number from 0 to 64; got -1.',
+      'Task "web": "instances.max" must be a whole number from 1 to 64; got 0.',
+      'Task "web": "instances.initial" must be a whole number from 0 to 64; got 1.5.',
       'Task "web": "instances" has an unknown field "mx" (did you mean "max"?).',
     ]);
   });

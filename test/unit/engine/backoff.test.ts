@@ -9,6 +9,13 @@ test('exponential sequence, capped', () => {
   assert.deepEqual(delays, [100, 200, 400, 800, 1000, 1000]);
 });
 
+test('a growth past the largest number gives a number, never NaN', () => {
+  const steep = { ...policy, multiplier: 10, jitter: 0.5 };
+  assert.equal(backoffDelay({ ...steep, initialDelayMs: 0 }, 1000, 0.3), 0);
+  assert.equal(backoffDelay(steep, 1000, 0.5), 1000);
+  assert.equal(backoffDelay({ ...steep, multiplier: Number.NaN }, 3, 0.5), 0);
+});
+
 test('jitter spreads plus or minus its fraction of the delay', () => {
   const p = { ...policy, jitter: 0.2 };
   assert.equal(backoffDelay(p, 1, 0), 80);
