@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import type { DefinitionSet, ProcessSpec } from '../engine/types';
-import { defaultRestart, specDefaults } from '../engine/defaults';
-import { isSecretName } from '../engine/redact';
+import { defaultRestart, isSecretName, specDefaults } from '../engine/defaults';
 import { applyDependsOn, resolveDependencies, type SpecOrigin } from './dependencies';
 import { assign, report, taskLabel, type Entry, type FieldRule } from './entry';
 import { applyHealthCheck } from './healthCheckFields';

@@ -39,3 +39,11 @@ export function specDefaults(kind: ProcessKind = 'service'): Pick<ProcessSpec, '
     recovery: {},
   };
 }
+
+/** Variable names whose values are treated as secrets. */
+const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL/i;
+
+/** Whether a variable's name says its value is a secret (API_TOKEN, DB_PASSWORD, ...): never shown. */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}

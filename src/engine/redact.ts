@@ -1,13 +1,8 @@
-/** Variable names whose values are treated as secrets. */
-const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL/i;
+import { isSecretName } from './defaults';
+
 /** Shorter values would blank out ordinary words. */
 const MIN_SECRET_LENGTH = 4;
 export const REDACTED = '********';
-
-/** Whether a variable's name says its value is a secret (API_TOKEN, DB_PASSWORD, ...). */
-export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
-}
 
 /** The values of secret-looking variables of an environment, longest first. */
 export function secretValues(env: Record<string, string>): string[] {
