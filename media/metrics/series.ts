@@ -112,11 +112,11 @@ export function formatPercent(p: number): string {
   return `${p < 9.95 ? p.toFixed(1).replace(/\.0$/, '') : Math.round(p)}%`;
 }
 
-/** "0.5 MB", "85 MB", "1.2 GB" from MB. */
+/** "0.5 MiB", "85 MiB", "1.2 GiB" from MiB (binary units, as the tree and `maxMemoryMB` count). */
 export function formatMB(mb: number): string {
-  if (mb >= 1024) return `${(mb / 1024).toFixed(1).replace(/\.0$/, '')} GB`;
-  if (mb < 9.95) return `${mb.toFixed(1).replace(/\.0$/, '')} MB`;
-  return `${Math.round(mb)} MB`;
+  if (mb >= 1024) return `${(mb / 1024).toFixed(1).replace(/\.0$/, '')} GiB`;
+  if (mb < 9.95) return `${mb.toFixed(1).replace(/\.0$/, '')} MiB`;
+  return `${Math.round(mb)} MiB`;
 }
 
 /** The webview's saved choices (vscode.setState survives hiding and showing). */

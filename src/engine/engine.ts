@@ -13,8 +13,8 @@ import { RecoveryController } from './recoveryController';
 import { freeInstance, specForInstance } from './replicas';
 import { Run, type RunContext } from './run';
 import { stillRunning, type ProcessRecord, type RecordStore } from './records';
-import { RunQueue } from './scheduler';
-import { snapshotOf, type ProcessSnapshot } from './snapshot';
+import { RunQueue, type QueueEntry } from './scheduler';
+import { snapshotOf, type ProcessSnapshot, type WaitReason } from './snapshot';
 import { isActive, isFinal } from './stateMachine';
 import type { Priority, ProcessSpec, RunState } from './types';
 
@@ -41,6 +41,8 @@ export interface EngineOptions {
 export interface OutputEvent {
   id: string;
   name: string;
+  /** From a typed command line: `name` is the command line. */
+  adhoc?: boolean;
   instance: number;
   lines: OutputLine[];
 }
@@ -117,7 +119,7 @@ export class ProcessEngine implements Disposable {
       now: this.now,
       stopTimeoutMs: () => this.stopTimeoutMs,
       onChange: (run) => this.runChanged(run),
-      onOutput: (run, lines) => this.outputEmitter.fire({ id: run.id, name: run.spec.name, instance: run.instance, lines }),
+      onOutput: (run, lines) => this.outputEmitter.fire({ id: run.id, name: run.spec.name, adhoc: run.adhoc, instance: run.instance, lines }),
       onAttemptEnd: (run, error) => this.recovery.attemptEnded(run, error),
       onHung: (run, message) => this.recovery.handleHung(run, message),
     };
@@ -266,6 +268,22 @@ export class ProcessEngine implements Disposable {
     // Queue positions once for all runs: looking each up would make a long queue quadratic.
     const positions = new Map(this.queue.ordered().map((e, i) => [e.id, i + 1]));
     return [...this.runs.values()].map((r) => this.snapshot(r, positions));
+  }
+
+  /**
+   * Forgets finished runs (their rows and history) of one definition, of the typed command lines
+   * (`{ adhoc: true }`), or of everything when no target is given. Live and queued runs stay.
+   * Returns how many were forgotten.
+   */
+  clearFinished(target?: string | { adhoc: true }): number {
+    const matches = (run: Run) =>
+      target === undefined || (typeof target === 'string' ? !run.adhoc && run.spec.name === target : run.adhoc);
+    const gone = new Set<string>();
+    for (const run of this.runs.values()) if (isFinal(run.state) && matches(run)) gone.add(run.id);
+    for (const id of gone) this.runs.delete(id);
+    for (const [key, ids] of this.finished) this.finished.set(key, ids.filter((id) => !gone.has(id)));
+    if (gone.size > 0) this.changeEmitter.fire(undefined);
+    return gone.size;
   }
 
   get(target: RunTarget): ProcessSnapshot | undefined {
@@ -550,7 +568,20 @@ export class ProcessEngine implements Disposable {
 
   private snapshot(run: Run, positions?: Map<string, number>): ProcessSnapshot {
     const position = run.state !== 'queued' ? null : ((positions ? positions.get(run.id) : this.queue.positionOf(run.id)) ?? null);
-    return snapshotOf(run, run.adhoc ? undefined : this.specs.get(run.spec.name), position);
+    const entry = position === null ? undefined : this.queue.ordered()[position - 1];
+    const wait = entry && position !== null ? this.waitReason(run, entry, position) : null;
+    return snapshotOf(run, run.adhoc ? undefined : this.specs.get(run.spec.name), position, wait);
+  }
+
+  /** What a queued run waits for, first what would hold it longest: its delay, its dependencies, a slot. */
+  private waitReason(run: Run, entry: QueueEntry, position: number): WaitReason | null {
+    if (entry.notBefore > this.now()) return { kind: 'delay', until: entry.notBefore };
+    const pending = run.spec.dependsOn.filter((dep) => {
+      const latest = this.latestRun(dep.name);
+      return dependencyStatus(dep, latest && { state: latest.state, ready: latest.ready }, run.spec.name) === 'waiting';
+    });
+    if (pending.length > 0) return { kind: 'dependency', dependencies: pending.map((d) => ({ name: d.name, condition: d.condition })) };
+    return entry.needsSlot ? { kind: 'slot', position, running: this.slotHolders.size } : null;
   }
 
   private assertLive(): void {

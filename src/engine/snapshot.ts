@@ -2,7 +2,16 @@ import type { ErrorCode } from './errors';
 import type { HealthState } from './health/healthWatch';
 import { specForInstance } from './replicas';
 import type { Run } from './run';
-import type { PortConflict, Priority, ProcessKind, ProcessSpec, RecoveryStrategy, RunState } from './types';
+import type { DependencyCondition, PortConflict, Priority, ProcessKind, ProcessSpec, RecoveryStrategy, RunState } from './types';
+
+/** Why a queued run has not started yet. */
+export type WaitReason =
+  /** Its start was delayed (`delayMs`) until this time. */
+  | { kind: 'delay'; until: number }
+  /** Dependencies that have not reached their condition yet, in `dependsOn` order. */
+  | { kind: 'dependency'; dependencies: { name: string; condition: DependencyCondition }[] }
+  /** Every job slot is taken: its place in the queue and how many jobs hold a slot. */
+  | { kind: 'slot'; position: number; running: number };
 
 /** What the editor and the API see of a run. Times are epoch milliseconds; null means "not yet". */
 export interface ProcessSnapshot {
@@ -32,6 +41,8 @@ export interface ProcessSnapshot {
   instance: number;
   /** 1-based place in the start queue while queued; null otherwise. */
   queuePosition: number | null;
+  /** Why a queued run waits; null when it is not queued (or is about to start). */
+  waitingFor: WaitReason | null;
   /** When a run in backoff tries again; null otherwise. */
   nextAttemptAt: number | null;
   /** Running, and its readiness probe (if any) passed. */
@@ -73,7 +84,7 @@ function runsAlike(current: ProcessSpec, running: ProcessSpec): boolean {
  * What the editor and the API see of a run. `current` is its definition as the settings say now
  * (undefined when removed, or for an ad-hoc run), to tell whether the run is out of date.
  */
-export function snapshotOf(run: Run, current: ProcessSpec | undefined, queuePosition: number | null): ProcessSnapshot {
+export function snapshotOf(run: Run, current: ProcessSpec | undefined, queuePosition: number | null, waitingFor: WaitReason | null = null): ProcessSnapshot {
   let definitionStatus: ProcessSnapshot['definitionStatus'] = 'current';
   if (!run.adhoc) {
     if (!current) definitionStatus = 'removed';
@@ -97,6 +108,7 @@ export function snapshotOf(run: Run, current: ProcessSpec | undefined, queuePosi
     priority: run.spec.priority,
     instance: run.instance,
     queuePosition,
+    waitingFor,
     nextAttemptAt: run.nextAttemptAt,
     ready: run.ready,
     health: run.healthState ? { ...run.healthState } : null,

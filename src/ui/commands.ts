@@ -6,7 +6,9 @@ import type { ProcessSnapshot } from '../engine/snapshot';
 import type { DefinitionError, Priority, ProcessSpec } from '../engine/types';
 import { describeRun, isLive } from './format';
 import type { OutputChannels } from './outputChannels';
-import { DefinitionItem, RunItem } from './processTree';
+import { ADHOC_CHANNEL } from './outputFeed';
+import { AdhocGroupItem, DefinitionItem, RunItem, workspaceFolders } from './processTree';
+import { isReplicated, relativePaths, shortCommandLabel } from './treeFormat';
 
 /** What a command may be given: a run id or definition name, or a row of the tree. */
 type CommandTarget = string | DefinitionItem | RunItem | { id: string } | undefined;
@@ -25,6 +27,12 @@ function toTarget(target: CommandTarget): RunTarget | undefined {
   return target;
 }
 
+/** What a picker or prompt calls a run: "web #1", "build", a short form of a typed command line. */
+export function runTitle(engine: ProcessEngine, run: ProcessSnapshot): string {
+  if (run.adhoc) return shortCommandLabel(run.name);
+  return isReplicated(run, engine.definition(run.name)) ? `${run.name} #${run.instance}` : run.name;
+}
+
 async function pickRun(engine: ProcessEngine, placeHolder: string, filter: (r: ProcessSnapshot) => boolean): Promise<string | undefined> {
   const now = Date.now();
   const runs = engine.list().filter(filter).reverse();
@@ -32,8 +40,9 @@ async function pickRun(engine: ProcessEngine, placeHolder: string, filter: (r: P
     void vscode.window.showInformationMessage('Dev Processes: there is no process to choose from.');
     return undefined;
   }
+  const folders = workspaceFolders();
   const picked = await vscode.window.showQuickPick(
-    runs.map((r) => ({ label: r.name, description: describeRun(r, now), detail: r.commandLine, id: r.id })),
+    runs.map((r) => ({ label: runTitle(engine, r), description: describeRun(r, now), detail: relativePaths(r.commandLine, folders), id: r.id })),
     { placeHolder },
   );
   return picked?.id;
@@ -62,10 +71,11 @@ export function registerCommands(
   const spawn = async (target?: CommandTarget): Promise<string | undefined> => {
     const name = toTarget(target);
     if (name !== undefined) return spawnByName(typeof name === 'string' ? name : name.id);
+    const folders = workspaceFolders();
     const items: (vscode.QuickPickItem & { name?: string })[] = engine.definitions().map((s) => ({
       label: s.name,
       description: s.kind,
-      detail: [s.command, ...s.args].join(' '),
+      detail: relativePaths([s.command, ...s.args].join(' '), folders),
       name: s.name,
     }));
     items.push({ label: RUN_COMMAND_LINE, description: 'through /bin/sh', alwaysShow: true });
@@ -79,7 +89,7 @@ export function registerCommands(
     });
     if (!line) return undefined;
     const id = await engine.runCommandLine(line, defaultCwd());
-    channels.show(line.trim());
+    channels.show(ADHOC_CHANNEL);
     return id;
   };
 
@@ -102,13 +112,14 @@ export function registerCommands(
       return;
     }
     if (!snapshot) throw new ProcessError('spawn-failed', `There is no process or definition "${typeof resolved === 'string' ? resolved : resolved.id}".`);
-    channels.show(snapshot.name, false);
+    channels.show(snapshot.adhoc ? ADHOC_CHANNEL : snapshot.name, false);
   };
 
   const sendInput = async (target?: CommandTarget, text?: string): Promise<void> => {
     const resolved = toTarget(target) ?? (await pickRun(engine, 'Send input to which process?', (r) => r.state === 'running'));
     if (resolved === undefined) return;
-    const name = engine.get(resolved)?.name ?? String(resolved);
+    const run = engine.get(resolved);
+    const name = run ? runTitle(engine, run) : String(resolved);
     const line = text ?? (await vscode.window.showInputBox({ prompt: `A line to send to the stdin of "${name}"` }));
     if (line === undefined) return;
     engine.sendInput(resolved, line);
@@ -125,8 +136,13 @@ export function registerCommands(
   };
 
   const pickDefinition = async (placeHolder: string, filter: (s: ProcessSpec) => boolean = () => true): Promise<string | undefined> => {
+    const specs = engine.definitions().filter(filter);
+    if (specs.length === 0) {
+      void vscode.window.showInformationMessage('Dev Processes: there is no definition to choose from.');
+      return undefined;
+    }
     const picked = await vscode.window.showQuickPick(
-      engine.definitions().filter(filter).map((s) => ({ label: s.name, description: `${s.kind} · ${s.priority}` })),
+      specs.map((s) => ({ label: s.name, description: `${s.kind} · ${s.priority}` })),
       { placeHolder },
     );
     return picked?.label;
@@ -134,8 +150,12 @@ export function registerCommands(
 
   const runWithPriority = async (target?: CommandTarget, priority?: Priority): Promise<string | undefined> => {
     const named = toTarget(target);
-    const name = typeof named === 'string' ? named : named?.id ?? (await pickDefinition('Run which definition?'));
+    // Priority orders the job queue; services never wait in it for a slot.
+    const name = typeof named === 'string' ? named : named?.id ?? (await pickDefinition('Run which job?', (s) => s.kind === 'job'));
     if (name === undefined) return undefined;
+    if (engine.definition(name)?.kind === 'service') {
+      throw new ProcessError('spawn-failed', `"${name}" is a service; priority orders jobs only (use Start).`);
+    }
     const chosen =
       priority ??
       ((await vscode.window.showQuickPick(['critical', 'high', 'normal', 'low'], { placeHolder: `Priority for "${name}"` })) as Priority | undefined);
@@ -158,6 +178,16 @@ export function registerCommands(
     await engine.killAll();
   };
 
+  /** Forgets finished runs of a definition (or of the command lines); resolves to how many. */
+  const clearFinished = async (target?: CommandTarget | AdhocGroupItem): Promise<number> => {
+    if (target instanceof AdhocGroupItem) return engine.clearFinished({ adhoc: true });
+    const named = toTarget(target);
+    const name = named === undefined ? await pickDefinition('Clear the finished runs of which definition?') : engine.get(named)?.name ?? (typeof named === 'string' ? named : named.id);
+    return name === undefined ? 0 : engine.clearFinished(name);
+  };
+
+  const clearAllFinished = async (): Promise<number> => engine.clearFinished();
+
   const openSettings = async (): Promise<void> => {
     await vscode.commands.executeCommand(
       vscode.workspace.workspaceFolders ? 'workbench.action.openWorkspaceSettingsFile' : 'workbench.action.openSettingsJson',
@@ -177,6 +207,8 @@ export function registerCommands(
     'devProcesses.scaleUp': scale(true),
     'devProcesses.scaleDown': scale(false),
     'devProcesses.openSettings': openSettings,
+    'devProcesses.clearFinished': clearFinished,
+    'devProcesses.clearAllFinished': clearAllFinished,
   };
   table['devProcesses.start'] = spawn;
   return Object.entries(table).map(([id, handler]) =>

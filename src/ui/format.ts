@@ -1,26 +1,61 @@
 import { formatDuration } from '../engine/duration';
 import type { ProcessSnapshot } from '../engine/snapshot';
+import type { DependencyCondition } from '../engine/types';
 
 /** The one duration format, shared with the engine's messages. */
 export { formatDuration };
+
+const CONDITION_WORDS: Record<DependencyCondition, string> = { healthy: 'be ready', completed: 'complete', started: 'start' };
+
+/** "#2 in queue, 4 jobs running", "waiting for web to be ready, build to complete", "starts in 3 s". */
+export function describeWait(run: Pick<ProcessSnapshot, 'waitingFor' | 'queuePosition'>, now: number): string | undefined {
+  const wait = run.waitingFor;
+  if (!wait) return run.queuePosition !== null ? `#${run.queuePosition} in queue` : undefined;
+  switch (wait.kind) {
+    case 'delay':
+      return `starts in ${formatDuration(wait.until - now)}`;
+    case 'dependency':
+      return `waiting for ${wait.dependencies.map((d) => `${d.name} to ${CONDITION_WORDS[d.condition]}`).join(', ')}`;
+    case 'slot':
+      return `#${wait.position} in queue, ${wait.running} job${wait.running === 1 ? '' : 's'} running`;
+  }
+}
+
+/** "restart in 4 s" for a service, "retry in 4 s" for a job: counted down from `now`. */
+export function describeBackoff(run: Pick<ProcessSnapshot, 'kind' | 'nextAttemptAt'>, now: number): string | undefined {
+  if (run.nextAttemptAt === null) return undefined;
+  const word = run.kind === 'service' ? 'restart' : 'retry';
+  const left = run.nextAttemptAt - now;
+  return left < 500 ? `${word} now` : `${word} in ${formatDuration(left)}`;
+}
+
+export interface DescribeOptions {
+  /** Name the pid (a run row has it in its label already). */
+  pid?: boolean;
+  /** Start with the state (a row whose label is the state leaves it out). */
+  state?: boolean;
+}
 
 /**
  * One line that says where a run is: "running · up 4 s · pid 123", "failed · exit 1 · 2 s".
  * The most telling part comes first, since a narrow sidebar cuts the end off.
  */
-export function describeRun(run: ProcessSnapshot, now: number, withPid = true): string {
+export function describeRun(run: ProcessSnapshot, now: number, { pid: withPid = true, state = true }: DescribeOptions = {}): string {
+  const parts: string[] = state ? [run.state] : [];
   // "adopted" early: it explains why the run has no output, and the end of a row gets cut off.
-  const parts: string[] = run.adopted ? [run.state, 'adopted'] : [run.state];
+  if (run.adopted) parts.push('adopted');
   switch (run.state) {
-    case 'queued':
-      if (run.queuePosition !== null) parts.push(`#${run.queuePosition} in queue`);
+    case 'queued': {
+      const wait = describeWait(run, now);
+      if (wait) parts.push(wait);
       if (run.priority !== 'normal') parts.push(run.priority);
       break;
-    case 'backoff':
-      if (run.nextAttemptAt !== null) {
-        parts.push(`retry at ${new Date(run.nextAttemptAt).toLocaleTimeString()} (in ${formatDuration(run.nextAttemptAt - now)})`);
-      }
+    }
+    case 'backoff': {
+      const next = describeBackoff(run, now);
+      if (next) parts.push(next);
       break;
+    }
     case 'running':
     case 'starting':
     case 'stopping':
@@ -46,6 +81,11 @@ export function describeRun(run: ProcessSnapshot, now: number, withPid = true): 
     parts.push('changed, restart to apply');
   }
   return parts.join(' · ');
+}
+
+/** True while the row's text moves by itself: uptimes, countdowns. */
+export function isTicking(run: ProcessSnapshot): boolean {
+  return isLive(run) || run.state === 'backoff' || run.waitingFor?.kind === 'delay';
 }
 
 /** True while the run has a process (or is about to). */

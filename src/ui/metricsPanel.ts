@@ -55,7 +55,7 @@ export class MetricsPanel implements vscode.Disposable {
     private readonly engine: ProcessEngine,
     private readonly monitor: MonitorApi | undefined,
   ) {
-    panel.iconPath = vscode.Uri.joinPath(media, 'activity.svg');
+    panel.iconPath = vscode.Uri.joinPath(media, 'processes.svg');
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),

@@ -11,15 +11,15 @@ export function formatCpu(percent: number): string {
   return `${p < 9.95 ? p.toFixed(1).replace(/\.0$/, '') : Math.round(p)}% CPU`;
 }
 
-/** "0.5 MB", "85 MB", "1.2 GB" (binary units, as process monitors count). */
+/** "0.5 MiB", "85 MiB", "1.2 GiB": binary units, as process monitors count and `maxMemoryMB` means. */
 export function formatMemory(bytes: number): string {
   const mb = Math.max(0, bytes) / MB;
-  if (mb >= 1024) return `${(mb / 1024).toFixed(1).replace(/\.0$/, '')} GB`;
-  if (mb < 9.95) return `${mb.toFixed(1).replace(/\.0$/, '')} MB`;
-  return `${Math.round(mb)} MB`;
+  if (mb >= 1024) return `${(mb / 1024).toFixed(1).replace(/\.0$/, '')} GiB`;
+  if (mb < 9.95) return `${mb.toFixed(1).replace(/\.0$/, '')} MiB`;
+  return `${Math.round(mb)} MiB`;
 }
 
-/** "12% CPU · 85 MB" for the newest samples of one or more runs (summed); undefined without any. */
+/** "12% CPU · 85 MiB" for the newest samples of one or more runs (summed); undefined without any. */
 export function formatUsage(samples: readonly (RunSample | undefined)[]): string | undefined {
   const present = samples.filter((s): s is RunSample => s !== undefined);
   if (present.length === 0) return undefined;
@@ -38,10 +38,13 @@ export function formatAge(ms: number): string {
   return `${Math.floor(m / 60)} h ago`;
 }
 
-/** What a chart series and a quick pick call a run: "ticker · pid 123", "web #1 · pid 9". */
-export function runLabel(run: Pick<ProcessSnapshot, 'name' | 'kind' | 'instance' | 'pid'> | undefined, name: string): string {
+/**
+ * What a chart series and a quick pick call a run: "ticker · pid 123", "web #0 · pid 9". Every
+ * instance of a replicated service carries its "#N", as in its output prefix "[#N]".
+ */
+export function runLabel(run: Pick<ProcessSnapshot, 'name' | 'kind' | 'instance' | 'pid'> | undefined, name: string, replicated = run !== undefined && run.kind === 'service' && run.instance > 0): string {
   if (!run) return name;
-  const replica = run.kind === 'service' && run.instance > 0 ? ` #${run.instance}` : '';
+  const replica = replicated ? ` #${run.instance}` : '';
   return `${run.name}${replica}${run.pid !== null ? ` · pid ${run.pid}` : ''}`;
 }
 
@@ -98,7 +101,7 @@ export function latestFailed<T extends Pick<ProcessSnapshot, 'name' | 'instance'
 export type Tone = 'error' | 'warning' | undefined;
 
 export interface StatusSummary {
-  /** With codicons: "$(pulse) 3  $(error) 1  $(bell) 2". */
+  /** With codicons: "$(server-process) 3 running  $(error) 1 failed  $(bell) 2 alerts". */
   text: string;
   tooltip: string;
   /** Which theme background the item takes. */
@@ -106,21 +109,24 @@ export interface StatusSummary {
 }
 
 /**
- * The status bar's words. Failures and critical alerts take the error colour, other alerts the
- * warning colour; a quiet state takes none. `alerts` is undefined without a monitor.
+ * The status bar's words: spelled out ("3 running", "1 failed"), so the item is not taken for the
+ * editor's own problem counter. Failures and critical alerts take the error colour, other alerts
+ * the warning colour; a quiet state takes none. `failed` and `alerts` leave out what the user
+ * cleared; `alerts` is undefined without a monitor.
  */
 export function statusSummary(running: number, failed: number, alerts: readonly Alert[] | undefined): StatusSummary {
   const active = alerts ? alerts.filter((a) => !a.resolved) : [];
-  const parts = [`$(pulse) ${running}`];
-  if (failed > 0) parts.push(`$(error) ${failed}`);
-  if (active.length > 0) parts.push(`$(bell) ${active.length}`);
+  const parts = [`$(server-process) ${running} running`];
+  if (failed > 0) parts.push(`$(error) ${failed} failed`);
+  if (active.length > 0) parts.push(`$(bell) ${active.length} alert${active.length === 1 ? '' : 's'}`);
   const lines = [`Dev Processes: ${running} running`];
   if (failed > 0) lines.push(`${failed} failed`);
   if (alerts) lines.push(active.length === 1 ? '1 active alert' : `${active.length} active alerts`);
   else lines.push('no monitor: alerts are off');
   const urgent = active.some((a) => isUrgent(a.severity));
   const tone: Tone = failed > 0 || urgent ? 'error' : active.length > 0 ? 'warning' : undefined;
-  return { text: parts.join('  '), tooltip: `${lines.join(', ')}. Click to list alerts and failures.`, tone };
+  const click = failed > 0 || active.length > 0 ? 'Click to list them, or to clear them from here.' : 'Click to list alerts and failures.';
+  return { text: parts.join('  '), tooltip: `${lines.join(', ')}. ${click}`, tone };
 }
 
 /** "web (×3)": names in first-seen order, repeats counted (replicas share a name). */
@@ -185,5 +191,29 @@ export class AlertQueue {
     if (alerts.length === 1) return { kind: 'single', alert: alerts[0] };
     const severity = alerts.some((a) => a.severity === 'emergency') ? 'emergency' : 'critical';
     return { kind: 'group', alerts, message: groupMessage(alerts), severity };
+  }
+}
+
+/**
+ * Failures and alerts the user cleared from the status bar: they stop counting there (and stop
+ * colouring it) until something new fails or alerts. Ids of runs and alerts that no longer exist
+ * are forgotten at the next clear.
+ */
+export class Acknowledgements {
+  private readonly ids = new Set<string>();
+
+  /** Clears everything given: those failures and alerts no longer count. */
+  clear(failed: readonly { id: string }[], alerts: readonly Alert[]): void {
+    this.ids.clear();
+    for (const r of failed) this.ids.add(`run\u0000${r.id}`);
+    for (const a of alerts) if (!a.resolved) this.ids.add(`alert\u0000${a.id}`);
+  }
+
+  failures<T extends { id: string }>(failed: readonly T[]): T[] {
+    return failed.filter((r) => !this.ids.has(`run\u0000${r.id}`));
+  }
+
+  alerts(alerts: readonly Alert[]): Alert[] {
+    return alerts.filter((a) => !this.ids.has(`alert\u0000${a.id}`));
   }
 }

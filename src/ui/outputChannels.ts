@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ProcessEngine } from '../engine/engine';
 import { OutputFeed } from './outputFeed';
+import { relativePaths } from './treeFormat';
 
 /**
  * One output channel per definition, created on first output, fed with stdout and stderr in
@@ -11,7 +12,8 @@ export class OutputChannels implements vscode.Disposable {
   private readonly feed: OutputFeed;
 
   constructor(engine: ProcessEngine) {
-    this.feed = new OutputFeed(engine, (name, text) => this.channel(name).append(text));
+    const folders = () => vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
+    this.feed = new OutputFeed(engine, (name, text) => this.channel(name).append(text), undefined, (text) => relativePaths(text, folders()));
   }
 
   /** The channel's title: "Dev Processes: web". */

@@ -5,6 +5,9 @@ import { OutputBuffer } from './outputBuffer';
 /** Appends are batched: one append per channel per flush keeps a chatty process cheap. */
 export const FLUSH_MS = 100;
 
+/** The one channel every typed command line writes to. */
+export const ADHOC_CHANNEL = 'Command lines';
+
 /**
  * The engine's output, batched per definition: what one output channel per definition is given.
  * Kept apart from the channels (no `vscode` here) so a benchmark can measure exactly what a
@@ -20,6 +23,8 @@ export class OutputFeed implements Disposable {
     private readonly engine: Pick<ProcessEngine, 'onDidOutput' | 'definition'>,
     private readonly append: (name: string, text: string) => void,
     private readonly flushMs = FLUSH_MS,
+    /** Rewrites our own lines (not the process's) for display, e.g. paths made relative. */
+    private readonly display: (text: string) => string = (text) => text,
   ) {
     this.subscription = engine.onDidOutput((e) => this.enqueue(e));
   }
@@ -36,11 +41,13 @@ export class OutputFeed implements Disposable {
   }
 
   private enqueue(e: OutputEvent): void {
-    let buffer = this.pending.get(e.name);
-    if (!buffer) this.pending.set(e.name, (buffer = new OutputBuffer()));
+    const channel = e.adhoc ? ADHOC_CHANNEL : e.name;
+    let buffer = this.pending.get(channel);
+    if (!buffer) this.pending.set(channel, (buffer = new OutputBuffer()));
     // Replicas share their definition's channel; a prefix tells their lines apart.
-    const prefix = (this.engine.definition(e.name)?.instances.max ?? 1) > 1 ? `[#${e.instance}] ` : '';
-    buffer.pushAll(e.lines, prefix);
+    const prefix = !e.adhoc && (this.engine.definition(e.name)?.instances.max ?? 1) > 1 ? `[#${e.instance}] ` : '';
+    const lines = e.lines.some((l) => l.stream === 'system') ? e.lines.map((l) => (l.stream === 'system' ? { ...l, text: this.display(l.text) } : l)) : e.lines;
+    buffer.pushAll(lines, prefix);
     this.timer ??= setTimeout(() => this.flush(), this.flushMs);
   }
 

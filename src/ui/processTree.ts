@@ -3,8 +3,18 @@ import type { ProcessEngine } from '../engine/engine';
 import type { MonitorApi } from '../engine/monitor/types';
 import type { ProcessSnapshot } from '../engine/snapshot';
 import type { DefinitionError, ProcessSpec, RunState } from '../engine/types';
-import { describeRun, isLive } from './format';
+import { isLive, isTicking } from './format';
 import { formatUsage } from './monitorFormat';
+import { definitionSummary, isReplicated, relativePaths, runRowDescription, runRowLabel } from './treeFormat';
+
+function isFinal(run: ProcessSnapshot): boolean {
+  return run.state === 'completed' || run.state === 'failed' || run.state === 'terminated';
+}
+
+/** The workspace folders' paths, for paths written relative to them. */
+export function workspaceFolders(): string[] {
+  return vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
+}
 
 /** A definition row; commands given it act on the definition (its latest run). */
 export class DefinitionItem extends vscode.TreeItem {
@@ -15,20 +25,22 @@ export class DefinitionItem extends vscode.TreeItem {
     now: number,
     usage?: string,
   ) {
-    super(name, runs.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    const pending = runs.some((r) => !isFinal(r));
+    // Rows of past runs stay folded: the definition's summary already says how the last one ended.
+    super(name, runs.length === 0 ? vscode.TreeItemCollapsibleState.None : pending ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     const latest = runs[0];
     const live = runs.some(isLive);
-    // The id changes once runs appear: VS Code applies Expanded only to an id it has not seen.
-    this.id = `definition:${name}:${runs.length > 0 ? 'runs' : 'none'}`;
+    // The id changes with the fold: VS Code applies a collapsible state only to an id it has not seen.
+    this.id = `definition:${name}:${runs.length === 0 ? 'none' : pending ? 'runs' : 'past'}`;
     // Menus key on this: "definition:<running|idle>:<service|job|removed>[:failed]".
     const failed = latest?.state === 'failed' ? ':failed' : '';
     this.contextValue = `definition:${live ? 'running' : 'idle'}:${spec?.kind ?? 'removed'}${failed}`;
-    this.description = latest ? describeRun(latest, now) : spec?.kind === 'job' ? 'job' : 'service';
+    this.description = definitionSummary(runs, now);
     if (!spec) this.description = `removed from settings · ${this.description}`;
     if (usage) this.description = `${this.description} · ${usage}`;
     this.iconPath = latest ? stateIcon(latest.state) : new vscode.ThemeIcon(spec?.kind === 'job' ? 'tools' : 'server-process');
     this.tooltip = new vscode.MarkdownString(
-      [`**${name}** (${spec?.kind ?? 'removed'})`, spec ? `\`${[spec.command, ...spec.args].join(' ')}\`` : '', latest?.error?.message ?? '']
+      [`**${name}** (${spec?.kind ?? 'removed'})`, spec ? `\`${relativePaths([spec.command, ...spec.args].join(' '), workspaceFolders())}\`` : '', latest?.error?.message ?? '']
         .filter(Boolean)
         .join('\n\n'),
     );
@@ -37,16 +49,16 @@ export class DefinitionItem extends vscode.TreeItem {
 
 /** A run row; commands given it act on that very run. */
 export class RunItem extends vscode.TreeItem {
-  constructor(readonly run: ProcessSnapshot, now: number, usage?: string) {
-    super(RunItem.label(run));
+  constructor(readonly run: ProcessSnapshot, now: number, usage?: string, replicated = false) {
+    super(runRowLabel(run, replicated));
     this.id = `run:${run.id}`;
     // Menus key on this: "run:<running|queued|backoff|completed|failed|terminated>".
     this.contextValue = `run:${isLive(run) ? 'running' : run.state}`;
-    this.description = describeRun(run, now, false);
+    this.description = runRowDescription(run, now);
     if (usage) this.description = `${this.description} · ${usage}`;
     this.iconPath = stateIcon(run.state);
     this.tooltip = [
-      run.commandLine,
+      relativePaths(run.commandLine, workspaceFolders()),
       run.executable && `${run.commandLine.split(' ')[0]} → ${run.executable}`,
       run.error?.message ?? run.hint,
       run.health?.message && `Health: ${run.health.message}`,
@@ -55,12 +67,6 @@ export class RunItem extends vscode.TreeItem {
       .filter(Boolean)
       .join('\n');
     this.command = { command: 'devProcesses.showOutput', title: 'Show Output', arguments: [this] };
-  }
-
-  private static label(run: ProcessSnapshot): string {
-    if (run.adhoc) return run.name;
-    const replica = run.kind === 'service' && run.instance > 0 ? `#${run.instance} ` : '';
-    return `${replica}${run.pid !== null ? `pid ${run.pid}` : run.state}`;
   }
 }
 
@@ -79,7 +85,7 @@ export class ProblemItem extends vscode.TreeItem {
 }
 
 /** The ad-hoc command lines the user ran, grouped under one row. */
-class AdhocGroupItem extends vscode.TreeItem {
+export class AdhocGroupItem extends vscode.TreeItem {
   constructor(readonly runs: ProcessSnapshot[]) {
     super('Command lines', vscode.TreeItemCollapsibleState.Expanded);
     this.id = 'adhoc';
@@ -171,7 +177,7 @@ export class ProcessTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
 
   private build(node?: Node): Node[] {
     const now = Date.now();
-    if (node instanceof DefinitionItem) return node.runs.map((r) => new RunItem(r, now, this.usage([r])));
+    if (node instanceof DefinitionItem) return node.runs.map((r) => new RunItem(r, now, this.usage([r]), isReplicated(r, node.spec)));
     if (node instanceof AdhocGroupItem) return node.runs.map((r) => new RunItem(r, now, this.usage([r])));
     if (node) return [];
     this.prune();
@@ -204,19 +210,19 @@ export class ProcessTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
     return formatUsage(runs.filter((r) => r.state === 'running').map((r) => this.monitor!.latest(r.id)));
   }
 
-  /** Uptimes move: redraw once a second while something runs and the view is visible. */
   /**
-   * Redraws only the rows with a live run, in place. A whole-tree refresh every second would
+   * Uptimes and countdowns move: once a second while the view is visible, redraws the rows that
+   * have a live run or a countdown, in place. A whole-tree refresh every second would
    * leave windows in which a click on a row's action reaches the command without its row.
    */
   private tick(): void {
     for (const item of this.getChildren()) {
-      if ((item instanceof DefinitionItem || item instanceof AdhocGroupItem) && item.runs.some(isLive)) this.changed.fire(item);
+      if ((item instanceof DefinitionItem || item instanceof AdhocGroupItem) && item.runs.some(isTicking)) this.changed.fire(item);
     }
   }
 
   private updateTicker(): void {
-    const needed = this.view.visible && this.engine.list().some(isLive);
+    const needed = this.view.visible && this.engine.list().some(isTicking);
     if (needed && !this.ticker) {
       this.ticker = setInterval(() => this.tick(), 1000);
     } else if (!needed && this.ticker) {

@@ -3,7 +3,7 @@ import type { ProcessEngine } from '../engine/engine';
 import type { Alert, MonitorApi } from '../engine/monitor/types';
 import { Coalescer } from './coalesce';
 import { describeRun, isLive } from './format';
-import { alertTypeLabel, formatAge, latestFailed, severityIcon, sortAlerts, statusSummary } from './monitorFormat';
+import { Acknowledgements, alertTypeLabel, formatAge, latestFailed, severityIcon, sortAlerts, statusSummary } from './monitorFormat';
 
 /** Redraws at most four times a second, whatever fires. */
 const REDRAW_DELAY_MS = 100;
@@ -11,23 +11,26 @@ const REDRAW_INTERVAL_MS = 250;
 /** Resolved alerts listed under the active ones. */
 const RECENT_RESOLVED = 10;
 
-type AlertPick = vscode.QuickPickItem & { target?: string };
+type AlertPick = vscode.QuickPickItem & { target?: string; clear?: boolean };
 
 /**
  * The status bar summary: running count, failed count and active alerts, with the theme's warning
- * or error background. Clicking it runs `devProcesses.showAlerts`.
+ * or error background. Clicking it runs `devProcesses.showAlerts`, which lists them and offers to
+ * clear them (`devProcesses.clearFailures`): cleared ones stop counting until something new fails.
  */
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly redraw = new Coalescer(() => this.update(), REDRAW_DELAY_MS, REDRAW_INTERVAL_MS);
   private readonly disposables: vscode.Disposable[] = [];
   private last = '';
+  private readonly acknowledged = new Acknowledgements();
 
   constructor(
     private readonly engine: ProcessEngine,
     private readonly monitor: MonitorApi | undefined,
   ) {
-    this.item = vscode.window.createStatusBarItem('devProcesses.status', vscode.StatusBarAlignment.Left, 10);
+    // On the right, away from the editor's own problem counter on the left.
+    this.item = vscode.window.createStatusBarItem('devProcesses.status', vscode.StatusBarAlignment.Right, 100);
     this.item.name = 'Dev Processes';
     this.item.command = 'devProcesses.showAlerts';
     this.disposables.push(
@@ -35,6 +38,7 @@ export class StatusBar implements vscode.Disposable {
       this.redraw,
       engine.onDidChange(() => this.redraw.poke()),
       vscode.commands.registerCommand('devProcesses.showAlerts', () => this.showAlerts()),
+      vscode.commands.registerCommand('devProcesses.clearFailures', () => this.clearFailures()),
     );
     // Alerts change the counts; samples alone never do, so there is no redraw per sample.
     if (monitor) this.disposables.push(monitor.onDidAlert(() => this.redraw.poke()));
@@ -44,8 +48,9 @@ export class StatusBar implements vscode.Disposable {
   private update(): void {
     const runs = this.engine.list();
     const running = runs.filter(isLive).length;
-    const failed = latestFailed(runs).length;
-    const summary = statusSummary(running, failed, this.monitor?.alerts());
+    const failed = this.acknowledged.failures(latestFailed(runs)).length;
+    const alerts = this.monitor?.alerts();
+    const summary = statusSummary(running, failed, alerts && this.acknowledged.alerts(alerts));
     // Nothing defined and nothing ran: stay out of the way.
     const visible = runs.length > 0 || this.engine.definitions().length > 0;
     const key = `${visible}\u0000${summary.text}\u0000${summary.tone}\u0000${summary.tooltip}`;
@@ -59,12 +64,22 @@ export class StatusBar implements vscode.Disposable {
     else this.item.hide();
   }
 
+  /** Takes the current failures and alerts off the status bar (they stay listed). */
+  private clearFailures(): void {
+    this.acknowledged.clear(latestFailed(this.engine.list()), this.monitor?.alerts() ?? []);
+    this.update();
+  }
+
   /** A quick pick of active alerts (then recent resolved ones and failed runs); picking one shows its output. */
   private async showAlerts(): Promise<void> {
     const now = Date.now();
     const items: AlertPick[] = [];
     const all = this.monitor?.alerts() ?? [];
     const active = sortAlerts(all);
+    const unseen = this.acknowledged.failures(latestFailed(this.engine.list())).length + this.acknowledged.alerts(active).length;
+    if (unseen > 0) {
+      items.push({ label: '$(check-all) Clear', description: 'take these failures and alerts off the status bar', clear: true, alwaysShow: true });
+    }
     if (active.length > 0) items.push({ label: 'Active alerts', kind: vscode.QuickPickItemKind.Separator });
     for (const a of active) items.push(this.alertItem(a, now));
     const resolved = all.filter((a) => a.resolved).slice(0, RECENT_RESOLVED);
@@ -75,7 +90,7 @@ export class StatusBar implements vscode.Disposable {
     for (const r of failedRuns.reverse()) {
       items.push({ label: `$(error) ${r.name}`, description: describeRun(r, now), detail: r.error?.message, target: r.id });
     }
-    if (items.length === 0) {
+    if (items.length === 0 || items.every((i) => i.clear)) {
       const why = this.monitor ? 'no alerts and no failures' : 'no failures (alerts need the monitor, which is not running)';
       void vscode.window.showInformationMessage(`Dev Processes: ${why}.`);
       return;
@@ -85,6 +100,10 @@ export class StatusBar implements vscode.Disposable {
       matchOnDescription: true,
       matchOnDetail: true,
     });
+    if (picked?.clear) {
+      this.clearFailures();
+      return;
+    }
     if (picked?.target === undefined) return;
     try {
       await vscode.commands.executeCommand('devProcesses.showOutput', picked.target);

@@ -99,7 +99,7 @@ export function mergeLimits(definition: Limits | undefined, global: Limits | und
 }
 
 function megabytes(bytes: number): string {
-  return `${Math.round(bytes / MB)} MB`;
+  return `${Math.round(bytes / MB)} MiB`;
 }
 
 function duration(ms: number): string {

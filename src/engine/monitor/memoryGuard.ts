@@ -42,7 +42,7 @@ export class MemoryGuard implements Disposable {
       if (++entry.over < OVER_LIMIT_SAMPLES) continue;
       this.watched.delete(sample.runId);
       const usedMB = Math.round(sample.rssBytes / 1024 / 1024);
-      this.deps.recycle(sample.runId, `used ${usedMB} MB for ${OVER_LIMIT_SAMPLES} samples, over its limit of ${Math.round(entry.limitBytes / 1024 / 1024)} MB (limits.maxMemoryMB)`);
+      this.deps.recycle(sample.runId, `used ${usedMB} MiB for ${OVER_LIMIT_SAMPLES} samples, over its limit of ${Math.round(entry.limitBytes / 1024 / 1024)} MiB (limits.maxMemoryMB)`);
     }
   }
 

@@ -23,20 +23,20 @@ test('CPU and memory read the way a tree row wants them', () => {
   assert.equal(formatCpu(12.4), '12% CPU');
   assert.equal(formatCpu(230.2), '230% CPU');
   assert.equal(formatCpu(-1), '0% CPU');
-  assert.equal(formatMemory(512 * 1024), '0.5 MB');
-  assert.equal(formatMemory(85 * MB), '85 MB');
-  assert.equal(formatMemory(85.6 * MB), '86 MB');
-  assert.equal(formatMemory(1024 * MB), '1 GB');
-  assert.equal(formatMemory(1.25 * 1024 * MB), '1.3 GB');
+  assert.equal(formatMemory(512 * 1024), '0.5 MiB');
+  assert.equal(formatMemory(85 * MB), '85 MiB');
+  assert.equal(formatMemory(85.6 * MB), '86 MiB');
+  assert.equal(formatMemory(1024 * MB), '1 GiB');
+  assert.equal(formatMemory(1.25 * 1024 * MB), '1.3 GiB');
 });
 
 test('usage sums the newest samples of several runs and says nothing without one', () => {
   assert.equal(formatUsage([]), undefined);
   assert.equal(formatUsage([undefined]), undefined);
-  assert.equal(formatUsage([sample('web-1', 1, { cpuPercent: 12, rssBytes: 85 * MB })]), '12% CPU · 85 MB');
+  assert.equal(formatUsage([sample('web-1', 1, { cpuPercent: 12, rssBytes: 85 * MB })]), '12% CPU · 85 MiB');
   assert.equal(
     formatUsage([sample('web-1', 1, { cpuPercent: 50, rssBytes: 100 * MB }), undefined, sample('web-2', 1, { cpuPercent: 70, rssBytes: 28 * MB })]),
-    '120% CPU · 128 MB',
+    '120% CPU · 128 MiB',
   );
 });
 
@@ -67,18 +67,18 @@ test('failed counts only runs not followed by a newer run of the same definition
 
 test('status summary: counts, colour and words', () => {
   const quiet = statusSummary(3, 0, []);
-  assert.equal(quiet.text, '$(pulse) 3');
+  assert.equal(quiet.text, '$(server-process) 3 running');
   assert.equal(quiet.tone, undefined);
   assert.match(quiet.tooltip, /3 running, 0 active alerts/);
 
   const warn = statusSummary(2, 0, [alert('a', { severity: 'warning', type: 'memory' }), alert('b', { resolved: true, resolvedAt: 1 })]);
-  assert.equal(warn.text, '$(pulse) 2  $(bell) 1');
+  assert.equal(warn.text, '$(server-process) 2 running  $(bell) 1 alert');
   assert.equal(warn.tone, 'warning');
   assert.match(warn.tooltip, /1 active alert\b/);
 
   assert.equal(statusSummary(1, 0, [alert('c')]).tone, 'error', 'a critical alert takes the error colour');
   const failed = statusSummary(0, 2, undefined);
-  assert.equal(failed.text, '$(pulse) 0  $(error) 2');
+  assert.equal(failed.text, '$(server-process) 0 running  $(error) 2 failed');
   assert.equal(failed.tone, 'error');
   assert.match(failed.tooltip, /2 failed, no monitor/);
 });

@@ -44,3 +44,16 @@ test('flushes by itself after its delay, and nothing after dispose', async () =>
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.deepEqual(appended, ['x\n']);
 });
+
+test('every typed command line writes to one channel; our own lines go through the display rewrite', () => {
+  const { engine, output } = fakeEngine();
+  const appended: [string, string][] = [];
+  const feed = new OutputFeed(engine, (name, text) => appended.push([name, text]), 60_000, (text) => text.replace('/ws/', ''));
+  output.fire({ id: 'a', name: 'echo one', adhoc: true, instance: 0, lines: [line('one')] });
+  output.fire({ id: 'b', name: 'ls /ws/x', adhoc: true, instance: 0, lines: [{ stream: 'system', text: 'Started: ls /ws/x', at: 0 }, line('/ws/x')] });
+  feed.flush();
+  assert.equal(appended.length, 1);
+  assert.equal(appended[0][0], 'Command lines');
+  assert.match(appended[0][1], /^one\n\[.+\] Started: ls x\n\/ws\/x\n$/);
+  feed.dispose();
+});

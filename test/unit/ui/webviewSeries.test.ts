@@ -62,8 +62,8 @@ test('axis maxima are round numbers with a floor', () => {
   assert.equal(niceMax(190, 16), 250);
   assert.equal(formatPercent(0.25), '0.3%');
   assert.equal(formatPercent(150), '150%');
-  assert.equal(formatMB(0.5), '0.5 MB');
-  assert.equal(formatMB(2048), '2 GB');
+  assert.equal(formatMB(0.5), '0.5 MiB');
+  assert.equal(formatMB(2048), '2 GiB');
 });
 
 test('saved state is read defensively', () => {

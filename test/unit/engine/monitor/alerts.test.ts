@@ -146,7 +146,7 @@ describe('AlertBook lifecycle', () => {
       name: 'web',
       type: 'memory',
       severity: 'warning',
-      message: 'Uses 300 MB of memory (whole process tree), over its limit of 256 MB.',
+      message: 'Uses 300 MiB of memory (whole process tree), over its limit of 256 MiB.',
       at: 5000,
       resolved: false,
       resolvedAt: null,
