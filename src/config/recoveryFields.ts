@@ -42,6 +42,7 @@ const NOT_RECOVERABLE: Readonly<Record<ErrorCode, string | null>> = {
   'dependency-failed': 'a run whose dependency failed is never restarted; recover the dependency',
   canceled: 'a run stopped on request is never restarted',
   'crash-loop': 'a run that gave up is never restarted; raise "restart.maxRestarts" instead',
+  'launcher-lost': 'a run whose exit status was lost follows one rule: a service restarts per "restart", a job is not retried',
 };
 
 /** The error codes `recovery` may set: the ways a process that did start can fail. */

@@ -15,7 +15,10 @@ export function backoffDelay(policy: Omit<RetryPolicy, 'maxRetries'>, retry: num
   return Number.isFinite(delay) ? delay : 0;
 }
 
-/** Failures that another attempt may fix; a missing command or a permission error will not go away. */
+/**
+ * Failures that another attempt may fix; a missing command or a permission error will not go away.
+ * Not `launcher-lost` either: that attempt may have done its work, and a job must not do it twice.
+ */
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['exit-code', 'crashed', 'timeout', 'resource-exhausted', 'hung']);
 
 export type RetryDecision = { retry: true; delayMs: number } | { retry: false };

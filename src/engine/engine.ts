@@ -5,7 +5,7 @@ import { inheritedEnvironment } from './environment';
 import { ProcessError } from './errors';
 import { Emitter, type Disposable } from './events';
 import { IdleWatch } from './idleWatch';
-import { childProcessLauncher, type Launcher } from './launcher';
+import { childProcessLauncher, type Launcher, type LauncherLoss } from './launcher';
 import { DurationStats, type EngineMetrics } from './metrics';
 import type { OutputLine } from './outputRing';
 import { linuxProcessTable, type ProcessTable } from './procfs';
@@ -58,6 +58,8 @@ export interface SpawnOptions {
 export type RunTarget = string | { id: string };
 
 const ADHOC_KEY = '\u0000adhoc';
+/** What a dispose may take past its grace: the SIGKILL round, its confirmation and the exit reports. */
+const DISPOSE_SLACK_MS = 1500;
 
 export function defaultMaxConcurrent(): number {
   return Math.max(2, os.availableParallelism?.() ?? os.cpus().length);
@@ -74,6 +76,13 @@ export class ProcessEngine implements Disposable {
   /** Fires with the changed run, or undefined when the definitions changed. */
   readonly onDidChange = this.changeEmitter.event;
   readonly onDidOutput = this.outputEmitter.event;
+  private readonly launcherLossEmitter = new Emitter<LauncherLoss>();
+  /**
+   * The launcher helper died or stopped answering with processes in its hands, and was replaced:
+   * once per loss. Those processes end with `launcher-lost`.
+   */
+  readonly onDidLoseLauncher = this.launcherLossEmitter.event;
+  private readonly launcherLoss: Disposable | undefined;
 
   stopTimeoutMs: number;
   maxConcurrent: number;
@@ -137,6 +146,7 @@ export class ProcessEngine implements Disposable {
       backoff: (run, delayMs, error, next) => this.waitAndRequeue(run, delayMs, error, next),
     });
     this.idle = new IdleWatch(table, this.now, (run) => void run.stop(this.stopTimeoutMs));
+    this.launcherLoss = this.ctx.launcher.onDidLose?.((loss) => this.launcherLossEmitter.fire(loss));
   }
 
   /** Replaces the definitions. Running processes are never stopped by this. */
@@ -341,16 +351,24 @@ export class ProcessEngine implements Disposable {
     return adopted;
   }
 
-  /** Stops every process (grace `graceMs`, then SIGKILL) and releases timers and listeners. */
+  /**
+   * Stops every process (grace `graceMs`, then SIGKILL) and releases timers and listeners.
+   * Resolves within `graceMs` plus a little even if the launcher never answers; what could not
+   * be confirmed gone by then stays in the records for the next window.
+   */
   async dispose(graceMs = Math.min(this.stopTimeoutMs, 3000)): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.pumpTimer);
     for (const timer of this.backoffTimers.values()) clearTimeout(timer);
     this.idle.dispose();
-    await this.killAll(graceMs);
+    this.launcherLoss?.dispose();
+    let deadline: NodeJS.Timeout | undefined;
+    await Promise.race([this.killAll(graceMs), new Promise((resolve) => (deadline = setTimeout(resolve, graceMs + DISPOSE_SLACK_MS)))]);
+    clearTimeout(deadline);
     this.changeEmitter.dispose();
     this.outputEmitter.dispose();
+    this.launcherLossEmitter.dispose();
   }
 
   private startRun(spec: ProcessSpec, options: SpawnOptions, instance = 0, adhoc = false): Run {

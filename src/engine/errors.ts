@@ -22,7 +22,12 @@ export type ErrorCode =
   /** Stopped or cancelled on request. */
   | 'canceled'
   /** Restarted too often inside its window; gave up. */
-  | 'crash-loop';
+  | 'crash-loop'
+  /**
+   * The process ended after the launcher that started it died, so its exit status is unknown. A
+   * service is restarted per its restart policy as if it had failed; a job is not retried.
+   */
+  | 'launcher-lost';
 
 export interface ProcessErrorDetails {
   exitCode?: number | null;
@@ -66,8 +71,14 @@ export function classifySpawnError(name: string, command: string, err: unknown):
   return new ProcessError('spawn-failed', `"${name}" could not start: ${reason}`, { cause: err });
 }
 
-/** Classifies an exit that nobody asked for; null means success. */
+/**
+ * Classifies an exit that nobody asked for; null means success. Neither a code nor a signal means
+ * nobody could read the status (the launcher, its parent, died first): never call that a code.
+ */
 export function classifyExit(name: string, exitCode: number | null, signal: NodeJS.Signals | null): ProcessError | null {
+  if (exitCode === null && signal === null) {
+    return new ProcessError('launcher-lost', `"${name}" ended, but the launcher died; exit status unknown.`);
+  }
   if (signal) {
     return new ProcessError('crashed', `"${name}" crashed: killed by ${signal}.`, { exitCode, signal });
   }

@@ -35,7 +35,8 @@ export function isSuccess(policy: RestartPolicy, facts: Pick<ExitFacts, 'exitCod
 
 /**
  * Whether a service whose process ended by itself is started again, and after how long. Pure:
- * the history, the time and the random draw for jitter come in.
+ * the history, the time and the random draw for jitter come in. An exit whose status was lost
+ * (`launcher-lost`: no code, no signal) is never a success: a service that is down comes back.
  */
 export function decideRestart(policy: RestartPolicy, facts: ExitFacts, history: RestartHistory, now: number, random: number): RestartDecision {
   const success = isSuccess(policy, facts);

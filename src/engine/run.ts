@@ -11,7 +11,7 @@ import type { LaunchedProcess, Launcher } from './launcher';
 import { IngestCap } from './ingestCap';
 import { LineSplitter } from './lineSplitter';
 import { OutputRing, type OutputLine, type OutputStream } from './outputRing';
-import type { ProcessTable } from './procfs';
+import { isGone, type ProcessTable } from './procfs';
 import { stillRunning, type ProcessRecord } from './records';
 import { assertTransition, isFinal } from './stateMachine';
 import type { PortConflict, ProcessSpec, RecoveryStrategy, RunState } from './types';
@@ -38,6 +38,8 @@ export const RUN_MARKER = 'DEVPROC_RUN';
 
 /** How long to wait for the pipes to drain after the whole group is gone. */
 const DRAIN_MS = 250;
+/** How long a stop waits for the launcher's exit report once every process is gone: a stuck launcher may never send it. */
+const EXIT_REPORT_MS = 1000;
 
 function quoteArg(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
@@ -203,18 +205,34 @@ export class Run {
       if (this.state === 'starting') this.ctx.onAttemptEnd(this, classifySpawnError(this.spec.name, this.spec.command, err));
     });
     child.onExit((exitCode, signal) => {
-      if (gen !== this.generation) return;
+      // Late (the stop did not wait for it): the run is over, its pid may be someone else's now.
+      if (gen !== this.generation || isFinal(this.state)) return;
       this.leaderExit = { exitCode, signal };
       this.exitedAt = this.ctx.now();
       this.leaderExited?.();
       if (this.state !== 'stopping') this.finishing ??= this.sweepAfterExit(gen, streamsClosed);
     });
     if (this.spec.timeoutMs !== undefined) {
+      // Counts from the start request: a launcher that never confirms the start cannot stop it.
       this.timeoutTimer = setTimeout(() => {
         const error = new ProcessError('timeout', `"${this.spec.name}" timed out after ${formatDuration(this.spec.timeoutMs!)}.`);
-        this.terminateAttempt(gen, error);
+        if (this.state === 'starting' && this.pid === null) this.abandonStart(gen, child, error);
+        else this.terminateAttempt(gen, error);
       }, this.spec.timeoutMs);
     }
+  }
+
+  /** Ends an attempt whose start was never confirmed; a process confirmed later is taken down at once. */
+  private abandonStart(gen: number, child: LaunchedProcess, error: ProcessError): void {
+    if (gen !== this.generation) return;
+    // The attempt's late events (output, exit, errors) are dropped from here on.
+    this.generation++;
+    child.onSpawn(() => {
+      if (child.pid === undefined) return;
+      this.system(`A start confirmed after the attempt ended (pid ${child.pid}); stopping it.`);
+      void killTree({ pid: child.pid, graceMs: 0, table: this.ctx.table });
+    });
+    this.ctx.onAttemptEnd(this, error);
   }
 
   /** Waits before the next attempt; the engine queues it again at `until`. */
@@ -340,6 +358,7 @@ export class Run {
       else this.leaderExited = resolve;
     });
     let forced = false;
+    let reportWait: NodeJS.Timeout | undefined;
     if (this.adoptedFrom && !stillRunning(this.ctx.table, this.adoptedFrom)) {
       // Gone already, or its pid now belongs to someone else: never signal it.
       this.leaderExited?.();
@@ -348,11 +367,15 @@ export class Run {
       forced = result.forced;
       if (result.survivors.length > 0) {
         this.system(`Could not confirm these processes gone: ${result.survivors.join(', ')}.`);
+      } else if (isGone(this.ctx.table, this.pid)) {
+        // Every process is gone: the exit report adds only the status, and a stuck launcher never sends it.
+        reportWait = setTimeout(() => this.leaderExited?.(), EXIT_REPORT_MS);
       }
     }
     // An adopted process is not our child: no exit event comes, killTree's wait is the proof.
     if (this.adoptedFrom) this.leaderExited?.();
     await leaderGone;
+    clearTimeout(reportWait);
     const how = forced ? `did not stop within ${formatDuration(graceMs)}; killed (SIGKILL)` : 'stopped';
     this.exitCode = this.leaderExit?.exitCode ?? null;
     this.signal = this.leaderExit?.signal ?? null;
@@ -417,7 +440,8 @@ export class Run {
   private startHealth(): void {
     if (!this.spec.healthCheck) return;
     const gen = this.generation;
-    this.health = new HealthWatch(this.spec.healthCheck, { cwd: this.spec.cwd, env: this.env, now: this.ctx.now }, {
+    const { launcher, table, now } = this.ctx;
+    this.health = new HealthWatch(this.spec.healthCheck, { cwd: this.spec.cwd, env: this.env, now, launcher, table }, {
       onChange: () => gen === this.generation && this.ctx.onChange(this),
       onHung: (message) => gen === this.generation && this.ctx.onHung(this, message),
       log: (text) => gen === this.generation && this.system(text),

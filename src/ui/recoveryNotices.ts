@@ -1,19 +1,24 @@
 import * as vscode from 'vscode';
 import type { ProcessEngine } from '../engine/engine';
 import type { ProcessSnapshot } from '../engine/snapshot';
+import { launcherLossMessage } from './launcherNotice';
 
 /**
- * Notifications recovery owes the user: processes adopted from a previous window, and a port
- * held by another process of ours. Each is shown once, never as a modal dialog.
+ * Notifications recovery owes the user: processes adopted from a previous window, a port held by
+ * another process of ours, and a launcher helper that was lost and restarted. Each is shown once,
+ * never as a modal dialog.
  */
 export class RecoveryNotices implements vscode.Disposable {
   private readonly told = new Set<string>();
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly engine: ProcessEngine) {
-    this.subscription = engine.onDidChange((snap) => {
-      if (snap?.state === 'failed' && snap.portConflict) void this.portConflict(snap);
-    });
+    this.subscriptions = [
+      engine.onDidChange((snap) => {
+        if (snap?.state === 'failed' && snap.portConflict) void this.portConflict(snap);
+      }),
+      engine.onDidLoseLauncher((loss) => void vscode.window.showWarningMessage(launcherLossMessage(loss))),
+    ];
   }
 
   async adopted(runs: ProcessSnapshot[]): Promise<void> {
@@ -41,6 +46,6 @@ export class RecoveryNotices implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
   }
 }

@@ -21,14 +21,16 @@ export interface HealthHooks {
   log(text: string): void;
 }
 
+/** Waits, or less if aborted; leaves no listener on the signal either way (one wait per interval). */
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
-    signal.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(timer);
+      signal.removeEventListener('abort', done);
       resolve();
-    }, { once: true });
+    };
+    const timer = setTimeout(done, ms).unref();
+    signal.addEventListener('abort', done, { once: true });
   });
 
 /**

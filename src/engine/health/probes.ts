@@ -1,7 +1,9 @@
-import { execFile } from 'node:child_process';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
+import { killTree } from '../killTree';
+import type { LaunchedProcess, Launcher } from '../launcher';
+import type { ProcessTable } from '../procfs';
 import type { ProbeSpec } from '../types';
 
 export interface ProbeResult {
@@ -15,6 +17,9 @@ export interface ProbeContext {
   cwd: string;
   env: Record<string, string>;
   now: () => number;
+  /** Starts exec probes, as it starts the run's own process: never a fork from the host. */
+  launcher: Launcher;
+  table: ProcessTable;
 }
 
 function httpProbe(probe: ProbeSpec, signal: AbortSignal): Promise<string | null> {
@@ -35,7 +40,11 @@ function httpProbe(probe: ProbeSpec, signal: AbortSignal): Promise<string | null
 function tcpProbe(probe: ProbeSpec, signal: AbortSignal): Promise<string | null> {
   return new Promise((resolve) => {
     const host = probe.host ?? '127.0.0.1';
-    const socket = net.connect({ host, port: probe.port!, signal, timeout: probe.timeoutMs });
+    // Not net.connect's own `signal` option: it leaves a listener on the signal per connection.
+    const socket = net.connect({ host, port: probe.port!, timeout: probe.timeoutMs });
+    const onAbort = () => socket.destroy(new Error('cancelled'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    socket.once('close', () => signal.removeEventListener('abort', onAbort));
     socket.once('connect', () => {
       socket.destroy();
       resolve(null);
@@ -45,20 +54,46 @@ function tcpProbe(probe: ProbeSpec, signal: AbortSignal): Promise<string | null>
   });
 }
 
+function describeExit(command: string, exitCode: number | null, signal: NodeJS.Signals | null): string | null {
+  if (exitCode === 0) return null;
+  if (signal) return `"${command}" was killed by ${signal}`;
+  return exitCode === null ? `"${command}" ended, but the launcher died; exit status unknown` : `"${command}" exited with ${exitCode}`;
+}
+
+/**
+ * Runs the probe's command through the launcher, in a group of its own. On timeout or abort its
+ * whole tree is killed; whatever it left in its group is swept when it ends.
+ */
 function execProbe(probe: ProbeSpec, signal: AbortSignal, ctx: ProbeContext): Promise<string | null> {
-  return new Promise((resolve) => {
-    execFile(
-      probe.command!,
-      probe.args ?? [],
-      { cwd: ctx.cwd, env: ctx.env, timeout: probe.timeoutMs, killSignal: 'SIGKILL', signal, maxBuffer: 64 * 1024 },
-      (err) => {
-        if (!err) return resolve(null);
-        const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: string | number };
-        if (e.killed) return resolve(`"${probe.command}" did not finish within ${probe.timeoutMs} ms`);
-        resolve(typeof e.code === 'number' ? `"${probe.command}" exited with ${e.code}` : `"${probe.command}" failed: ${e.code ?? e.message}`);
-      },
-    );
+  const command = probe.command!;
+  const child = ctx.launcher.launch({ command, args: probe.args ?? [], cwd: ctx.cwd, env: ctx.env, shell: false });
+  child.stdin.end();
+  child.stdout.resume();
+  child.stderr.resume();
+  let overdue: string | undefined;
+  let kill: Promise<unknown> = Promise.resolve();
+  const takeDown = (why: string) => {
+    overdue ??= why;
+    if (child.pid !== undefined) kill = killTree({ pid: child.pid, graceMs: 0, table: ctx.table });
+  };
+  const timer = setTimeout(() => takeDown(`"${command}" did not finish within ${probe.timeoutMs} ms`), probe.timeoutMs).unref();
+  const onAbort = () => takeDown('the probe was cancelled');
+  signal.addEventListener('abort', onAbort, { once: true });
+  // A start confirmed after the timeout or the abort.
+  child.onSpawn(() => overdue !== undefined && takeDown(overdue));
+  return new Promise<string | null>((resolve) => {
+    child.onError((err) => resolve(`"${command}" failed: ${(err as NodeJS.ErrnoException).code ?? err.message}`));
+    child.onExit((exitCode, sig) => void settle(child, ctx, kill).then(() => resolve(overdue ?? describeExit(command, exitCode, sig))));
+  }).finally(() => {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
   });
+}
+
+/** Waits for a kill in progress, then sweeps what the probe left in its group. */
+async function settle(child: LaunchedProcess, ctx: ProbeContext, kill: Promise<unknown>): Promise<void> {
+  await kill;
+  if (child.pid !== undefined) await killTree({ pid: child.pid, graceMs: 0, table: ctx.table, leaderExited: true });
 }
 
 /** Runs one active probe (http, tcp or exec). `log` probes are passive and never come here. */

@@ -1,4 +1,4 @@
-export type { LaunchOptions, LaunchedProcess, Launcher } from './types';
+export type { LaunchOptions, LaunchedProcess, Launcher, LauncherLoss } from './types';
 export { childProcessLauncher } from './childProcessLauncher';
 export { execaLauncher } from './execaLauncher';
 export { HelperLauncher, findHelperScript, type HelperLauncherOptions } from './helperLauncher';

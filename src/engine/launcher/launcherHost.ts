@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
-import { SOCKET_ENV, TOKEN_ENV, stdioHeader, type HelperReport, type LaunchRequest, type SpawnErrorInfo, type StdioIndex } from './protocol';
+import { SOCKET_ENV, TOKEN_ENV, stdioHeader, type HelperReport, type HostRequest, type LaunchRequest, type SpawnErrorInfo, type StdioIndex } from './protocol';
 
 const socketPath = process.env[SOCKET_ENV] ?? '';
 const token = process.env[TOKEN_ENV] ?? '';
@@ -63,8 +63,9 @@ async function launch(req: LaunchRequest): Promise<void> {
   spawned.once('exit', (exitCode, signal) => report({ type: 'exit', id: req.id, exitCode, signal }));
 }
 
-process.on('message', (message: LaunchRequest) => {
+process.on('message', (message: HostRequest) => {
   if (message.type === 'launch') void launch(message);
+  else if (message.type === 'ping') report({ type: 'pong' });
 });
 // The host closed, crashed or was killed: no one is left to report to. Children keep running.
 process.on('disconnect', () => process.exit(0));

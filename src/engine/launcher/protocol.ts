@@ -15,6 +15,17 @@ export interface LaunchRequest extends LaunchOptions {
   id: number;
 }
 
+/** Are you still there? The helper answers each with a pong; silence means it is stuck. */
+export interface PingRequest {
+  type: 'ping';
+}
+
+export type HostRequest = LaunchRequest | PingRequest;
+
+export interface PongReport {
+  type: 'pong';
+}
+
 export interface SpawnedReport {
   type: 'spawned';
   id: number;
@@ -43,7 +54,7 @@ export interface FailedReport {
   error: SpawnErrorInfo;
 }
 
-export type HelperReport = SpawnedReport | ExitReport | FailedReport;
+export type HelperReport = SpawnedReport | ExitReport | FailedReport | PongReport;
 
 /** Index of a stream in the child's stdio array. */
 export type StdioIndex = 0 | 1 | 2;

@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import type { Event } from '../events';
 
 export interface LaunchOptions {
   command: string;
@@ -23,13 +24,28 @@ export interface LaunchedProcess {
   readonly stderr: Readable;
   /** The OS confirmed the process. */
   onSpawn(listener: () => void): void;
-  /** The leader exited (its descendants may still run). */
+  /**
+   * The leader exited (its descendants may still run). Neither a code nor a signal means its exit
+   * status is unknown: the launcher that was its parent died before it.
+   */
   onExit(listener: (exitCode: number | null, signal: NodeJS.Signals | null) => void): void;
   /** It could not be started. */
   onError(listener: (err: Error) => void): void;
 }
 
+/** A launcher in another process died or stopped answering while processes were in its hands. */
+export interface LauncherLoss {
+  /** What happened to it, e.g. "killed by SIGKILL" or "did not answer for 3.0 s". */
+  reason: string;
+  /** Processes it had started that keep running; their exit status will be unknown. */
+  running: number;
+  /** Starts it had not confirmed, which failed. */
+  failedStarts: number;
+}
+
 /** Starts processes; an interface so a helper process or a fake can stand in. */
 export interface Launcher {
   launch(opts: LaunchOptions): LaunchedProcess;
+  /** Fires when a launcher in another process was lost and replaced (in-process launchers cannot be). */
+  readonly onDidLose?: Event<LauncherLoss>;
 }

@@ -164,7 +164,7 @@ describe('HelperLauncher: stopping, and the helper going away', () => {
     const helper = launcher.helperPid!;
     process.kill(helper, 'SIGKILL');
     await waitGone(helper, 'the helper to die');
-    await waitFor(() => launcher.helperPid === undefined, 'the launcher to notice');
+    await waitFor(() => launcher.helperPid !== helper, 'the launcher to notice');
     assert.deepEqual(alive([pid]), [pid]);
     assert.equal(engine.get(id)!.state, 'running');
     engine.sendInput(id, 'still here');
