@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
@@ -60,13 +61,18 @@ function describeExit(command: string, exitCode: number | null, signal: NodeJS.S
   return exitCode === null ? `"${command}" ended, but the launcher died; exit status unknown` : `"${command}" exited with ${exitCode}`;
 }
 
+/** Every process of one exec probe inherits PROBE_MARKER=<random>: a timeout finds them all by it. */
+const PROBE_MARKER = 'DEVPROC_PROBE';
+
 /**
  * Runs the probe's command through the launcher, in a group of its own. On timeout or abort its
- * whole tree is killed; whatever it left in its group is swept when it ends.
+ * whole tree is killed, a child that left the group too; what it left in its group is swept when it ends.
  */
 function execProbe(probe: ProbeSpec, signal: AbortSignal, ctx: ProbeContext): Promise<string | null> {
   const command = probe.command!;
-  const child = ctx.launcher.launch({ command, args: probe.args ?? [], cwd: ctx.cwd, env: ctx.env, shell: false });
+  const marker = randomUUID();
+  const env = { ...ctx.env, [PROBE_MARKER]: marker };
+  const child = ctx.launcher.launch({ command, args: probe.args ?? [], cwd: ctx.cwd, env, shell: false });
   child.stdin.end();
   child.stdout.resume();
   child.stderr.resume();
@@ -74,7 +80,7 @@ function execProbe(probe: ProbeSpec, signal: AbortSignal, ctx: ProbeContext): Pr
   let kill: Promise<unknown> = Promise.resolve();
   const takeDown = (why: string) => {
     overdue ??= why;
-    if (child.pid !== undefined) kill = killTree({ pid: child.pid, graceMs: 0, table: ctx.table });
+    if (child.pid !== undefined) kill = killTree({ pid: child.pid, graceMs: 0, table: ctx.table, envMarker: `${PROBE_MARKER}=${marker}` });
   };
   const timer = setTimeout(() => takeDown(`"${command}" did not finish within ${probe.timeoutMs} ms`), probe.timeoutMs).unref();
   const onAbort = () => takeDown('the probe was cancelled');

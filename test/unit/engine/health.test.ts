@@ -26,8 +26,9 @@ function context(launcher: HelperLauncher): ProbeContext {
   return { cwd: repoRoot, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, now: Date.now, launcher, table: linuxProcessTable };
 }
 
+/** A generous timeout unless a test sets one: the first probe also starts the helper, on a busy machine. */
 function probe(extra: Partial<ProbeSpec>): ProbeSpec {
-  return { type: 'exec', ...DEFAULT_PROBE_TIMING, ...extra };
+  return { type: 'exec', ...DEFAULT_PROBE_TIMING, timeoutMs: 15_000, ...extra };
 }
 
 function tempDir(t: TestContext): string {
@@ -62,15 +63,17 @@ describe('exec probes', () => {
 
   test('on timeout the whole tree is killed, a child in a session of its own too', async (t) => {
     const launcher = launcherFor(t);
+    // Started first, so the timeout is all the probe's.
+    assert.equal((await runProbe(probe({ command: '/bin/true' }), context(launcher), new AbortController().signal)).ok, true);
     const out = path.join(tempDir(t), 'pids');
     // The leader, a child in its group and a child that left it (setsid): all must go.
     const script = `sleep 60 & a=$!; setsid sleep 60 & b=$!; echo $$ $a $b > ${out}; wait`;
-    const spec = probe({ command: '/bin/sh', args: ['-c', script], timeoutMs: 300 });
+    const spec = probe({ command: '/bin/sh', args: ['-c', script], timeoutMs: 1000 });
     const result = await runProbe(spec, context(launcher), new AbortController().signal);
     const pids = fs.readFileSync(out, 'utf8').trim().split(' ').map(Number);
     t.after(() => reap(pids));
     assert.equal(result.ok, false);
-    assert.equal(result.message, '"/bin/sh" did not finish within 300 ms');
+    assert.equal(result.message, '"/bin/sh" did not finish within 1000 ms');
     assert.equal(pids.length, 3);
     await waitFor(() => alive(pids).length === 0, 'every process of the probe to be gone', 5000);
   });
