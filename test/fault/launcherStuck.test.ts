@@ -3,6 +3,9 @@
 // counts from its start request, a stop of processes that are gone needs no helper, and the
 // engine's dispose keeps to its budget.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { describe, test } from 'node:test';
 import { HelperLauncher, type HelperLauncherOptions } from '../../src/engine/launcher';
@@ -49,6 +52,34 @@ describe('a stuck launcher helper', () => {
     assert.equal(engine.get(next)!.state, 'completed');
     assert.notEqual(launcher.helperPid, helper);
     summary('stuck helper replaced', { detectedMs: Math.round(performance.now() - started) });
+  });
+
+  test('a child the stuck helper started but never confirmed goes with it', { timeout: 30_000 }, async (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-stuck-test-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    // A helper that answers the heartbeat, starts what it is asked, reports nothing, and soon stops answering.
+    const helperScript = path.join(dir, 'stuck-helper.js');
+    fs.writeFileSync(helperScript, `
+      const { spawn } = require('node:child_process');
+      let stuck = false;
+      process.on('message', (m) => {
+        if (m.type === 'ping' && !stuck) process.send({ type: 'pong' });
+        if (m.type !== 'launch') return;
+        spawn(m.command, m.args, { cwd: m.cwd, env: m.env, detached: true, stdio: 'ignore' });
+        setTimeout(() => (stuck = true), 500);
+      });
+      process.on('disconnect', () => process.exit(0));
+    `);
+    const pidFile = path.join(dir, 'pid');
+    const launcher = launcherFor(t, { heartbeatMs: 100, helperScript });
+    const job = { ...nodeSpec('job', 'hang.js', [], { kind: 'job' as const }), command: '/bin/sh', args: ['-c', `echo $$ > ${pidFile}; exec sleep 60`] };
+    const engine = faultEngine(t, [job], { launcher });
+    const id = await engine.spawn('job');
+    await withTimeout(engine.whenDone(id), 10_000, 'the start to fail');
+    assert.equal(engine.get(id)!.error?.code, 'spawn-failed');
+    const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+    t.after(() => reap([pid]));
+    await waitFor(() => isGone(linuxProcessTable, pid), 'the unconfirmed child to be killed', 5000);
   });
 
   test('with the default heartbeat, a stuck helper is found within 5 s', { timeout: 30_000 }, async (t) => {

@@ -73,9 +73,10 @@ export class HelperProcess {
     this.send(request);
   }
 
-  /** Stops the helper; children it started keep running. */
+  /** Stops the helper; children it confirmed keep running. */
   stop(): void {
     clearInterval(this.heartbeat);
+    this.killUnconfirmed();
     if (this.child.connected) this.child.disconnect();
     // SIGKILL: it holds nothing to clean up, and a stopped helper would act on no other signal.
     this.child.kill('SIGKILL');
@@ -97,27 +98,31 @@ export class HelperProcess {
     });
   }
 
-  /**
-   * Kills a helper that stopped answering. Children it started but never confirmed would run
-   * unseen once it is gone: their spawns are as lost as their reports, so they go first.
-   */
+  /** Kills a helper that stopped answering; what waited on it fails at once. */
   private unresponsive(silentMs: number): void {
+    this.killUnconfirmed();
+    this.child.kill('SIGKILL');
+    this.end(`did not answer for ${(silentMs / 1000).toFixed(1)} s`, true);
+  }
+
+  /**
+   * Children it started but never confirmed would run unseen once it is gone (their start fails,
+   * their pid was never told): while they are still its children, they and their groups go.
+   */
+  private killUnconfirmed(): void {
     const pid = this.child.pid;
-    if (pid !== undefined && !isGone(this.table, pid)) {
-      const confirmed = new Set([...this.launches.values()].map((r) => r.pid));
-      for (const stat of this.table.all()) {
-        if (stat.ppid !== pid || confirmed.has(stat.pid)) continue;
-        for (const target of [-stat.pid, stat.pid]) {
-          try {
-            process.kill(target, 'SIGKILL');
-          } catch {
-            // Already gone.
-          }
+    if (pid === undefined || isGone(this.table, pid)) return;
+    const confirmed = new Set([...this.launches.values()].map((r) => r.pid));
+    for (const stat of this.table.all()) {
+      if (stat.ppid !== pid || confirmed.has(stat.pid)) continue;
+      for (const target of [-stat.pid, stat.pid]) {
+        try {
+          process.kill(target, 'SIGKILL');
+        } catch {
+          // Already gone.
         }
       }
     }
-    this.child.kill('SIGKILL');
-    this.end(`did not answer for ${(silentMs / 1000).toFixed(1)} s`, true);
   }
 
   private receive(report: HelperReport): void {
