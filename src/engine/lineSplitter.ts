@@ -3,11 +3,35 @@ import { StringDecoder } from 'node:string_decoder';
 /** Longer lines are cut into pieces of this many characters so one line cannot grow without bound. */
 export const MAX_LINE_LENGTH = 64 * 1024;
 
-// CSI sequences (colours, cursor moves), OSC sequences (titles, links) and lone escapes.
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
+/**
+ * Every terminal control sequence, in the order they must be tried: CSI of every kind (colours,
+ * cursor, private modes, sub-parameters); OSC, DCS, SOS, PM and APC strings up to BEL or ST, or to
+ * the end of the line when cut off; escapes with intermediates (charset selection `ESC ( B`);
+ * two-character escapes (RIS `ESC c`, keypad, cursor save); and the other C0 and C1 controls
+ * (bell, backspace, shift out/in, delete). Tab, newline and carriage return are kept.
+ */
+const CONTROL = new RegExp(
+  [
+    String.raw`\u001b\[[0-?]*[ -/]*[@-~]`,
+    String.raw`\u001b[\]PX^_][^\u0007\u001b]*(?:\u0007|\u001b\\)?`,
+    String.raw`\u001b[ -/]*[0-~]?`,
+    String.raw`[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]`,
+  ].join('|'),
+  'g',
+);
 
-export function stripAnsi(text: string): string {
-  return text.includes('\u001b') ? text.replace(ANSI, '') : text;
+/**
+ * Whether text may hold a control sequence. Every sequence starts with ESC, and a lone bell or
+ * backspace is the only other control real tools print; indexOf is many times quicker than a
+ * character-class scan, and output speed depends on this check.
+ */
+function mayHoldControls(text: string): boolean {
+  return text.indexOf('\u001b') !== -1 || text.indexOf('\u0007') !== -1 || text.indexOf('\b') !== -1;
+}
+
+/** Plain text: every terminal control sequence and control character removed. */
+export function stripControls(text: string): string {
+  return mayHoldControls(text) ? text.replace(CONTROL, '') : text;
 }
 
 /** Where to cut a long line: at `max`, or one earlier so a surrogate pair (an emoji) stays whole. */
@@ -28,7 +52,7 @@ function collapseCarriageReturns(line: string): string {
 
 /**
  * Turns a byte stream into text lines: partial lines are joined across chunks, `\r\n` and `\n`
- * end lines, invalid UTF-8 becomes U+FFFD, ANSI escapes are removed, and a line that never ends
+ * end lines, invalid UTF-8 becomes U+FFFD, terminal control sequences are removed, and a line that never ends
  * is emitted in pieces of MAX_LINE_LENGTH.
  */
 export class LineSplitter {
@@ -51,7 +75,7 @@ export class LineSplitter {
     }
     // Most output has no escapes and no carriage returns: one scan of the chunk for each spares
     // two scans of every line.
-    const plain = text.indexOf('\r') === -1 && text.indexOf('\u001b') === -1;
+    const plain = text.indexOf('\r') === -1 && !mayHoldControls(text);
     while (newline !== -1) {
       if (plain && newline - start <= this.maxLineLength) lines.push(text.slice(start, newline));
       else this.emit(text.slice(start, newline), lines);
@@ -91,13 +115,13 @@ export class LineSplitter {
     let rest = collapseCarriageReturns(line);
     while (rest.length > this.maxLineLength) {
       const cut = cutAt(rest, this.maxLineLength);
-      into.push(stripAnsi(rest.slice(0, cut)));
+      into.push(stripControls(rest.slice(0, cut)));
       rest = rest.slice(cut);
     }
-    into.push(stripAnsi(rest));
+    into.push(stripControls(rest));
   }
 
   private clean(line: string): string {
-    return stripAnsi(collapseCarriageReturns(line));
+    return stripControls(collapseCarriageReturns(line));
   }
 }
