@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { procPids } from './procfs';
 
 /** A process listening on a TCP port. */
 export interface PortHolder {
@@ -28,35 +29,39 @@ export function listeningInodes(port: number, tables: string[] = ['/proc/net/tcp
   return inodes;
 }
 
-/** The process that listens on `port`, found through the socket inode in /proc/PID/fd; undefined if none we can see. */
-export function findPortHolder(port: number): PortHolder | undefined {
-  const inodes = listeningInodes(port);
+/** The first of `pids` with an open fd on one of the socket `inodes`; undefined if none we can see. */
+export function holderAmong(pids: Iterable<number>, inodes: ReadonlySet<string>): number | undefined {
   if (inodes.size === 0) return undefined;
   const wanted = new Set([...inodes].map((i) => `socket:[${i}]`));
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
+  for (const pid of pids) {
     let fds: string[];
     try {
-      fds = fs.readdirSync(`/proc/${name}/fd`);
+      fds = fs.readdirSync(`/proc/${pid}/fd`);
     } catch {
       continue;
     }
     for (const fd of fds) {
       let target: string;
       try {
-        target = fs.readlinkSync(`/proc/${name}/fd/${fd}`);
+        target = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
       } catch {
         continue;
       }
-      if (!wanted.has(target)) continue;
-      let command = '';
-      try {
-        command = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
-      } catch {
-        // gone meanwhile
-      }
-      return { port, pid: Number(name), command };
+      if (wanted.has(target)) return Number(pid);
     }
   }
   return undefined;
+}
+
+/** The process that listens on `port`, found through the socket inode in /proc/PID/fd; undefined if none we can see. */
+export function findPortHolder(port: number, inodes = listeningInodes(port)): PortHolder | undefined {
+  const pid = holderAmong(procPids(), inodes);
+  if (pid === undefined) return undefined;
+  let command = '';
+  try {
+    command = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+  } catch {
+    // gone meanwhile
+  }
+  return { port, pid, command };
 }

@@ -10,11 +10,12 @@ import { redact, secretValues } from './redact';
 import type { LaunchedProcess, Launcher } from './launcher';
 import { IngestCap } from './ingestCap';
 import { LineSplitter } from './lineSplitter';
+import { foreignPortHolder } from './portOwnership';
 import { OutputRing, type OutputLine, type OutputStream } from './outputRing';
 import { isGone, type ProcessTable } from './procfs';
 import { stillRunning, type ProcessRecord } from './records';
 import { assertTransition, isFinal } from './stateMachine';
-import type { PortConflict, ProcessSpec, RecoveryStrategy, RunState } from './types';
+import type { PortConflict, ProbeSpec, ProcessSpec, RecoveryStrategy, RunState } from './types';
 
 /** What a run needs from the engine around it. */
 export interface RunContext {
@@ -441,7 +442,8 @@ export class Run {
     if (!this.spec.healthCheck) return;
     const gen = this.generation;
     const { launcher, table, now } = this.ctx;
-    this.health = new HealthWatch(this.spec.healthCheck, { cwd: this.spec.cwd, env: this.env, now, launcher, table }, {
+    const foreignPort = (probe: ProbeSpec) => foreignPortHolder(probe, { table, pid: this.pid, envMarker: this.envMarker });
+    this.health = new HealthWatch(this.spec.healthCheck, { cwd: this.spec.cwd, env: this.env, now, launcher, table, foreignPort }, {
       onChange: () => gen === this.generation && this.ctx.onChange(this),
       onHung: (message) => gen === this.generation && this.ctx.onHung(this, message),
       log: (text) => gen === this.generation && this.system(text),

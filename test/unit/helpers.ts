@@ -1,3 +1,4 @@
+import * as net from 'node:net';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_SERVICE_RESTART, specDefaults } from '../../src/engine/defaults';
@@ -82,4 +83,14 @@ export function reap(pids: number[]): void {
       // gone
     }
   }
+}
+
+/** A port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
 }

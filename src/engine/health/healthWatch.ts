@@ -86,8 +86,10 @@ export class HealthWatch implements Disposable {
     await sleep(probe.initialDelayMs, signal);
     while (!signal.aborted) {
       // A probe that throws (a malformed URL, say) is a failed probe, never an unhandled rejection.
-      const result = await runProbe(probe, this.ctx, signal).catch((err: Error) => ({ ok: false, latencyMs: 0, message: err.message }));
+      let result = await runProbe(probe, this.ctx, signal).catch((err: Error) => ({ ok: false, latencyMs: 0, message: err.message }));
       if (signal.aborted) return;
+      const foreign = kind === 'readiness' && result.ok ? this.ctx.foreignPort?.(probe) : null;
+      if (foreign) result = { ...result, ok: false, message: foreign };
       this.state.lastProbeMs = result.latencyMs;
       this.state.message = result.ok ? null : result.message;
       const changed = counter.record(result.ok);

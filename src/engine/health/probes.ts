@@ -21,6 +21,8 @@ export interface ProbeContext {
   /** Starts exec probes, as it starts the run's own process: never a fork from the host. */
   launcher: Launcher;
   table: ProcessTable;
+  /** Why a passing readiness probe reached a server that is not the run's own; null when it is. */
+  foreignPort?(probe: ProbeSpec): string | null;
 }
 
 function httpProbe(probe: ProbeSpec, signal: AbortSignal): Promise<string | null> {
