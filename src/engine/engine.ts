@@ -9,6 +9,7 @@ import { childProcessLauncher, type Launcher, type LauncherLoss } from './launch
 import { DurationStats, type EngineMetrics } from './metrics';
 import type { OutputLine } from './outputRing';
 import { linuxProcessTable, type ProcessTable } from './procfs';
+import { ReapGate } from './reapWait';
 import { RecoveryController } from './recoveryController';
 import { freeInstance, specForInstance } from './replicas';
 import { Run, type RunContext } from './run';
@@ -36,6 +37,11 @@ export interface EngineOptions {
   defaultCwd?: string;
   /** Where running processes are written down, so a later window can adopt or stop them. */
   records?: RecordStore;
+  /**
+   * The longest a start waits for the previous process tree of its definition to be reaped (a
+   * zombie still passes kill(pid, 0)); then it starts anyway and says so. 0 never waits.
+   */
+  reapWaitMs?: number;
 }
 
 export interface OutputEvent {
@@ -124,6 +130,7 @@ export class ProcessEngine implements Disposable {
     this.ctx = {
       launcher: options.launcher ?? childProcessLauncher,
       table,
+      reaped: new ReapGate(table, options.reapWaitMs ?? 3000),
       inheritedEnv: inheritedEnvironment(options.hostEnv ?? process.env),
       now: this.now,
       stopTimeoutMs: () => this.stopTimeoutMs,

@@ -19,6 +19,8 @@ export interface KillTreeResult {
   forced: boolean;
   /** Pids still present after SIGKILL and the final wait (should be empty). */
   survivors: number[];
+  /** Every process that was taken down, as recorded before its signal. */
+  tree: ProcStat[];
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {
@@ -43,7 +45,8 @@ function collect(table: ProcessTable, roots: ProcStat[], pgid: number, into: Map
   }
 }
 
-function groupExists(pgid: number): boolean {
+/** Some process, a zombie included, is still in the group. */
+export function groupExists(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
     return true;
@@ -80,7 +83,7 @@ export async function killTree(opts: KillTreeOptions): Promise<KillTreeResult> {
   const { pid, table } = opts;
   const pollMs = opts.pollMs ?? 10;
   // The common case after a natural exit: the group is already empty, so skip reading /proc.
-  if (opts.leaderExited && !groupExists(pid) && !opts.envMarker) return { forced: false, survivors: [] };
+  if (opts.leaderExited && !groupExists(pid) && !opts.envMarker) return { forced: false, survivors: [], tree: [] };
   const targets = new Map<number, ProcStat>();
   const leader = table.stat(pid);
   if (leader && !opts.leaderExited) targets.set(pid, leader);
@@ -110,7 +113,7 @@ export async function killTree(opts: KillTreeOptions): Promise<KillTreeResult> {
     if (alive().length === 0) {
       // A last full look, for anything that left the group since the previous one.
       collect(table, roots, pid, targets);
-      if (alive().length === 0) return { forced: false, survivors: [] };
+      if (alive().length === 0) return { forced: false, survivors: [], tree: [...targets.values()] };
     }
     await sleep(Math.min(wait, Math.max(1, deadline - Date.now())));
   }
@@ -118,10 +121,10 @@ export async function killTree(opts: KillTreeOptions): Promise<KillTreeResult> {
   for (let round = 0; round < 50; round++) {
     collect(table, roots, pid, targets);
     const left = alive();
-    if (left.length === 0) return { forced: true, survivors: [] };
+    if (left.length === 0) return { forced: true, survivors: [], tree: [...targets.values()] };
     signal(-pid, 'SIGKILL');
     for (const stat of left) signal(stat.pid, 'SIGKILL');
     await sleep(pollMs);
   }
-  return { forced: true, survivors: alive().map((s) => s.pid) };
+  return { forced: true, survivors: alive().map((s) => s.pid), tree: [...targets.values()] };
 }

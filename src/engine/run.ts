@@ -5,14 +5,15 @@ import { buildEnvironment } from './environment';
 import { classifyExit, classifySpawnError, ProcessError } from './errors';
 import { firstWord, resolveExecutable } from './executable';
 import { HealthWatch, type HealthState } from './health/healthWatch';
-import { killTree } from './killTree';
+import { killTree, type KillTreeResult } from './killTree';
 import { redact, secretValues } from './redact';
 import type { LaunchedProcess, Launcher } from './launcher';
 import { IngestCap } from './ingestCap';
 import { LineSplitter } from './lineSplitter';
 import { foreignPortHolder } from './portOwnership';
 import { OutputRing, type OutputLine, type OutputStream } from './outputRing';
-import { isGone, type ProcessTable } from './procfs';
+import { isGone, type ProcessTable, type ProcStat } from './procfs';
+import { describeReapWait, type ReapGate } from './reapWait';
 import { stillRunning, type ProcessRecord } from './records';
 import { assertTransition, isFinal } from './stateMachine';
 import type { PortConflict, ProbeSpec, ProcessSpec, RecoveryStrategy, RunState } from './types';
@@ -24,6 +25,8 @@ export interface RunContext {
   /** The host's environment as runs inherit it, read once (see `inheritedEnvironment`). */
   inheritedEnv: Readonly<Record<string, string>>;
   now: () => number;
+  /** Holds a start back until the definition's previous process tree is reaped. */
+  reaped: ReapGate;
   /** Grace between SIGTERM and SIGKILL when a timeout kills an attempt. */
   stopTimeoutMs(): number;
   onChange(run: Run): void;
@@ -105,7 +108,7 @@ export class Run {
   private leaderExited: (() => void) | undefined;
   private timeoutTimer: NodeJS.Timeout | undefined;
   /** A kill we started (timeout, hung, over its memory limit) and the failure it stands for. */
-  private forcedEnd: { error: ProcessError; kill: Promise<unknown> } | undefined;
+  private forcedEnd: { error: ProcessError; kill: Promise<KillTreeResult> } | undefined;
   private env: Record<string, string> = {};
   private spawnSettled: Promise<void> = Promise.resolve();
   /** Values of secret-looking variables, kept out of every line we store or emit. */
@@ -156,6 +159,7 @@ export class Run {
     this.startTime = undefined;
     this.nextAttemptAt = null;
     this.forcedEnd = undefined;
+    this.child = undefined;
     this.hint = null;
     this.startedAt = this.ctx.now();
     this.lastOutputAt = this.startedAt;
@@ -171,7 +175,17 @@ export class Run {
       this.ctx.onAttemptEnd(this, err as ProcessError);
       return;
     }
+    const reaping = this.ctx.reaped.check(this.spec.name);
+    if (!reaping) return this.launch(gen, env);
+    void reaping.then((result) => {
+      // Stopped while waiting: nothing to start.
+      if (gen !== this.generation || this.state !== 'starting') return;
+      this.system(describeReapWait(this.spec.name, result, formatDuration));
+      this.launch(gen, env);
+    });
+  }
 
+  private launch(gen: number, env: Record<string, string>): void {
     const child = this.ctx.launcher.launch({
       command: this.spec.command,
       args: this.spec.args,
@@ -365,6 +379,7 @@ export class Run {
       this.leaderExited?.();
     } else if (this.pid !== null) {
       const result = await killTree({ pid: this.pid, graceMs, table: this.ctx.table, envMarker: this.envMarker });
+      this.rememberTree(result.tree);
       forced = result.forced;
       if (result.survivors.length > 0) {
         this.system(`Could not confirm these processes gone: ${result.survivors.join(', ')}.`);
@@ -388,11 +403,12 @@ export class Run {
     clearTimeout(this.timeoutTimer);
     this.stopHealth();
     const forced = this.forcedEnd;
-    await forced?.kill;
+    const forcedTree = (await forced?.kill)?.tree ?? [];
     if (this.pid !== null) {
       // Services are where daemons hide; a job's exit stays cheap unless its group lingers.
       const envMarker = this.spec.kind === 'service' ? this.envMarker : undefined;
-      await killTree({ pid: this.pid, graceMs: 1000, table: this.ctx.table, leaderExited: true, envMarker });
+      const swept = await killTree({ pid: this.pid, graceMs: 1000, table: this.ctx.table, leaderExited: true, envMarker });
+      this.rememberTree([...forcedTree, ...swept.tree]);
     }
     await this.drain(streamsClosed);
     if (gen !== this.generation || this.state === 'stopping' || isFinal(this.state)) return;
@@ -514,6 +530,11 @@ export class Run {
       stream.once('close', end);
       stream.once('error', end);
     });
+  }
+
+  /** The next start of this definition waits until what is left of this tree is reaped. */
+  private rememberTree(procs: ProcStat[]): void {
+    if (this.pid !== null) this.ctx.reaped.remember(this.spec.name, { pgid: this.pid, procs });
   }
 
   /** Adds a line of our own (start, exit, why) to the run's output. */
