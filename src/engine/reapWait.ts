@@ -1,3 +1,4 @@
+import { formatDuration } from './duration';
 import { groupExists } from './killTree';
 import type { ProcessTable, ProcStat } from './procfs';
 
@@ -96,7 +97,7 @@ export class ReapGate {
 }
 
 /** The output line about a wait before a start. */
-export function describeReapWait(name: string, result: ReapWaitResult, formatDuration: (ms: number) => string): string {
+export function describeReapWait(name: string, result: ReapWaitResult): string {
   const pids = (list: number[]) => `pid${list.length > 1 ? 's' : ''} ${list.join(', ')}`;
   if (result.left.length === 0) {
     return `Waited ${formatDuration(result.waitedMs)} for the previous processes of "${name}" to be reaped (${pids(result.seen)}) before starting.`;

@@ -180,7 +180,7 @@ export class Run {
     void reaping.then((result) => {
       // Stopped while waiting: nothing to start.
       if (gen !== this.generation || this.state !== 'starting') return;
-      this.system(describeReapWait(this.spec.name, result, formatDuration));
+      this.system(describeReapWait(this.spec.name, result));
       this.launch(gen, env);
     });
   }
