@@ -41,7 +41,7 @@ import {
 } from './support/workbench';
 
 /**
- * Fresh servers, one per repetition: 10-20 s each on 2 cores, depending on what else runs. At least
+ * Fresh servers, one per repetition, each taking seconds depending on the machine's load. At least
  * MIN_REPEATS; more, up to MAX_REPEATS, while another one still fits in REPEATS_BUDGET_MS.
  */
 const MIN_REPEATS = Number(process.env.BENCH_ACTIVATION_REPEATS ?? 3);

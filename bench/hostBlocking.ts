@@ -1,5 +1,5 @@
 /**
- * Host blocking (issue 6, benchmark 1): how long a spawn holds up the event loop of the process
+ * Host blocking: how long a spawn holds up the event loop of the process
  * that asks for it, when that process is as big as an extension host. fork() copies the caller's
  * page tables, so its cost grows with the caller's memory.
  *
@@ -17,7 +17,8 @@
  */
 import * as os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { childProcessLauncher, execaLauncher, HelperLauncher, type Launcher } from '../src/engine/launcher';
+import { childProcessLauncher, HelperLauncher, type Launcher } from '../src/engine/launcher';
+import { execaLauncher } from './support/execaLauncher';
 import { LINUX_TICKS_PER_SECOND } from '../src/engine/monitor/procSource';
 import { linuxProcessTable } from '../src/engine/procfs';
 import { measureInChild } from './support/inChild';

@@ -134,7 +134,7 @@ export async function run(): Promise<BenchResult> {
     title: 'CPU of one sampling round of idle processes, as % of one core at 1 Hz (ms per round / 10)',
     rows: toRows(measures),
     notes: [
-      `200 processes at 1 Hz cost ${ours200.toFixed(2)}% of one core with ours: ${ours200 < 0.5 ? 'within' : 'over'} the 0.5% target (issue 6) and ${ours200 < 1 ? 'within' : 'over'} the 1% target (issue 4).`,
+      `200 processes at 1 Hz cost ${ours200.toFixed(2)}% of one core with ours: ${ours200 < 0.5 ? 'within' : 'over'} the 0.5% target and ${ours200 < 1 ? 'within' : 'over'} the 1% target.`,
       'Ours reads whole trees (parent pids of every process on the machine, re-read in full every 60th round) and RSS, threads and open files (every 5th round); pidusage reads only the given pids, without trees or open files.',
       `The machine ran about ${machineProcesses} processes after the bench's own were stopped. Rounds run back to back; ps counts the CPU of the ps children too.`,
     ],

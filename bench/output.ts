@@ -1,5 +1,5 @@
 /**
- * Output (issue 6, benchmark 4): a process writes 200 MB of 100-byte lines as fast as it can.
+ * Output: a process writes 200 MB of 100-byte lines as fast as it can.
  * Through the engine (as the extension runs it: HelperLauncher, lines split, redacted, kept in
  * the run's ring) into the OutputFeed, which batches what each output channel receives; against
  * the same writer piped into `cat > /dev/null`, and against Node reading the pipe and doing

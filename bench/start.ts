@@ -208,7 +208,7 @@ export async function run(): Promise<BenchResult> {
       `Cold vs warm engine: the difference is the launcher helper's start (a Node process, ${ms(median(series('engine').values) - median(series('warm').values))} ` +
         'here), which the extension pays once per window, on its first launch; it is why the cold engine is behind a PM2 whose daemon already runs.',
       `The warm engine beats the raw baseline: the raw spawns are synchronous forks of this benchmark process (${rssMb.toFixed(0)} MB resident), one after ` +
-        'another, and fork() costs more the bigger the process (issue 6); the engine\'s forks happen in its small helper process, on the other core ' +
+        'another, and fork() costs more the bigger the process; the engine\'s forks happen in its small helper process, on the other core ' +
         'while this one does its bookkeeping. PM2 starts apps two at a time ' +
         '(its CONCURRENT_ACTIONS), each through a daemon RPC and its log-file setup.',
       `PM2: its daemon was started once for the bench (${ms(connectMs)}: a cold PM2 pays this before its first start), and \`pm2 start\` answered after ` +

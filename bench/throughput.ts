@@ -255,7 +255,7 @@ export async function run(): Promise<BenchResult> {
       `Peak RSS of the spawning process (median): ${rss.join(', ')}; fork() costs more the bigger the process.`,
       'Each measurement runs in a fresh Node process after 50 warm-up runs; tools interleaved, order rotated per repetition.',
       'raw spawn: spawn(cmd, [], { stdio: "pipe" }), a pool that starts the next child from the close handler. ' +
-        'engine: all runs spawned up front, maxConcurrent = concurrency; it starts runs from setImmediate, by design (issue 3).',
+        'engine: all runs spawned up front, maxConcurrent = concurrency; it starts runs from setImmediate, by design.',
       'engine (helper launcher): as the extension runs it; fork() happens in the small helper process, which also takes CPU (not counted in CPU/run). ' +
         'engine (in-process launcher): child_process.spawn in the engine\'s own process, detached, pipes: its difference to raw spawn is the engine\'s bookkeeping.',
       'concurrently: its Node API with maxProcesses, piped stdio, output to a null stream. It always runs a command through /bin/sh -c ' +

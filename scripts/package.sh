@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packages the extension as dist-vsix/dev-process-manager.vsix (production bundle, no node_modules:
-# execa and pidusage are bundled into dist/extension.js). With --check, also installs that .vsix
+# the runtime dependencies are bundled into dist/extension.js). With --check, also installs that .vsix
 # into a fresh code-server and checks that it activates (test/e2e/vsix.ts).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

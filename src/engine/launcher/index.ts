@@ -1,4 +1,3 @@
 export type { LaunchOptions, LaunchedProcess, Launcher, LauncherLoss } from './types';
 export { childProcessLauncher } from './childProcessLauncher';
-export { execaLauncher } from './execaLauncher';
 export { HelperLauncher, findHelperScript, type HelperLauncherOptions } from './helperLauncher';

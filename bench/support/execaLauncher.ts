@@ -1,11 +1,11 @@
 import { execa } from 'execa';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { fromChildProcess } from './childProcessLauncher';
-import type { Launcher } from './types';
+import { fromChildProcess } from '../../src/engine/launcher/childProcessLauncher';
+import type { Launcher } from '../../src/engine/launcher/types';
 
 /**
  * Spawns in-process with execa: detached (own group), pipes, no buffering, never rejects.
- * Kept as a baseline for the benchmarks: `childProcessLauncher` does the same for less CPU.
+ * A baseline for the host-blocking bench, against `childProcessLauncher` and the helper.
  */
 export const execaLauncher: Launcher = {
   launch(opts) {
