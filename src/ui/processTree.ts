@@ -3,6 +3,7 @@ import type { ProcessEngine } from '../engine/engine';
 import type { MonitorApi } from '../engine/monitor/types';
 import type { ProcessSnapshot } from '../engine/snapshot';
 import type { DefinitionError, ProcessSpec, RunState } from '../engine/types';
+import { ADHOC_CONTEXT, definitionContext, PROBLEM_CONTEXT, runContext } from './contextValues';
 import { isLive, isTicking } from './format';
 import { formatUsage } from './monitorFormat';
 import { definitionSummary, isReplicated, relativePaths, runRowDescription, runRowLabel } from './treeFormat';
@@ -32,9 +33,7 @@ export class DefinitionItem extends vscode.TreeItem {
     const live = runs.some(isLive);
     // The id changes with the fold: VS Code applies a collapsible state only to an id it has not seen.
     this.id = `definition:${name}:${runs.length === 0 ? 'none' : pending ? 'runs' : 'past'}`;
-    // Menus key on this: "definition:<running|idle>:<service|job|removed>[:failed]".
-    const failed = latest?.state === 'failed' ? ':failed' : '';
-    this.contextValue = `definition:${live ? 'running' : 'idle'}:${spec?.kind ?? 'removed'}${failed}`;
+    this.contextValue = definitionContext(live, spec?.kind, latest?.state === 'failed');
     this.description = definitionSummary(runs, now);
     if (!spec) this.description = `removed from settings · ${this.description}`;
     if (usage) this.description = `${this.description} · ${usage}`;
@@ -52,8 +51,7 @@ export class RunItem extends vscode.TreeItem {
   constructor(readonly run: ProcessSnapshot, now: number, usage?: string, replicated = false) {
     super(runRowLabel(run, replicated));
     this.id = `run:${run.id}`;
-    // Menus key on this: "run:<running|queued|backoff|completed|failed|terminated>".
-    this.contextValue = `run:${isLive(run) ? 'running' : run.state}`;
+    this.contextValue = runContext(run.state);
     this.description = runRowDescription(run, now);
     if (usage) this.description = `${this.description} · ${usage}`;
     this.iconPath = stateIcon(run.state);
@@ -74,7 +72,7 @@ export class RunItem extends vscode.TreeItem {
 export class ProblemItem extends vscode.TreeItem {
   constructor(readonly problem: DefinitionError) {
     super(problem.name ?? (problem.index >= 0 ? `devProcesses.tasks[${problem.index}]` : 'devProcesses.tasks'));
-    this.contextValue = 'problem';
+    this.contextValue = PROBLEM_CONTEXT;
     // The label names the entry already: the message's own "Task "web": " is not repeated.
     this.description = problem.message.replace(/^(Task "[^"]*"|devProcesses\.tasks(\[\d+\])?)( in [^:]*)?: /, '');
     this.tooltip = problem.message;
@@ -89,7 +87,7 @@ export class AdhocGroupItem extends vscode.TreeItem {
   constructor(readonly runs: ProcessSnapshot[]) {
     super('Command lines', vscode.TreeItemCollapsibleState.Expanded);
     this.id = 'adhoc';
-    this.contextValue = 'adhoc';
+    this.contextValue = ADHOC_CONTEXT;
     this.iconPath = new vscode.ThemeIcon('terminal');
   }
 }

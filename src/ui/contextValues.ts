@@ -1,0 +1,38 @@
+import type { ProcessKind, RunState } from '../engine/types';
+
+// The `contextValue` of each tree row. package.json's menus match them with `viewItem =~ /.../`,
+// and a unit test checks every such pattern against `allContextValues()`.
+
+/** A run row names its state, except that every live state (starting, running, stopping) is `running`. */
+const RUN_STATE_CONTEXT: Record<RunState, string> = {
+  queued: 'queued',
+  starting: 'running',
+  running: 'running',
+  stopping: 'running',
+  backoff: 'backoff',
+  completed: 'completed',
+  failed: 'failed',
+  terminated: 'terminated',
+};
+
+export const PROBLEM_CONTEXT = 'problem';
+export const ADHOC_CONTEXT = 'adhoc';
+
+/** "definition:<running|idle>:<service|job|removed>[:failed]"; `kind` undefined for a definition removed from the settings. */
+export function definitionContext(live: boolean, kind: ProcessKind | undefined, failed: boolean): string {
+  return `definition:${live ? 'running' : 'idle'}:${kind ?? 'removed'}${failed ? ':failed' : ''}`;
+}
+
+/** "run:<running|queued|backoff|completed|failed|terminated>". */
+export function runContext(state: RunState): string {
+  return `run:${RUN_STATE_CONTEXT[state]}`;
+}
+
+/** Every value a row can have. */
+export function allContextValues(): string[] {
+  const definitions = [true, false].flatMap((live) =>
+    (['service', 'job', undefined] as const).flatMap((kind) => [true, false].map((failed) => definitionContext(live, kind, failed))),
+  );
+  const runs = (Object.keys(RUN_STATE_CONTEXT) as RunState[]).map(runContext);
+  return [...new Set([...definitions, ...runs, PROBLEM_CONTEXT, ADHOC_CONTEXT])];
+}
