@@ -3,7 +3,7 @@
 // style, no remote resource; every message from the host is validated before use.
 import uPlot from 'uplot';
 import { parseHostMessage, type ViewMessage } from '../../src/shared/metricsProtocol';
-import { align, formatMB, formatPercent, niceMax, readState, RunStore, WINDOWS, type Run, type ViewState } from './series';
+import { align, formatMB, formatPercent, listedRuns, niceMax, readState, RunStore, WINDOWS, type Run, type ViewState } from './series';
 
 interface VsCodeApi {
   postMessage(message: ViewMessage): void;
@@ -18,14 +18,15 @@ let state = readState(vscode.getState());
 let received = false;
 
 const MB = 1024 * 1024;
-const CHART_HEIGHT = 220;
+/** The charts share the panel's height; below this each one scrolls rather than shrinks. */
+const MIN_CHART_HEIGHT = 160;
 
 // ---- theme ----------------------------------------------------------------------------------
 
 /** The editor's chart colours, in an order that keeps neighbours apart. */
 const CHART_VARS = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
 const FALLBACKS = ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'];
-/** More runs than colours: the next round of colours is dashed. */
+/** One colour per definition; its instances (replicas) are told apart by their dashes. */
 const DASHES: number[][] = [[], [6, 3], [2, 3], [8, 3, 2, 3]];
 
 interface Theme {
@@ -52,13 +53,19 @@ function withAlpha(color: string, alpha: number): string {
   return `rgba(${parseInt(m[1], 16)}, ${parseInt(m[2], 16)}, ${parseInt(m[3], 16)}, ${alpha})`;
 }
 
+/** A theme colour with its transparency taken out: a translucent line fades into the background. */
+function opaque(color: string): string {
+  const m = /^rgba\((\d+),\s*(\d+),\s*(\d+),\s*[\d.]+\)$/.exec(color);
+  return m ? `rgb(${m[1]}, ${m[2]}, ${m[3]})` : color;
+}
+
 function readTheme(): Theme {
   const css = getComputedStyle(document.documentElement);
   const v = (name: string) => normalise(css.getPropertyValue(name));
   const text = v('--vscode-editor-foreground') ?? v('--vscode-foreground') ?? '#808080';
   const body = getComputedStyle(document.body);
   return {
-    series: CHART_VARS.map((name, i) => v(name) ?? FALLBACKS[i]),
+    series: CHART_VARS.map((name, i) => opaque(v(name) ?? FALLBACKS[i])),
     text,
     grid: withAlpha(text, 0.14),
     font: `${body.fontSize || '12px'} ${body.fontFamily || 'sans-serif'}`,
@@ -72,7 +79,7 @@ function colorOf(run: Run): string {
 }
 
 function dashOf(run: Run): number[] {
-  return DASHES[Math.floor(run.slot / theme.series.length) % DASHES.length];
+  return DASHES[(run.instance ?? 0) % DASHES.length];
 }
 
 // ---- layout ---------------------------------------------------------------------------------
@@ -100,13 +107,20 @@ for (const w of WINDOWS) {
 }
 const status = el('span', { className: 'status' });
 status.setAttribute('aria-live', 'polite');
-const toolbar = el('div', { className: 'toolbar' }, el('span', { className: 'toolbar-label' }, 'Window'), windowGroup, status);
+const endedBox = el('input', { type: 'checkbox', id: 'show-ended', checked: state.showEnded });
+endedBox.addEventListener('change', () => {
+  state = { ...state, showEnded: endedBox.checked };
+  save();
+  scheduleRender();
+});
+const endedToggle = el('span', { className: 'toggle' }, endedBox, el('label', { htmlFor: 'show-ended' }, 'Show ended runs'));
+const toolbar = el('div', { className: 'toolbar' }, el('span', { className: 'toolbar-label' }, 'Window'), windowGroup, endedToggle, status);
 
 const runList = el('ul', { className: 'runs' });
 const allButton = el('button', { type: 'button', className: 'link' }, 'All');
 const noneButton = el('button', { type: 'button', className: 'link' }, 'None');
 allButton.addEventListener('click', () => setHidden([]));
-noneButton.addEventListener('click', () => setHidden([...store.runs.keys()]));
+noneButton.addEventListener('click', () => setHidden(listed().map((r) => r.runId)));
 const selector = el(
   'section',
   { className: 'selector' },
@@ -139,15 +153,111 @@ let memChart: uPlot | undefined;
 /** The series the charts were built for: rebuilt when it changes (a run added, hidden or shown). */
 let builtFor = '';
 
+/** Live runs and each definition's latest run (every run with "Show ended runs"). */
+function listed(): Run[] {
+  return listedRuns([...store.runs.values()], state.showEnded);
+}
+
 function visibleRuns(): Run[] {
   const hidden = new Set(state.hidden);
-  return [...store.runs.values()].filter((r) => !hidden.has(r.runId));
+  return listed().filter((r) => !hidden.has(r.runId));
 }
 
 /** The right end of the time axis: the host's clock, moved on by the time since its message. */
 let hostOffset = 0;
 function now(): number {
   return Date.now() + hostOffset;
+}
+
+/** A definition's limit for this chart, in the chart's unit (percent, MiB); undefined for none. */
+function limitOf(kind: 'cpu' | 'memory', run: Run): number | undefined {
+  const v = kind === 'cpu' ? run.cpuLimit : run.memLimit;
+  return v === null || v === undefined ? undefined : kind === 'cpu' ? v : v / MB;
+}
+
+/** One threshold per definition drawn: the first of its visible runs gives colour and value. */
+function limitsOf(kind: 'cpu' | 'memory', runs: Run[]): { name: string; value: number; color: string }[] {
+  const seen = new Map<string, { name: string; value: number; color: string }>();
+  for (const r of runs) {
+    const value = limitOf(kind, r);
+    if (value !== undefined && !seen.has(r.name)) seen.set(r.name, { name: r.name, value, color: colorOf(r) });
+  }
+  return [...seen.values()];
+}
+
+/** Dashed horizontal lines at each definition's limit, labelled at the right end. */
+function thresholdPlugin(kind: 'cpu' | 'memory', runs: Run[]): uPlot.Plugin {
+  const format = kind === 'cpu' ? formatPercent : formatMB;
+  return {
+    hooks: {
+      draw: (u) => {
+        const ctx = u.ctx;
+        const { left, top, width, height } = u.bbox;
+        for (const limit of limitsOf(kind, runs)) {
+          const y = Math.round(u.valToPos(limit.value, 'y', true));
+          if (y < top || y > top + height) continue;
+          ctx.save();
+          ctx.strokeStyle = limit.color;
+          ctx.lineWidth = Math.max(1, devicePixelRatio);
+          ctx.setLineDash([4 * devicePixelRatio, 4 * devicePixelRatio]);
+          ctx.beginPath();
+          ctx.moveTo(left, y);
+          ctx.lineTo(left + width, y);
+          ctx.stroke();
+          ctx.setLineDash([]);
+          ctx.fillStyle = limit.color;
+          ctx.font = theme.font.replace(/^\s*([\d.]+)px/, (_m, px: string) => `${Number(px) * devicePixelRatio}px`);
+          ctx.textAlign = 'right';
+          ctx.textBaseline = 'bottom';
+          ctx.fillText(`${limit.name} limit ${format(limit.value)}`, left + width - 4 * devicePixelRatio, y - 2 * devicePixelRatio);
+          ctx.restore();
+        }
+      },
+    },
+  };
+}
+
+/** A box by the cursor with the time and each run's value there. */
+function tooltipPlugin(kind: 'cpu' | 'memory', runs: Run[]): uPlot.Plugin {
+  const tip = el('div', { className: 'tooltip' });
+  tip.hidden = true;
+  const format = kind === 'cpu' ? formatPercent : formatMB;
+  return {
+    hooks: {
+      init: (u) => {
+        u.over.append(tip);
+      },
+      setCursor: (u) => {
+        const i = u.cursor.idx;
+        const left = u.cursor.left ?? -1;
+        if (i === null || i === undefined || left < 0) {
+          tip.hidden = true;
+          return;
+        }
+        const rows: HTMLElement[] = [el('div', { className: 'tooltip-time' }, clock(u.data[0][i] * 1000, true))];
+        runs.forEach((run, k) => {
+          const v = u.data[k + 1][i];
+          if (v === null || v === undefined) return;
+          const swatch = el('span', { className: 'swatch' });
+          swatch.style.borderTopColor = colorOf(run);
+          swatch.style.borderTopStyle = dashOf(run).length ? 'dashed' : 'solid';
+          rows.push(el('div', { className: 'tooltip-row' }, swatch, el('span', { className: 'name' }, run.label), el('span', { className: 'value' }, format(v))));
+        });
+        if (rows.length === 1) {
+          tip.hidden = true;
+          return;
+        }
+        tip.replaceChildren(...rows);
+        tip.hidden = false;
+        // Beside the cursor, flipped to its left near the right edge.
+        const overWidth = u.over.clientWidth;
+        const flip = left > overWidth / 2;
+        tip.style.left = flip ? '' : `${left + 12}px`;
+        tip.style.right = flip ? `${overWidth - left + 12}px` : '';
+        tip.style.top = `${Math.max(0, (u.cursor.top ?? 0) - 10)}px`;
+      },
+    },
+  };
 }
 
 function options(kind: 'cpu' | 'memory', runs: Run[], width: number): uPlot.Options {
@@ -160,8 +270,9 @@ function options(kind: 'cpu' | 'memory', runs: Run[], width: number): uPlot.Opti
   });
   return {
     width,
-    height: CHART_HEIGHT,
+    height: chartHeight(),
     legend: { show: false },
+    plugins: [thresholdPlugin(kind, runs), tooltipPlugin(kind, runs)],
     // Room on the right for half of the label of a tick at the very end of the axis.
     padding: [null, Math.ceil(labelWidth() / 2) + 4, null, null],
     cursor: { drag: { x: false, y: false }, points: { show: false } },
@@ -174,7 +285,11 @@ function options(kind: 'cpu' | 'memory', runs: Run[], width: number): uPlot.Opti
         },
       },
       y: {
-        range: (_u, _min, max) => [0, kind === 'cpu' ? niceMax(max, 5) : niceMax(max, 16)],
+        // The limits stay in view: a line over its threshold is seen against it.
+        range: (_u, _min, max) => {
+          const top = Math.max(max ?? 0, ...limitsOf(kind, runs).map((l) => l.value));
+          return [0, kind === 'cpu' ? niceMax(top, 5) : niceMax(top, 16)];
+        },
       },
     },
     axes: [
@@ -186,8 +301,17 @@ function options(kind: 'cpu' | 'memory', runs: Run[], width: number): uPlot.Opti
         // One line of clock time ("11:22:50"), far enough apart not to touch.
         space: labelSpace(),
         values: (_u, splits, _axis, _space, incr) => splits.map((s) => clock(s * 1000, incr < 60)),
+        label: 'time (local)',
+        labelFont: theme.font,
+        labelSize: 20,
       },
-      { ...axis(kind === 'cpu' ? formatPercent : formatMB), size: 64 },
+      {
+        ...axis(kind === 'cpu' ? formatPercent : formatMB),
+        size: 76,
+        label: kind === 'cpu' ? 'CPU, % of one core' : 'resident memory (MiB)',
+        labelFont: theme.font,
+        labelSize: 20,
+      },
     ],
     series: [
       {},
@@ -226,13 +350,22 @@ function chartData(kind: 'cpu' | 'memory', runs: Run[]): uPlot.AlignedData {
   return align(runs, from, to, kind === 'cpu' ? (r, i) => r.cpu[i] : (r, i) => r.mem[i] / MB) as uPlot.AlignedData;
 }
 
+/** Half the height left below the charts' top, less their headings: the two charts fill the panel. */
+function chartHeight(): number {
+  const top = charts.getBoundingClientRect().top + window.scrollY;
+  const heading = cpuBox.box.querySelector('h2')?.getBoundingClientRect().height ?? 20;
+  const noteHeight = note.hidden ? 0 : note.getBoundingClientRect().height + 12;
+  const free = window.innerHeight - top - noteHeight - 2 * (heading + 6 + 16) - 16;
+  return Math.max(MIN_CHART_HEIGHT, Math.floor(free / 2));
+}
+
 function plotWidth(): number {
   return Math.max(240, Math.floor(cpuBox.plot.clientWidth || charts.clientWidth || 600));
 }
 
 function renderCharts(): void {
   const runs = visibleRuns();
-  const key = runs.map((r) => `${r.runId}\u0000${r.label}\u0000${r.slot}`).join('\u0001');
+  const key = runs.map((r) => `${r.runId}\u0000${r.label}\u0000${r.slot}\u0000${r.instance}\u0000${r.cpuLimit}\u0000${r.memLimit}`).join('\u0001');
   const width = plotWidth();
   if (!cpuChart || !memChart || key !== builtFor) {
     cpuChart?.destroy();
@@ -274,7 +407,7 @@ let rowsFor = '';
 const figures = new Map<string, HTMLElement>();
 
 function renderRuns(): void {
-  const runs = [...store.runs.values()];
+  const runs = listed();
   const hidden = new Set(state.hidden);
   const key = runs.map((r) => `${r.runId}\u0000${r.label}\u0000${r.live}\u0000${hidden.has(r.runId)}`).join('\u0001');
   if (key !== rowsFor) {
@@ -360,10 +493,13 @@ setInterval(() => {
   if (received && [...store.runs.values()].some((r) => r.live)) scheduleRender();
 }, 1000);
 
-new ResizeObserver(() => {
+function resize(): void {
   const width = plotWidth();
-  for (const chart of [cpuChart, memChart]) if (chart && chart.width !== width) chart.setSize({ width, height: CHART_HEIGHT });
-}).observe(charts);
+  const height = chartHeight();
+  for (const chart of [cpuChart, memChart]) if (chart && (chart.width !== width || chart.height !== height)) chart.setSize({ width, height });
+}
+new ResizeObserver(resize).observe(charts);
+window.addEventListener('resize', resize);
 
 // A theme change rewrites the CSS variables on <html> and the class of <body>: redraw in its colours.
 new MutationObserver(() => {

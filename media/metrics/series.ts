@@ -6,7 +6,7 @@ import type { HostMessage, RunSeries } from '../../src/shared/metricsProtocol';
 export const KEEP_MS = 10 * 60_000 + 30_000;
 
 export interface Run extends RunSeries {
-  /** Stable colour slot: the order in which the run was first seen. */
+  /** Stable colour slot of its definition: the order in which the definition was first seen. */
   slot: number;
 }
 
@@ -16,27 +16,35 @@ export class RunStore {
   /** The host's clock at its latest message. */
   now = 0;
   monitoring = true;
-  private nextSlot = 0;
+  /** One colour per definition, kept across snapshots: a restarted run keeps its definition's colour. */
+  private readonly slots = new Map<string, number>();
+
+  private slotOf(name: string): number {
+    let slot = this.slots.get(name);
+    if (slot === undefined) this.slots.set(name, (slot = this.slots.size));
+    return slot;
+  }
 
   apply(message: HostMessage): void {
     if (message.type === 'snapshot') {
-      // Keep colour slots across a reload of the data: a run keeps its colour.
-      const slots = new Map([...this.runs].map(([id, r]) => [id, r.slot]));
       this.runs.clear();
       this.monitoring = message.monitoring;
       for (const s of message.runs) {
-        this.runs.set(s.runId, { ...s, t: [...s.t], cpu: [...s.cpu], mem: [...s.mem], slot: slots.get(s.runId) ?? this.nextSlot++ });
+        this.runs.set(s.runId, { ...s, t: [...s.t], cpu: [...s.cpu], mem: [...s.mem], slot: this.slotOf(s.name) });
       }
     } else {
       for (const s of message.runs) {
         const run = this.runs.get(s.runId);
         if (!run) {
-          this.runs.set(s.runId, { ...s, t: [...s.t], cpu: [...s.cpu], mem: [...s.mem], slot: this.nextSlot++ });
+          this.runs.set(s.runId, { ...s, t: [...s.t], cpu: [...s.cpu], mem: [...s.mem], slot: this.slotOf(s.name) });
           continue;
         }
         run.name = s.name;
         run.label = s.label;
         run.live = s.live;
+        run.instance = s.instance;
+        run.cpuLimit = s.cpuLimit;
+        run.memLimit = s.memLimit;
         const last = run.t.length ? run.t[run.t.length - 1] : -Infinity;
         for (let i = 0; i < s.t.length; i++) {
           // A point the snapshot already had (sampled while it was being sent) is not added twice.
@@ -73,6 +81,27 @@ export class RunStore {
     const i = run.t.length - 1;
     return { cpu: run.cpu[i], mem: run.mem[i] };
   }
+}
+
+/**
+ * The runs the selector lists and the charts may draw: every live run, and for each definition
+ * with none live its latest run; with `showEnded`, every run. In the order first seen.
+ */
+export function listedRuns(runs: readonly Run[], showEnded: boolean): Run[] {
+  if (showEnded) return [...runs];
+  const live = new Set(runs.filter((r) => r.live).map((r) => r.name));
+  const latest = new Map<string, Run>();
+  for (const r of runs) {
+    if (r.live || live.has(r.name)) continue;
+    const known = latest.get(r.name);
+    if (!known || lastTime(r) >= lastTime(known)) latest.set(r.name, r);
+  }
+  const keep = new Set(latest.values());
+  return runs.filter((r) => r.live || keep.has(r));
+}
+
+function lastTime(run: Run): number {
+  return run.t.length ? run.t[run.t.length - 1] : -Infinity;
 }
 
 /** uPlot's input: x in seconds, then one array per series, null where a run has no point. */
@@ -124,6 +153,8 @@ export interface ViewState {
   windowMin: 1 | 5 | 10;
   /** Runs the user unchecked; new runs show by default. */
   hidden: string[];
+  /** List (and draw) every ended run, not only each definition's latest. */
+  showEnded: boolean;
 }
 
 export const WINDOWS: readonly ViewState['windowMin'][] = [1, 5, 10];
@@ -133,5 +164,5 @@ export function readState(x: unknown): ViewState {
   const o = typeof x === 'object' && x !== null ? (x as Record<string, unknown>) : {};
   const windowMin = WINDOWS.find((w) => w === o.windowMin) ?? 5;
   const hidden = Array.isArray(o.hidden) ? o.hidden.filter((h): h is string => typeof h === 'string').slice(0, 2000) : [];
-  return { windowMin, hidden };
+  return { windowMin, hidden, showEnded: o.showEnded === true };
 }

@@ -12,6 +12,12 @@ export interface RunSeries {
   label: string;
   /** False once the run has ended: its line stops, it stays selectable. */
   live: boolean;
+  /** Replica index of a service (0, 1, ...): instances share their definition's colour, dashed apart. */
+  instance?: number;
+  /** The definition's `maxCpuPercent`, drawn as a threshold line; null or absent for none. */
+  cpuLimit?: number | null;
+  /** The definition's `maxMemoryMB` in bytes, drawn as a threshold line; null or absent for none. */
+  memLimit?: number | null;
   /** Epoch milliseconds of each sampling round. */
   t: number[];
   /** CPU percent of the run's whole process tree; 100 means one full core. */
@@ -102,8 +108,13 @@ const nonNegative = (n: number) => Number.isFinite(n) && n >= 0;
 
 function checkSeries(x: unknown, where: string): string | undefined {
   if (!isObject(x)) return `${where} is not an object`;
-  const extra = onlyKeys(x, ['runId', 'name', 'label', 'live', 't', 'cpu', 'mem']);
+  const extra = onlyKeys(x, ['runId', 'name', 'label', 'live', 'instance', 'cpuLimit', 'memLimit', 't', 'cpu', 'mem']);
   if (extra) return `${where}: ${extra}`;
+  if (x.instance !== undefined && !(Number.isInteger(x.instance) && (x.instance as number) >= 0 && (x.instance as number) <= 10_000)) return `${where}.instance is not a small whole number`;
+  for (const key of ['cpuLimit', 'memLimit'] as const) {
+    const v = x[key];
+    if (v !== undefined && v !== null && !(typeof v === 'number' && Number.isFinite(v) && v > 0)) return `${where}.${key} is not a positive number or null`;
+  }
   if (!isText(x.runId)) return `${where}.runId is not a non-empty string`;
   if (!isText(x.name)) return `${where}.name is not a non-empty string`;
   if (!isText(x.label)) return `${where}.label is not a non-empty string`;

@@ -6,10 +6,23 @@ import { LIMITS, type RunSeries } from '../shared/metricsProtocol';
 /** The longest time window the webview offers; older points are not sent. */
 export const MAX_WINDOW_MS = 10 * 60_000;
 
-/** A run's label and liveness, from the engine (the monitor knows only ids and names). */
+/** A run's label, liveness, instance and limits, from the engine (the monitor knows only ids and names). */
 export interface RunInfo {
   label: string;
   live: boolean;
+  instance?: number;
+  cpuLimit?: number | null;
+  memLimit?: number | null;
+}
+
+/** What a series carries besides its points. */
+function described(runId: string, name: string, i: RunInfo): Omit<RunSeries, 't' | 'cpu' | 'mem'> {
+  return { runId, name: clip(name), label: clip(i.label), live: i.live, instance: i.instance ?? 0, cpuLimit: i.cpuLimit ?? null, memLimit: i.memLimit ?? null };
+}
+
+/** What the webview must hear again when it changes. */
+function infoKey(i: RunInfo): string {
+  return `${i.label}\u0000${i.live}\u0000${i.instance ?? 0}\u0000${i.cpuLimit ?? ''}\u0000${i.memLimit ?? ''}`;
 }
 
 const clip = (s: string) => (s.length > LIMITS.text ? `${s.slice(0, LIMITS.text - 1)}…` : s);
@@ -24,12 +37,8 @@ export function seriesFromHistories(histories: readonly RunHistory[], now: numbe
   const out: RunSeries[] = [];
   for (const h of histories.slice(-LIMITS.runs)) {
     const samples = h.samples.filter((s) => s.at >= since).slice(-LIMITS.points);
-    const i = info(h.runId, h.name);
     out.push({
-      runId: h.runId,
-      name: clip(h.name),
-      label: clip(i.label),
-      live: i.live,
+      ...described(h.runId, h.name, info(h.runId, h.name)),
       t: samples.map((s) => s.at),
       cpu: samples.map((s) => finite(s.cpuPercent)),
       mem: samples.map((s) => finite(s.rssBytes)),
@@ -79,7 +88,9 @@ export class SampleBuffer {
   /** Remembers what a snapshot told the webview. */
   noteSent(series: readonly RunSeries[]): void {
     this.told.clear();
-    for (const s of series) this.told.set(s.runId, { name: s.name, key: `${s.label}\u0000${s.live}` });
+    for (const s of series) {
+      this.told.set(s.runId, { name: s.name, key: infoKey({ label: s.label, live: s.live, instance: s.instance, cpuLimit: s.cpuLimit, memLimit: s.memLimit }) });
+    }
   }
 
   /**
@@ -90,14 +101,14 @@ export class SampleBuffer {
     const out: RunSeries[] = [];
     const add = (runId: string, name: string, t: number[], cpu: number[], mem: number[]) => {
       const i = info(runId, name);
-      const key = `${i.label}\u0000${i.live}`;
+      const key = infoKey(i);
       if (t.length === 0 && this.told.get(runId)?.key === key) {
         // An ended run the webview knows as ended will not change again: stop watching it.
         if (!i.live) this.told.delete(runId);
         return;
       }
       this.told.set(runId, { name, key });
-      out.push({ runId, name: clip(name), label: clip(i.label), live: i.live, t, cpu, mem });
+      out.push({ ...described(runId, name, i), t, cpu, mem });
     };
     for (const [runId, p] of this.pending) add(runId, p.name, p.t, p.cpu, p.mem);
     for (const [runId, told] of [...this.told]) if (!this.pending.has(runId)) add(runId, told.name, [], [], []);

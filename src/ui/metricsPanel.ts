@@ -7,6 +7,7 @@ import { Coalescer } from './coalesce';
 import { isLive } from './format';
 import { SampleBuffer, seriesFromHistories, type RunInfo } from './metricsData';
 import { runLabel } from './monitorFormat';
+import { isReplicated } from './treeFormat';
 
 /** At most two updates a second reach the webview, however often the monitor samples. */
 export const UPDATE_INTERVAL_MS = 500;
@@ -126,7 +127,15 @@ export class MetricsPanel implements vscode.Disposable {
   private info = (runId: string, name: string): RunInfo => {
     const run = this.engine.get(runId);
     const own = run?.id === runId ? run : undefined;
-    return { label: runLabel(own, name), live: own ? isLive(own) : false };
+    const spec = own?.adhoc ? undefined : this.engine.definition(name);
+    const limits = spec?.limits;
+    return {
+      label: runLabel(own, name, own !== undefined && isReplicated(own, spec)),
+      live: own ? isLive(own) : false,
+      instance: own?.instance ?? 0,
+      cpuLimit: limits?.maxCpuPercent ?? null,
+      memLimit: limits?.maxMemoryMB === undefined ? null : limits.maxMemoryMB * 1024 * 1024,
+    };
   };
 
   private sendSnapshot(): void {

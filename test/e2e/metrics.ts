@@ -168,8 +168,16 @@ async function themeScreenshots(): Promise<void> {
       await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^\s*ticker\s*$/ }) }).click({ timeout: WAIT_MS });
       await treeRow(view, 'ticker').filter({ hasText: /running/ }).waitFor({ timeout: WAIT_MS });
       const result = await openAndCheckMetrics(page, 'ticker');
+      // "hog" has a 60 MB memory limit: its threshold line shows on the memory chart.
+      await paletteCommand(page, 'Dev Processes: Start', /Dev Processes: Start\.\.\./);
+      await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^\s*hog\s*$/ }) }).click({ timeout: WAIT_MS });
       // A few more batches, so the line has some length.
-      if (result.monitoring) await page.waitForTimeout(5000);
+      if (result.monitoring) await page.waitForTimeout(6000);
+      // Values on hover: the cursor near the right end of the memory chart.
+      const plot = metricsFrame(page).locator('[data-chart="memory"] .u-over');
+      const box = await plot.boundingBox();
+      if (box) await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2);
+      await metricsFrame(page).locator('[data-chart="memory"] .tooltip:not([hidden])').waitFor({ timeout: 5_000 }).catch(() => console.log('note: no tooltip on hover'));
       const file = path.join(out, `metrics-${slug}.png`);
       await page.screenshot({ path: file });
       console.log(`metrics (${theme}): monitoring ${result.monitoring}, cpu ${JSON.stringify(result.cpu)}; ${path.relative(repoRoot(), file)}`);

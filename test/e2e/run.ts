@@ -369,6 +369,7 @@ async function main(): Promise<number> {
         });
       },
     },
+    ...(await import('./tree')).treeSteps(page, view, (name) => page.screenshot({ path: path.join(out, `tree-${name}.png`) })),
   ];
 
   planned = steps.length;

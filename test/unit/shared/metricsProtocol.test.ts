@@ -83,3 +83,12 @@ test('a message that went through structured cloning (as postMessage does) still
   assert.equal(parseHostMessage(cloned).ok, true);
   assert.equal(parseViewMessage(structuredClone({ type: 'showOutput', runId: 'r1' })).ok, true);
 });
+
+test('host messages: a series may carry its instance and its limits; bad values are refused', () => {
+  assert.equal(parseHostMessage(update([series({ instance: 2, cpuLimit: 80, memLimit: 60 * 1024 * 1024 })])).ok, true);
+  assert.equal(parseHostMessage(update([series({ instance: 0, cpuLimit: null, memLimit: null })])).ok, true);
+  refused(parseHostMessage(update([series({ instance: -1 })])), /instance is not a small whole number/);
+  refused(parseHostMessage(update([series({ instance: 1.5 })])), /instance is not/);
+  refused(parseHostMessage(update([series({ cpuLimit: 0 })])), /cpuLimit is not a positive number or null/);
+  refused(parseHostMessage(update([series({ memLimit: Number.NaN })])), /memLimit is not/);
+});

@@ -71,3 +71,14 @@ test('a sampling storm reaches the webview as at most two valid messages a secon
   const points = posted.flatMap((m) => m.runs).filter((s) => s.runId === 'svc-7').reduce((n, s) => n + s.t.length, 0);
   assert.equal(points, 100, 'no point lost or repeated');
 });
+
+test('series carry the instance and the limits; a changed limit is sent again without new points', () => {
+  const b = new SampleBuffer();
+  const limited = (memLimit: number | null) => (_runId: string, name: string): RunInfo => ({ label: `${name} #1`, live: true, instance: 1, cpuLimit: null, memLimit });
+  b.add([sample('web-1', 1)]);
+  const [first] = b.take(limited(60 * 1024 * 1024));
+  assert.deepEqual([first.instance, first.cpuLimit, first.memLimit], [1, null, 60 * 1024 * 1024]);
+  assert.equal(parseHostMessage({ type: 'update', now: 1, runs: [first] }).ok, true);
+  assert.deepEqual(b.take(limited(60 * 1024 * 1024)), [], 'nothing changed');
+  assert.deepEqual(b.take(limited(null)).map((s) => [s.runId, s.memLimit, s.t.length]), [['web-1', null, 0]]);
+});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { align, formatMB, formatPercent, KEEP_MS, niceMax, readState, RunStore } from '../../../media/metrics/series';
+import { align, formatMB, formatPercent, KEEP_MS, listedRuns, niceMax, readState, RunStore } from '../../../media/metrics/series';
 import type { RunSeries } from '../../../src/shared/metricsProtocol';
 
 const s = (runId: string, t: number[], extra: Partial<RunSeries> = {}): RunSeries => ({
@@ -67,7 +67,33 @@ test('axis maxima are round numbers with a floor', () => {
 });
 
 test('saved state is read defensively', () => {
-  assert.deepEqual(readState(undefined), { windowMin: 5, hidden: [] });
-  assert.deepEqual(readState({ windowMin: 10, hidden: ['a', 3, null] }), { windowMin: 10, hidden: ['a'] });
-  assert.deepEqual(readState({ windowMin: 7, hidden: 'a' }), { windowMin: 5, hidden: [] });
+  assert.deepEqual(readState(undefined), { windowMin: 5, hidden: [], showEnded: false });
+  assert.deepEqual(readState({ windowMin: 10, hidden: ['a', 3, null], showEnded: true }), { windowMin: 10, hidden: ['a'], showEnded: true });
+  assert.deepEqual(readState({ windowMin: 7, hidden: 'a', showEnded: 'yes' }), { windowMin: 5, hidden: [], showEnded: false });
+});
+
+test('one colour per definition: a restarted run and every replica keep their definition\'s slot', () => {
+  const store = new RunStore();
+  store.apply({ type: 'snapshot', now: 3000, monitoring: true, runs: [s('web-1', [1000], { name: 'web' }), s('db-1', [1000], { name: 'db' })] });
+  store.apply({ type: 'update', now: 4000, runs: [s('web-2', [4000], { name: 'web', instance: 1 }), s('web-3', [4000], { name: 'web' })] });
+  assert.deepEqual([...store.runs.values()].map((r) => [r.runId, r.slot]), [['web-1', 0], ['db-1', 1], ['web-2', 0], ['web-3', 0]]);
+  store.apply({ type: 'snapshot', now: 5000, monitoring: true, runs: [s('db-2', [5000], { name: 'db' })] });
+  assert.equal(store.runs.get('db-2')?.slot, 1, 'a fresh snapshot keeps the colours');
+});
+
+test('the list shows live runs and each definition\'s latest run; "show ended" shows them all', () => {
+  const store = new RunStore();
+  store.apply({
+    type: 'snapshot', now: 9000, monitoring: true,
+    runs: [
+      s('build-1', [1000], { name: 'build', live: false }),
+      s('build-2', [5000], { name: 'build', live: false }),
+      s('web-1', [2000], { name: 'web', live: false }),
+      s('web-2', [8000], { name: 'web' }),
+      s('lint-1', [3000], { name: 'lint', live: false }),
+    ],
+  });
+  const ids = (showEnded: boolean) => listedRuns([...store.runs.values()], showEnded).map((r) => r.runId);
+  assert.deepEqual(ids(false), ['build-2', 'web-2', 'lint-1']);
+  assert.deepEqual(ids(true), ['build-1', 'build-2', 'web-1', 'web-2', 'lint-1']);
 });
