@@ -43,6 +43,8 @@ export interface ProcessSnapshot {
   queuePosition: number | null;
   /** Why a queued run waits; null when it is not queued (or is about to start). */
   waitingFor: WaitReason | null;
+  /** When the last attempt's process exited; null while it runs or when none ran. */
+  exitedAt: number | null;
   /** When a run in backoff tries again; null otherwise. */
   nextAttemptAt: number | null;
   /** Running, and its readiness probe (if any) passed. */
@@ -109,6 +111,7 @@ export function snapshotOf(run: Run, current: ProcessSpec | undefined, queuePosi
     instance: run.instance,
     queuePosition,
     waitingFor,
+    exitedAt: run.exitedAt ?? null,
     nextAttemptAt: run.nextAttemptAt,
     ready: run.ready,
     health: run.healthState ? { ...run.healthState } : null,

@@ -10,7 +10,7 @@ function run(extra: Partial<ProcessSnapshot> = {}): ProcessSnapshot {
   return {
     id: 'r1', name: 'web', kind: 'service', state: 'running', pid: 4242, exitCode: null, signal: null,
     startedAt: NOW - 4000, endedAt: null, restarts: 0, attempts: 1, error: null, commandLine: 'node server.js',
-    adhoc: false, priority: 'normal', instance: 0, queuePosition: null, waitingFor: null, nextAttemptAt: null,
+    adhoc: false, priority: 'normal', instance: 0, queuePosition: null, waitingFor: null, exitedAt: null, nextAttemptAt: null,
     ready: false, health: null, lastRecovery: null, adopted: false, portConflict: null, executable: null, hint: null, definitionStatus: 'current',
     ...extra,
   };
