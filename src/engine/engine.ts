@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import { specDefaults } from './defaults';
 import { dependencyStatus, needsNewRun, type DependencyStatus } from './dependencies';
@@ -13,7 +14,7 @@ import { ReapGate } from './reapWait';
 import { RecoveryController } from './recoveryController';
 import { freeInstance, specForInstance } from './replicas';
 import { Run, type RunContext } from './run';
-import { stillRunning, type ProcessRecord, type RecordStore } from './records';
+import { provablyOurs, type ProcessRecord, type RecordStore } from './records';
 import { RunQueue, type QueueEntry } from './scheduler';
 import { snapshotOf, type ProcessSnapshot, type WaitReason } from './snapshot';
 import { isActive, isFinal } from './stateMachine';
@@ -97,6 +98,8 @@ export class ProcessEngine implements Disposable {
   private readonly runs = new Map<string, Run>();
   private readonly queue = new RunQueue();
   private readonly backoffTimers = new Map<string, NodeJS.Timeout>();
+  /** Restarts under way, by the run they stop. */
+  private readonly restarting = new Map<Run, Promise<string>>();
   private readonly lastState = new Map<string, RunState>();
   /** Job attempts holding one of the `maxConcurrent` slots, kept as runs change state. */
   private readonly slotHolders = new Set<string>();
@@ -182,11 +185,13 @@ export class ProcessEngine implements Disposable {
     this.assertLive();
     const spec = this.requireSpec(name);
     if (spec.kind === 'service') {
-      const live = this.liveInstances(name);
+      const all = this.liveInstances(name);
+      const live = all.filter((r) => !r.isStopping);
       if (live.length > 0) return live[0].id;
+      // Whatever still stops holds the service's ports: the fresh run starts once it is gone.
       const count = Math.max(1, spec.instances.initial);
-      const first = this.startRun(spec, options, 0);
-      for (let i = 1; i < count; i++) this.startRun(spec, options, i);
+      const first = this.startRun(spec, options, 0, false, all);
+      for (let i = 1; i < count; i++) this.startRun(spec, options, i, false, all);
       return first.id;
     }
     return this.startRun(spec, options).id;
@@ -227,8 +232,23 @@ export class ProcessEngine implements Disposable {
     if (!old.adhoc && !this.specs.has(old.spec.name)) {
       throw new ProcessError('spawn-failed', `"${old.spec.name}" can no longer be started: its definition was removed. Stop it instead.`);
     }
+    // A second restart of the same run (a double click) joins the first.
+    let pending = this.restarting.get(old);
+    if (!pending) {
+      pending = this.stopAndRerun(old).finally(() => this.restarting.delete(old));
+      this.restarting.set(old, pending);
+    }
+    return pending;
+  }
+
+  private async stopAndRerun(old: Run): Promise<string> {
     await old.stop(this.stopTimeoutMs);
-    return this.rerun(old).id;
+    // A service instance started meanwhile (a spawn, another restart) is the one to keep: a
+    // second would fight it for its port.
+    const successor = old.spec.kind === 'service' && !old.adhoc
+      ? this.liveInstances(old.spec.name).find((r) => r !== old && r.instance === old.instance && !r.isStopping)
+      : undefined;
+    return (successor ?? this.rerun(old)).id;
   }
 
   /** Runs a finished run's definition again now, with a fresh attempt count; resolves to the new id. */
@@ -272,7 +292,10 @@ export class ProcessEngine implements Disposable {
     run.terminate(new ProcessError('resource-exhausted', `"${run.spec.name}" ${reason}.`));
   }
 
-  /** Sends a line of text to a running process's stdin. */
+  /**
+   * Sends a line of text to a running process's stdin. A process that does not read it gets at
+   * most `MAX_QUEUED_INPUT` bytes waiting; more is refused (`resource-exhausted`).
+   */
   sendInput(target: RunTarget, text: string): void {
     const run = this.require(target);
     const line = text.endsWith('\n') ? text : `${text}\n`;
@@ -335,19 +358,20 @@ export class ProcessEngine implements Disposable {
   }
 
   /**
-   * Finds processes a previous window recorded that still run (same pid and start time) and
-   * takes them over: they show, are monitored and can be stopped like our own.
+   * Finds processes a previous window recorded that still run and are provably ours (same pid
+   * and start time, our uid, our run marker) and takes them over: they show, are monitored and
+   * can be stopped like our own. A record that fails any check names a stranger: left alone.
    */
   adoptSurvivors(): ProcessSnapshot[] {
     const known = new Set([...this.runs.values()].map((r) => r.pid));
     const adopted: ProcessSnapshot[] = [];
     for (const record of this.options.records?.read() ?? []) {
-      if (known.has(record.pid) || !stillRunning(this.ctx.table, record)) continue;
+      if (known.has(record.pid) || !provablyOurs(this.ctx.table, record)) continue;
       const current = this.specs.get(record.name);
       const spec: ProcessSpec = current ?? {
         ...specDefaults(record.kind), name: record.name, kind: record.kind, command: record.commandLine, args: [], cwd: this.options.defaultCwd ?? process.cwd(), env: {}, shell: true, autoStart: false,
       };
-      const run = new Run(`${this.idPrefix}-${++this.seq}`, spec, false, this.ctx);
+      const run = new Run(this.newRunId(), spec, false, this.ctx);
       this.runs.set(run.id, run);
       this.lastState.set(run.id, run.state);
       run.adopt(record);
@@ -378,16 +402,32 @@ export class ProcessEngine implements Disposable {
     this.launcherLossEmitter.dispose();
   }
 
-  private startRun(spec: ProcessSpec, options: SpawnOptions, instance = 0, adhoc = false): Run {
-    const id = `${this.idPrefix}-${++this.seq}`;
+  /** Creates a run and queues it, or, with `after`, queues it once those runs have ended. */
+  private startRun(spec: ProcessSpec, options: SpawnOptions, instance = 0, adhoc = false, after: Run[] = []): Run {
+    const id = this.newRunId();
     const priority = options.priority ?? spec.priority;
     const run = new Run(id, { ...specForInstance(spec, instance), priority }, adhoc, this.ctx, instance);
     this.runs.set(id, run);
     this.lastState.set(id, run.state);
     if (!adhoc) this.startDependencies(spec, new Set([spec.name]));
-    this.enqueue(run, this.now() + (options.delayMs ?? 0));
+    const delayMs = options.delayMs ?? 0;
+    if (after.length === 0) this.enqueue(run, this.now() + delayMs);
+    else {
+      void Promise.all(after.map((r) => r.done)).then(() => {
+        // Cancelled while it waited, or the engine is gone: nothing to start.
+        if (run.state === 'queued' && !this.disposed) this.enqueue(run, this.now() + delayMs);
+      });
+    }
     this.changeEmitter.fire(this.snapshot(run));
     return run;
+  }
+
+  /**
+   * A run id, which every process of the run carries in its environment: random bits make it
+   * unguessable, so a process cannot pass for ours by copying a likely marker.
+   */
+  private newRunId(): string {
+    return `${this.idPrefix}-${++this.seq}-${randomBytes(8).toString('hex')}`;
   }
 
   private rerun(old: Run): Run {
@@ -413,7 +453,7 @@ export class ProcessEngine implements Disposable {
   }
 
   private enqueueNew(spec: ProcessSpec, instance: number): void {
-    const id = `${this.idPrefix}-${++this.seq}`;
+    const id = this.newRunId();
     const run = new Run(id, specForInstance(spec, instance), false, this.ctx, instance);
     this.runs.set(id, run);
     this.lastState.set(id, run.state);
@@ -536,7 +576,7 @@ export class ProcessEngine implements Disposable {
       run.startTime ??= this.ctx.table.stat(run.pid)?.startTime;
       if (run.startTime === undefined) continue;
       records.push({
-        runId: run.id, name: run.spec.name, pid: run.pid, pgid: run.pid, startTime: run.startTime,
+        runId: run.adoptedFrom?.runId ?? run.id, name: run.spec.name, pid: run.pid, pgid: run.pid, startTime: run.startTime,
         commandLine: run.commandLine, kind: run.spec.kind, recordedAt: run.startedAt ?? this.now(),
       });
     }

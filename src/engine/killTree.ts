@@ -1,4 +1,4 @@
-import { descendantsOf, groupMembers, isGone, processesWithEnv, type ProcessTable, type ProcStat } from './procfs';
+import { descendantsOf, entryMatcher, environHas, groupMembers, isGone, processesWithEnv, type ProcessTable, type ProcStat } from './procfs';
 
 export interface KillTreeOptions {
   /** The group leader: the process we spawned. */
@@ -10,8 +10,15 @@ export interface KillTreeOptions {
   pollMs?: number;
   /** Only sweep what is left of the group and its descendants (the leader already exited). */
   leaderExited?: boolean;
-  /** NAME=value every process of the run inherits: finds double-forked daemons too. */
+  /**
+   * NAME=value every process of the run inherits: proves the group is still ours once its leader
+   * is gone, and (unless `sweep` is false) finds double-forked daemons anywhere on the machine.
+   */
   envMarker?: string;
+  /** Look for processes with `envMarker` outside the group and tree too; default true. */
+  sweep?: boolean;
+  /** The leader's start time as recorded: a leader pid with another start time is a stranger. */
+  startTime?: number;
 }
 
 export interface KillTreeResult {
@@ -36,12 +43,40 @@ function signal(pid: number, sig: NodeJS.Signals): void {
  * Descendants are only followed from processes whose start time still matches, so a reused pid
  * never leads us to a stranger's children.
  */
-function collect(table: ProcessTable, roots: ProcStat[], pgid: number, into: Map<number, ProcStat>): void {
+function collect(table: ProcessTable, roots: ProcStat[], group: GroupOwner, into: Map<number, ProcStat>): void {
   const all = table.all();
-  for (const stat of groupMembers(table, pgid, all)) into.set(stat.pid, stat);
+  if (group.ours(all)) for (const stat of groupMembers(table, group.pgid, all)) into.set(stat.pid, stat);
   for (const root of [...roots, ...into.values()]) {
     if (goneOrReused(table, root)) continue;
     for (const child of descendantsOf(table, root.pid, all)) into.set(child.pid, child);
+  }
+}
+
+/**
+ * Tells whether a process group is still the one we made: its pgid is free for reuse once the
+ * group empties, and a stranger's new group may then carry it. Ours while the leader with its
+ * recorded start time exists (a zombie leader still holds the pgid), or while a member carries
+ * the run's marker.
+ */
+class GroupOwner {
+  private readonly matches: ((environ: Buffer) => boolean) | undefined;
+
+  constructor(
+    private readonly table: ProcessTable,
+    readonly pgid: number,
+    private readonly leaderStart: number | undefined,
+    marker: string | undefined,
+  ) {
+    this.matches = marker === undefined ? undefined : entryMatcher(marker);
+  }
+
+  ours(all?: ProcStat[]): boolean {
+    // Cheap first: an empty group has no one to signal, ours or not.
+    if (!groupExists(this.pgid)) return false;
+    if (this.leaderStart !== undefined && this.table.stat(this.pgid)?.startTime === this.leaderStart) return true;
+    const matches = this.matches;
+    if (!matches) return false;
+    return groupMembers(this.table, this.pgid, all ?? this.table.all()).some((m) => environHas(m.pid, matches));
   }
 }
 
@@ -82,23 +117,29 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export async function killTree(opts: KillTreeOptions): Promise<KillTreeResult> {
   const { pid, table } = opts;
   const pollMs = opts.pollMs ?? 10;
+  const sweep = opts.envMarker !== undefined && opts.sweep !== false;
   // The common case after a natural exit: the group is already empty, so skip reading /proc.
-  if (opts.leaderExited && !groupExists(pid) && !opts.envMarker) return { forced: false, survivors: [], tree: [] };
+  if (opts.leaderExited && !groupExists(pid) && !sweep) return { forced: false, survivors: [], tree: [] };
   const targets = new Map<number, ProcStat>();
   const leader = table.stat(pid);
-  if (leader && !opts.leaderExited) targets.set(pid, leader);
-  const roots = leader && !opts.leaderExited ? [leader] : [];
-  collect(table, roots, pid, targets);
+  const leaderStart = opts.startTime ?? (opts.leaderExited ? undefined : leader?.startTime);
+  // A leader pid with another start time was reused: that process and its children are not ours.
+  const ownLeader = leader && !opts.leaderExited && leader.startTime === leaderStart ? leader : undefined;
+  if (ownLeader) targets.set(pid, ownLeader);
+  const roots = ownLeader ? [ownLeader] : [];
+  const group = new GroupOwner(table, pid, leaderStart, opts.envMarker);
+  collect(table, roots, group, targets);
 
   const alive = () => [...targets.values()].filter((s) => !goneOrReused(table, s));
   const send = (sig: NodeJS.Signals) => {
-    signal(-pid, sig);
+    // Checked before every signal to the group: it may have emptied and its pgid been reused.
+    if (group.ours()) signal(-pid, sig);
     for (const stat of alive()) signal(stat.pid, sig);
   };
 
   send('SIGTERM');
   // After the group's SIGTERM, so the common case does not wait for this slower scan.
-  if (opts.envMarker !== undefined) signalTagged(opts.envMarker, table, targets);
+  if (sweep) signalTagged(opts.envMarker!, table, targets);
   const deadline = Date.now() + opts.graceMs;
   let collectedAt = Date.now();
   // Most trees go within milliseconds of SIGTERM: look again soon (cheaply: the known pids), then
@@ -107,22 +148,22 @@ export async function killTree(opts: KillTreeOptions): Promise<KillTreeResult> {
   for (let wait = 1; Date.now() < deadline; wait = Math.min(wait * 2, pollMs)) {
     if (Date.now() - collectedAt >= pollMs) {
       // Children forked between polls are recorded too, so a fork loop cannot outrun us.
-      collect(table, roots, pid, targets);
+      collect(table, roots, group, targets);
       collectedAt = Date.now();
     }
     if (alive().length === 0) {
       // A last full look, for anything that left the group since the previous one.
-      collect(table, roots, pid, targets);
+      collect(table, roots, group, targets);
       if (alive().length === 0) return { forced: false, survivors: [], tree: [...targets.values()] };
     }
     await sleep(Math.min(wait, Math.max(1, deadline - Date.now())));
   }
 
   for (let round = 0; round < 50; round++) {
-    collect(table, roots, pid, targets);
+    collect(table, roots, group, targets);
     const left = alive();
     if (left.length === 0) return { forced: true, survivors: [], tree: [...targets.values()] };
-    signal(-pid, 'SIGKILL');
+    if (group.ours()) signal(-pid, 'SIGKILL');
     for (const stat of left) signal(stat.pid, 'SIGKILL');
     await sleep(pollMs);
   }

@@ -107,19 +107,48 @@ export function groupMembers(table: ProcessTable, pgid: number, all = table.all(
   return all.filter((s) => s.pgid === pgid && s.state !== 'Z' && s.state !== 'X');
 }
 
+/** A test for one exact entry (NAME=value) of an environ block, which is NUL-separated. */
+export function entryMatcher(marker: string): (environ: Buffer) => boolean {
+  const entry = Buffer.from(`${marker}\0`);
+  const inner = Buffer.concat([Buffer.from([0]), entry]);
+  return (environ) => environ.subarray(0, entry.length).equals(entry) || environ.includes(inner);
+}
+
+function readEnviron(pid: number): Buffer | undefined {
+  try {
+    return fs.readFileSync(`/proc/${pid}/environ`);
+  } catch {
+    return undefined; // gone, or not ours to read
+  }
+}
+
+/** Whether the process's environment (/proc/PID/environ) holds the entry `marker` (NAME=value). */
+export function environHas(pid: number, marker: string | ((environ: Buffer) => boolean)): boolean {
+  const environ = readEnviron(pid);
+  const matches = typeof marker === 'string' ? entryMatcher(marker) : marker;
+  return environ !== undefined && matches(environ);
+}
+
+/** The process's real uid, or undefined when gone; a process whose real and effective uids differ counts as neither. */
+export function processUid(pid: number): number | undefined {
+  let status: string;
+  try {
+    status = fs.readFileSync(`/proc/${pid}/status`, 'latin1');
+  } catch {
+    return undefined;
+  }
+  const ids = /^Uid:\s+(\d+)\s+(\d+)/m.exec(status);
+  if (!ids || ids[1] !== ids[2]) return undefined;
+  return Number(ids[1]);
+}
+
 /**
  * Processes whose environment holds `marker` (NAME=value): every descendant inherits it, so this
  * finds a daemon that double-forked away from both our process group and our tree.
  */
 export function processesWithEnv(marker: string): number[] {
-  const needle = Buffer.from(`${marker}\0`);
   // Synchronous on purpose: about 20 us a process here, where reading them through the thread
   // pool took 5-18 ms before a stop could say the tree was gone.
-  return procPids().filter((pid) => {
-    try {
-      return fs.readFileSync(`/proc/${pid}/environ`).includes(needle);
-    } catch {
-      return false; // gone, or not ours to read
-    }
-  });
+  const matches = entryMatcher(marker);
+  return procPids().filter((pid) => environHas(pid, matches));
 }

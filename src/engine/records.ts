@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isGone, type ProcessTable } from './procfs';
+import { environHas, isGone, processUid, type ProcessTable } from './procfs';
 
 /** What is written down about each running process, so a later window can find it again. */
 export interface ProcessRecord {
+  /** The run id its processes carry in their environment (`DEVPROC_RUN=<runId>`). */
   runId: string;
   name: string;
   pid: number;
@@ -22,13 +24,31 @@ export interface RecordStore {
   write(records: ProcessRecord[]): void;
 }
 
-/** A JSON file, written synchronously so a crash right after a start still leaves its record. */
+// Never through a symlink someone planted at the path; a fresh file is ours alone.
+const READ_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW;
+const CREATE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
+
+/**
+ * A JSON file, written synchronously so a crash right after a start still leaves its record.
+ * Written with mode 0600 through a temporary file of a fresh random name, then renamed over.
+ */
 export class FileRecordStore implements RecordStore {
   constructor(private readonly file: string) {}
 
   read(): ProcessRecord[] {
+    let text: string;
     try {
-      const parsed: unknown = JSON.parse(fs.readFileSync(this.file, 'utf8'));
+      const fd = fs.openSync(this.file, READ_FLAGS);
+      try {
+        text = fs.readFileSync(fd, 'utf8');
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch {
+      return [];
+    }
+    try {
+      const parsed: unknown = JSON.parse(text);
       return Array.isArray(parsed) ? parsed.filter(isRecord) : [];
     } catch {
       return [];
@@ -36,23 +56,51 @@ export class FileRecordStore implements RecordStore {
   }
 
   write(records: ProcessRecord[]): void {
+    const tmp = `${this.file}.${process.pid}-${randomBytes(8).toString('hex')}.tmp`;
     try {
-      fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.tmp`;
-      fs.writeFileSync(tmp, JSON.stringify(records));
+      fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
+      const fd = fs.openSync(tmp, CREATE_FLAGS, 0o600);
+      try {
+        fs.writeFileSync(fd, JSON.stringify(records));
+      } finally {
+        fs.closeSync(fd);
+      }
+      // rename replaces whatever is at the path (a symlink included) without following it.
       fs.renameSync(tmp, this.file);
     } catch (err) {
+      fs.rmSync(tmp, { force: true });
       console.error('Dev Processes: could not write the process records', err);
     }
   }
 }
 
-function isRecord(value: unknown): value is ProcessRecord {
-  const r = value as ProcessRecord;
+/** Run ids are short printable tokens (see the engine's `newRunId`). */
+const RUN_ID = /^[\w-]{1,128}$/;
+/** Linux pids are at most 2^22. */
+const MAX_PID = 4_194_304;
+const MAX_TEXT = 64 * 1024;
+
+function isText(value: unknown, max = MAX_TEXT): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= max;
+}
+
+function isCount(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+/** Every field is checked: the file is input like any other, whoever wrote it. */
+export function isRecord(value: unknown): value is ProcessRecord {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const r = value as Record<keyof ProcessRecord, unknown>;
   return (
-    typeof r === 'object' && r !== null &&
-    Number.isInteger(r.pid) && r.pid > 1 && Number.isInteger(r.pgid) &&
-    typeof r.startTime === 'number' && typeof r.name === 'string' && typeof r.runId === 'string'
+    typeof r.runId === 'string' && RUN_ID.test(r.runId) &&
+    isText(r.name, 1024) && !/[\u0000-\u001f\u007f]/.test(r.name) &&
+    Number.isInteger(r.pid) && (r.pid as number) > 1 && (r.pid as number) <= MAX_PID &&
+    r.pgid === r.pid &&
+    isCount(r.startTime) &&
+    isText(r.commandLine) &&
+    (r.kind === 'service' || r.kind === 'job') &&
+    isCount(r.recordedAt)
   );
 }
 
@@ -60,4 +108,22 @@ function isRecord(value: unknown): value is ProcessRecord {
 export function stillRunning(table: ProcessTable, record: ProcessRecord): boolean {
   if (isGone(table, record.pid)) return false;
   return table.stat(record.pid)?.startTime === record.startTime;
+}
+
+/** The variable every process of a run inherits: it finds them after they left our tree. */
+export const RUN_MARKER = 'DEVPROC_RUN';
+
+export function runMarker(runId: string): string {
+  return `${RUN_MARKER}=${runId}`;
+}
+
+/**
+ * The recorded process is provably one we started: the same pid and start time, our uid, and
+ * our run marker with the record's run id in its environment. Anything less is a stranger.
+ */
+export function provablyOurs(table: ProcessTable, record: ProcessRecord, uid = process.getuid?.()): boolean {
+  if (!stillRunning(table, record)) return false;
+  if (uid === undefined || processUid(record.pid) !== uid) return false;
+  // Read after the uid: a process that changed hands in between fails the start-time check below.
+  return environHas(record.pid, runMarker(record.runId)) && stillRunning(table, record);
 }

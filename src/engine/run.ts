@@ -14,7 +14,7 @@ import { foreignPortHolder } from './portOwnership';
 import { OutputRing, type OutputLine, type OutputStream } from './outputRing';
 import { isGone, type ProcessTable, type ProcStat } from './procfs';
 import { describeReapWait, type ReapGate } from './reapWait';
-import { stillRunning, type ProcessRecord } from './records';
+import { RUN_MARKER, runMarker, stillRunning, type ProcessRecord } from './records';
 import { assertTransition, isFinal } from './stateMachine';
 import type { PortConflict, ProbeSpec, ProcessSpec, RecoveryStrategy, RunState } from './types';
 
@@ -38,7 +38,10 @@ export interface RunContext {
 }
 
 /** Every process of a run inherits RUN_MARKER=<run id>, which finds it after it left our tree. */
-export const RUN_MARKER = 'DEVPROC_RUN';
+export { RUN_MARKER };
+
+/** Input sent to a process that it has not read yet, at most (bytes). */
+export const MAX_QUEUED_INPUT = 1024 * 1024;
 
 /** How long to wait for the pipes to drain after the whole group is gone. */
 const DRAIN_MS = 250;
@@ -56,6 +59,10 @@ export function formatCommandLine(spec: Pick<ProcessSpec, 'command' | 'args' | '
 
 /** Kept here too: engine code reached it through this module first. */
 export { formatDuration };
+
+function formatBytes(n: number): string {
+  return n < 1024 * 1024 ? `${Math.ceil(n / 1024)} KB` : `${(n / (1024 * 1024)).toFixed(1)} MB`;
+}
 
 /** One run of a definition: its process, its state and its recent output. */
 export class Run {
@@ -139,8 +146,9 @@ export class Run {
     return this.settled;
   }
 
-  private get envMarker(): string | undefined {
-    return this.adoptedFrom ? undefined : `${RUN_MARKER}=${this.id}`;
+  /** What every process of this run carries; an adopted run keeps the one it was started with. */
+  get envMarker(): string {
+    return runMarker(this.adoptedFrom?.runId ?? this.id);
   }
 
   get commandLine(): string {
@@ -332,7 +340,7 @@ export class Run {
   private terminateAttempt(gen: number, error: ProcessError): void {
     if (gen !== this.generation || this.pid === null || this.leaderExit || this.state !== 'running' || this.forcedEnd) return;
     this.system(`${error.message.replace(/\.$/, '')}; stopping the process tree.`);
-    this.forcedEnd = { error, kill: killTree({ pid: this.pid, graceMs: this.ctx.stopTimeoutMs(), table: this.ctx.table }) };
+    this.forcedEnd = { error, kill: killTree({ ...this.treeOf(this.pid), graceMs: this.ctx.stopTimeoutMs(), sweep: false }) };
   }
 
   /**
@@ -353,12 +361,30 @@ export class Run {
     return this.stopping;
   }
 
-  /** Writes text to the process's stdin; false when there is no process to take it. */
+  /** A stop was asked for and the run has not ended yet. */
+  get isStopping(): boolean {
+    return this.stopRequested && !isFinal(this.state);
+  }
+
+  /**
+   * Writes text to the process's stdin; false when there is no process to take it. Throws
+   * `resource-exhausted` rather than queue more than MAX_QUEUED_INPUT bytes it has not read.
+   */
   write(text: string): boolean {
     const stdin = this.child?.stdin;
     if (!stdin || this.state !== 'running' || stdin.destroyed || !stdin.writable) return false;
+    const queued = stdin.writableLength;
+    if (queued + Buffer.byteLength(text) > MAX_QUEUED_INPUT) {
+      const why = queued > 0 ? `is not reading its input (${formatBytes(queued)} sent earlier still wait)` : `cannot take ${formatBytes(Buffer.byteLength(text))} of input at once`;
+      throw new ProcessError('resource-exhausted', `"${this.spec.name}" ${why}; at most ${formatBytes(MAX_QUEUED_INPUT)} can wait to be read.`);
+    }
     stdin.write(text);
     return true;
+  }
+
+  /** What killTree needs to know this run's tree, and to tell it from a stranger's. */
+  private treeOf(pid: number) {
+    return { pid, table: this.ctx.table, envMarker: this.envMarker, startTime: this.startTime };
   }
 
   private async stopTree(graceMs: number): Promise<void> {
@@ -378,7 +404,7 @@ export class Run {
       // Gone already, or its pid now belongs to someone else: never signal it.
       this.leaderExited?.();
     } else if (this.pid !== null) {
-      const result = await killTree({ pid: this.pid, graceMs, table: this.ctx.table, envMarker: this.envMarker });
+      const result = await killTree({ ...this.treeOf(this.pid), graceMs });
       this.rememberTree(result.tree);
       forced = result.forced;
       if (result.survivors.length > 0) {
@@ -406,8 +432,7 @@ export class Run {
     const forcedTree = (await forced?.kill)?.tree ?? [];
     if (this.pid !== null) {
       // Services are where daemons hide; a job's exit stays cheap unless its group lingers.
-      const envMarker = this.spec.kind === 'service' ? this.envMarker : undefined;
-      const swept = await killTree({ pid: this.pid, graceMs: 1000, table: this.ctx.table, leaderExited: true, envMarker });
+      const swept = await killTree({ ...this.treeOf(this.pid), graceMs: 1000, leaderExited: true, sweep: this.spec.kind === 'service' });
       this.rememberTree([...forcedTree, ...swept.tree]);
     }
     await this.drain(streamsClosed);
