@@ -91,17 +91,17 @@ function execProbe(probe: ProbeSpec, signal: AbortSignal, ctx: ProbeContext): Pr
   child.onSpawn(() => overdue !== undefined && takeDown(overdue));
   return new Promise<string | null>((resolve) => {
     child.onError((err) => resolve(`"${command}" failed: ${(err as NodeJS.ErrnoException).code ?? err.message}`));
-    child.onExit((exitCode, sig) => void settle(child, ctx, kill).then(() => resolve(overdue ?? describeExit(command, exitCode, sig))));
+    child.onExit((exitCode, sig) => void settle(child, ctx, kill, `${PROBE_MARKER}=${marker}`).then(() => resolve(overdue ?? describeExit(command, exitCode, sig))));
   }).finally(() => {
     clearTimeout(timer);
     signal.removeEventListener('abort', onAbort);
   });
 }
 
-/** Waits for a kill in progress, then sweeps what the probe left in its group. */
-async function settle(child: LaunchedProcess, ctx: ProbeContext, kill: Promise<unknown>): Promise<void> {
+/** Waits for a kill in progress, then sweeps what the probe left in its group (known by its marker). */
+async function settle(child: LaunchedProcess, ctx: ProbeContext, kill: Promise<unknown>, envMarker: string): Promise<void> {
   await kill;
-  if (child.pid !== undefined) await killTree({ pid: child.pid, graceMs: 0, table: ctx.table, leaderExited: true });
+  if (child.pid !== undefined) await killTree({ pid: child.pid, graceMs: 0, table: ctx.table, leaderExited: true, envMarker, sweep: false });
 }
 
 /** Runs one active probe (http, tcp or exec). `log` probes are passive and never come here. */
