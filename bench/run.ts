@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs every benchmark module next to this one (each bench/NAME.ts that exports
  * `async function run(): Promise<BenchResult>`), one after the other, prints one table, and writes
- * bench/results.json, bench/RESULTS.md and the table in README.md between its markers.
+ * bench/results.json and the results in bench/README.md between its markers.
  *
  * `node out/bench/run.js throughput monitor` runs only those, prints, and writes nothing; nor does
  * a run in which a bench failed: the files always hold one complete run, on one machine at one time.
@@ -21,6 +21,7 @@ const NOT_BENCHES = new Set(['run', 'types']);
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SOURCE_DIR = path.join(ROOT, 'bench');
+const README = path.join(SOURCE_DIR, 'README.md');
 const README_START = '<!-- bench:start -->';
 const README_END = '<!-- bench:end -->';
 
@@ -75,7 +76,7 @@ function machine(): Machine {
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 
 /** The results as markdown: a heading with date, machine and Node, one table, then notes. */
-export function toMarkdown(file: ResultsFile, heading = '###'): string {
+export function toMarkdown(file: ResultsFile, heading = '##'): string {
   const m = file.machine;
   const date = file.date.replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
   const lines = [
@@ -101,15 +102,14 @@ export function toMarkdown(file: ResultsFile, heading = '###'): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Puts the table between the markers in README.md; leaves README alone if they are missing. */
+/** Puts the results between the markers in bench/README.md; leaves it alone if they are missing. */
 function updateReadme(markdown: string): boolean {
-  const readme = path.join(ROOT, 'README.md');
-  const text = fs.readFileSync(readme, 'utf8');
+  const text = fs.readFileSync(README, 'utf8');
   const start = text.indexOf(README_START);
   const end = text.indexOf(README_END);
   if (start < 0 || end < start) return false;
   const next = `${text.slice(0, start + README_START.length)}\n${markdown}${text.slice(end)}`;
-  if (next !== text) fs.writeFileSync(readme, next);
+  if (next !== text) fs.writeFileSync(README, next);
   return true;
 }
 
@@ -152,15 +152,14 @@ async function main(only: string[]): Promise<number> {
   if (file.durationMs > TOTAL_BUDGET_MS) console.log(`Over the ${TOTAL_BUDGET_MS / 60_000} min budget: trim repetitions or sizes.`);
 
   if (only.length > 0) {
-    console.log('A partial run: bench/results.json, bench/RESULTS.md and README.md left as they were.');
+    console.log('A partial run: bench/results.json and bench/README.md left as they were.');
   } else if (failures.length > 0) {
     // A broken bench must not replace the last complete table with a hole.
-    console.log('A bench failed: bench/results.json, bench/RESULTS.md and README.md left as they were.');
+    console.log('A bench failed: bench/results.json and bench/README.md left as they were.');
   } else {
     fs.writeFileSync(path.join(SOURCE_DIR, 'results.json'), `${JSON.stringify(file, null, 2)}\n`);
-    fs.writeFileSync(path.join(SOURCE_DIR, 'RESULTS.md'), `# Benchmark results\n\n${toMarkdown(file, '##')}`);
     const inReadme = updateReadme(toMarkdown(file));
-    console.log(`Wrote bench/results.json, bench/RESULTS.md${inReadme ? ' and the table in README.md' : ` (README.md has no ${README_START} marker)`}.`);
+    console.log(`Wrote bench/results.json${inReadme ? ' and the results in bench/README.md' : ` (bench/README.md has no ${README_START} marker)`}.`);
   }
   return failures.length > 0 ? 1 : 0;
 }

@@ -1,7 +1,7 @@
 /**
  * What every benchmark module in bench/ returns from `export async function run()`. The driver
  * (bench/run.ts) prints the rows as one table and writes them to bench/results.json and
- * bench/RESULTS.md.
+ * bench/README.md.
  */
 export interface BenchResult {
   /** Short id, the module's file name: `throughput`, `monitor`. */
@@ -11,7 +11,7 @@ export interface BenchResult {
   rows: BenchRow[];
   /** Sentences worth keeping with the numbers: targets met or not, caveats, what a baseline is. */
   notes?: string[];
-  /** Extra markdown for RESULTS.md (and README), placed under the table. */
+  /** Extra markdown for bench/README.md, placed under the table. */
   markdown?: string;
 }
 
