@@ -55,9 +55,20 @@ export class ProcessError extends Error {
 const permissionCodes = new Set(['EACCES', 'EPERM']);
 const exhaustedCodes = new Set(['EMFILE', 'ENFILE', 'EAGAIN', 'ENOMEM']);
 
+/** One argument or variable given to a process, and its size: what an E2BIG message names. */
+export interface SpawnInput {
+  /** As the settings name it: `args[2]`, `env.BIG`. */
+  field: string;
+  bytes: number;
+}
+
 /** Maps an error from spawning (a Node system error) to a code and a sentence naming the run. */
-export function classifySpawnError(name: string, command: string, err: unknown): ProcessError {
+export function classifySpawnError(name: string, command: string, err: unknown, largest?: SpawnInput): ProcessError {
   const sys = (err as NodeJS.ErrnoException | undefined)?.code ?? '';
+  if (sys === 'E2BIG') {
+    const which = largest ? `; the largest is "${largest.field}" (${Math.ceil(largest.bytes / 1024)} KB)` : '';
+    return new ProcessError('spawn-failed', `"${name}" could not start: its arguments and environment are too big for the system (E2BIG)${which}.`, { cause: err });
+  }
   if (sys === 'ENOENT') {
     return new ProcessError('spawn-failed', `"${name}" could not start: command "${command}" was not found (ENOENT).`, { cause: err });
   }

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
-import { parseDotenv } from './dotenv';
+import { readEnvFile } from './dotenv';
 import { formatDuration } from './duration';
 import { buildEnvironment } from './environment';
-import { classifyExit, classifySpawnError, ProcessError } from './errors';
+import { classifyExit, classifySpawnError, ProcessError, type SpawnInput } from './errors';
 import { firstWord, resolveExecutable } from './executable';
 import { HealthWatch, type HealthState } from './health/healthWatch';
 import { killTree, type KillTreeResult } from './killTree';
@@ -62,6 +62,29 @@ export { formatDuration };
 
 function formatBytes(n: number): string {
   return n < 1024 * 1024 ? `${Math.ceil(n / 1024)} KB` : `${(n / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** The field of a spec whose text holds a NUL character, e.g. `env.API_TOKEN`. */
+function fieldWithNul(spec: Pick<ProcessSpec, 'command' | 'args' | 'cwd' | 'env'>): string | undefined {
+  if (spec.command.includes('\0')) return 'command';
+  const arg = spec.args.findIndex((a) => a.includes('\0'));
+  if (arg >= 0) return `args[${arg}]`;
+  if (spec.cwd.includes('\0')) return 'cwd';
+  const name = Object.keys(spec.env).find((key) => spec.env[key].includes('\0'));
+  return name === undefined ? undefined : `env.${name}`;
+}
+
+/** The largest argument or variable the definition gives a process: what E2BIG most likely refers to. */
+function largestInput(spec: Pick<ProcessSpec, 'command' | 'args' | 'env'>, fromFile: Record<string, string>): SpawnInput {
+  let largest: SpawnInput = { field: 'command', bytes: Buffer.byteLength(spec.command) };
+  const consider = (field: string, text: string) => {
+    const bytes = Buffer.byteLength(text);
+    if (bytes > largest.bytes) largest = { field, bytes };
+  };
+  spec.args.forEach((arg, i) => consider(`args[${i}]`, arg));
+  for (const [name, value] of Object.entries(fromFile)) consider(`envFile (${name})`, `${name}=${value}`);
+  for (const [name, value] of Object.entries(spec.env)) consider(`env.${name}`, `${name}=${value}`);
+  return largest;
 }
 
 /** One run of a definition: its process, its state and its recent output. */
@@ -133,7 +156,8 @@ export class Run {
     readonly instance = 0,
   ) {
     this.settled = new Promise((resolve) => (this.settle = resolve));
-    this.secrets = secretValues(spec.env);
+    // The inherited variables too: `${env:API_TOKEN}` may have put a secret into the command line.
+    this.secrets = secretValues({ ...ctx.inheritedEnv, ...spec.env });
   }
 
   /** Text with this run's secret values masked: for anything shown outside the engine. */
@@ -172,10 +196,20 @@ export class Run {
     this.startedAt = this.ctx.now();
     this.lastOutputAt = this.startedAt;
     this.moveTo('starting');
+    const envFile = this.spec.envFile;
+    if (envFile === undefined) return this.launchAttempt(gen, {});
+    void readEnvFile(envFile).then((read) => {
+      // Stopped or replaced while the file was read.
+      if (gen !== this.generation || this.state !== 'starting') return;
+      if ('vars' in read) return this.launchAttempt(gen, read.vars);
+      this.ctx.onAttemptEnd(this, new ProcessError('spawn-failed', `"${this.spec.name}" could not start: "envFile" ${envFile} ${read.problem}.`));
+    });
+  }
 
+  private launchAttempt(gen: number, fromFile: Record<string, string>): void {
     let env: Record<string, string>;
     try {
-      env = this.prepareEnvironment();
+      env = this.prepareEnvironment(fromFile);
       this.env = env;
       this.secrets = secretValues(env);
       this.executable = this.resolveProgram(env);
@@ -225,7 +259,7 @@ export class Run {
     child.onError((err) => {
       if (gen !== this.generation || this.pid !== null) return;
       this.leaderExited?.();
-      if (this.state === 'starting') this.ctx.onAttemptEnd(this, classifySpawnError(this.spec.name, this.spec.command, err));
+      if (this.state === 'starting') this.ctx.onAttemptEnd(this, classifySpawnError(this.spec.name, this.spec.command, err, largestInput(this.spec, fromFile)));
     });
     child.onExit((exitCode, signal) => {
       // Late (the stop did not wait for it): the run is over, its pid may be someone else's now.
@@ -496,7 +530,7 @@ export class Run {
     this.health?.dispose();
   }
 
-  private prepareEnvironment(): Record<string, string> {
+  private prepareEnvironment(fromFile: Record<string, string>): Record<string, string> {
     let cwd: fs.Stats | undefined;
     try {
       cwd = fs.statSync(this.spec.cwd);
@@ -507,19 +541,10 @@ export class Run {
       const why = cwd ? 'is not a directory' : 'does not exist';
       throw new ProcessError('spawn-failed', `"${this.spec.name}" could not start: the working directory ${this.spec.cwd} ${why}.`);
     }
-    let fromFile: Record<string, string> = {};
-    if (this.spec.envFile) {
-      let text: string;
-      try {
-        text = fs.readFileSync(this.spec.envFile, 'utf8');
-      } catch (err) {
-        throw new ProcessError('spawn-failed', `"${this.spec.name}" could not start: cannot read the env file ${this.spec.envFile} (${(err as NodeJS.ErrnoException).code ?? err}).`, { cause: err });
-      }
-      const parsed = parseDotenv(text);
-      if (parsed.errors.length > 0) {
-        throw new ProcessError('spawn-failed', `"${this.spec.name}" could not start: the env file ${this.spec.envFile} has errors: ${parsed.errors.join(' ')}`);
-      }
-      fromFile = parsed.vars;
+    const withNul = fieldWithNul(this.spec);
+    if (withNul !== undefined) {
+      // Node's own error would quote the value, and it may be a secret.
+      throw new ProcessError('spawn-failed', `"${this.spec.name}" could not start: "${withNul}" contains a NUL character, which no process can be given.`);
     }
     return { ...buildEnvironment(this.ctx.inheritedEnv, fromFile, this.spec.env), [RUN_MARKER]: this.id };
   }

@@ -82,7 +82,7 @@ describe('HelperLauncher: exits and spawn errors, as the in-process launcher rep
     for (const e of [engine, inProcess]) {
       const { snap } = await runToEnd(e, 'nul');
       assert.equal(snap.error?.code, 'spawn-failed');
-      assert.match(snap.error!.message, /null bytes/);
+      assert.match(snap.error!.message, /"env\.BAD" contains a NUL character/);
     }
   });
 
