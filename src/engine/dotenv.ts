@@ -83,6 +83,9 @@ function tooBig(bytes: number): string {
   return `is too big (${(bytes / 1024 / 1024).toFixed(1)} MB; at most 1 MB)`;
 }
 
+/** A file of prose would list every line: the first few say enough. */
+const ERRORS_SHOWN = 3;
+
 function parseEnvBytes(bytes: Buffer): EnvFileRead {
   if (bytes.includes(0)) return { problem: 'is not a text file (it contains NUL bytes)' };
   let text: string;
@@ -93,6 +96,7 @@ function parseEnvBytes(bytes: Buffer): EnvFileRead {
   }
   const { vars, errors } = parseDotenv(text);
   if (errors.length === 0) return { vars };
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
-  return { problem: `is not in NAME=value lines: ${errors[0].replace(/\.$/, '')}${more}` };
+  const shown = errors.slice(0, ERRORS_SHOWN).join(' ').replace(/\.$/, '');
+  const more = errors.length > ERRORS_SHOWN ? ` (and ${errors.length - ERRORS_SHOWN} more)` : '';
+  return { problem: `has lines that are not NAME=value: ${shown}${more}` };
 }

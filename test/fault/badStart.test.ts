@@ -18,8 +18,8 @@ const BROKEN: { name: string; code: string; says: RegExp }[] = [
   { name: 'missing-command', code: 'spawn-failed', says: /^"missing-command(-job)?" could not start: command "dpm-no-such-command" was not found \(ENOENT\)\.$/ },
   { name: 'missing-cwd', code: 'spawn-failed', says: /^"missing-cwd(-job)?" could not start: the working directory \/no\/such\/dir does not exist\.$/ },
   { name: 'no-permission', code: 'permission', says: /^"no-permission(-job)?" could not start: permission denied to run ".*not-executable\.sh" \(EACCES\)\.$/ },
-  { name: 'bad-env-file', code: 'spawn-failed', says: /^"bad-env-file(-job)?" could not start: the env file .*\/bad\.env has errors: line 1: expected NAME=value\. line 3: "1BAD" is not a valid variable name\. line 4: the double quote is not closed\.$/ },
-  { name: 'missing-env-file', code: 'spawn-failed', says: /^"missing-env-file(-job)?" could not start: cannot read the env file .*\/missing\.env \(ENOENT\)\.$/ },
+  { name: 'bad-env-file', code: 'spawn-failed', says: /^"bad-env-file(-job)?" could not start: "envFile" .*\/bad\.env has lines that are not NAME=value: line 1: expected NAME=value\. line 3: "1BAD" is not a valid variable name\. line 4: the double quote is not closed\.$/ },
+  { name: 'missing-env-file', code: 'spawn-failed', says: /^"missing-env-file(-job)?" could not start: "envFile" .*\/missing\.env cannot be read \(ENOENT\)\.$/ },
 ];
 
 test('definitions that cannot start: one clear error each, no retries, and a healthy one keeps working', { timeout: 60_000 }, async (t) => {

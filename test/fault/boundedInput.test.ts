@@ -53,7 +53,7 @@ describe('envFile is bounded', () => {
     const bin = await failureOf(engine, 'bin');
     assert.equal(bin.message, `"bin" could not start: "envFile" ${binary} is not a text file (it contains NUL bytes).`);
     const text = await failureOf(engine, 'prose');
-    assert.equal(text.message, `"prose" could not start: "envFile" ${prose} is not in NAME=value lines: line 1: expected NAME=value (and 4999 more).`);
+    assert.equal(text.message, `"prose" could not start: "envFile" ${prose} has lines that are not NAME=value: line 1: expected NAME=value. line 2: expected NAME=value. line 3: expected NAME=value (and 4997 more).`);
   });
 
   test('a good file still sets variables, under the definition\'s env', async (t) => {

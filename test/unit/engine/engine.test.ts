@@ -264,7 +264,7 @@ describe('engine: environment and output', () => {
     await engine.whenDone(id);
     const snap = engine.get(id)!;
     assert.equal(snap.error?.code, 'spawn-failed');
-    assert.match(snap.error!.message, /"envFile" .*\.env is not in NAME=value lines: line 2: expected NAME=value\.$/);
+    assert.match(snap.error!.message, /"envFile" .*\.env has lines that are not NAME=value: line 2: expected NAME=value\.$/);
   });
 
   test('odd output: invalid UTF-8, CRLF, progress, colours, stderr, no final newline', async (t) => {
