@@ -140,6 +140,8 @@ export class Run {
   /** A kill we started (timeout, hung, over its memory limit) and the failure it stands for. */
   private forcedEnd: { error: ProcessError; kill: Promise<KillTreeResult> } | undefined;
   private env: Record<string, string> = {};
+  /** The current attempt's variables from `envFile`, to name the field at fault in an E2BIG. */
+  private fromFile: Record<string, string> = {};
   private spawnSettled: Promise<void> = Promise.resolve();
   /** Values of secret-looking variables, kept out of every line we store or emit. */
   private secrets: string[] = [];
@@ -207,6 +209,7 @@ export class Run {
   }
 
   private launchAttempt(gen: number, fromFile: Record<string, string>): void {
+    this.fromFile = fromFile;
     let env: Record<string, string>;
     try {
       env = this.prepareEnvironment(fromFile);
@@ -259,7 +262,7 @@ export class Run {
     child.onError((err) => {
       if (gen !== this.generation || this.pid !== null) return;
       this.leaderExited?.();
-      if (this.state === 'starting') this.ctx.onAttemptEnd(this, classifySpawnError(this.spec.name, this.spec.command, err, largestInput(this.spec, fromFile)));
+      if (this.state === 'starting') this.ctx.onAttemptEnd(this, classifySpawnError(this.spec.name, this.spec.command, err, largestInput(this.spec, this.fromFile)));
     });
     child.onExit((exitCode, signal) => {
       // Late (the stop did not wait for it): the run is over, its pid may be someone else's now.
