@@ -57,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
   });
   const tree = new ProcessTree(current, monitor);
   const diagnostics = new SettingsDiagnostics();
-  const watcher = new SettingsWatcher(current, tree, diagnostics);
+  const watcher = new SettingsWatcher(current, tree, diagnostics, context.workspaceState);
   context.subscriptions.push(
     monitor,
     memoryGuard,

@@ -50,9 +50,10 @@ export interface ParsedEntries {
 
 /**
  * The first pass of `parseDefinitions`, for callers that join several settings before
- * resolving dependencies across them. Never throws.
+ * resolving dependencies across them. `keepers`: the index of the entry that keeps a name used
+ * more than once; by default the first. Never throws.
  */
-export function parseEntries(raw: unknown, ctx: DefinitionContext): ParsedEntries {
+export function parseEntries(raw: unknown, ctx: DefinitionContext, keepers: ReadonlyMap<string, number> = new Map()): ParsedEntries {
   const origins = new Map<ProcessSpec, SpecOrigin>();
   if (raw === undefined || raw === null) return { set: { specs: [], errors: [] }, origins };
   try {
@@ -61,7 +62,8 @@ export function parseEntries(raw: unknown, ctx: DefinitionContext): ParsedEntrie
       return settingError(`"${TASKS_SETTING}" must be an array of entries; got ${typeName(raw)}${hint}.`);
     }
     const set: DefinitionSet = { specs: [], errors: [] };
-    const namesSeen = new Map<string, number>();
+    // A name's keeper (the entry that had it before) holds it wherever the others sit.
+    const namesSeen = new Map<string, number>(keepers);
     for (let index = 0; index < raw.length; index++) {
       const { spec, errors, dependsOn } = parseEntrySafely(raw[index], index, ctx, namesSeen);
       if (spec) {
@@ -187,7 +189,7 @@ function applyName(value: unknown, entry: Entry): void {
     return report(entry, 'name', `"name" must not contain control characters such as line breaks or escapes.`);
   }
   const first = entry.namesSeen.get(value);
-  if (first !== undefined) {
+  if (first !== undefined && first !== entry.index) {
     return report(entry, 'name', `the name is already used by ${positionOf(first)}; names must be unique.`);
   }
   entry.namesSeen.set(value, entry.index);

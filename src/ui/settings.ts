@@ -7,8 +7,7 @@ import { WORKSPACE_FILE_PREFIX } from '../config/locate';
 import { findSyntaxError, syntaxErrorMessage, type JsonSyntaxError } from '../config/syntax';
 import { readAlertDefaults, readMonitorInterval } from '../config/limitsFields';
 import type { Limits } from '../engine/monitor/types';
-import { parseSources, type DefinitionSource } from '../config/sources';
-import type { DefinitionSet } from '../engine/types';
+import { parseOwnedSources, type DefinitionSource, type NameOwner, type OwnedDefinitions } from '../config/sources';
 
 export const SECTION = 'devProcesses';
 
@@ -16,8 +15,8 @@ export const SECTION = 'devProcesses';
  * Reads `devProcesses.tasks` from the workspace and, in a multi-root window, from each folder's
  * settings; relative paths resolve against the folder that defines them, else the first folder.
  */
-export function readDefinitions(sources = readSources()): DefinitionSet {
-  return parseSources(sources, { env: process.env, homeDir: os.homedir() });
+export function readDefinitions(sources = readSources(), previous?: ReadonlyMap<string, NameOwner>): OwnedDefinitions {
+  return parseOwnedSources(sources, { env: process.env, homeDir: os.homedir() }, previous);
 }
 
 /** Where `devProcesses.tasks` is set: the workspace's value, then each folder's own, as the editor read them. */

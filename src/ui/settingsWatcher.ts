@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { DefinitionSource } from '../config/sources';
+import type { DefinitionSource, NameOwner } from '../config/sources';
 import type { ProcessEngine } from '../engine/engine';
 import type { DefinitionError } from '../engine/types';
 import { isLive } from './format';
@@ -18,6 +18,9 @@ import {
 /** How long after a settings file parses again the configuration is read, if no change event came. */
 const SETTLE_MS = 500;
 
+/** Which entry holds each name, so that a duplicate added later is the one flagged. */
+const OWNERS_KEY = 'devProcesses.nameOwners';
+
 /** A source's key: its folder, '' for the workspace's settings. */
 const keyOf = (folder: string | undefined) => folder ?? '';
 
@@ -34,6 +37,7 @@ export class SettingsWatcher implements vscode.Disposable {
   /** Each source's value as last read from a file that parsed. */
   private readonly lastGood = new Map<string, DefinitionSource>();
   private settle: NodeJS.Timeout | undefined;
+  private owners: ReadonlyMap<string, NameOwner>;
   /** The settings entries that could not be used, as of the last read. */
   problems: DefinitionError[] = [];
 
@@ -41,7 +45,10 @@ export class SettingsWatcher implements vscode.Disposable {
     private readonly engine: ProcessEngine,
     private readonly tree: ProcessTree,
     private readonly diagnostics: SettingsDiagnostics,
+    /** Where who holds each name is kept across window reloads. */
+    private readonly memory?: vscode.Memento,
   ) {
+    this.owners = new Map(memory?.get<[string, NameOwner][]>(OWNERS_KEY) ?? []);
     const files = vscode.workspace.createFileSystemWatcher('**/{.vscode/settings.json,*.code-workspace}');
     this.subscriptions = [
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -74,7 +81,9 @@ export class SettingsWatcher implements vscode.Disposable {
     clearTimeout(this.settle);
     const before = new Set(this.engine.definitions().map((s) => s.name));
     const syntax = readSyntaxProblems();
-    const { specs, errors } = readDefinitions(this.keepLastGood(readSources(), syntax));
+    const { set: { specs, errors }, owners } = readDefinitions(this.keepLastGood(readSources(), syntax), this.owners);
+    this.owners = owners;
+    void this.memory?.update(OWNERS_KEY, [...owners]);
     this.engine.stopTimeoutMs = readStopTimeoutMs();
     this.engine.maxConcurrent = readMaxConcurrentSetting();
     this.engine.setDefinitions(specs);

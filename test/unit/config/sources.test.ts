@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseSources } from '../../../src/config/sources';
+import { parseOwnedSources, parseSources } from '../../../src/config/sources';
 
 const ctx = { env: {}, homeDir: '/home/u' };
 
@@ -89,4 +89,32 @@ test('a dependency on an entry with errors in another folder drops the dependent
     ['/ws/b', 1, 'Task "web": "dependsOn[1]" names "cahce", but no task has that name (did you mean "cache"?).'],
     ['/ws/b', 2, 'Task "api": depends on "db", which has errors in its settings.'],
   ]);
+});
+
+test('a duplicate name added above the entry that had it is the one flagged, in one source or across folders', () => {
+  const web = { name: 'web', command: 'npm', args: ['start'] };
+  const added = { name: 'web', command: 'vite' };
+  const first = parseOwnedSources([{ raw: [web], folder: undefined, workspaceFolder: '/ws' }], ctx);
+  assert.deepEqual(first.set.errors, []);
+
+  const again = parseOwnedSources([{ raw: [added, web], folder: undefined, workspaceFolder: '/ws' }], ctx, first.owners);
+  assert.deepEqual(again.set.specs.map((s) => s.command), ['npm'], 'the existing "web" keeps its name');
+  assert.equal(again.set.errors.length, 1);
+  assert.equal(again.set.errors[0].index, 0, 'the new entry, above it, is flagged');
+  assert.match(again.set.errors[0].message, /already used by devProcesses\.tasks\[1\]/);
+  // And it stays that way on the next read.
+  const third = parseOwnedSources([{ raw: [added, web], folder: undefined, workspaceFolder: '/ws' }], ctx, again.owners);
+  assert.deepEqual(third.set.specs.map((s) => s.command), ['npm']);
+
+  const folders = parseSources(
+    [
+      { raw: [added], folder: '/ws/a', workspaceFolder: '/ws/a' },
+      { raw: [web], folder: '/ws/b', workspaceFolder: '/ws/b' },
+    ],
+    ctx,
+    new Map([['web', { folder: '/ws/b', entry: JSON.stringify(web) }]]),
+  );
+  assert.deepEqual(folders.specs.map((s) => s.command), ['npm']);
+  assert.equal(folders.errors[0].folder, '/ws/a');
+  assert.match(folders.errors[0].message, /in the settings of folder \/ws\/a: the name is already used in the settings of folder \/ws\/b/);
 });
