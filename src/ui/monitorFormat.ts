@@ -165,13 +165,13 @@ export class AlertQueue {
   /** @param remember how many alert ids to keep in mind (the oldest are forgotten first). */
   constructor(private readonly remember = 5000) {}
 
-  /** Takes an alert event; true when it waits for a notification. */
-  offer(alert: Alert): boolean {
+  /** Takes an alert event; true when it waits for a notification. `wanted`: urgent ones by default. */
+  offer(alert: Alert, wanted = isUrgent(alert.severity)): boolean {
     if (alert.resolved) {
       this.pending.delete(alert.id);
       return false;
     }
-    if (!isUrgent(alert.severity) || this.seen.has(alert.id)) return false;
+    if (!wanted || this.seen.has(alert.id)) return false;
     this.seen.add(alert.id);
     // A Set iterates in insertion order: the first entry is the oldest.
     if (this.seen.size > this.remember) this.seen.delete(this.seen.values().next().value as string);

@@ -99,6 +99,14 @@ function readFileText(file: string): string | undefined {
   }
 }
 
+/** `devProcesses.notify`: which notifications are raised. */
+export type NotifyMode = 'failures' | 'all' | 'none';
+
+export function readNotifyMode(): NotifyMode {
+  const value = vscode.workspace.getConfiguration(SECTION).get('notify');
+  return value === 'all' || value === 'none' ? value : 'failures';
+}
+
 export function readStopTimeoutMs(): number {
   return readStopTimeout(vscode.workspace.getConfiguration(SECTION).get('stopTimeoutMs'));
 }

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+// The ES module build, as in locate.ts.
+import { parse } from 'jsonc-parser/lib/esm/main.js';
 import { findTasksSetting, positionAt, type TasksInSettings } from '../config/locate';
 import type { DefinitionError } from '../engine/types';
 import { settingsFiles, type SettingsSyntaxProblem } from './settings';
@@ -76,6 +78,35 @@ export class SettingsDiagnostics implements vscode.Disposable {
     this.generation++;
     for (const subscription of this.subscriptions) subscription.dispose();
   }
+}
+
+/**
+ * Opens the settings file that defines `name` with `field` of its entry selected (the entry, if
+ * it has no such field); the settings file itself when the definition is not found in one.
+ */
+export async function revealDefinitionField(name: string, field: string): Promise<void> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const files = [...settingsFiles(undefined), ...(folders.length > 1 ? folders.flatMap((f) => settingsFiles(f.uri.fsPath)) : [])];
+  for (const { uri, prefix } of files) {
+    const text = await readText(uri);
+    const index = text === undefined ? -1 : entryIndex(text, prefix, name);
+    if (index < 0) continue;
+    const { start, end } = findTasksSetting(text!, prefix)!.locate({ index, field });
+    const from = positionAt(text!, start);
+    const to = positionAt(text!, end);
+    await vscode.window.showTextDocument(uri, { selection: new vscode.Range(from.line, from.character, to.line, to.character) });
+    return;
+  }
+  await vscode.commands.executeCommand('devProcesses.openSettings');
+}
+
+/** Where the entry named `name` is in the `devProcesses.tasks` of a settings file's text; -1 if not there. */
+function entryIndex(text: string, prefix: (string | number)[], name: string): number {
+  let settings: unknown = parse(text, [], { allowTrailingComma: true, disallowComments: false });
+  for (const segment of prefix) settings = (settings as Record<string | number, unknown> | undefined)?.[segment];
+  const object = settings as Record<string, unknown> | undefined;
+  const tasks = object?.['devProcesses.tasks'] ?? (object?.devProcesses as Record<string, unknown> | undefined)?.tasks;
+  return Array.isArray(tasks) ? tasks.findIndex((t) => (t as { name?: unknown } | null)?.name === name) : -1;
 }
 
 /**

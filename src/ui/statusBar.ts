@@ -85,7 +85,8 @@ export class StatusBar implements vscode.Disposable {
     const resolved = all.filter((a) => a.resolved).slice(0, RECENT_RESOLVED);
     if (resolved.length > 0) items.push({ label: 'Resolved', kind: vscode.QuickPickItemKind.Separator });
     for (const a of resolved) items.push(this.alertItem(a, now));
-    const failedRuns = latestFailed(this.engine.list());
+    // A service's `down` alert is its failure: listed once, as the alert.
+    const failedRuns = latestFailed(this.engine.list()).filter((r) => !all.some((a) => a.type === 'down' && a.runId === r.id));
     if (failedRuns.length > 0) items.push({ label: 'Failed', kind: vscode.QuickPickItemKind.Separator });
     for (const r of failedRuns.reverse()) {
       items.push({ label: `$(error) ${r.name}`, description: describeRun(r, now), detail: r.error?.message, target: r.id });
