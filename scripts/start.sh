@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # "Run it": builds the extension and serves a real VS Code (code-server) on 127.0.0.1 with the
-# extension installed and test/fixtures/workspace open. Open the printed URL in a browser.
+# extension installed. Open the printed URL in a browser.
+# Usage: npm start                      a fresh copy of the sample workspace (test/fixtures/workspace)
+#        npm start -- /path/to/project  that folder instead
 # Env: PORT (default 8080, or a free port when 8080 is taken).
 # After `node esbuild.js`, reload the browser window (F1 > Developer: Reload Window) to pick it up.
 set -euo pipefail
@@ -9,9 +11,20 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 CODE_SERVER_VERSION=4.139.1
 STATE="$ROOT/.vscode-test/start"
-WORKSPACE="$ROOT/test/fixtures/workspace"
 
 log() { echo "[start] $*"; }
+
+if [ $# -gt 0 ]; then
+  [ -d "$1" ] || { log "no such folder: $1"; exit 2; }
+  WORKSPACE="$(cd "$1" && pwd)"
+else
+  # A copy, made afresh each time: trying things out must not change the tracked sample, which
+  # the end-to-end test copies too.
+  WORKSPACE="$STATE/sample-workspace"
+  rm -rf "$WORKSPACE"
+  mkdir -p "$STATE"
+  cp -R "$ROOT/test/fixtures/workspace" "$WORKSPACE"
+fi
 
 if [ ! -d node_modules ]; then
   log "installing dependencies (npm ci)"
@@ -111,7 +124,7 @@ for _ in $(seq 100); do
   kill -0 "$SERVER" 2>/dev/null || { log "code-server exited"; exit 1; }
   sleep 0.2
 done
-log "VS Code with the extension ($ext_id) is ready. Open:"
+log "VS Code with the extension ($ext_id) is ready, folder $WORKSPACE. Open:"
 echo
 echo "    $url"
 echo
