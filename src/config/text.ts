@@ -62,6 +62,12 @@ export function quoteChoices(choices: readonly string[]): string {
 
 /** ` (did you mean "x"?)` for the closest candidate within a small edit distance, else ''. */
 export function didYouMean(word: string, candidates: Iterable<string>): string {
+  const best = closest(word, candidates);
+  return best === undefined ? '' : ` (did you mean ${quote(best)}?)`;
+}
+
+/** The candidate closest to `word` within a small edit distance (a swap of two letters counts as one edit), if any. */
+export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const lower = word.toLowerCase();
   const limit = word.length <= 4 ? 1 : 2;
   let best: string | undefined;
@@ -71,19 +77,22 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
     const distance = editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
-  return best === undefined ? '' : ` (did you mean ${quote(best)}?)`;
+  return best;
 }
 
-/** Levenshtein distance, one row at a time. */
+/** Levenshtein distance with swaps of neighbours as one edit ("nmae" is one edit from "name"). */
 function editDistance(a: string, b: string): number {
+  let before: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
       const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+      let distance = Math.min(previous[j] + 1, current[j - 1] + 1, substitution);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) distance = Math.min(distance, before[j - 2] + 1);
+      current.push(distance);
     }
-    previous = current;
+    [before, previous] = [previous, current];
   }
   return previous[b.length];
 }

@@ -242,6 +242,8 @@ describe('parseDefinitions: error messages', () => {
       'Task "web": unknown field "Env" (did you mean "env"?).',
       'Task "web": unknown field "retries".',
     ]);
+    // Two letters swapped count as one edit.
+    assert.ok(parse([{ nmae: 'web', command: 'x' }]).errors.some((e) => e.message === 'devProcesses.tasks[0]: unknown field "nmae" (did you mean "name"?).'));
   });
 
   test('paths: wrong type, empty after expansion', () => {
