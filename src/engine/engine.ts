@@ -440,15 +440,23 @@ export class ProcessEngine implements Disposable {
 
   /** Starts each dependency that has no run on its way to the condition, and theirs in turn. */
   private startDependencies(spec: ProcessSpec, seen: Set<string>): void {
-    for (const dep of spec.dependsOn) {
+    // An explicit stack, not recursion: a chain thousands long must not overflow the call stack.
+    // A dependency is queued once its own dependencies are, as a depth-first walk would.
+    const stack: { spec: ProcessSpec; next: number; start: boolean }[] = [{ spec, next: 0, start: false }];
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1];
+      if (frame.next >= frame.spec.dependsOn.length) {
+        stack.pop();
+        const count = frame.spec.kind === 'service' ? Math.max(1, frame.spec.instances.initial) : 1;
+        for (let i = 0; frame.start && i < count; i++) this.enqueueNew(frame.spec, i);
+        continue;
+      }
+      const dep = frame.spec.dependsOn[frame.next++];
       const depSpec = this.specs.get(dep.name);
       if (!depSpec || seen.has(dep.name)) continue;
       seen.add(dep.name);
       const latest = this.latestRun(dep.name);
-      if (!needsNewRun(dep, depSpec.kind, latest && this.snapshot(latest))) continue;
-      this.startDependencies(depSpec, seen);
-      const count = depSpec.kind === 'service' ? Math.max(1, depSpec.instances.initial) : 1;
-      for (let i = 0; i < count; i++) this.enqueueNew(depSpec, i);
+      if (needsNewRun(dep, depSpec.kind, latest && this.snapshot(latest))) stack.push({ spec: depSpec, next: 0, start: true });
     }
   }
 
