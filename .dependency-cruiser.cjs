@@ -7,17 +7,11 @@
  * expressions on paths relative to the repository root).
  */
 const LAYERS = [
-  { name: 'core', paths: ['^src/engine/(types|errors|events|defaults)\\.ts$', '^src/shared/'] },
-  {
-    name: 'platform',
-    paths: [
-      '^src/engine/(procfs|killTree|ports|lineSplitter|outputRing|ingestCap|dotenv|environment|redact)\\.ts$',
-      '^src/engine/launcher/',
-    ],
-  },
+  { name: 'core', paths: ['^src/core/', '^src/shared/'] },
+  { name: 'platform', paths: ['^src/platform/'] },
   { name: 'engine', paths: ['^src/engine/(?!monitor/)'] },
   { name: 'monitor', paths: ['^src/engine/monitor/'] },
-  { name: 'surfaces', paths: ['^src/config/', '^src/ui/', '^src/api\\.ts$'] },
+  { name: 'surfaces', paths: ['^src/config/', '^src/ui/', '^src/api/'] },
   { name: 'extension', paths: ['^src/extension\\.ts$'] },
 ];
 

@@ -36,7 +36,7 @@ async function main() {
   // The launcher helper: a Node process of its own that the extension starts to spawn children.
   await esbuild.build({
     ...common,
-    entryPoints: ['src/engine/launcher/launcherHost.ts'],
+    entryPoints: ['src/platform/launcher/launcherHost.ts'],
     outfile: 'dist/launcherHost.js',
     minify: production,
     sourcesContent: false,

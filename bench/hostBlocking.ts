@@ -17,10 +17,10 @@
  */
 import * as os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { childProcessLauncher, HelperLauncher, type Launcher } from '../src/engine/launcher';
+import { childProcessLauncher, HelperLauncher, type Launcher } from '../src/platform/launcher';
 import { execaLauncher } from './support/execaLauncher';
 import { LINUX_TICKS_PER_SECOND } from '../src/engine/monitor/procSource';
-import { linuxProcessTable } from '../src/engine/procfs';
+import { linuxProcessTable } from '../src/platform/procfs';
 import { measureInChild } from './support/inChild';
 import { formatNumber, formatTable, median, summarize, type BenchResult, type BenchRow } from './types';
 

@@ -12,8 +12,8 @@
 import { spawn } from 'node:child_process';
 import * as os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { specDefaults } from '../src/engine/defaults';
-import type { ProcessSpec } from '../src/engine/types';
+import { specDefaults } from '../src/core/defaults';
+import type { ProcessSpec } from '../src/core/types';
 import { OutputFeed } from '../src/ui/outputFeed';
 import { BenchEngine } from './support/engine';
 import { measureInChild } from './support/inChild';

@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_SERVICE_RESTART } from '../src/engine/defaults';
+import { DEFAULT_SERVICE_RESTART } from '../src/core/defaults';
 import type { ProcessEngine } from '../src/engine/engine';
 import { BenchEngine, serviceSpec } from './support/engine';
 import { row } from './support/rows';

@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import { Writable } from 'node:stream';
 import { concurrently } from 'concurrently';
-import { HelperLauncher } from '../src/engine/launcher';
+import { HelperLauncher } from '../src/platform/launcher';
 import { median, type BenchResult, type BenchRow } from './types';
 import { BenchEngine, serviceSpec } from './support/engine';
 import { Pm2Daemon } from './support/pm2';

@@ -20,10 +20,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { concurrently } from 'concurrently';
-import { specDefaults } from '../src/engine/defaults';
+import { specDefaults } from '../src/core/defaults';
 import { ProcessEngine } from '../src/engine/engine';
-import { HelperLauncher } from '../src/engine/launcher';
-import type { ProcessSpec } from '../src/engine/types';
+import { HelperLauncher } from '../src/platform/launcher';
+import type { ProcessSpec } from '../src/core/types';
 import { measureInChild } from './support/inChild';
 import { formatTable, median, summarize, type BenchResult, type BenchRow } from './types';
 

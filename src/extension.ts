@@ -1,12 +1,12 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { createApi, type DevProcessesApi } from './api';
+import { createApi, type DevProcessesApi } from './api/api';
 import { ProcessEngine } from './engine/engine';
-import { childProcessLauncher, HelperLauncher, type Launcher } from './engine/launcher';
+import { childProcessLauncher, HelperLauncher, type Launcher } from './platform/launcher';
 import { MemoryGuard } from './engine/monitor/memoryGuard';
 import { ProcessMonitor } from './engine/monitor/monitor';
-import { FileRecordStore } from './engine/records';
+import { FileRecordStore } from './platform/records';
 import { AlertNotifier } from './ui/alertNotifier';
 import { registerCommands } from './ui/commands';
 import { registerMetricsPanel } from './ui/metricsPanel';

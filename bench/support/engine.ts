@@ -2,10 +2,10 @@
  * The engine as the extension runs it, for the benches: a ProcessEngine that launches through the
  * HelperLauncher, and both torn down together.
  */
-import { specDefaults } from '../../src/engine/defaults';
+import { specDefaults } from '../../src/core/defaults';
 import { ProcessEngine, type EngineOptions } from '../../src/engine/engine';
-import { HelperLauncher } from '../../src/engine/launcher';
-import type { ProcessSpec } from '../../src/engine/types';
+import { HelperLauncher } from '../../src/platform/launcher';
+import type { ProcessSpec } from '../../src/core/types';
 
 /** A service definition as the config layer would hand it over, with the defaults for the rest. */
 export function serviceSpec(name: string, command: string, args: string[], more: Partial<ProcessSpec> = {}): ProcessSpec {

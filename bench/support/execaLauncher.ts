@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { fromChildProcess } from '../../src/engine/launcher/childProcessLauncher';
-import type { Launcher } from '../../src/engine/launcher/types';
+import { fromChildProcess } from '../../src/platform/launcher/childProcessLauncher';
+import type { Launcher } from '../../src/platform/launcher/types';
 
 /**
  * Spawns in-process with execa: detached (own group), pipes, no buffering, never rejects.

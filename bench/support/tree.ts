@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { descendantsOf, linuxProcessTable, processesWithEnv, procPids } from '../../src/engine/procfs';
+import { descendantsOf, linuxProcessTable, processesWithEnv, procPids } from '../../src/platform/procfs';
 import { median } from '../types';
 
 export interface Proc {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import type { DefinitionSet, ProcessSpec } from '../engine/types';
-import { defaultRestart, isSecretName, specDefaults } from '../engine/defaults';
-import { applyDependsOn, resolveDependencies, type SpecOrigin } from './dependencies';
+import type { DefinitionSet, ProcessSpec } from '../core/types';
+import { defaultRestart, isSecretName, specDefaults } from '../core/defaults';
+import { applyDependsOn, resolveDependencies, type SpecOrigin } from './dependsOnFields';
 import { assign, report, taskLabel, type Entry, type FieldRule } from './entry';
 import { applyHealthCheck } from './healthCheckFields';
 import { applyLimits } from './limitsFields';

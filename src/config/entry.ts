@@ -1,4 +1,4 @@
-import type { DefinitionError, ProcessKind, ProcessSpec } from '../engine/types';
+import type { DefinitionError, ProcessKind, ProcessSpec } from '../core/types';
 import { didYouMean, quote } from './text';
 import type { DeclaredDependency, DefinitionContext } from './types';
 

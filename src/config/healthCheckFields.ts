@@ -1,5 +1,5 @@
-import { DEFAULT_PROBE_TIMING } from '../engine/defaults';
-import type { HealthCheck, ProbeSpec, ProbeType } from '../engine/types';
+import { DEFAULT_PROBE_TIMING } from '../core/defaults';
+import type { HealthCheck, ProbeSpec, ProbeType } from '../core/types';
 import { report, reportUnknownKeys, type Entry } from './entry';
 import { readInteger, readIntegerBetween, readMilliseconds } from './schedulingFields';
 import { describe, didYouMean, isNonBlank, isObject, quote, quoteChoices, quoteHint, quoteList, typeName } from './text';

@@ -1,4 +1,4 @@
-import type { Limits } from '../engine/types';
+import type { Limits } from '../core/types';
 import { report, type Entry } from './entry';
 import { MAX_TIMER_MS } from './schedulingFields';
 import { describe, describeNumber, didYouMean, isObject, quote, quoteChoices, typeName } from './text';

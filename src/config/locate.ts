@@ -1,7 +1,7 @@
 // The ES module build: the package's main entry is UMD, whose inner require() calls esbuild cannot follow.
 import { parseTree, type JSONPath, type Node } from 'jsonc-parser/lib/esm/main.js';
-import type { DefinitionError } from '../engine/types';
-import { DEPENDENCY_FIELDS } from './dependencies';
+import type { DefinitionError } from '../core/types';
+import { DEPENDENCY_FIELDS } from './dependsOnFields';
 import { DEFINITION_FIELDS, TASKS_SETTING } from './definitions';
 import { HEALTH_CHECK_FIELDS, PROBE_FIELDS } from './healthCheckFields';
 import { LIMIT_FIELDS } from './limitsFields';

@@ -1,6 +1,6 @@
-import { defaultRestart } from '../engine/defaults';
-import type { ErrorCode } from '../engine/errors';
-import type { ProcessSpec, RecoveryStrategy, RestartMode, RestartPolicy } from '../engine/types';
+import { defaultRestart } from '../core/defaults';
+import type { ErrorCode } from '../core/errors';
+import type { ProcessSpec, RecoveryStrategy, RestartMode, RestartPolicy } from '../core/types';
 import { report, reportUnknownKeys, type Entry } from './entry';
 import { MAX_RESTARTS, delaysInOrder, readIntegerBetween, readJitter, readMultiplier, readPolicyMs } from './schedulingFields';
 import { describe, didYouMean, isObject, quote, quoteChoices, typeName } from './text';

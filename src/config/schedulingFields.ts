@@ -1,5 +1,5 @@
-import { DEFAULT_RETRY } from '../engine/defaults';
-import type { InstanceRange, Priority, RetryPolicy } from '../engine/types';
+import { DEFAULT_RETRY } from '../core/defaults';
+import type { InstanceRange, Priority, RetryPolicy } from '../core/types';
 import { report, reportUnknownKeys, type Entry } from './entry';
 import { describe, describeNumber, didYouMean, isObject, quote, quoteChoices, typeName } from './text';
 

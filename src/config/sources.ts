@@ -1,6 +1,6 @@
-import type { DefinitionError, DefinitionSet, ProcessSpec } from '../engine/types';
+import type { DefinitionError, DefinitionSet, ProcessSpec } from '../core/types';
 import { parseEntries, type DefinitionContext } from './definitions';
-import { resolveDependencies, type SpecOrigin } from './dependencies';
+import { resolveDependencies, type SpecOrigin } from './dependsOnFields';
 import { taskLabel } from './entry';
 
 /** One place `devProcesses.tasks` is set: the workspace (or the only folder), or one folder of several. */

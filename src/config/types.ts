@@ -1,4 +1,4 @@
-import type { DependencyCondition } from '../engine/types';
+import type { DependencyCondition } from '../core/types';
 
 /** What parsing needs from the outside world, passed in so that parsing stays pure. */
 export interface DefinitionContext {

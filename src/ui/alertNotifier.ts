@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ProcessEngine } from '../engine/engine';
 import type { Alert, AlertSeverity, MonitorApi } from '../engine/monitor/types';
-import type { ProcessSnapshot } from '../engine/snapshot';
+import type { ProcessSnapshot } from '../engine/run/snapshot';
 import { Coalescer } from './coalesce';
 import { formatDuration, isLive } from './format';
 import { AlertQueue, isUrgent, type Notice } from './monitorFormat';

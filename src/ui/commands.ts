@@ -1,9 +1,9 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { ProcessEngine, RunTarget, SpawnOptions } from '../engine/engine';
-import { ProcessError } from '../engine/errors';
-import type { ProcessSnapshot } from '../engine/snapshot';
-import type { DefinitionError, Priority, ProcessSpec } from '../engine/types';
+import { ProcessError } from '../core/errors';
+import type { ProcessSnapshot } from '../engine/run/snapshot';
+import type { DefinitionError, Priority, ProcessSpec } from '../core/types';
 import { describeRun, isLive } from './format';
 import type { OutputChannels } from './outputChannels';
 import { ADHOC_CHANNEL } from './outputFeed';

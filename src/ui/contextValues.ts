@@ -1,4 +1,4 @@
-import type { ProcessKind, RunState } from '../engine/types';
+import type { ProcessKind, RunState } from '../core/types';
 
 // The `contextValue` of each tree row. package.json's menus match them with `viewItem =~ /.../`,
 // and a unit test checks every such pattern against `allContextValues()`.

@@ -1,6 +1,6 @@
-import { formatDuration } from '../engine/duration';
-import type { ProcessSnapshot } from '../engine/snapshot';
-import type { DependencyCondition } from '../engine/types';
+import { formatDuration } from '../core/duration';
+import type { ProcessSnapshot } from '../engine/run/snapshot';
+import type { DependencyCondition } from '../core/types';
 
 /** The one duration format, shared with the engine's messages. */
 export { formatDuration };

@@ -1,5 +1,5 @@
 // No `vscode` import: unit-tested in plain Node.
-import type { LauncherLoss } from '../engine/launcher';
+import type { LauncherLoss } from '../platform/launcher';
 
 function count(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;

@@ -1,7 +1,7 @@
 // What the status bar, the alert notifications and the tree say about the monitor's figures.
 // No `vscode` import: unit-tested in plain Node.
 import type { Alert, AlertSeverity, AlertType, RunSample } from '../engine/monitor/types';
-import type { ProcessSnapshot } from '../engine/snapshot';
+import type { ProcessSnapshot } from '../engine/run/snapshot';
 
 const MB = 1024 * 1024;
 

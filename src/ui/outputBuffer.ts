@@ -1,4 +1,4 @@
-import type { OutputLine } from '../engine/outputRing';
+import type { OutputLine } from '../platform/outputRing';
 
 /** What one flush may hand an output channel: a flood is cut to its newest lines. */
 export const MAX_PENDING_LINES = 5000;

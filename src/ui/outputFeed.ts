@@ -1,4 +1,4 @@
-import type { Disposable } from '../engine/events';
+import type { Disposable } from '../core/events';
 import type { OutputEvent, ProcessEngine } from '../engine/engine';
 import { OutputBuffer } from './outputBuffer';
 

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { ProcessEngine } from '../engine/engine';
 import type { MonitorApi } from '../engine/monitor/types';
-import type { ProcessSnapshot } from '../engine/snapshot';
-import type { DefinitionError, ProcessSpec, RunState } from '../engine/types';
+import type { ProcessSnapshot } from '../engine/run/snapshot';
+import type { DefinitionError, ProcessSpec, RunState } from '../core/types';
 import { ADHOC_CONTEXT, definitionContext, PROBLEM_CONTEXT, runContext } from './contextValues';
 import { isLive, isTicking } from './format';
 import { formatUsage } from './monitorFormat';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ProcessEngine } from '../engine/engine';
-import type { ProcessSnapshot } from '../engine/snapshot';
+import type { ProcessSnapshot } from '../engine/run/snapshot';
 import { launcherLossMessage } from './launcherNotice';
 
 /**

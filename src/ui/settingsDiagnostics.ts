@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 // The ES module build, as in locate.ts.
 import { parse } from 'jsonc-parser/lib/esm/main.js';
 import { findTasksSetting, positionAt, type TasksInSettings } from '../config/locate';
-import type { DefinitionError } from '../engine/types';
+import type { DefinitionError } from '../core/types';
 import { settingsFiles, type SettingsSyntaxProblem } from './settings';
 
 /**

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { DefinitionSource, NameOwner } from '../config/sources';
 import type { ProcessEngine } from '../engine/engine';
-import type { DefinitionError } from '../engine/types';
+import type { DefinitionError } from '../core/types';
 import { isLive } from './format';
 import type { ProcessTree } from './processTree';
 import type { SettingsDiagnostics } from './settingsDiagnostics';

@@ -1,7 +1,7 @@
 // What the tree and the pickers say about a definition and its runs. No `vscode` import:
 // unit-tested in plain Node.
-import type { ProcessSnapshot } from '../engine/snapshot';
-import type { ProcessSpec } from '../engine/types';
+import type { ProcessSnapshot } from '../engine/run/snapshot';
+import type { ProcessSpec } from '../core/types';
 import { describeRun, formatDuration, isLive } from './format';
 
 /** The longest ad-hoc label before it is cut with an ellipsis. */

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type { ProcessEngine } from '../../src/engine/engine';
-import type { ProcessSpec } from '../../src/engine/types';
+import type { ProcessSpec } from '../../src/core/types';
 import { nodeSpec } from '../unit/helpers';
 import { MB, assertAnswers, faultEngine, growthMB, memory, taggedEnv } from './faultHelpers';
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
-import { DEFAULT_SERVICE_RESTART } from '../../src/engine/defaults';
+import { DEFAULT_SERVICE_RESTART } from '../../src/core/defaults';
 import { ProcessMonitor } from '../../src/engine/monitor/monitor';
 import type { Alert } from '../../src/engine/monitor/types';
 import { Coalescer, type Timers } from '../../src/ui/coalesce';

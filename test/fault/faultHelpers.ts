@@ -5,10 +5,10 @@ import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { specDefaults } from '../../src/engine/defaults';
+import { specDefaults } from '../../src/core/defaults';
 import type { ProcessEngine, EngineOptions } from '../../src/engine/engine';
-import { isFinal } from '../../src/engine/stateMachine';
-import type { ProcessSpec } from '../../src/engine/types';
+import { isFinal } from '../../src/engine/run/stateMachine';
+import type { ProcessSpec } from '../../src/core/types';
 import { alive, makeEngine, reap, repoRoot } from '../unit/helpers';
 
 /** Set in the environment of every process the fault engines start (children inherit it). */

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { test } from 'node:test';
-import { DEFAULT_RING_LIMITS } from '../../src/engine/outputRing';
+import { DEFAULT_RING_LIMITS } from '../../src/platform/outputRing';
 import { nodeSpec } from '../unit/helpers';
 import { FULL, MB, allDone, assertAnswers, assertNothingLeft, faultEngine, growthMB, memory, round1, summary, watchPids } from './faultHelpers';
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { ProcessMonitor } from '../../src/engine/monitor/monitor';
 import { TreeSampler, type TreeSamplerLike } from '../../src/engine/monitor/sampler';
 import type { RunSample } from '../../src/engine/monitor/types';
-import { isActive } from '../../src/engine/stateMachine';
+import { isActive } from '../../src/engine/run/stateMachine';
 import { alive, nodeSpec, waitFor, waitForLine } from '../unit/helpers';
 import { allDone, assertAnswers, assertNothingLeft, faultEngine, growthMB, memory, round1, summary, watchPids, withTimeout } from './faultHelpers';
 

@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ProcessEngine } from '../../src/engine/engine';
-import { ProcessError } from '../../src/engine/errors';
-import { childProcessLauncher } from '../../src/engine/launcher';
-import { MAX_QUEUED_INPUT } from '../../src/engine/run';
+import { ProcessError } from '../../src/core/errors';
+import { childProcessLauncher } from '../../src/platform/launcher';
+import { MAX_QUEUED_INPUT } from '../../src/engine/run/run';
 import { nodeSpec, waitForLine } from '../unit/helpers';
 import { faultEngine, MB, summary } from './faultHelpers';
 import { shippedEngine } from './shipped';

@@ -4,9 +4,9 @@
 // tells once that the launcher was lost.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DEFAULT_SERVICE_RESTART } from '../../src/engine/defaults';
-import { HelperLauncher, type LauncherLoss } from '../../src/engine/launcher';
-import { isGone, linuxProcessTable } from '../../src/engine/procfs';
+import { DEFAULT_SERVICE_RESTART } from '../../src/core/defaults';
+import { HelperLauncher, type LauncherLoss } from '../../src/platform/launcher';
+import { isGone, linuxProcessTable } from '../../src/platform/procfs';
 import { nodeSpec, waitFor, waitForLine } from '../unit/helpers';
 import { assertAnswers, assertNothingLeft, faultEngine, watchPids, withTimeout } from './faultHelpers';
 

@@ -8,8 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { describe, test } from 'node:test';
-import { HelperLauncher, type HelperLauncherOptions } from '../../src/engine/launcher';
-import { isGone, linuxProcessTable } from '../../src/engine/procfs';
+import { HelperLauncher, type HelperLauncherOptions } from '../../src/platform/launcher';
+import { isGone, linuxProcessTable } from '../../src/platform/procfs';
 import { nodeSpec, reap, waitFor, waitForLine } from '../unit/helpers';
 import { assertAnswers, assertNothingLeft, faultEngine, summary, watchPids, withTimeout } from './faultHelpers';
 

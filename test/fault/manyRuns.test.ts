@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
-import { isActive } from '../../src/engine/stateMachine';
+import { isActive } from '../../src/engine/run/stateMachine';
 import { FULL, allDone, assertAnswers, assertNothingLeft, faultEngine, growthMB, memory, quickJob, round1, summary, watchPids } from './faultHelpers';
 
 const DEFINITIONS = 500;

@@ -2,7 +2,7 @@
 // them. A service ends up with exactly one instance, and a spawn during a stop is not lost.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isFinal } from '../../src/engine/stateMachine';
+import { isFinal } from '../../src/engine/run/stateMachine';
 import { nodeSpec, waitFor, waitForLine } from '../unit/helpers';
 import { withTimeout } from './faultHelpers';
 import { shippedEngine } from './shipped';

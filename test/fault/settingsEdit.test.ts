@@ -7,9 +7,9 @@ import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
 import { parseDefinitions } from '../../src/config/definitions';
 import type { ProcessEngine } from '../../src/engine/engine';
-import type { ProcessSnapshot } from '../../src/engine/snapshot';
-import { isActive, isFinal } from '../../src/engine/stateMachine';
-import type { ProcessSpec } from '../../src/engine/types';
+import type { ProcessSnapshot } from '../../src/engine/run/snapshot';
+import { isActive, isFinal } from '../../src/engine/run/stateMachine';
+import type { ProcessSpec } from '../../src/core/types';
 import { alive, fixture, repoRoot, waitFor } from '../unit/helpers';
 import { assertAnswers, assertNothingLeft, faultEngine, quickJob, summary, watchPids } from './faultHelpers';
 

@@ -1,8 +1,8 @@
 // An engine as the extension ships it: processes start through the real launcher helper
 // (dist/launcherHost.js, built by `node esbuild.js`), with the fault engines' tag and short grace.
 import type { EngineOptions, ProcessEngine } from '../../src/engine/engine';
-import { HelperLauncher, findHelperScript } from '../../src/engine/launcher';
-import type { ProcessSpec } from '../../src/engine/types';
+import { HelperLauncher, findHelperScript } from '../../src/platform/launcher';
+import type { ProcessSpec } from '../../src/core/types';
 import { faultEngine } from './faultHelpers';
 
 type TestContext = { after(fn: () => unknown): void; diagnostic(message: string): void };

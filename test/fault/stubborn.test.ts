@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { describe, test } from 'node:test';
 import type { ProcessEngine } from '../../src/engine/engine';
-import type { ProcessSpec } from '../../src/engine/types';
+import type { ProcessSpec } from '../../src/core/types';
 import { alive, nodeSpec, treePids, waitForLine } from '../unit/helpers';
 import { assertAnswers, assertNothingLeft, faultEngine, growthMB, memory, summary, tagged, watchPids, withTimeout } from './faultHelpers';
 

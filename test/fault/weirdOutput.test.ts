@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { describe, test } from 'node:test';
 import type { ProcessEngine } from '../../src/engine/engine';
-import { MAX_LINE_LENGTH } from '../../src/engine/lineSplitter';
-import { DEFAULT_RING_LIMITS, type OutputLine } from '../../src/engine/outputRing';
+import { MAX_LINE_LENGTH } from '../../src/platform/lineSplitter';
+import { DEFAULT_RING_LIMITS, type OutputLine } from '../../src/platform/outputRing';
 import { nodeSpec } from '../unit/helpers';
 import { MB, assertAnswers, assertNothingLeft, faultEngine, growthMB, memory, summary, watchPids, withTimeout } from './faultHelpers';
 

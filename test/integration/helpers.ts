@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { DevProcessesApi, ProcessSnapshot } from '../../src/api';
+import type { DevProcessesApi, ProcessSnapshot } from '../../src/api/api';
 
 export const EXTENSION_ID = 'devprocs.dev-process-manager';
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { DevProcessesApi } from '../../src/api';
+import type { DevProcessesApi } from '../../src/api/api';
 import { fixture, getApi, setTasks, waitFor, waitForOutput, waitForState } from './helpers';
 
 const service = (name: string, script: string, args: string[], extra: object = {}) => ({ name, command: 'node', args: [fixture(script), ...args], ...extra });

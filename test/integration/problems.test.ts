@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { DevProcessesApi } from '../../src/api';
+import type { DevProcessesApi } from '../../src/api/api';
 import { getApi, setTasks, waitFor } from './helpers';
 
 /** The diagnostics the extension shows for a file. */

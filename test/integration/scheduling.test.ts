@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { DevProcessesApi } from '../../src/api';
+import type { DevProcessesApi } from '../../src/api/api';
 import { fixture, getApi, setTasks, snapshot, waitFor, waitForState } from './helpers';
 
 const job = (name: string, script: string, args: string[] = [], extra: object = {}) => ({

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { DevProcessesApi } from '../../src/api';
+import type { DevProcessesApi } from '../../src/api/api';
 import { fixture, getApi, setTasks, waitForState } from './helpers';
 
 describe('tree commands in a real extension host', function () {

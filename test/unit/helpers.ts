@@ -1,10 +1,10 @@
 import * as net from 'node:net';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_SERVICE_RESTART, specDefaults } from '../../src/engine/defaults';
+import { DEFAULT_SERVICE_RESTART, specDefaults } from '../../src/core/defaults';
 import { ProcessEngine, type EngineOptions } from '../../src/engine/engine';
-import { isGone, linuxProcessTable } from '../../src/engine/procfs';
-import type { ProcessSpec } from '../../src/engine/types';
+import { isGone, linuxProcessTable } from '../../src/platform/procfs';
+import type { ProcessSpec } from '../../src/core/types';
 
 /** The repository root, found from wherever the bundled test runs. */
 export const repoRoot = (() => {

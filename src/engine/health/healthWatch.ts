@@ -1,5 +1,5 @@
-import type { Disposable } from '../events';
-import type { HealthCheck, ProbeSpec } from '../types';
+import type { Disposable } from '../../core/events';
+import type { HealthCheck, ProbeSpec } from '../../core/types';
 import { ProbeCounter, type ProbeStatus } from './probeCounter';
 import { runProbe, type ProbeContext } from './probes';
 

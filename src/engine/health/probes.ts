@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
-import { killTree } from '../killTree';
-import type { LaunchedProcess, Launcher } from '../launcher';
-import type { ProcessTable } from '../procfs';
-import type { ProbeSpec } from '../types';
+import { killTree } from '../../platform/killTree';
+import type { LaunchedProcess, Launcher } from '../../platform/launcher';
+import type { ProcessTable } from '../../platform/procfs';
+import type { ProbeSpec } from '../../core/types';
 
 export interface ProbeResult {
   ok: boolean;

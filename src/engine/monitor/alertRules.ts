@@ -1,4 +1,4 @@
-import type { ProcessKind } from '../types';
+import type { ProcessKind } from '../../core/types';
 import type { AlertSeverity, Limits, RunSample } from './types';
 
 /** The alert types a sample is checked against; `down` and `hung` come from run events instead. */

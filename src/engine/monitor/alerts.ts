@@ -1,4 +1,4 @@
-import type { ProcessKind } from '../types';
+import type { ProcessKind } from '../../core/types';
 import { THRESHOLD_RULES, type ThresholdRule } from './alertRules';
 import type { Alert, AlertSeverity, AlertType, Limits, RunSample } from './types';
 

@@ -1,4 +1,4 @@
-import type { Disposable } from '../events';
+import type { Disposable } from '../../core/events';
 import { wantsRestart, type AlertContext } from './alerts';
 import type { RunSample } from './types';
 

@@ -1,8 +1,8 @@
 import type { OutputEvent } from '../engine';
-import { DisposableStore, Emitter, type Disposable, type Event } from '../events';
-import type { ProcessSnapshot } from '../snapshot';
-import { isFinal } from '../stateMachine';
-import type { ProcessSpec } from '../types';
+import { DisposableStore, Emitter, type Disposable, type Event } from '../../core/events';
+import type { ProcessSnapshot } from '../run/snapshot';
+import { isFinal } from '../run/stateMachine';
+import type { ProcessSpec } from '../../core/types';
 import { mergeLimits } from './alertRules';
 import { AlertBook, type AlertChange, type AlertContext } from './alerts';
 import { RunRecord } from './runCounters';

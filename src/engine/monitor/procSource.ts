@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { procPids } from '../procfs';
+import { procPids } from '../../platform/procfs';
 
 /** What one read of a process gives the sampler. */
 export interface ProcessReading {

@@ -1,5 +1,5 @@
-import type { OutputLine } from '../outputRing';
-import type { ProcessKind } from '../types';
+import type { OutputLine } from '../../platform/outputRing';
+import type { ProcessKind } from '../../core/types';
 import type { AlertSubject } from './alerts';
 import type { TreeUsage } from './sampler';
 import type { RunSample } from './types';

@@ -1,4 +1,4 @@
-import type { Disposable } from '../events';
+import type { Disposable } from '../../core/events';
 import { LinuxProcessSource, type ProcessReading, type ProcessSource } from './procSource';
 
 /** What one round measured of one root's process tree (the root and every descendant). */

@@ -1,4 +1,4 @@
-import type { Event } from '../events';
+import type { Event } from '../../core/events';
 
 /** One sample of a run's whole process tree (the leader and every descendant). */
 export interface RunSample {
@@ -34,7 +34,7 @@ export interface RunHistory {
 }
 
 /** Thresholds are part of a definition, so their type lives with it. */
-export type { Limits } from '../types';
+export type { Limits } from '../../core/types';
 
 export type AlertType = 'memory' | 'cpu' | 'idle' | 'errorRate' | 'down' | 'hung';
 export type AlertSeverity = 'info' | 'warning' | 'critical' | 'emergency';

@@ -19,11 +19,11 @@ function checkImports(cwd: string, ...paths: string[]): { status: number | null;
 test('the import check fails on a planted cycle, an upward import, the editor API below the surfaces and an unlayered module', () => {
   const { status, violations } = checkImports(fixture('layering'), 'src');
   assert.deepEqual(violations, [
-    'config-imports-core: src/config/entry.ts -> src/engine/run.ts',
-    'layer-core: src/engine/types.ts -> src/engine/monitor/types.ts',
-    'layer-unknown: src/misc.ts -> src/engine/types.ts',
-    'no-circular: src/engine/run.ts -> src/engine/snapshot.ts',
-    'no-editor-api: src/engine/procfs.ts -> node_modules/@types/vscode/index.d.ts',
+    'config-imports-core: src/config/entry.ts -> src/engine/run/run.ts',
+    'layer-core: src/core/types.ts -> src/engine/monitor/types.ts',
+    'layer-unknown: src/misc.ts -> src/core/types.ts',
+    'no-circular: src/engine/run/run.ts -> src/engine/run/snapshot.ts',
+    'no-editor-api: src/platform/procfs.ts -> node_modules/@types/vscode/index.d.ts',
   ]);
   assert.equal(status, violations.length, 'the exit status counts the errors, so lint fails');
 });

@@ -10,14 +10,14 @@ import {
   readStopTimeout,
   type DefinitionContext,
 } from '../../../src/config/definitions';
-import { DEPENDENCY_CONDITIONS, DEPENDENCY_FIELDS } from '../../../src/config/dependencies';
+import { DEPENDENCY_CONDITIONS, DEPENDENCY_FIELDS } from '../../../src/config/dependsOnFields';
 import { DEFAULT_JITTER, INSTANCE_FIELDS, PRIORITIES, RETRY_FIELDS } from '../../../src/config/schedulingFields';
 import { LIMIT_FIELDS, ON_EXCEED } from '../../../src/config/limitsFields';
 import { JOB_STRATEGIES, RECOVERABLE_CODES, RECOVERY_STRATEGIES, RESTART_FIELDS, RESTART_MODES } from '../../../src/config/recoveryFields';
 import { HEALTH_CHECK_FIELDS, PROBE_TYPES, REQUIRED_PROBE_FIELD } from '../../../src/config/healthCheckFields';
-import { DEFAULT_JOB_RESTART, DEFAULT_SERVICE_RESTART } from '../../../src/engine/defaults';
-import type { ErrorCode } from '../../../src/engine/errors';
-import type { DefinitionSet, ProcessSpec } from '../../../src/engine/types';
+import { DEFAULT_JOB_RESTART, DEFAULT_SERVICE_RESTART } from '../../../src/core/defaults';
+import type { ErrorCode } from '../../../src/core/errors';
+import type { DefinitionSet, ProcessSpec } from '../../../src/core/types';
 import { parseSources } from '../../../src/config/sources';
 import packageJson from '../../../package.json';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { parseDefinitions, type DefinitionContext } from '../../../src/config/definitions';
-import type { ProcessSpec } from '../../../src/engine/types';
+import type { ProcessSpec } from '../../../src/core/types';
 
 export const ctx: DefinitionContext = { workspaceFolder: '/ws', env: {}, homeDir: '/home/ada' };
 

@@ -11,15 +11,15 @@ import { performance } from 'node:perf_hooks';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { TASKS_SETTING, WHOLE_SETTING, parseDefinitions, type DefinitionContext } from '../../../src/config/definitions';
-import { DEPENDENCY_CONDITIONS } from '../../../src/config/dependencies';
+import { DEPENDENCY_CONDITIONS } from '../../../src/config/dependsOnFields';
 import { LIVENESS_PROBE_TYPES, MIN_PROBE_INTERVAL_MS, PROBE_FIELDS, PROBE_TIMING_FIELDS, PROBE_TYPES } from '../../../src/config/healthCheckFields';
 import { LIMIT_FIELDS, ON_EXCEED } from '../../../src/config/limitsFields';
 import { JOB_STRATEGIES, RECOVERABLE_CODES, RECOVERY_STRATEGIES, RESTART_MODES } from '../../../src/config/recoveryFields';
 import { MAX_INSTANCES, MAX_MULTIPLIER, MAX_POLICY_MS, MAX_RESTARTS, MAX_RETRIES, MAX_TIMER_MS, PRIORITIES } from '../../../src/config/schedulingFields';
 import { parseSources, type DefinitionSource } from '../../../src/config/sources';
 import { quote } from '../../../src/config/text';
-import type { ErrorCode } from '../../../src/engine/errors';
-import type { DefinitionError, DefinitionSet, ProbeSpec, ProcessSpec } from '../../../src/engine/types';
+import type { ErrorCode } from '../../../src/core/errors';
+import type { DefinitionError, DefinitionSet, ProbeSpec, ProcessSpec } from '../../../src/core/types';
 
 const SEED = Number(process.env.DEVPROC_FUZZ_SEED ?? 20_260_501);
 const RUNS = Number(process.env.DEVPROC_FUZZ_RUNS ?? 2000);

@@ -10,8 +10,8 @@ import {
   PROBE_TYPES,
   REQUIRED_PROBE_FIELD,
 } from '../../../src/config/healthCheckFields';
-import { DEFAULT_PROBE_TIMING } from '../../../src/engine/defaults';
-import type { HealthCheck, ProbeType } from '../../../src/engine/types';
+import { DEFAULT_PROBE_TIMING } from '../../../src/core/defaults';
+import type { HealthCheck, ProbeType } from '../../../src/core/types';
 import packageJson from '../../../package.json';
 
 const ctx: DefinitionContext = { workspaceFolder: '/ws', env: { PORT: '8080', HOST: 'db' }, homeDir: '/home/ada' };

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { parse } from 'jsonc-parser/lib/esm/main.js';
 import { parseDefinitions } from '../../../src/config/definitions';
 import { findTasksSetting, locateProblem, positionAt, WORKSPACE_FILE_PREFIX, type SettingsRange } from '../../../src/config/locate';
-import type { DefinitionError } from '../../../src/engine/types';
+import type { DefinitionError } from '../../../src/core/types';
 
 /** The text a problem is located at, and how precisely. */
 function at(text: string, index: number, field?: string, prefix: (string | number)[] = []): [string, SettingsRange['precision']] | undefined {

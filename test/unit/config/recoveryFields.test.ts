@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDefinitions } from '../../../src/config/definitions';
 import { RECOVERABLE_CODES, RECOVERY_STRATEGIES, RESTART_FIELDS, RESTART_MODES } from '../../../src/config/recoveryFields';
-import { DEFAULT_JOB_RESTART, DEFAULT_SERVICE_RESTART } from '../../../src/engine/defaults';
+import { DEFAULT_JOB_RESTART, DEFAULT_SERVICE_RESTART } from '../../../src/core/defaults';
 import packageJson from '../../../package.json';
 import { ctx, specWith, messagesWith } from './entryHelpers';
 

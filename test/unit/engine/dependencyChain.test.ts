@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { specDefaults } from '../../../src/engine/defaults';
-import type { ProcessSpec } from '../../../src/engine/types';
+import { specDefaults } from '../../../src/core/defaults';
+import type { ProcessSpec } from '../../../src/core/types';
 import { makeEngine, repoRoot } from '../helpers';
 
 test('a dependsOn chain of 5,000 jobs is started without a RangeError: every link gets a run', async (t) => {

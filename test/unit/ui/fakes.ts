@@ -1,5 +1,5 @@
 // Fakes for the ui's pure parts: a clock with timers, and a MonitorApi driven by the test.
-import { Emitter } from '../../../src/engine/events';
+import { Emitter } from '../../../src/core/events';
 import type { Alert, MonitorApi, RunHistory, RunSample } from '../../../src/engine/monitor/types';
 import type { Timers } from '../../../src/ui/coalesce';
 

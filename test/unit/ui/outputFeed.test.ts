@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Emitter } from '../../../src/engine/events';
+import { Emitter } from '../../../src/core/events';
 import type { OutputEvent } from '../../../src/engine/engine';
-import type { ProcessSpec } from '../../../src/engine/types';
+import type { ProcessSpec } from '../../../src/core/types';
 import { OutputFeed } from '../../../src/ui/outputFeed';
 
 function fakeEngine(replicas: Record<string, number> = {}) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ProcessSnapshot } from '../../../src/engine/snapshot';
+import type { ProcessSnapshot } from '../../../src/engine/run/snapshot';
 import { describeRun } from '../../../src/ui/format';
 import { definitionSummary, isReplicated, relativePaths, runRowDescription, runRowLabel, shortCommandLabel } from '../../../src/ui/treeFormat';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mergeLimits } from '../../../../src/engine/monitor/alertRules';
 import { AlertBook, wantsRestart, type AlertChange, type AlertContext, type AlertSubject } from '../../../../src/engine/monitor/alerts';
 import type { Limits, RunSample } from '../../../../src/engine/monitor/types';
-import type { ProcessKind } from '../../../../src/engine/types';
+import type { ProcessKind } from '../../../../src/core/types';
 
 const MB = 1024 * 1024;
 

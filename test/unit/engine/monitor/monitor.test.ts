@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Emitter } from '../../../../src/engine/events';
-import type { OutputLine } from '../../../../src/engine/outputRing';
+import { Emitter } from '../../../../src/core/events';
+import type { OutputLine } from '../../../../src/platform/outputRing';
 import type { AlertContext } from '../../../../src/engine/monitor/alerts';
 import { ProcessMonitor, type MonitoredEngine, type MonitoredRun, type MonitorOptions } from '../../../../src/engine/monitor/monitor';
 import type { TreeUsage } from '../../../../src/engine/monitor/sampler';

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import type { OutputLine } from '../../../../src/engine/outputRing';
+import type { OutputLine } from '../../../../src/platform/outputRing';
 import { OutputCounters, SampleHistory } from '../../../../src/engine/monitor/runCounters';
 import type { RunSample } from '../../../../src/engine/monitor/types';
 

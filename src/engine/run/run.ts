@@ -1,0 +1,605 @@
+import * as fs from 'node:fs';
+import { readEnvFile } from '../../platform/dotenv';
+import { formatDuration } from '../../core/duration';
+import { buildEnvironment } from '../../platform/environment';
+import { classifyExit, classifySpawnError, ProcessError, type SpawnInput } from '../../core/errors';
+import { firstWord, resolveExecutable } from '../../platform/executable';
+import { HealthWatch, type HealthState } from '../health/healthWatch';
+import { killTree, type KillTreeResult } from '../../platform/killTree';
+import { redact, secretValues } from '../../platform/redact';
+import type { LaunchedProcess, Launcher } from '../../platform/launcher';
+import { IngestCap } from '../../platform/ingestCap';
+import { LineSplitter } from '../../platform/lineSplitter';
+import { foreignPortHolder } from '../../platform/portOwnership';
+import { OutputRing, type OutputLine, type OutputStream } from '../../platform/outputRing';
+import { isGone, type ProcessTable, type ProcStat } from '../../platform/procfs';
+import { describeReapWait, type ReapGate } from '../../platform/reapWait';
+import { RUN_MARKER, runMarker, stillRunning, type ProcessRecord } from '../../platform/records';
+import { assertTransition, isFinal } from './stateMachine';
+import type { PortConflict, ProbeSpec, ProcessSpec, RecoveryStrategy, RunState } from '../../core/types';
+
+/** What a run needs from the engine around it. */
+export interface RunContext {
+  launcher: Launcher;
+  table: ProcessTable;
+  /** The host's environment as runs inherit it, read once (see `inheritedEnvironment`). */
+  inheritedEnv: Readonly<Record<string, string>>;
+  now: () => number;
+  /** Holds a start back until the definition's previous process tree is reaped. */
+  reaped: ReapGate;
+  /** Grace between SIGTERM and SIGKILL when a timeout kills an attempt. */
+  stopTimeoutMs(): number;
+  onChange(run: Run): void;
+  onOutput(run: Run, lines: OutputLine[]): void;
+  /** A liveness probe failed past its threshold; the engine applies the `hung` strategy. */
+  onHung(run: Run, message: string): void;
+  /** An attempt ended by itself (not by a stop): the engine retries it or finishes the run. */
+  onAttemptEnd(run: Run, error: ProcessError | null): void;
+}
+
+/** Every process of a run inherits RUN_MARKER=<run id>, which finds it after it left our tree. */
+export { RUN_MARKER };
+
+/** Input sent to a process that it has not read yet, at most (bytes). */
+export const MAX_QUEUED_INPUT = 1024 * 1024;
+
+/** How long to wait for the pipes to drain after the whole group is gone. */
+const DRAIN_MS = 250;
+/** How long a stop waits for the launcher's exit report once every process is gone: a stuck launcher may never send it. */
+const EXIT_REPORT_MS = 1000;
+
+function quoteArg(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+export function formatCommandLine(spec: Pick<ProcessSpec, 'command' | 'args' | 'shell'>): string {
+  if (spec.shell) return [spec.command, ...spec.args].join(' ');
+  return [spec.command, ...spec.args].map(quoteArg).join(' ');
+}
+
+/** Kept here too: engine code reached it through this module first. */
+export { formatDuration };
+
+function formatBytes(n: number): string {
+  return n < 1024 * 1024 ? `${Math.ceil(n / 1024)} KB` : `${(n / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** The field of a spec whose text holds a NUL character, e.g. `env.API_TOKEN`. */
+function fieldWithNul(spec: Pick<ProcessSpec, 'command' | 'args' | 'cwd' | 'env'>): string | undefined {
+  if (spec.command.includes('\0')) return 'command';
+  const arg = spec.args.findIndex((a) => a.includes('\0'));
+  if (arg >= 0) return `args[${arg}]`;
+  if (spec.cwd.includes('\0')) return 'cwd';
+  const name = Object.keys(spec.env).find((key) => spec.env[key].includes('\0'));
+  return name === undefined ? undefined : `env.${name}`;
+}
+
+/** The largest argument or variable the definition gives a process: what E2BIG most likely refers to. */
+function largestInput(spec: Pick<ProcessSpec, 'command' | 'args' | 'env'>, fromFile: Record<string, string>): SpawnInput {
+  let largest: SpawnInput = { field: 'command', bytes: Buffer.byteLength(spec.command) };
+  const consider = (field: string, text: string) => {
+    const bytes = Buffer.byteLength(text);
+    if (bytes > largest.bytes) largest = { field, bytes };
+  };
+  spec.args.forEach((arg, i) => consider(`args[${i}]`, arg));
+  for (const [name, value] of Object.entries(fromFile)) consider(`envFile (${name})`, `${name}=${value}`);
+  for (const [name, value] of Object.entries(spec.env)) consider(`env.${name}`, `${name}=${value}`);
+  return largest;
+}
+
+/** One run of a definition: its process, its state and its recent output. */
+export class Run {
+  state: RunState = 'queued';
+  pid: number | null = null;
+  exitCode: number | null = null;
+  signal: NodeJS.Signals | null = null;
+  startedAt: number | null = null;
+  endedAt: number | null = null;
+  /** When the current attempt's process exited (undefined while it runs or if it never started). */
+  exitedAt: number | undefined;
+  restarts = 0;
+  attempts = 0;
+  error: ProcessError | null = null;
+  /** When a run in backoff tries again. */
+  nextAttemptAt: number | null = null;
+  /** Epoch ms of each automatic restart of this run (the engine trims it to the window). */
+  readonly restartTimes: number[] = [];
+  /** Restarts since the backoff last reset. */
+  consecutiveRestarts = 0;
+  /** The last thing recovery did, and why: the tree and the output say it. */
+  lastRecovery: { strategy: RecoveryStrategy; reason: string; at: number } | null = null;
+  /** Set when the last attempt failed because another process holds its port. */
+  portConflict: PortConflict | null = null;
+  /** The file the command resolved to on the run's PATH, read at each start; null when not found. */
+  executable: string | null = null;
+  /** Something a user should know about a run that did not fail (a service that exited at once). */
+  hint: string | null = null;
+  /**
+   * The process's start time from /proc, which tells it apart from a later process with its pid;
+   * read when the process is first recorded.
+   */
+  startTime: number | undefined;
+  /** Set when this run took over a process a previous window started. */
+  adoptedFrom: ProcessRecord | undefined;
+  private adoptPoll: NodeJS.Timeout | undefined;
+  /** When the last chunk of output arrived (monotonic, real time), whole line or not; the drain after an exit reads it. */
+  private lastChunkAt = 0;
+  /** When the current attempt's output last moved; the idle check reads it. */
+  lastOutputAt = 0;
+  readonly output = new OutputRing();
+
+  /** Bumped per spawn so events of a replaced process are dropped. */
+  private generation = 0;
+  private child: LaunchedProcess | undefined;
+  private stopping: Promise<void> | undefined;
+  private stopRequested = false;
+  private finishing: Promise<void> | undefined;
+  private leaderExit: { exitCode: number | null; signal: NodeJS.Signals | null } | undefined;
+  private leaderExited: (() => void) | undefined;
+  private timeoutTimer: NodeJS.Timeout | undefined;
+  /** A kill we started (timeout, hung, over its memory limit) and the failure it stands for. */
+  private forcedEnd: { error: ProcessError; kill: Promise<KillTreeResult> } | undefined;
+  private env: Record<string, string> = {};
+  /** The current attempt's variables from `envFile`, to name the field at fault in an E2BIG. */
+  private fromFile: Record<string, string> = {};
+  private spawnSettled: Promise<void> = Promise.resolve();
+  /** Values of secret-looking variables, kept out of every line we store or emit. */
+  private secrets: string[] = [];
+  private health: HealthWatch | undefined;
+  private readonly settled: Promise<void>;
+  private settle!: () => void;
+
+  constructor(
+    readonly id: string,
+    readonly spec: ProcessSpec,
+    readonly adhoc: boolean,
+    private readonly ctx: RunContext,
+    /** Replica index of a service, 0 for everything else. */
+    readonly instance = 0,
+  ) {
+    this.settled = new Promise((resolve) => (this.settle = resolve));
+    // The inherited variables too: `${env:API_TOKEN}` may have put a secret into the command line.
+    this.secrets = secretValues({ ...ctx.inheritedEnv, ...spec.env });
+  }
+
+  /** Text with this run's secret values masked: for anything shown outside the engine. */
+  redact(text: string): string {
+    return redact(text, this.secrets);
+  }
+
+  /** Resolves once the run reached a final state. */
+  get done(): Promise<void> {
+    return this.settled;
+  }
+
+  /** What every process of this run carries; an adopted run keeps the one it was started with. */
+  get envMarker(): string {
+    return runMarker(this.adoptedFrom?.runId ?? this.id);
+  }
+
+  get commandLine(): string {
+    return this.redact(formatCommandLine(this.spec));
+  }
+
+  /** Starts one attempt: a fresh process, the same run. */
+  startAttempt(): void {
+    const gen = ++this.generation;
+    this.attempts++;
+    this.leaderExit = undefined;
+    this.exitedAt = undefined;
+    this.exitCode = null;
+    this.signal = null;
+    this.pid = null;
+    this.startTime = undefined;
+    this.nextAttemptAt = null;
+    this.forcedEnd = undefined;
+    this.child = undefined;
+    this.hint = null;
+    this.startedAt = this.ctx.now();
+    this.lastOutputAt = this.startedAt;
+    this.moveTo('starting');
+    const envFile = this.spec.envFile;
+    if (envFile === undefined) return this.launchAttempt(gen, {});
+    void readEnvFile(envFile).then((read) => {
+      // Stopped or replaced while the file was read.
+      if (gen !== this.generation || this.state !== 'starting') return;
+      if ('vars' in read) return this.launchAttempt(gen, read.vars);
+      this.ctx.onAttemptEnd(this, new ProcessError('spawn-failed', `"${this.spec.name}" could not start: "envFile" ${envFile} ${read.problem}.`));
+    });
+  }
+
+  private launchAttempt(gen: number, fromFile: Record<string, string>): void {
+    this.fromFile = fromFile;
+    let env: Record<string, string>;
+    try {
+      env = this.prepareEnvironment(fromFile);
+      this.env = env;
+      this.secrets = secretValues(env);
+      this.executable = this.resolveProgram(env);
+    } catch (err) {
+      this.ctx.onAttemptEnd(this, err as ProcessError);
+      return;
+    }
+    const reaping = this.ctx.reaped.check(this.spec.name);
+    if (!reaping) return this.launch(gen, env);
+    void reaping.then((result) => {
+      // Stopped while waiting: nothing to start.
+      if (gen !== this.generation || this.state !== 'starting') return;
+      this.system(describeReapWait(this.spec.name, result));
+      this.launch(gen, env);
+    });
+  }
+
+  private launch(gen: number, env: Record<string, string>): void {
+    const child = this.ctx.launcher.launch({
+      command: this.spec.command,
+      args: this.spec.args,
+      cwd: this.spec.cwd,
+      env,
+      shell: this.spec.shell,
+    });
+    this.child = child;
+    // Node knows the pid synchronously when the spawn worked; a failed spawn reports through onError.
+    this.pid = child.pid ?? null;
+    // A launcher in another process learns the pid only when the spawn is confirmed.
+    this.spawnSettled = new Promise((resolve) => {
+      child.onSpawn(resolve);
+      child.onError(() => resolve());
+    });
+    const cap = this.spec.maxOutputMBps === undefined ? undefined : new IngestCap(this.spec.maxOutputMBps * 1e6);
+    const streamsClosed = [this.pipe(gen, child.stdout, 'stdout', cap), this.pipe(gen, child.stderr, 'stderr', cap)];
+
+    child.onSpawn(() => {
+      if (gen !== this.generation) return;
+      this.pid = child.pid ?? this.pid;
+      this.system(`Started: ${this.commandLine} (pid ${this.pid}) in ${this.spec.cwd}${this.resolvedNote()}`);
+      if (this.state === 'starting') {
+        this.startHealth();
+        this.moveTo('running');
+      }
+      else this.ctx.onChange(this);
+    });
+    child.onError((err) => {
+      if (gen !== this.generation || this.pid !== null) return;
+      this.leaderExited?.();
+      if (this.state === 'starting') this.ctx.onAttemptEnd(this, classifySpawnError(this.spec.name, this.spec.command, err, largestInput(this.spec, this.fromFile)));
+    });
+    child.onExit((exitCode, signal) => {
+      // Late (the stop did not wait for it): the run is over, its pid may be someone else's now.
+      if (gen !== this.generation || isFinal(this.state)) return;
+      this.leaderExit = { exitCode, signal };
+      this.exitedAt = this.ctx.now();
+      this.leaderExited?.();
+      if (this.state !== 'stopping') this.finishing ??= this.sweepAfterExit(gen, streamsClosed);
+    });
+    if (this.spec.timeoutMs !== undefined) {
+      // Counts from the start request: a launcher that never confirms the start cannot stop it.
+      this.timeoutTimer = setTimeout(() => {
+        const error = new ProcessError('timeout', `"${this.spec.name}" timed out after ${formatDuration(this.spec.timeoutMs!)}.`);
+        if (this.state === 'starting' && this.pid === null) this.abandonStart(gen, child, error);
+        else this.terminateAttempt(gen, error);
+      }, this.spec.timeoutMs);
+    }
+  }
+
+  /** Ends an attempt whose start was never confirmed; a process confirmed later is taken down at once. */
+  private abandonStart(gen: number, child: LaunchedProcess, error: ProcessError): void {
+    if (gen !== this.generation) return;
+    // The attempt's late events (output, exit, errors) are dropped from here on.
+    this.generation++;
+    child.onSpawn(() => {
+      if (child.pid === undefined) return;
+      this.system(`A start confirmed after the attempt ended (pid ${child.pid}); stopping it.`);
+      void killTree({ pid: child.pid, graceMs: 0, table: this.ctx.table });
+    });
+    this.ctx.onAttemptEnd(this, error);
+  }
+
+  /** Waits before the next attempt; the engine queues it again at `until`. */
+  enterBackoff(until: number, reason: ProcessError | null, next: string): void {
+    this.error = reason;
+    this.nextAttemptAt = until;
+    this.finishing = undefined;
+    const why = reason ? reason.message.replace(/\.$/, '') : `"${this.spec.name}" exited`;
+    this.system(`${why}; ${next} in ${formatDuration(Math.max(0, until - this.ctx.now()))}.`);
+    this.moveTo('backoff');
+  }
+
+  /**
+   * Takes over a process a previous window started and left running. There are no pipes to it,
+   * so no output; its end is noticed by polling /proc, and a stop checks its start time first.
+   */
+  adopt(record: ProcessRecord): void {
+    this.adoptedFrom = record;
+    this.attempts = 1;
+    this.pid = record.pid;
+    this.startTime = record.startTime;
+    this.startedAt = record.recordedAt;
+    this.moveTo('starting');
+    this.system(`Adopted from a previous window: ${record.commandLine} (pid ${record.pid}). Its output cannot be shown here; restart it to see output.`);
+    this.moveTo('running');
+    this.adoptPoll = setInterval(() => {
+      if (stillRunning(this.ctx.table, record)) return;
+      clearInterval(this.adoptPoll);
+      this.leaderExit = { exitCode: null, signal: null };
+      this.leaderExited?.();
+      if (this.state === 'running') {
+        this.finish(new ProcessError('exit-code', `"${this.spec.name}" (adopted) ended; its exit status cannot be read.`));
+      }
+    }, 500);
+    this.adoptPoll.unref();
+  }
+
+  /** Health as the probes last saw it; undefined while no process runs. */
+  get healthState(): HealthState | undefined {
+    return this.health?.state;
+  }
+
+  /** Running, and its readiness probe (if any) passed: what `dependsOn: healthy` waits for. */
+  get ready(): boolean {
+    return this.state === 'running' && (this.health?.ready ?? true);
+  }
+
+  /**
+   * Ends the current attempt ourselves (timeout, hung, over its memory limit): the whole tree is
+   * taken down and the attempt counts as `error`, so retries and restarts apply as for a failure.
+   */
+  terminate(error: ProcessError): void {
+    this.terminateAttempt(this.generation, error);
+  }
+
+  /** Back in the queue after a backoff. */
+  requeue(): void {
+    this.moveTo('queued');
+  }
+
+  /** Ends the run for good, with the reason (null for success). */
+  finish(error: ProcessError | null, state?: RunState): void {
+    if (isFinal(this.state)) return;
+    clearTimeout(this.timeoutTimer);
+    clearInterval(this.adoptPoll);
+    this.stopHealth();
+    this.error = error;
+    this.endedAt = this.ctx.now();
+    this.nextAttemptAt = null;
+    const final = state ?? (error ? 'failed' : 'completed');
+    const took = this.startedAt === null ? '' : ` after ${formatDuration(this.endedAt - this.startedAt)}`;
+    // A message of several sentences ends in advice; a duration tacked on there reads as part of it.
+    const line = error && /\.\s+\S/.test(error.message) ? error.message : `${(error?.message ?? `"${this.spec.name}" exited with code 0`).replace(/\.$/, '')}${took}.`;
+    this.system(line);
+    this.moveTo(final);
+    this.child?.stdin.destroy();
+    // A kept finished run needs its lines, not its process object and streams.
+    this.child = undefined;
+    this.settle();
+  }
+
+  private terminateAttempt(gen: number, error: ProcessError): void {
+    if (gen !== this.generation || this.pid === null || this.leaderExit || this.state !== 'running' || this.forcedEnd) return;
+    this.system(`${error.message.replace(/\.$/, '')}; stopping the process tree.`);
+    this.forcedEnd = { error, kill: killTree({ ...this.treeOf(this.pid), graceMs: this.ctx.stopTimeoutMs(), sweep: false }) };
+  }
+
+  /**
+   * Stops the whole process tree (SIGTERM, then SIGKILL after `graceMs`) and resolves once every
+   * process of it is gone. A run that has no process yet ends at once.
+   */
+  stop(graceMs: number): Promise<void> {
+    this.stopRequested = true;
+    if (isFinal(this.state)) return Promise.resolve();
+    if (this.state === 'queued' || this.state === 'backoff') {
+      const when = this.state === 'queued' ? 'before it started' : 'while waiting to retry';
+      this.finish(new ProcessError('canceled', `"${this.spec.name}" was cancelled ${when}.`), 'terminated');
+      return Promise.resolve();
+    }
+    // The leader already exited by itself; its sweep ends the run as stopped (stopRequested).
+    if (this.finishing) return this.finishing;
+    this.stopping ??= this.stopTree(graceMs);
+    return this.stopping;
+  }
+
+  /** A stop was asked for and the run has not ended yet. */
+  get isStopping(): boolean {
+    return this.stopRequested && !isFinal(this.state);
+  }
+
+  /**
+   * Writes text to the process's stdin; false when there is no process to take it. Throws
+   * `resource-exhausted` rather than queue more than MAX_QUEUED_INPUT bytes it has not read.
+   */
+  write(text: string): boolean {
+    const stdin = this.child?.stdin;
+    if (!stdin || this.state !== 'running' || stdin.destroyed || !stdin.writable) return false;
+    const queued = stdin.writableLength;
+    if (queued + Buffer.byteLength(text) > MAX_QUEUED_INPUT) {
+      const why = queued > 0 ? `is not reading its input (${formatBytes(queued)} sent earlier still wait)` : `cannot take ${formatBytes(Buffer.byteLength(text))} of input at once`;
+      throw new ProcessError('resource-exhausted', `"${this.spec.name}" ${why}; at most ${formatBytes(MAX_QUEUED_INPUT)} can wait to be read.`);
+    }
+    stdin.write(text);
+    return true;
+  }
+
+  /** What killTree needs to know this run's tree, and to tell it from a stranger's. */
+  private treeOf(pid: number) {
+    return { pid, table: this.ctx.table, envMarker: this.envMarker, startTime: this.startTime };
+  }
+
+  private async stopTree(graceMs: number): Promise<void> {
+    clearTimeout(this.timeoutTimer);
+    this.stopHealth();
+    this.moveTo('stopping');
+    this.system('Stopping (SIGTERM to the process group)...');
+    // Stopped before the spawn was confirmed: wait for it, or the process would start unseen.
+    if (this.pid === null && this.child && !this.leaderExit) await this.spawnSettled;
+    const leaderGone = new Promise<void>((resolve) => {
+      if (this.leaderExit || this.pid === null) resolve();
+      else this.leaderExited = resolve;
+    });
+    let forced = false;
+    let reportWait: NodeJS.Timeout | undefined;
+    if (this.adoptedFrom && !stillRunning(this.ctx.table, this.adoptedFrom)) {
+      // Gone already, or its pid now belongs to someone else: never signal it.
+      this.leaderExited?.();
+    } else if (this.pid !== null) {
+      const result = await killTree({ ...this.treeOf(this.pid), graceMs });
+      this.rememberTree(result.tree);
+      forced = result.forced;
+      if (result.survivors.length > 0) {
+        this.system(`Could not confirm these processes gone: ${result.survivors.join(', ')}.`);
+      } else if (isGone(this.ctx.table, this.pid)) {
+        // Every process is gone: the exit report adds only the status, and a stuck launcher never sends it.
+        reportWait = setTimeout(() => this.leaderExited?.(), EXIT_REPORT_MS);
+      }
+    }
+    // An adopted process is not our child: no exit event comes, killTree's wait is the proof.
+    if (this.adoptedFrom) this.leaderExited?.();
+    await leaderGone;
+    clearTimeout(reportWait);
+    const how = forced ? `did not stop within ${formatDuration(graceMs)}; killed (SIGKILL)` : 'stopped';
+    this.exitCode = this.leaderExit?.exitCode ?? null;
+    this.signal = this.leaderExit?.signal ?? null;
+    this.finish(new ProcessError('canceled', `"${this.spec.name}" was ${how} on request.`), 'terminated');
+  }
+
+  /** The leader ended by itself: take down what it left in its group, then settle the run. */
+  private async sweepAfterExit(gen: number, streamsClosed: Promise<void>[]): Promise<void> {
+    clearTimeout(this.timeoutTimer);
+    this.stopHealth();
+    const forced = this.forcedEnd;
+    const forcedTree = (await forced?.kill)?.tree ?? [];
+    if (this.pid !== null) {
+      // Services are where daemons hide; a job's exit stays cheap unless its group lingers.
+      const swept = await killTree({ ...this.treeOf(this.pid), graceMs: 1000, leaderExited: true, sweep: this.spec.kind === 'service' });
+      this.rememberTree([...forcedTree, ...swept.tree]);
+    }
+    await this.drain(streamsClosed);
+    if (gen !== this.generation || this.state === 'stopping' || isFinal(this.state)) return;
+    const { exitCode, signal } = this.leaderExit!;
+    this.exitCode = exitCode;
+    this.signal = signal;
+    if (this.stopRequested) {
+      this.finish(new ProcessError('canceled', `"${this.spec.name}" was stopped on request.`, { exitCode, signal }), 'terminated');
+      return;
+    }
+    const error = forced?.error ?? classifyExit(this.spec.name, exitCode, signal);
+    this.finishing = undefined;
+    this.ctx.onAttemptEnd(this, error);
+  }
+
+  /**
+   * Waits for the output to end, but not for a stranger that kept the pipe open: gives up once
+   * no data came for DRAIN_MS. A capped run may still be reading a backlog after the exit.
+   */
+  private async drain(streamsClosed: Promise<void>[]): Promise<void> {
+    let closed = false;
+    const all = Promise.all(streamsClosed).then(() => (closed = true));
+    do {
+      await Promise.race([all, new Promise((r) => setTimeout(r, DRAIN_MS))]);
+    } while (!closed && performance.now() - this.lastChunkAt < DRAIN_MS);
+  }
+
+  /** The program as written: the command, or the first word of a shell command line. */
+  private get program(): string | undefined {
+    return this.spec.shell ? firstWord(this.spec.command) : this.spec.command;
+  }
+
+  /** What the command runs, as the spawn will find it on the run's PATH. */
+  private resolveProgram(env: Record<string, string>): string | null {
+    const program = this.program;
+    return (program !== undefined && resolveExecutable(program, env.PATH, this.spec.cwd)) || null;
+  }
+
+  /** ` (node → /usr/bin/node)` when the command was looked up, empty when it already named the file. */
+  private resolvedNote(): string {
+    const program = this.program;
+    if (this.executable === null || program === undefined || program === this.executable) return '';
+    return ` (${program} → ${this.executable})`;
+  }
+
+  private startHealth(): void {
+    if (!this.spec.healthCheck) return;
+    const gen = this.generation;
+    const { launcher, table, now } = this.ctx;
+    const foreignPort = (probe: ProbeSpec) => foreignPortHolder(probe, { table, pid: this.pid, envMarker: this.envMarker });
+    this.health = new HealthWatch(this.spec.healthCheck, { cwd: this.spec.cwd, env: this.env, now, launcher, table, foreignPort }, {
+      onChange: () => gen === this.generation && this.ctx.onChange(this),
+      onHung: (message) => gen === this.generation && this.ctx.onHung(this, message),
+      log: (text) => gen === this.generation && this.system(text),
+    });
+    this.health.start();
+  }
+
+  private stopHealth(): void {
+    this.health?.dispose();
+  }
+
+  private prepareEnvironment(fromFile: Record<string, string>): Record<string, string> {
+    let cwd: fs.Stats | undefined;
+    try {
+      cwd = fs.statSync(this.spec.cwd);
+    } catch {
+      // Reported below.
+    }
+    if (!cwd?.isDirectory()) {
+      const why = cwd ? 'is not a directory' : 'does not exist';
+      throw new ProcessError('spawn-failed', `"${this.spec.name}" could not start: the working directory ${this.spec.cwd} ${why}.`);
+    }
+    const withNul = fieldWithNul(this.spec);
+    if (withNul !== undefined) {
+      // Node's own error would quote the value, and it may be a secret.
+      throw new ProcessError('spawn-failed', `"${this.spec.name}" could not start: "${withNul}" contains a NUL character, which no process can be given.`);
+    }
+    return { ...buildEnvironment(this.ctx.inheritedEnv, fromFile, this.spec.env), [RUN_MARKER]: this.id };
+  }
+
+  private pipe(gen: number, stream: NodeJS.ReadableStream, kind: OutputStream, cap: IngestCap | undefined): Promise<void> {
+    const splitter = new LineSplitter();
+    const deliver = (texts: string[]) => {
+      if (texts.length === 0 || gen !== this.generation) return;
+      const at = this.ctx.now();
+      this.lastOutputAt = at;
+      const secrets = this.secrets;
+      const lines: OutputLine[] = new Array(texts.length);
+      for (let i = 0; i < texts.length; i++) {
+        const line = { stream: kind, text: secrets.length === 0 ? texts[i] : redact(texts[i], secrets), at };
+        lines[i] = line;
+        this.output.push(line);
+      }
+      this.ctx.onOutput(this, lines);
+      // After the lines: a "Ready" line follows the line that matched.
+      this.health?.onOutput(texts);
+    };
+    stream.on('data', (chunk: Buffer) => {
+      this.lastChunkAt = performance.now();
+      cap?.take(stream, chunk.length);
+      deliver(splitter.push(chunk));
+    });
+    return new Promise((resolve) => {
+      const end = () => {
+        deliver(splitter.end());
+        resolve();
+      };
+      stream.once('end', end);
+      stream.once('close', end);
+      stream.once('error', end);
+    });
+  }
+
+  /** The next start of this definition waits until what is left of this tree is reaped. */
+  private rememberTree(procs: ProcStat[]): void {
+    if (this.pid !== null) this.ctx.reaped.remember(this.spec.name, { pgid: this.pid, procs });
+  }
+
+  /** Adds a line of our own (start, exit, why) to the run's output. */
+  system(text: string): void {
+    const line: OutputLine = { stream: 'system', text: redact(text, this.secrets), at: this.ctx.now() };
+    this.output.push(line);
+    this.ctx.onOutput(this, [line]);
+  }
+
+  private moveTo(state: RunState): void {
+    assertTransition(this.state, state);
+    this.state = state;
+    this.ctx.onChange(this);
+  }
+}

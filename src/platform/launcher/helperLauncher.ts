@@ -1,0 +1,148 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Emitter, type Disposable } from '../../core/events';
+import { linuxProcessTable, type ProcessTable } from '../procfs';
+import { HelperProcess, type HelperGone } from './helperProcess';
+import { SOCKET_ENV, TOKEN_ENV } from './protocol';
+import { RemoteProcess } from './remoteProcess';
+import { StdioServer } from './stdioServer';
+import type { LaunchedProcess, LaunchOptions, Launcher, LauncherLoss } from './types';
+
+/** The helper's bundle, built by esbuild.js from launcherHost.ts. */
+export const HELPER_BUNDLE = 'launcherHost.js';
+
+/**
+ * Where the helper's bundle is: beside this code (dist/, in the extension), else in the package's
+ * dist/ (tests and benchmarks bundled to out/).
+ */
+export function findHelperScript(from = __dirname): string {
+  const beside = path.join(from, HELPER_BUNDLE);
+  if (fs.existsSync(beside)) return beside;
+  for (let dir = from; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    const inDist = path.join(dir, 'dist', HELPER_BUNDLE);
+    if (fs.existsSync(inDist)) return inDist;
+  }
+  return beside;
+}
+
+export interface HelperLauncherOptions {
+  /** The helper's bundle; found by `findHelperScript` by default. */
+  helperScript?: string;
+  /** Where a child whose helper died is followed until it ends; /proc by default. */
+  table?: ProcessTable;
+  /**
+   * How often the helper is asked whether it still answers, in ms (default 1000). Silent for
+   * three of these, it counts as stuck: it is killed and replaced, and what waited on it fails.
+   */
+  heartbeatMs?: number;
+}
+
+/**
+ * Launches through a small helper process (launcherHost.ts), so that the caller's event loop
+ * never waits for fork(), whose cost grows with the caller's memory: 22 ms per spawn from a
+ * 550 MB extension host (issue 6). The helper starts with the first launch and again with the
+ * first launch after it died. A launch it never confirmed then fails; a child it started keeps
+ * running, is still stopped by process group, and its end is read from the process table, without
+ * an exit status (`launcher-lost`): only a parent can read that, and Node cannot make the host the
+ * children's subreaper. A helper lost with processes in its hands is replaced at once and
+ * `onDidLose` says so.
+ */
+export class HelperLauncher implements Launcher, Disposable {
+  private helper: HelperProcess | undefined;
+  private stdio: StdioServer | undefined;
+  private readonly table: ProcessTable;
+  private readonly helperScript: string;
+  private readonly heartbeatMs: number;
+  private readonly lossEmitter = new Emitter<LauncherLoss>();
+  private seq = 0;
+  private disposed = false;
+
+  readonly onDidLose = this.lossEmitter.event;
+
+  constructor(options: HelperLauncherOptions = {}) {
+    this.helperScript = options.helperScript ?? findHelperScript();
+    this.table = options.table ?? linuxProcessTable;
+    this.heartbeatMs = options.heartbeatMs ?? 1000;
+  }
+
+  /** The running helper's pid, if one runs. */
+  get helperPid(): number | undefined {
+    return this.helper?.usable ? this.helper.pid : undefined;
+  }
+
+  launch(opts: LaunchOptions): LaunchedProcess {
+    const remote = new RemoteProcess();
+    const id = ++this.seq;
+    let helper: HelperProcess;
+    let stdio: StdioServer;
+    try {
+      ({ helper, stdio } = this.ready());
+    } catch (err) {
+      // Listeners are attached after launch() returns; report once they are.
+      queueMicrotask(() => remote.failed(err as Error));
+      return remote;
+    }
+    stdio.expect(id, remote.streams);
+    remote.onError(() => stdio.forget(id));
+    const { command, args, cwd, env, shell } = opts;
+    helper.launch(id, remote, { type: 'launch', id, command, args, cwd, env, shell });
+    return remote;
+  }
+
+  /**
+   * Stops the helper and the stdio server. Children keep running, the engine stops those; their
+   * streams stay connected and their ends are read from the process table, so that stop completes.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.helper?.stop();
+    this.helper = undefined;
+    this.stdio?.dispose();
+    this.lossEmitter.dispose();
+  }
+
+  private ready(): { helper: HelperProcess; stdio: StdioServer } {
+    if (this.disposed) throw new Error('the process launcher was shut down');
+    this.stdio ??= new StdioServer(this.table);
+    if (this.stdio.error) throw new Error(`the launcher cannot listen on ${this.stdio.socketPath}: ${this.stdio.error.message}`);
+    if (!this.helper?.usable) {
+      if (!fs.existsSync(this.helperScript)) {
+        throw new Error(`the launcher helper ${this.helperScript} does not exist (build it with "node esbuild.js")`);
+      }
+      this.helper = new HelperProcess(this.helperScript, this.helperEnv(this.stdio), this.heartbeatMs, this.table, (gone) => this.helperGone(gone));
+    }
+    return { helper: this.helper, stdio: this.stdio };
+  }
+
+  private helperEnv(stdio: StdioServer): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env, [SOCKET_ENV]: stdio.socketPath, [TOKEN_ENV]: stdio.token };
+    // In VS Code desktop process.execPath is Electron; this makes it a plain Node.
+    if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
+    // The host's NODE_OPTIONS (an --inspect port, a --require) are not for the helper.
+    delete env.NODE_OPTIONS;
+    return env;
+  }
+
+  private helperGone({ orphans, reason, unresponsive }: HelperGone): void {
+    const what = unresponsive ? `${reason} and was replaced` : `ended (${reason})`;
+    const error = this.disposed ? 'the process launcher was shut down' : `the launcher helper process ${what} before confirming the start`;
+    let running = 0;
+    for (const remote of orphans) {
+      if (remote.running) {
+        running++;
+        remote.followWithoutHelper(this.table);
+      } else {
+        remote.failed(new Error(error));
+      }
+    }
+    if (this.disposed || orphans.length === 0) return;
+    // Replaced now, so the notice is true. Never a loop: a new helper that dies with nothing in its hands is not replaced.
+    try {
+      this.ready();
+    } catch {
+      // The next launch reports why.
+    }
+    this.lossEmitter.fire({ reason, running, failedStarts: orphans.length - running });
+  }
+}

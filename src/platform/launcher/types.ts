@@ -1,0 +1,51 @@
+import type { Readable, Writable } from 'node:stream';
+import type { Event } from '../../core/events';
+
+export interface LaunchOptions {
+  command: string;
+  args: string[];
+  cwd: string;
+  /** The complete environment; nothing else is inherited. */
+  env: Record<string, string>;
+  /** Run through `/bin/sh -c`. */
+  shell: boolean;
+}
+
+/** A process the launcher started, in a process group of its own (pgid = pid). */
+export interface LaunchedProcess {
+  /**
+   * Undefined when the OS refused to start it (`onError` then follows), and, for a launcher in
+   * another process, until `onSpawn`. Read it again after `onSpawn`.
+   */
+  readonly pid: number | undefined;
+  readonly stdin: Writable;
+  /** Nothing is read from stdout and stderr before `onSpawn`'s listeners ran. */
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /** The OS confirmed the process. */
+  onSpawn(listener: () => void): void;
+  /**
+   * The leader exited (its descendants may still run). Neither a code nor a signal means its exit
+   * status is unknown: the launcher that was its parent died before it.
+   */
+  onExit(listener: (exitCode: number | null, signal: NodeJS.Signals | null) => void): void;
+  /** It could not be started. */
+  onError(listener: (err: Error) => void): void;
+}
+
+/** A launcher in another process died or stopped answering while processes were in its hands. */
+export interface LauncherLoss {
+  /** What happened to it, e.g. "killed by SIGKILL" or "did not answer for 3.0 s". */
+  reason: string;
+  /** Processes it had started that keep running; their exit status will be unknown. */
+  running: number;
+  /** Starts it had not confirmed, which failed. */
+  failedStarts: number;
+}
+
+/** Starts processes; an interface so a helper process or a fake can stand in. */
+export interface Launcher {
+  launch(opts: LaunchOptions): LaunchedProcess;
+  /** Fires when a launcher in another process was lost and replaced (in-process launchers cannot be). */
+  readonly onDidLose?: Event<LauncherLoss>;
+}
