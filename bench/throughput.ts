@@ -291,7 +291,8 @@ function origin(frame: ProfileNode['callFrame'], map: SourceMap | undefined): { 
   const where = entry && 'originalLine' in entry ? `${source.replace(/^.*?(node_modules|src|bench)\//, '$1/')}:${entry.originalLine + 1}` : source;
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source);
   if (pkg) return { area: pkg[1], where };
-  if (source.includes('/src/engine/')) return { area: 'src/engine', where };
+  // The engine's own code, with the core and platform layers it runs on.
+  if (/\/src\/(engine|platform|core)\//.test(source)) return { area: 'src/engine', where };
   if (source.includes('/bench/')) return { area: 'bench', where };
   return { area: 'other', where };
 }
