@@ -33,7 +33,7 @@ describe('monitor and alerts in a real extension host', function () {
       const alert = await waitFor(() => api.alerts().find((a) => a.runId === id && a.type === 'memory' && !a.resolved), 'a memory alert', 20_000);
       assert.equal(alert.name, 'hog');
       assert.ok(['warning', 'critical'].includes(alert.severity));
-      assert.match(alert.message, /MB/);
+      assert.match(alert.message, /over its limit of 100 MiB/);
       await vscode.commands.executeCommand('devProcesses.kill', id);
       await waitFor(() => api.alerts().find((a) => a.id === alert.id)?.resolved, 'the alert to resolve');
       assert.ok(raised.includes('memory:false') && raised.includes('memory:true'), raised.join(', '));
@@ -47,7 +47,7 @@ describe('monitor and alerts in a real extension host', function () {
     await waitFor(() => (api.get(id)?.restarts ?? 0) >= 1, 'a memory-limit restart', 30_000);
     const snap = api.get(id)!;
     assert.equal(snap.error?.code, 'resource-exhausted');
-    assert.match(snap.error!.message, /over its limit of 100 MB/);
+    assert.match(snap.error!.message, /over its limit of 100 MiB/);
     await waitForOutput(api, id, /over its limit of 100 MB.*; restart 1 in [\d.]+ s\./);
     await waitForState(api, id, 'running');
   });
