@@ -1,5 +1,5 @@
 /**
- * Restart against a zombie (issue 21, item 1): a service that refuses to start while the pid in
+ * Restart against a zombie: a service that refuses to start while the pid in
  * its lock file passes kill(pid, 0), as Vite does, restarted again and again. Two trees: the shape
  * `npm run dev` has (a shell that does not exec its last command, so a stop leaves the server an
  * orphan for PID 1 to reap), and a server whose parent outside the tree does not reap it at all
