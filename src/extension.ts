@@ -22,8 +22,8 @@ let engine: ProcessEngine | undefined;
 let launcher: Launcher | undefined;
 
 /**
- * Spawning from the extension host blocks every extension for the fork (about 22 ms at 550 MB):
- * a small helper process spawns instead. Without its script, spawn here rather than not at all.
+ * Spawning from the extension host blocks every extension for the fork, longer the more memory
+ * the host holds: a small helper process spawns instead. Without its script, spawn here rather than not at all.
  */
 function createLauncher(): Launcher {
   try {

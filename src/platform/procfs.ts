@@ -147,8 +147,8 @@ export function processUid(pid: number): number | undefined {
  * finds a daemon that double-forked away from both our process group and our tree.
  */
 export function processesWithEnv(marker: string): number[] {
-  // Synchronous on purpose: about 20 us a process here, where reading them through the thread
-  // pool took 5-18 ms before a stop could say the tree was gone.
+  // Synchronous on purpose: each read is tiny, and a round trip through the thread pool per
+  // process delays the moment a stop can say the tree is gone.
   const matches = entryMatcher(marker);
   return procPids().filter((pid) => environHas(pid, matches));
 }

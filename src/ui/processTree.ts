@@ -202,7 +202,7 @@ export class ProcessTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
     for (const id of this.items.keys()) if (id.startsWith('run:') && !runIds.has(id)) this.items.delete(id);
   }
 
-  /** "12% CPU · 85 MB" of the running runs given (summed), from the monitor's newest samples. */
+  /** "12% CPU · 85 MiB" of the running runs given (summed), from the monitor's newest samples. */
   private usage(runs: ProcessSnapshot[]): string | undefined {
     if (!this.monitor) return undefined;
     return formatUsage(runs.filter((r) => r.state === 'running').map((r) => this.monitor!.latest(r.id)));

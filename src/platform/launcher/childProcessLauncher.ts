@@ -3,8 +3,8 @@ import { PassThrough } from 'node:stream';
 import type { LaunchedProcess, Launcher } from './types';
 
 /**
- * Spawns in-process with `child_process.spawn`: detached (own group), pipes. The same process
- * as `execaLauncher` makes, for less of the caller's CPU per spawn (see bench/hostBlocking.ts).
+ * Spawns in-process with `child_process.spawn`: detached (own group), pipes. The fallback when the
+ * launcher helper is missing; it blocks the caller for each fork (see bench/hostBlocking.ts).
  */
 export const childProcessLauncher: Launcher = {
   launch(opts) {
@@ -13,14 +13,14 @@ export const childProcessLauncher: Launcher = {
       child = spawn(opts.command, opts.args, {
         cwd: opts.cwd,
         env: opts.env,
-        // Node joins command and args with spaces and runs `/bin/sh -c`, as execa does.
+        // Node joins command and args with spaces and runs `/bin/sh -c`.
         shell: opts.shell ? '/bin/sh' : false,
         detached: true,
         stdio: 'pipe',
         windowsHide: true,
       });
     } catch (err) {
-      // Invalid arguments (a NUL byte in env) throw; the engine expects onError, as execa gives.
+      // Invalid arguments (a NUL byte in env) throw; the engine expects onError instead.
       return failedLaunch(err as Error);
     }
     return fromChildProcess(child);

@@ -39,8 +39,8 @@ export interface HelperLauncherOptions {
 
 /**
  * Launches through a small helper process (launcherHost.ts), so that the caller's event loop
- * never waits for fork(), whose cost grows with the caller's memory: 22 ms per spawn from a
- * 550 MB extension host (issue 6). The helper starts with the first launch and again with the
+ * never waits for fork(), whose cost grows with the caller's memory (bench/README.md has the
+ * figures). The helper starts with the first launch and again with the
  * first launch after it died. A launch it never confirmed then fails; a child it started keeps
  * running, is still stopped by process group, and its end is read from the process table, without
  * an exit status (`launcher-lost`): only a parent can read that, and Node cannot make the host the

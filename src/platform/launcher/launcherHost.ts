@@ -1,7 +1,7 @@
 /**
  * The launcher helper, bundled to dist/launcherHost.js: a small Node process that spawns children
  * for the extension host, so the host never pays fork()'s cost, which grows with the host's memory
- * (issue 6). HelperLauncher starts it; it exits when the host goes away. Children run detached (a
+ * (bench/README.md has the figures). HelperLauncher starts it; it exits when the host goes away. Children run detached (a
  * process group of their own) and outlive it: the host stops them by group, not through us.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
