@@ -42,7 +42,12 @@ export class DisposableStore implements Disposable {
     return item;
   }
 
-  dispose(): void {
+  /** Releases what it holds and stays usable, for a group of subscriptions that comes and goes. */
+  clear(): void {
     for (const item of this.items.splice(0).reverse()) item.dispose();
+  }
+
+  dispose(): void {
+    this.clear();
   }
 }

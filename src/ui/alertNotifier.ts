@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../core/dispose';
 import type { ProcessEngine } from '../engine/engine';
 import type { Alert, AlertSeverity, MonitorApi } from '../engine/monitor/types';
 import type { ProcessSnapshot } from '../engine/run/snapshot';
@@ -52,25 +53,27 @@ export function wantsAlert(alert: Alert, mode: NotifyMode): boolean {
  * most once per run or alert. Those that arrive together (50 services crashing at once) share
  * one notification.
  */
-export class AlertNotifier implements vscode.Disposable {
+export class AlertNotifier extends Disposable {
   private readonly queue = new AlertQueue();
-  private readonly flush = new Coalescer(() => this.notify(), GATHER_MS, MIN_GAP_MS);
-  private readonly subscriptions: vscode.Disposable[];
+  private readonly flush = this._register(new Coalescer(() => this.notify(), GATHER_MS, MIN_GAP_MS));
 
   constructor(
     monitor: MonitorApi,
     private readonly engine: ProcessEngine,
   ) {
-    this.subscriptions = [
+    super();
+    this._register(
       monitor.onDidAlert((alert) => {
         if (this.queue.offer(alert, !alert.resolved && wantsAlert(alert, readNotifyMode()))) this.flush.poke();
       }),
+    );
+    this._register(
       engine.onDidChange((snapshot) => {
         const notice = snapshot && noticeOf(snapshot, readNotifyMode(), Date.now());
         // The queue remembers ids: a run is notified once, however often its snapshot comes.
         if (notice && this.queue.offer(notice, true)) this.flush.poke();
       }),
-    ];
+    );
   }
 
   private notify(): void {
@@ -116,11 +119,6 @@ export class AlertNotifier implements vscode.Disposable {
     } catch (err) {
       void vscode.window.showErrorMessage(`Dev Processes: ${err instanceof Error ? err.message : String(err)}`);
     }
-  }
-
-  dispose(): void {
-    for (const subscription of this.subscriptions) subscription.dispose();
-    this.flush.dispose();
   }
 }
 

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { Disposable } from '../core/dispose';
+import { DisposableStore } from '../core/events';
 import type { ProcessEngine } from '../engine/engine';
 import type { MonitorApi } from '../engine/monitor/types';
 import { parseViewMessage, type HostMessage, type ViewMessage } from '../shared/metricsProtocol';
@@ -17,17 +19,16 @@ export const UPDATE_INTERVAL_MS = 500;
  * alive while hidden (`retainContextWhenHidden: false`): a hidden panel holds no renderer and no
  * subscription; when it shows again its script reloads, says "ready" and gets a fresh snapshot.
  */
-export class MetricsPanel implements vscode.Disposable {
+export class MetricsPanel extends Disposable {
   static readonly viewType = 'devProcesses.metrics';
   private static current: MetricsPanel | undefined;
 
   private readonly buffer = new SampleBuffer();
-  private readonly updates = new Coalescer(() => this.sendUpdate(), UPDATE_INTERVAL_MS, UPDATE_INTERVAL_MS);
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly updates = this._register(new Coalescer(() => this.sendUpdate(), UPDATE_INTERVAL_MS, UPDATE_INTERVAL_MS));
   /** Live only while the panel is visible and its script has said "ready". */
-  private subscriptions: vscode.Disposable[] = [];
+  private readonly subscriptions = this._register(new DisposableStore());
+  private subscribed = false;
   private ready = false;
-  private disposed = false;
 
   static createOrShow(extensionUri: vscode.Uri, engine: ProcessEngine, monitor: MonitorApi | undefined): MetricsPanel {
     if (MetricsPanel.current) {
@@ -56,15 +57,15 @@ export class MetricsPanel implements vscode.Disposable {
     private readonly engine: ProcessEngine,
     private readonly monitor: MonitorApi | undefined,
   ) {
+    super();
     panel.iconPath = vscode.Uri.joinPath(media, 'processes.svg');
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+    this._register(panel.onDidDispose(() => this.dispose()));
+    this._register(panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)));
+    this._register(
       panel.onDidChangeViewState(() => {
         // Hidden: the webview is torn down; drop the subscription until its script says "ready" again.
         if (!panel.visible) this.pause();
       }),
-      this.updates,
     );
     panel.webview.html = this.html();
   }
@@ -103,10 +104,11 @@ export class MetricsPanel implements vscode.Disposable {
 
   /** Subscribes to samples and run changes (idempotent). */
   private resume(): void {
-    if (this.subscriptions.length > 0 || this.disposed) return;
-    this.subscriptions.push(this.engine.onDidChange(() => this.updates.poke()));
+    if (this.subscribed || this.isDisposed) return;
+    this.subscribed = true;
+    this.subscriptions.add(this.engine.onDidChange(() => this.updates.poke()));
     if (this.monitor) {
-      this.subscriptions.push(
+      this.subscriptions.add(
         this.monitor.onDidSample((samples) => {
           this.buffer.add(samples);
           this.updates.poke();
@@ -118,8 +120,8 @@ export class MetricsPanel implements vscode.Disposable {
   /** Costs nothing while nobody looks: no subscription, no timer, no buffered points. */
   private pause(): void {
     this.ready = false;
-    for (const s of this.subscriptions) s.dispose();
-    this.subscriptions = [];
+    this.subscribed = false;
+    this.subscriptions.clear();
     this.updates.cancel();
     this.buffer.clear();
   }
@@ -182,12 +184,11 @@ export class MetricsPanel implements vscode.Disposable {
 </html>`;
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+  override dispose(): void {
+    if (this.isDisposed) return;
     if (MetricsPanel.current === this) MetricsPanel.current = undefined;
     this.pause();
-    for (const d of this.disposables) d.dispose();
+    super.dispose();
     this.panel.dispose();
   }
 }

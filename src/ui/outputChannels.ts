@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../core/dispose';
 import type { ProcessEngine } from '../engine/engine';
 import { OutputFeed } from './outputFeed';
 import { relativePaths } from './treeFormat';
@@ -7,13 +8,14 @@ import { relativePaths } from './treeFormat';
  * One output channel per definition, created on first output, fed with stdout and stderr in
  * batches by an OutputFeed.
  */
-export class OutputChannels implements vscode.Disposable {
+export class OutputChannels extends Disposable {
   private readonly channels = new Map<string, vscode.OutputChannel>();
   private readonly feed: OutputFeed;
 
   constructor(engine: ProcessEngine) {
+    super();
     const folders = () => vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
-    this.feed = new OutputFeed(engine, (name, text) => this.channel(name).append(text), undefined, (text) => relativePaths(text, folders()));
+    this.feed = this._register(new OutputFeed(engine, (name, text) => this.channel(name).append(text), undefined, (text) => relativePaths(text, folders())));
   }
 
   /** The channel's title: "Dev Processes: web". */
@@ -29,15 +31,14 @@ export class OutputChannels implements vscode.Disposable {
   private channel(name: string): vscode.OutputChannel {
     let channel = this.channels.get(name);
     if (!channel) {
-      channel = vscode.window.createOutputChannel(OutputChannels.title(name));
+      channel = this._register(vscode.window.createOutputChannel(OutputChannels.title(name)));
       this.channels.set(name, channel);
     }
     return channel;
   }
 
-  dispose(): void {
-    this.feed.dispose();
-    for (const channel of this.channels.values()) channel.dispose();
+  override dispose(): void {
+    super.dispose();
     this.channels.clear();
   }
 }

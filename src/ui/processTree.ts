@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../core/dispose';
 import type { ProcessEngine } from '../engine/engine';
 import type { MonitorApi } from '../engine/monitor/types';
 import type { ProcessSnapshot } from '../engine/run/snapshot';
@@ -111,12 +112,11 @@ function stateIcon(state: RunState): vscode.ThemeIcon {
 }
 
 /** The sidebar tree: definitions with their runs, ad-hoc command lines, settings problems. */
-export class ProcessTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+export class ProcessTree extends Disposable implements vscode.TreeDataProvider<Node> {
+  private readonly changed = this._register(new vscode.EventEmitter<Node | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private problems: DefinitionError[] = [];
   private readonly view: vscode.TreeView<Node>;
-  private readonly disposables: vscode.Disposable[] = [];
   private ticker: NodeJS.Timeout | undefined;
   private refreshQueued = false;
   private readonly items = new Map<string, Node>();
@@ -125,13 +125,11 @@ export class ProcessTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
     private readonly engine: ProcessEngine,
     private readonly monitor?: MonitorApi,
   ) {
-    this.view = vscode.window.createTreeView('devProcesses.processes', { treeDataProvider: this, showCollapseAll: true });
-    this.disposables.push(
-      this.view,
-      this.changed,
-      engine.onDidChange(() => this.refresh()),
-      this.view.onDidChangeVisibility(() => this.updateTicker()),
-    );
+    super();
+    this.view = this._register(vscode.window.createTreeView('devProcesses.processes', { treeDataProvider: this, showCollapseAll: true }));
+    this._register(engine.onDidChange(() => this.refresh()));
+    this._register(this.view.onDidChangeVisibility(() => this.updateTicker()));
+    this._register({ dispose: () => clearInterval(this.ticker) });
   }
 
   setProblems(problems: DefinitionError[]): void {
@@ -227,10 +225,5 @@ export class ProcessTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
       clearInterval(this.ticker);
       this.ticker = undefined;
     }
-  }
-
-  dispose(): void {
-    clearInterval(this.ticker);
-    for (const d of this.disposables) d.dispose();
   }
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../core/dispose';
 import type { ProcessEngine } from '../engine/engine';
 import type { ProcessSnapshot } from '../engine/run/snapshot';
 import { launcherLossMessage } from './launcherNotice';
@@ -8,17 +9,17 @@ import { launcherLossMessage } from './launcherNotice';
  * another process of ours, and a launcher helper that was lost and restarted. Each is shown once,
  * never as a modal dialog.
  */
-export class RecoveryNotices implements vscode.Disposable {
+export class RecoveryNotices extends Disposable {
   private readonly told = new Set<string>();
-  private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly engine: ProcessEngine) {
-    this.subscriptions = [
+    super();
+    this._register(
       engine.onDidChange((snap) => {
         if (snap?.state === 'failed' && snap.portConflict) void this.portConflict(snap);
       }),
-      engine.onDidLoseLauncher((loss) => void vscode.window.showWarningMessage(launcherLossMessage(loss))),
-    ];
+    );
+    this._register(engine.onDidLoseLauncher((loss) => void vscode.window.showWarningMessage(launcherLossMessage(loss))));
   }
 
   async adopted(runs: ProcessSnapshot[]): Promise<void> {
@@ -43,9 +44,5 @@ export class RecoveryNotices implements vscode.Disposable {
     const action = await vscode.window.showWarningMessage(`"${snap.name}" could not use port ${conflict.port}: ${holder} holds it.`, ...actions);
     if (action === stop && owner) await this.engine.kill(owner.id);
     if (action === 'Show Output') await vscode.commands.executeCommand('devProcesses.showOutput', snap.id);
-  }
-
-  dispose(): void {
-    for (const subscription of this.subscriptions) subscription.dispose();
   }
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 // The ES module build, as in locate.ts.
 import { parse } from 'jsonc-parser/lib/esm/main.js';
 import { findTasksSetting, positionAt, type TasksInSettings } from '../config/locate';
+import { Disposable } from '../core/dispose';
 import type { DefinitionError } from '../core/types';
 import { settingsFiles, type SettingsSyntaxProblem } from './settings';
 
@@ -10,23 +11,22 @@ import { settingsFiles, type SettingsSyntaxProblem } from './settings';
  * settings file it came from. A problem whose file cannot be told (tasks from the user settings)
  * gets no diagnostic; the settings watcher's notification still names it.
  */
-export class SettingsDiagnostics implements vscode.Disposable {
-  private readonly collection = vscode.languages.createDiagnosticCollection('devProcesses');
-  private readonly subscriptions: vscode.Disposable[];
+export class SettingsDiagnostics extends Disposable {
+  private readonly collection = this._register(vscode.languages.createDiagnosticCollection('devProcesses'));
   private problems: readonly DefinitionError[] = [];
   private syntax: readonly SettingsSyntaxProblem[] = [];
   /** Drops the result of a refresh that a newer one overtook while it read files. */
   private generation = 0;
 
   constructor() {
-    this.subscriptions = [
-      this.collection,
+    super();
+    this._register(
       // A save that leaves the settings as they were (a comment, a blank line) fires no
       // configuration change, but moves the text the diagnostics point at.
       vscode.workspace.onDidSaveTextDocument((doc) => {
         if (this.mayHoldTasks(doc.uri)) void this.refresh();
       }),
-    ];
+    );
   }
 
   /**
@@ -74,9 +74,9 @@ export class SettingsDiagnostics implements vscode.Disposable {
     return candidates.some((file) => file.uri.toString() === uri.toString());
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.generation++;
-    for (const subscription of this.subscriptions) subscription.dispose();
+    super.dispose();
   }
 }
 

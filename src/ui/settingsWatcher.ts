@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { DefinitionSource, NameOwner } from '../config/sources';
+import { Disposable } from '../core/dispose';
 import type { ProcessEngine } from '../engine/engine';
 import type { DefinitionError } from '../core/types';
 import { isLive } from './format';
@@ -30,8 +31,7 @@ const keyOf = (folder: string | undefined) => folder ?? '';
  * settings file does not parse (a half-typed entry saved by autosave), the definitions last read
  * from it stay: what the editor reads from a broken file is not what the user meant.
  */
-export class SettingsWatcher implements vscode.Disposable {
-  private readonly subscriptions: vscode.Disposable[];
+export class SettingsWatcher extends Disposable {
   /** What the last notification was about: a problem is shown once, not once per keystroke. */
   private shownProblems = new Set<string>();
   /** Each source's value as last read from a file that parsed. */
@@ -48,21 +48,23 @@ export class SettingsWatcher implements vscode.Disposable {
     /** Where who holds each name is kept across window reloads. */
     private readonly memory?: vscode.Memento,
   ) {
+    super();
     this.owners = new Map(memory?.get<[string, NameOwner][]>(OWNERS_KEY) ?? []);
-    const files = vscode.workspace.createFileSystemWatcher('**/{.vscode/settings.json,*.code-workspace}');
-    this.subscriptions = [
+    this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(SECTION)) this.reload();
       }),
-      // A save that breaks the file may leave what the editor reads unchanged: no configuration event.
-      files,
-      files.onDidChange(() => this.fileChanged()),
-      files.onDidCreate(() => this.fileChanged()),
+    );
+    // A save that breaks the file may leave what the editor reads unchanged: no configuration event.
+    const files = this._register(vscode.workspace.createFileSystemWatcher('**/{.vscode/settings.json,*.code-workspace}'));
+    this._register(files.onDidChange(() => this.fileChanged()));
+    this._register(files.onDidCreate(() => this.fileChanged()));
+    this._register(
       vscode.workspace.onDidSaveTextDocument((doc) => {
         if (/(settings\.json|\.code-workspace)$/.test(doc.uri.path)) this.fileChanged();
       }),
-      { dispose: () => clearTimeout(this.settle) },
-    ];
+    );
+    this._register({ dispose: () => clearTimeout(this.settle) });
   }
 
   /**
@@ -138,9 +140,5 @@ export class SettingsWatcher implements vscode.Disposable {
       'Keep Running',
     );
     if (action === 'Stop It') await this.engine.kill(id);
-  }
-
-  dispose(): void {
-    for (const subscription of this.subscriptions) subscription.dispose();
   }
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../core/dispose';
 import type { ProcessEngine } from '../engine/engine';
 import type { Alert, MonitorApi } from '../engine/monitor/types';
 import { Coalescer } from './coalesce';
@@ -18,10 +19,9 @@ type AlertPick = vscode.QuickPickItem & { target?: string; clear?: boolean };
  * or error background. Clicking it runs `devProcesses.showAlerts`, which lists them and offers to
  * clear them (`devProcesses.clearFailures`): cleared ones stop counting until something new fails.
  */
-export class StatusBar implements vscode.Disposable {
+export class StatusBar extends Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly redraw = new Coalescer(() => this.update(), REDRAW_DELAY_MS, REDRAW_INTERVAL_MS);
-  private readonly disposables: vscode.Disposable[] = [];
   private last = '';
   private readonly acknowledged = new Acknowledgements();
 
@@ -29,19 +29,18 @@ export class StatusBar implements vscode.Disposable {
     private readonly engine: ProcessEngine,
     private readonly monitor: MonitorApi | undefined,
   ) {
+    super();
     // On the right, away from the editor's own problem counter on the left.
     this.item = vscode.window.createStatusBarItem('devProcesses.status', vscode.StatusBarAlignment.Right, 100);
     this.item.name = 'Dev Processes';
     this.item.command = 'devProcesses.showAlerts';
-    this.disposables.push(
-      this.item,
-      this.redraw,
-      engine.onDidChange(() => this.redraw.poke()),
-      vscode.commands.registerCommand('devProcesses.showAlerts', () => this.showAlerts()),
-      vscode.commands.registerCommand('devProcesses.clearFailures', () => this.clearFailures()),
-    );
+    this._register(this.item);
+    this._register(this.redraw);
+    this._register(engine.onDidChange(() => this.redraw.poke()));
+    this._register(vscode.commands.registerCommand('devProcesses.showAlerts', () => this.showAlerts()));
+    this._register(vscode.commands.registerCommand('devProcesses.clearFailures', () => this.clearFailures()));
     // Alerts change the counts; samples alone never do, so there is no redraw per sample.
-    if (monitor) this.disposables.push(monitor.onDidAlert(() => this.redraw.poke()));
+    if (monitor) this._register(monitor.onDidAlert(() => this.redraw.poke()));
     this.update();
   }
 
@@ -123,9 +122,5 @@ export class StatusBar implements vscode.Disposable {
       detail: a.message,
       target,
     };
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 }
