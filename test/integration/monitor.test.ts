@@ -48,7 +48,7 @@ describe('monitor and alerts in a real extension host', function () {
     const snap = api.get(id)!;
     assert.equal(snap.error?.code, 'resource-exhausted');
     assert.match(snap.error!.message, /over its limit of 100 MiB/);
-    await waitForOutput(api, id, /over its limit of 100 MB.*; restart 1 in [\d.]+ s\./);
+    await waitForOutput(api, id, /over its limit of 100 MiB.*; restart 1 in [\d.]+ s\./);
     await waitForState(api, id, 'running');
   });
 });
