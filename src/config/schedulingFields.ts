@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY } from '../core/defaults';
+import { DEFAULT_RETRY, MAX_INSTANCES } from '../core/defaults';
 import type { InstanceRange, Priority, RetryPolicy } from '../core/types';
 import { report, reportUnknownKeys, type Entry } from './entry';
 import { describe, describeNumber, didYouMean, isObject, quote, quoteChoices, typeName } from './text';
@@ -11,8 +11,7 @@ export const RETRY_FIELDS: readonly (keyof RetryPolicy)[] = ['maxRetries', 'init
 export const INSTANCE_FIELDS: readonly (keyof InstanceRange)[] = ['min', 'max', 'initial'];
 /** The fraction `jitter: true` stands for. */
 export const DEFAULT_JITTER = 0.2;
-/** Replicas of one service: more would only fork-bomb the machine. */
-export const MAX_INSTANCES = 64;
+export { MAX_INSTANCES };
 /** Backoff delays, `resetAfterMs` and `windowMs`: one day. A longer wait is a mistake in units. */
 export const MAX_POLICY_MS = 86_400_000;
 /** Past this a backoff reaches its `maxDelayMs` after a retry or two: the growth means nothing. */

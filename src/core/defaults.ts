@@ -4,6 +4,8 @@ import type { InstanceRange, ProcessKind, ProcessSpec, RestartPolicy, RetryPolic
 export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 0, initialDelayMs: 1000, maxDelayMs: 30_000, multiplier: 2, jitter: 0.2 };
 
 export const SINGLE_INSTANCE: InstanceRange = { min: 1, max: 1, initial: 1 };
+/** Replicas of one service: more would only fork-bomb the machine. */
+export const MAX_INSTANCES = 64;
 
 /** Development defaults: a crashed service comes back quickly, a crash loop gives up within a minute. */
 export const DEFAULT_SERVICE_RESTART: RestartPolicy = {

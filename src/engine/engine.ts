@@ -12,7 +12,9 @@ import type { OutputLine } from '../platform/outputRing';
 import { linuxProcessTable, type ProcessTable } from '../platform/procfs';
 import { ReapGate } from '../platform/reapWait';
 import { RecoveryController } from './recovery/recoveryController';
-import { freeInstance, specForInstance } from './pool/replicas';
+import { assertInstanceRange, freeInstance, specForInstance } from './pool/replicas';
+import { RunTable } from './pool/runTable';
+import { maskSecrets, secretValues } from '../platform/redact';
 import { Run, type RunContext } from './run/run';
 import { provablyOurs, type ProcessRecord, type RecordStore } from '../platform/records';
 import { RunQueue, type QueueEntry } from './scheduler/runQueue';
@@ -95,7 +97,7 @@ export class ProcessEngine implements Disposable {
   maxConcurrent: number;
 
   private specs = new Map<string, ProcessSpec>();
-  private readonly runs = new Map<string, Run>();
+  private readonly runs = new RunTable();
   private readonly queue = new RunQueue();
   private readonly backoffTimers = new Map<string, NodeJS.Timeout>();
   /** Restarts under way, by the run they stop. */
@@ -161,6 +163,7 @@ export class ProcessEngine implements Disposable {
 
   /** Replaces the definitions. Running processes are never stopped by this. */
   setDefinitions(specs: readonly ProcessSpec[]): void {
+    specs.forEach(assertInstanceRange);
     this.specs = new Map(specs.map((s) => [s.name, s]));
     this.idleTimeouts = specs.some((s) => s.kind === 'service' && s.idleTimeoutMs !== undefined);
     this.updateIdleWatch();
@@ -202,7 +205,9 @@ export class ProcessEngine implements Disposable {
     this.assertLive();
     const text = commandLine.trim();
     if (text === '') throw new ProcessError('spawn-failed', 'The command line is empty.');
-    const spec: ProcessSpec = { ...specDefaults('job'), name: text, kind: 'job', command: text, args: [], cwd, env: {}, shell: true, autoStart: false };
+    // Its name is shown everywhere (tree, channel title, metrics): a token typed in it is masked there.
+    const name = maskSecrets(text, secretValues(this.ctx.inheritedEnv));
+    const spec: ProcessSpec = { ...specDefaults('job'), name, kind: 'job', command: text, args: [], cwd, env: {}, shell: true, autoStart: false };
     return this.startRun(spec, {}, 0, true).id;
   }
 
@@ -626,7 +631,7 @@ export class ProcessEngine implements Disposable {
   }
 
   private runsOf(name: string): Run[] {
-    return [...this.runs.values()].filter((r) => !r.adhoc && r.spec.name === name);
+    return this.runs.ofName(name);
   }
 
   /** Keeps the last few finished runs of each definition; live runs are always kept. */

@@ -50,6 +50,12 @@ function collapseCarriageReturns(line: string): string {
   return '';
 }
 
+/** How a splitter keeps secrets whole: `mask` replaces them, `overlap` is the longest one's length. */
+export interface LineMasking {
+  mask(text: string): string;
+  overlap: number;
+}
+
 /**
  * Turns a byte stream into text lines: partial lines are joined across chunks, `\r\n` and `\n`
  * end lines, invalid UTF-8 becomes U+FFFD, terminal control sequences are removed, and a line that never ends
@@ -59,7 +65,11 @@ export class LineSplitter {
   private readonly decoder = new StringDecoder('utf8');
   private partial = '';
 
-  constructor(private readonly maxLineLength = MAX_LINE_LENGTH) {}
+  constructor(
+    private readonly maxLineLength = MAX_LINE_LENGTH,
+    /** Masks secrets in a line before it is cut, so no piece keeps part of one. */
+    private readonly masking?: LineMasking,
+  ) {}
 
   /** Returns the complete lines this chunk finished. */
   push(chunk: Buffer | string): string[] {
@@ -89,7 +99,10 @@ export class LineSplitter {
       const cr = this.partial.lastIndexOf('\r', this.partial.length - 2);
       if (cr >= 0) this.partial = this.partial.slice(cr + 1);
     }
-    while (this.partial.length > this.maxLineLength) {
+    // A piece is cut off only once the text after the cut holds the rest of any secret begun before it.
+    const hold = this.maxLineLength + (this.masking?.overlap ?? 0);
+    if (this.masking && this.partial.length > hold) this.partial = this.masking.mask(this.partial);
+    while (this.partial.length > hold) {
       const cut = cutAt(this.partial, this.maxLineLength);
       lines.push(this.clean(this.partial.slice(0, cut)));
       this.partial = this.partial.slice(cut);
@@ -113,6 +126,7 @@ export class LineSplitter {
       return;
     }
     let rest = collapseCarriageReturns(line);
+    if (this.masking) rest = this.masking.mask(rest);
     while (rest.length > this.maxLineLength) {
       const cut = cutAt(rest, this.maxLineLength);
       into.push(stripControls(rest.slice(0, cut)));

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { procPids } from './procfs';
+import { maskCredentials } from './redact';
 
 /** A process listening on a TCP port. */
 export interface PortHolder {
@@ -63,5 +64,6 @@ export function findPortHolder(port: number, inodes = listeningInodes(port)): Po
   } catch {
     // gone meanwhile
   }
-  return { port, pid, command };
+  // Another process's command line may carry a password or a token: shown, so masked.
+  return { port, pid, command: maskCredentials(command) };
 }

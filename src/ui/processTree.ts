@@ -7,7 +7,7 @@ import type { DefinitionError, ProcessSpec, RunState } from '../core/types';
 import { ADHOC_CONTEXT, definitionContext, PROBLEM_CONTEXT, runContext } from './contextValues';
 import { isLive, isTicking } from './format';
 import { formatUsage } from './monitorFormat';
-import { definitionSummary, isReplicated, relativePaths, runRowDescription, runRowLabel } from './treeFormat';
+import { definitionSummary, definitionTooltip, isReplicated, relativePaths, runRowDescription, runRowLabel } from './treeFormat';
 
 function isFinal(run: ProcessSnapshot): boolean {
   return run.state === 'completed' || run.state === 'failed' || run.state === 'terminated';
@@ -39,11 +39,12 @@ export class DefinitionItem extends vscode.TreeItem {
     if (!spec) this.description = `removed from settings · ${this.description}`;
     if (usage) this.description = `${this.description} · ${usage}`;
     this.iconPath = latest ? stateIcon(latest.state) : new vscode.ThemeIcon(spec?.kind === 'job' ? 'tools' : 'server-process');
-    this.tooltip = new vscode.MarkdownString(
-      [`**${name}** (${spec?.kind ?? 'removed'})`, spec ? `\`${relativePaths([spec.command, ...spec.args].join(' '), workspaceFolders())}\`` : '', latest?.error?.message ?? '']
-        .filter(Boolean)
-        .join('\n\n'),
-    );
+    // Escaped text only, and no command links, HTML or theme icons: a name or an error message
+    // must not turn into a link or an image.
+    const tooltip = new vscode.MarkdownString(definitionTooltip(name, spec, latest?.error?.message, workspaceFolders(), process.env), false);
+    tooltip.isTrusted = false;
+    tooltip.supportHtml = false;
+    this.tooltip = tooltip;
   }
 }
 

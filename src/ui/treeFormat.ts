@@ -2,6 +2,7 @@
 // unit-tested in plain Node.
 import type { ProcessSnapshot } from '../engine/run/snapshot';
 import type { ProcessSpec } from '../core/types';
+import { maskSecrets, secretValues } from '../platform/redact';
 import { describeRun, formatDuration, isLive } from './format';
 
 /** The longest ad-hoc label before it is cut with an ellipsis. */
@@ -42,6 +43,37 @@ export function relativePaths(text: string, folders: readonly string[]): string 
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Text made inert for Markdown: every ASCII punctuation character is backslash-escaped (which
+ * CommonMark allows for all of them), so a name or message cannot make a link, an image, a
+ * bare-URL autolink, HTML or a code span break-out; line breaks become spaces.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replace(/[!-/:-@[-`{-~]/g, '\\$&');
+}
+
+/**
+ * A definition row's Markdown tooltip, built only from escaped text: its name and kind, its
+ * command line (secrets masked, `${env:...}` values included) and the latest run's error.
+ */
+export function definitionTooltip(
+  name: string,
+  spec: Pick<ProcessSpec, 'kind' | 'command' | 'args' | 'env'> | undefined,
+  error: string | undefined,
+  folders: readonly string[],
+  inheritedEnv: Record<string, string | undefined>,
+): string {
+  const parts = [`**${escapeMarkdown(name)}** ${escapeMarkdown(`(${spec?.kind ?? 'removed'})`)}`];
+  if (spec) {
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries({ ...inheritedEnv, ...spec.env })) if (value !== undefined) env[key] = value;
+    const commandLine = maskSecrets([spec.command, ...spec.args].join(' '), secretValues(env));
+    parts.push(escapeMarkdown(relativePaths(commandLine, folders)));
+  }
+  if (error) parts.push(escapeMarkdown(error));
+  return parts.join('\n\n');
 }
 
 /** A run row's label: "#1 pid 123" for a replica, "pid 123", or its state before it has a pid. */

@@ -5,6 +5,7 @@ import * as net from 'node:net';
 import { killTree } from '../../platform/killTree';
 import type { LaunchedProcess, Launcher } from '../../platform/launcher';
 import type { ProcessTable } from '../../platform/procfs';
+import { maskSecrets, secretValues } from '../../platform/redact';
 import type { ProbeSpec } from '../../core/types';
 
 export interface ProbeResult {
@@ -122,5 +123,6 @@ export async function runProbe(probe: ProbeSpec, ctx: ProbeContext, signal: Abor
       failure = 'log probes are matched against output, not run';
       break;
   }
-  return { ok: failure === null, latencyMs: ctx.now() - started, message: failure ?? 'ok' };
+  // The URL, host or command may carry a token or a secret from the run's environment.
+  return { ok: failure === null, latencyMs: ctx.now() - started, message: failure === null ? 'ok' : maskSecrets(failure, secretValues(ctx.env)) };
 }

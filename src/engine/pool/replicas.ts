@@ -1,3 +1,4 @@
+import { MAX_INSTANCES } from '../../core/defaults';
 import type { ProbeSpec, ProcessSpec } from '../../core/types';
 
 const INSTANCE = /\$\{instance\}/g;
@@ -41,4 +42,20 @@ export function freeInstance(used: Iterable<number>): number {
   let i = 0;
   while (taken.has(i)) i++;
   return i;
+}
+
+/**
+ * Refuses a service whose instance range the settings could never produce (validation caps it at
+ * MAX_INSTANCES): a caller's mistake, thrown before any replica is started rather than after
+ * thousands of them.
+ */
+export function assertInstanceRange(spec: ProcessSpec): void {
+  if (spec.kind !== 'service') return;
+  const { min, max, initial } = spec.instances;
+  for (const [field, value] of [['min', min], ['max', max], ['initial', initial]] as const) {
+    if (!Number.isInteger(value) || value < 0 || value > MAX_INSTANCES) {
+      throw new RangeError(`"${spec.name}": instances.${field} must be a whole number from 0 to ${MAX_INSTANCES}, not ${value}.`);
+    }
+  }
+  if (min > max) throw new RangeError(`"${spec.name}": instances.min (${min}) is above instances.max (${max}).`);
 }

@@ -158,9 +158,9 @@ export class RecoveryController {
       const holder = findPortHolder(port);
       const owner = holder && this.runHolding(holder.pid);
       if (holder) {
-        run.portConflict = { port, pid: holder.pid, command: holder.command, runId: owner?.id ?? null };
+        run.portConflict = { port, pid: holder.pid, command: run.redact(holder.command), runId: owner?.id ?? null };
         const ours = owner ? `, which is "${owner.spec.name}" here` : '';
-        message = `${message.replace(/\.$/, '')}: port ${port} is in use by pid ${holder.pid} (${holder.command.slice(0, 80)})${ours}.`;
+        message = `${message.replace(/\.$/, '')}: port ${port} is in use by pid ${holder.pid} (${run.portConflict.command.slice(0, 80)})${ours}.`;
       } else {
         message = `${message.replace(/\.$/, '')}: port ${port} is already in use.`;
       }

@@ -6,10 +6,10 @@ import { classifyExit, classifySpawnError, ProcessError, type SpawnInput } from 
 import { firstWord, resolveExecutable } from '../../platform/executable';
 import { HealthWatch, type HealthState } from '../health/healthWatch';
 import { killTree, type KillTreeResult } from '../../platform/killTree';
-import { redact, secretValues } from '../../platform/redact';
+import { maskSecrets, redact, secretValues } from '../../platform/redact';
 import type { LaunchedProcess, Launcher } from '../../platform/launcher';
 import { IngestCap } from '../../platform/ingestCap';
-import { LineSplitter } from '../../platform/lineSplitter';
+import { LineSplitter, MAX_LINE_LENGTH } from '../../platform/lineSplitter';
 import { foreignPortHolder } from '../../platform/portOwnership';
 import { OutputRing, type OutputLine, type OutputStream } from '../../platform/outputRing';
 import { isGone, type ProcessTable, type ProcStat } from '../../platform/procfs';
@@ -164,7 +164,7 @@ export class Run {
 
   /** Text with this run's secret values masked: for anything shown outside the engine. */
   redact(text: string): string {
-    return redact(text, this.secrets);
+    return maskSecrets(text, this.secrets);
   }
 
   /** Resolves once the run reached a final state. */
@@ -553,12 +553,13 @@ export class Run {
   }
 
   private pipe(gen: number, stream: NodeJS.ReadableStream, kind: OutputStream, cap: IngestCap | undefined): Promise<void> {
-    const splitter = new LineSplitter();
+    // Secrets are masked before a long line is cut: a cut through one would show both its halves.
+    const secrets = this.secrets;
+    const splitter = new LineSplitter(MAX_LINE_LENGTH, secrets.length === 0 ? undefined : { mask: (text) => redact(text, secrets), overlap: secrets[0].length });
     const deliver = (texts: string[]) => {
       if (texts.length === 0 || gen !== this.generation) return;
       const at = this.ctx.now();
       this.lastOutputAt = at;
-      const secrets = this.secrets;
       const lines: OutputLine[] = new Array(texts.length);
       for (let i = 0; i < texts.length; i++) {
         const line = { stream: kind, text: secrets.length === 0 ? texts[i] : redact(texts[i], secrets), at };
@@ -592,7 +593,7 @@ export class Run {
 
   /** Adds a line of our own (start, exit, why) to the run's output. */
   system(text: string): void {
-    const line: OutputLine = { stream: 'system', text: redact(text, this.secrets), at: this.ctx.now() };
+    const line: OutputLine = { stream: 'system', text: this.redact(text), at: this.ctx.now() };
     this.output.push(line);
     this.ctx.onOutput(this, [line]);
   }

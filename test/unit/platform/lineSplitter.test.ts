@@ -91,3 +91,28 @@ describe('terminal control sequences in real tools\' output', () => {
     });
   }
 });
+
+describe('a secret across the 64 KB cut', () => {
+  const secret = 'sk-live-0123456789abcdef';
+  const mask = (text: string) => text.split(secret).join('********');
+  const pieces = (lines: string[]) => lines.join('');
+
+  for (const offset of [-20, -10, -1, 0, 5]) {
+    test(`leaves no part of it on either side (secret at the cut ${offset >= 0 ? '+' : ''}${offset})`, () => {
+      const max = 1000;
+      const text = 'a'.repeat(max + offset) + secret + 'b'.repeat(max * 2);
+      for (const chunked of [false, true]) {
+        const s = new LineSplitter(max, { mask, overlap: secret.length });
+        const lines = chunked ? [...[...text].flatMap((_, i) => (i % 97 === 0 ? s.push(text.slice(i, i + 97)) : [])), ...s.end()] : [...s.push(`${text}\n`), ...s.end()];
+        for (const line of lines) {
+          assert.ok(line.length <= max, `piece of ${line.length}`);
+          for (let k = 6; k < secret.length; k++) {
+            assert.ok(!line.includes(secret.slice(0, k)) || !line.endsWith(secret.slice(0, k)), `head of the secret ends a piece: ${line.slice(-30)}`);
+            assert.ok(!line.startsWith(secret.slice(-k)), `tail of the secret starts a piece: ${line.slice(0, 30)}`);
+          }
+        }
+        assert.ok(pieces(lines).includes('********'), 'masked');
+      }
+    });
+  }
+});

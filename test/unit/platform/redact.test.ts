@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { redact, REDACTED, secretValues } from '../../../src/platform/redact';
+import { maskSecrets, redact, REDACTED, secretValues } from '../../../src/platform/redact';
 import { makeEngine, nodeSpec } from '../helpers';
 
 test('values of TOKEN, SECRET, PASSWORD and KEY variables are secrets; short ones are not', () => {
@@ -16,4 +16,30 @@ test('a secret never reaches the output, the command line or the error message',
   const all = [...engine.output(id).map((l) => l.text), engine.get(id)!.commandLine].join('\n');
   assert.ok(!all.includes('sk-live-987654'), all);
   assert.ok(all.includes(REDACTED));
+});
+
+test('credentials known by their place are masked: URL password, secret-named parameters, Authorization', () => {
+  const cases: [string, string][] = [
+    ['GET http://admin:hunter22@db.local:5432/x failed', `GET http://admin:${REDACTED}@db.local:5432/x failed`],
+    ['GET http://localhost:3000/health?token=abc123def&x=1 failed', `GET http://localhost:3000/health?token=${REDACTED}&x=1 failed`],
+    ['curl "http://h/?api_key=k-99999"', `curl "http://h/?api_key=${REDACTED}"`],
+    ['TOKEN=s3cr3t-value ./run.sh', `TOKEN=${REDACTED} ./run.sh`],
+    ['deploy --password="two words"', `deploy --password=${REDACTED}`],
+    ['curl -H "Authorization: Bearer abc.def-ghi" http://x', `curl -H "Authorization: Bearer ${REDACTED}" http://x`],
+    ['curl -H "Authorization: Basic dXNlcjpwYXNz"', `curl -H "Authorization: Basic ${REDACTED}"`],
+    ['echo hello world && ls -la', 'echo hello world && ls -la'],
+  ];
+  for (const [text, masked] of cases) assert.equal(maskSecrets(text, []), masked);
+  assert.equal(maskSecrets('login hunter22', ['hunter22']), `login ${REDACTED}`);
+});
+
+test('an ad-hoc command line carrying a credential shows masked in its name and command line', async (t) => {
+  const engine = makeEngine(t, []);
+  const id = await engine.runCommandLine('TOKEN=sk-live-555555 echo hi; echo "Authorization: Bearer abcdef-123456" >/dev/null');
+  const snap = engine.get(id)!;
+  await engine.whenDone(id);
+  for (const text of [snap.name, snap.commandLine, engine.get(id)!.name, ...engine.output(id).map((l) => l.text)]) {
+    assert.ok(!text.includes('sk-live-555555') && !text.includes('abcdef-123456'), text);
+  }
+  assert.equal(engine.get(id)!.state, 'completed');
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ProcessSnapshot } from '../../../src/engine/run/snapshot';
 import { describeRun } from '../../../src/ui/format';
-import { definitionSummary, isReplicated, relativePaths, runRowDescription, runRowLabel, shortCommandLabel } from '../../../src/ui/treeFormat';
+import { definitionSummary, definitionTooltip, escapeMarkdown, isReplicated, relativePaths, runRowDescription, runRowLabel, shortCommandLabel } from '../../../src/ui/treeFormat';
 
 const NOW = 1_000_000;
 
@@ -93,4 +93,29 @@ test('paths inside the workspace folder read relative to it; others stay absolut
   assert.equal(relativePaths('node /home/me/application/x.js /usr/bin/env', one), 'node /home/me/application/x.js /usr/bin/env');
   const two = ['/w/api', '/w/web'];
   assert.equal(relativePaths('node /w/web/main.js in /w/api', two), 'node web/main.js in api');
+});
+
+test('the definition tooltip is escaped Markdown: no link, image or HTML from a name or an error', () => {
+  assert.equal(escapeMarkdown('[a](b) ![i](x) <b>`c`</b>'), '\\[a\\]\\(b\\) \\!\\[i\\]\\(x\\) \\<b\\>\\`c\\`\\<\\/b\\>');
+  const md = definitionTooltip(
+    '[run](command:devProcesses.killAll)',
+    { kind: 'service', command: 'node', args: ['server.js', '<img src=x>'], env: {} },
+    'failed: ![pixel](https://evil.example/p.png) see http://evil.example',
+    [],
+    {},
+  );
+  assert.ok(!/(^|[^\\])[[\]()<>`!]/.test(md.replace(/\*\*/g, '')), md);
+  assert.ok(!md.includes('http://evil') && !md.includes('https://evil'), md);
+  assert.match(md, /^\*\*\\\[run\\\]/);
+});
+
+test('the definition tooltip masks secrets in the command line, including values from ${env:...}', () => {
+  const md = definitionTooltip(
+    'api',
+    { kind: 'service', command: 'curl', args: ['-H', 'Authorization: Bearer bearer-777777', 'http://u:pw-888888@h/?token=tok-999999', 'from-env-000000'], env: {} },
+    undefined,
+    [],
+    { SERVICE_TOKEN: 'from-env-000000' },
+  );
+  for (const secret of ['bearer-777777', 'pw-888888', 'tok-999999', 'from-env-000000']) assert.ok(!md.includes(secret), md);
 });

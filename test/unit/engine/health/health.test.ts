@@ -124,3 +124,13 @@ describe('HealthWatch', () => {
     });
   }
 });
+
+test("an http probe's failure message masks the URL's token, password and the run's secret values", async (t) => {
+  const launcher = launcherFor(t);
+  const ctx = { ...context(launcher), env: { PATH: '/usr/bin:/bin', API_KEY: 'key-from-env-77' } };
+  const url = 'http://user:pw-secret-1@127.0.0.1:1/health?token=tok-secret-2&k=key-from-env-77';
+  const result = await runProbe(probe({ type: 'http', url, timeoutMs: 2000 }), ctx, new AbortController().signal);
+  assert.equal(result.ok, false);
+  assert.match(result.message, /^GET http:\/\/user:\*+@127\.0\.0\.1:1\/health\?token=\*+/);
+  for (const secret of ['pw-secret-1', 'tok-secret-2', 'key-from-env-77']) assert.ok(!result.message.includes(secret), result.message);
+});

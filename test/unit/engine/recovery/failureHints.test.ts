@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 import { test } from 'node:test';
 import { classifyFromOutput, portInUse } from '../../../../src/engine/recovery/failureHints';
 import { findPortHolder } from '../../../../src/platform/ports';
+import { fixture, freePort } from '../../helpers';
 
 test('finds the port in the usual "address already in use" messages', () => {
   assert.equal(portInUse(['Error: listen EADDRINUSE: address already in use :::3000']), 3000);
@@ -29,4 +31,15 @@ test('names the process that listens on a port (this one, on IPv4 and on ::)', a
     assert.equal(holder?.pid, process.pid, `holder of ${host}:${port}`);
     assert.match(holder!.command, /node/);
   }
+});
+
+test("a port holder's command line is shown with its credentials masked", async (t) => {
+  const port = await freePort();
+  const child = spawn(process.execPath, [fixture('listen.js'), String(port), '--password=pw-holder-31', 'postgres://app:pw-holder-32@db/x'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  t.after(() => child.kill('SIGKILL'));
+  await new Promise((resolve) => child.stdout.once('data', resolve));
+  const holder = findPortHolder(port);
+  assert.equal(holder?.pid, child.pid);
+  assert.match(holder!.command, /listen\.js/);
+  assert.ok(!holder!.command.includes('pw-holder-31') && !holder!.command.includes('pw-holder-32'), holder!.command);
 });
