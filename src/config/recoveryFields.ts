@@ -43,6 +43,10 @@ const NOT_RECOVERABLE: Readonly<Record<ErrorCode, string | null>> = {
   canceled: 'a run stopped on request is never restarted',
   'crash-loop': 'a run that gave up is never restarted; raise "restart.maxRestarts" instead',
   'launcher-lost': 'a run whose exit status was lost follows one rule: a service restarts per "restart", a job is not retried',
+  'not-found': 'an unknown name is a rejected request, never a process failure',
+  'invalid-state': 'an action asked of a run in the wrong state is a rejected request, never a process failure',
+  'limit-reached': 'a scale beyond "instances" is a rejected request, never a process failure',
+  'invalid-argument': 'a bad argument is a rejected request, never a process failure',
 };
 
 /** The error codes `recovery` may set: the ways a process that did start can fail. */

@@ -27,7 +27,25 @@ export type ErrorCode =
    * The process ended after the launcher that started it died, so its exit status is unknown. A
    * service is restarted per its restart policy as if it had failed; a job is not retried.
    */
-  | 'launcher-lost';
+  | 'launcher-lost'
+  // Caller mistakes: an action asked of the engine that does not apply. They reject that call
+  // and never end a run, so no restart policy or recovery strategy ever sees them.
+  /** No definition, run or process has the name or id given. */
+  | 'not-found'
+  /** The run is in a state where that action does not apply (retry a live run, send input to a stopped one). */
+  | 'invalid-state'
+  /** A service already runs as many instances as its `instances.max` allows (or as few as `instances.min`). */
+  | 'limit-reached'
+  /** An argument the action cannot take: an unknown priority, an empty command line, a job where a service is needed. */
+  | 'invalid-argument';
+
+/** The codes of caller mistakes: a rejected call, never a process failure. */
+const CALLER_MISTAKES: ReadonlySet<ErrorCode> = new Set(['not-found', 'invalid-state', 'limit-reached', 'invalid-argument']);
+
+/** Whether a code names a mistake in what was asked rather than something a process did. */
+export function isCallerMistake(code: ErrorCode): boolean {
+  return CALLER_MISTAKES.has(code);
+}
 
 export interface ProcessErrorDetails {
   exitCode?: number | null;

@@ -204,7 +204,7 @@ export class ProcessEngine implements Disposable {
   async runCommandLine(commandLine: string, cwd = this.options.defaultCwd ?? process.cwd()): Promise<string> {
     this.assertLive();
     const text = commandLine.trim();
-    if (text === '') throw new ProcessError('spawn-failed', 'The command line is empty.');
+    if (text === '') throw new ProcessError('invalid-argument', 'The command line is empty.');
     // Its name is shown everywhere (tree, channel title, metrics): a token typed in it is masked there.
     const name = maskSecrets(text, secretValues(this.ctx.inheritedEnv));
     const spec: ProcessSpec = { ...specDefaults('job'), name, kind: 'job', command: text, args: [], cwd, env: {}, shell: true, autoStart: false };
@@ -225,7 +225,7 @@ export class ProcessEngine implements Disposable {
   async cancel(target: RunTarget): Promise<void> {
     const run = this.require(target);
     if (run.state !== 'queued' && run.state !== 'backoff') {
-      throw new ProcessError('canceled', `"${run.spec.name}" is ${run.state}; only a queued or backing-off run can be cancelled (use Stop).`);
+      throw new ProcessError('invalid-state', `"${run.spec.name}" is ${run.state}; only a queued or backing-off run can be cancelled (use Stop).`);
     }
     await run.stop(this.stopTimeoutMs);
   }
@@ -235,7 +235,7 @@ export class ProcessEngine implements Disposable {
     const old = this.require(target);
     // Refuse before stopping anything: a run whose definition is gone could not come back.
     if (!old.adhoc && !this.specs.has(old.spec.name)) {
-      throw new ProcessError('spawn-failed', `"${old.spec.name}" can no longer be started: its definition was removed. Stop it instead.`);
+      throw new ProcessError('not-found', `"${old.spec.name}" can no longer be started: its definition was removed. Stop it instead.`);
     }
     // A second restart of the same run (a double click) joins the first.
     let pending = this.restarting.get(old);
@@ -260,7 +260,7 @@ export class ProcessEngine implements Disposable {
   async retry(target: RunTarget): Promise<string> {
     const old = this.require(target);
     if (!isFinal(old.state)) {
-      throw new ProcessError('spawn-failed', `"${old.spec.name}" is ${old.state}; only a finished run can be retried (use Restart).`);
+      throw new ProcessError('invalid-state', `"${old.spec.name}" is ${old.state}; only a finished run can be retried (use Restart).`);
     }
     return this.rerun(old).id;
   }
@@ -270,9 +270,9 @@ export class ProcessEngine implements Disposable {
     this.assertLive();
     const spec = this.requireSpec(name);
     const live = this.liveInstances(name);
-    if (spec.kind !== 'service') throw new ProcessError('spawn-failed', `"${name}" is a job; only services have instances.`);
+    if (spec.kind !== 'service') throw new ProcessError('invalid-argument', `"${name}" is a job; only services have instances.`);
     if (live.length >= spec.instances.max) {
-      throw new ProcessError('spawn-failed', `"${name}" already runs ${live.length} instance(s), its maximum (instances.max).`);
+      throw new ProcessError('limit-reached', `"${name}" already runs ${live.length} instance(s), its maximum (instances.max).`);
     }
     return this.startRun(spec, {}, freeInstance(live.map((r) => r.instance))).id;
   }
@@ -281,9 +281,9 @@ export class ProcessEngine implements Disposable {
   async scaleDown(name: string): Promise<void> {
     const spec = this.requireSpec(name);
     const live = this.liveInstances(name);
-    if (live.length === 0) throw new ProcessError('spawn-failed', `"${name}" has no running instance.`);
+    if (live.length === 0) throw new ProcessError('invalid-state', `"${name}" has no running instance.`);
     if (live.length <= spec.instances.min) {
-      throw new ProcessError('spawn-failed', `"${name}" runs ${live.length} instance(s), its minimum (instances.min); use Stop to stop it.`);
+      throw new ProcessError('limit-reached', `"${name}" runs ${live.length} instance(s), its minimum (instances.min); use Stop to stop it.`);
     }
     await live[live.length - 1].stop(this.stopTimeoutMs);
   }
@@ -305,7 +305,7 @@ export class ProcessEngine implements Disposable {
     const run = this.require(target);
     const line = text.endsWith('\n') ? text : `${text}\n`;
     if (!run.write(line)) {
-      throw new ProcessError('spawn-failed', `"${run.spec.name}" is ${run.state}; input can only go to a running process.`);
+      throw new ProcessError('invalid-state', `"${run.spec.name}" is ${run.state}; input can only go to a running process.`);
     }
   }
 
@@ -439,7 +439,7 @@ export class ProcessEngine implements Disposable {
     this.assertLive();
     if (old.adhoc) return this.startRun(old.spec, {}, 0, true);
     const spec = this.specs.get(old.spec.name);
-    if (!spec) throw new ProcessError('spawn-failed', `"${old.spec.name}" can no longer be started: its definition was removed.`);
+    if (!spec) throw new ProcessError('not-found', `"${old.spec.name}" can no longer be started: its definition was removed.`);
     return this.startRun(spec, { priority: old.spec.priority }, old.instance);
   }
 
@@ -610,7 +610,7 @@ export class ProcessEngine implements Disposable {
     const spec = this.specs.get(name);
     if (spec) return spec;
     const known = [...this.specs.keys()].map((n) => `"${n}"`).join(', ') || 'none';
-    throw new ProcessError('spawn-failed', `There is no definition named "${name}" (defined: ${known}).`);
+    throw new ProcessError('not-found', `There is no definition named "${name}" (defined: ${known}).`);
   }
 
   private find(target: RunTarget): Run | undefined {
@@ -625,7 +625,7 @@ export class ProcessEngine implements Disposable {
     const run = this.find(target);
     if (!run) {
       const key = typeof target === 'string' ? target : target.id;
-      throw new ProcessError('spawn-failed', `There is no process or definition "${key}".`);
+      throw new ProcessError('not-found', `There is no process or definition "${key}".`);
     }
     return run;
   }
@@ -663,6 +663,6 @@ export class ProcessEngine implements Disposable {
   }
 
   private assertLive(): void {
-    if (this.disposed) throw new ProcessError('canceled', 'The process engine has been shut down.');
+    if (this.disposed) throw new ProcessError('invalid-state', 'The process engine has been shut down.');
   }
 }

@@ -63,7 +63,7 @@ export function registerCommands(
   const spawnByName = async (name: string, options: SpawnOptions = {}): Promise<string> => {
     const problem = problems().find((p) => p.name === name);
     if (problem && !engine.definitions().some((s) => s.name === name)) {
-      throw new ProcessError('spawn-failed', `"${name}" cannot start until its settings are fixed: ${problem.message}`);
+      throw new ProcessError('invalid-argument', `"${name}" cannot start until its settings are fixed: ${problem.message}`);
     }
     return engine.spawn(name, options);
   };
@@ -111,7 +111,7 @@ export function registerCommands(
       channels.show(resolved, false);
       return;
     }
-    if (!snapshot) throw new ProcessError('spawn-failed', `There is no process or definition "${typeof resolved === 'string' ? resolved : resolved.id}".`);
+    if (!snapshot) throw new ProcessError('not-found', `There is no process or definition "${typeof resolved === 'string' ? resolved : resolved.id}".`);
     channels.show(snapshot.adhoc ? ADHOC_CHANNEL : snapshot.name, false);
   };
 
@@ -154,13 +154,13 @@ export function registerCommands(
     const name = typeof named === 'string' ? named : named?.id ?? (await pickDefinition('Run which job?', (s) => s.kind === 'job'));
     if (name === undefined) return undefined;
     if (engine.definition(name)?.kind === 'service') {
-      throw new ProcessError('spawn-failed', `"${name}" is a service; priority orders jobs only (use Start).`);
+      throw new ProcessError('invalid-argument', `"${name}" is a service; priority orders jobs only (use Start).`);
     }
     const chosen =
       priority ??
       ((await vscode.window.showQuickPick(['critical', 'high', 'normal', 'low'], { placeHolder: `Priority for "${name}"` })) as Priority | undefined);
     if (chosen === undefined) return undefined;
-    if (!PRIORITIES.includes(chosen)) throw new ProcessError('spawn-failed', `Unknown priority "${chosen}"; use one of ${PRIORITIES.join(', ')}.`);
+    if (!PRIORITIES.includes(chosen)) throw new ProcessError('invalid-argument', `Unknown priority "${chosen}"; use one of ${PRIORITIES.join(', ')}.`);
     return spawnByName(name, { priority: chosen });
   };
 

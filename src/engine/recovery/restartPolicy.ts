@@ -1,5 +1,5 @@
 import { backoffDelay } from './backoff';
-import type { ErrorCode } from '../../core/errors';
+import { isCallerMistake, type ErrorCode } from '../../core/errors';
 import type { RestartPolicy } from '../../core/types';
 
 /** How a service's process ended by itself (a stop by the user never gets here). */
@@ -40,7 +40,7 @@ export function isSuccess(policy: RestartPolicy, facts: Pick<ExitFacts, 'exitCod
  */
 export function decideRestart(policy: RestartPolicy, facts: ExitFacts, history: RestartHistory, now: number, random: number): RestartDecision {
   const success = isSuccess(policy, facts);
-  if (facts.code !== null && HOPELESS.has(facts.code)) return { action: 'fail' };
+  if (facts.code !== null && (HOPELESS.has(facts.code) || isCallerMistake(facts.code))) return { action: 'fail' };
   if (policy.policy === 'never' || (policy.policy === 'on-failure' && success)) {
     return success ? { action: 'complete' } : { action: 'fail' };
   }

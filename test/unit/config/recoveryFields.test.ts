@@ -154,6 +154,16 @@ describe('recovery', () => {
     ]);
   });
 
+  test('caller mistakes cannot be set: they are rejected requests, never process failures', () => {
+    const recovery = { 'not-found': 'restart', 'invalid-state': 'restart', 'limit-reached': 'restart', 'invalid-argument': 'restart' };
+    assert.deepEqual(errorsWith({ recovery }), [
+      ['recovery.not-found', 'Task "web": "recovery" cannot set "not-found": an unknown name is a rejected request, never a process failure.'],
+      ['recovery.invalid-state', 'Task "web": "recovery" cannot set "invalid-state": an action asked of a run in the wrong state is a rejected request, never a process failure.'],
+      ['recovery.limit-reached', 'Task "web": "recovery" cannot set "limit-reached": a scale beyond "instances" is a rejected request, never a process failure.'],
+      ['recovery.invalid-argument', 'Task "web": "recovery" cannot set "invalid-argument": a bad argument is a rejected request, never a process failure.'],
+    ]);
+  });
+
   test('must be an object, with a hint for a bare strategy', () => {
     assert.deepEqual(messagesWith({ recovery: 'restart' }), [
       'Task "web": "recovery" must be an object such as { "crashed": "restart", "hung": "replace" }; got a string (set it per failure, e.g. { "crashed": "restart" }).',

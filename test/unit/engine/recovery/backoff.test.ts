@@ -32,5 +32,8 @@ test('retries only failures another attempt may fix, and only up to maxRetries',
   assert.deepEqual(decideRetry(policy, 1, 'spawn-failed', 0.5), { retry: false });
   assert.deepEqual(decideRetry(policy, 1, 'permission', 0.5), { retry: false });
   assert.deepEqual(decideRetry(policy, 1, 'canceled', 0.5), { retry: false });
+  for (const code of ['not-found', 'invalid-state', 'limit-reached', 'invalid-argument'] as const) {
+    assert.deepEqual(decideRetry(policy, 1, code, 0.5), { retry: false }, code);
+  }
   assert.deepEqual(decideRetry({ ...policy, maxRetries: 0 }, 1, 'exit-code', 0.5), { retry: false });
 });

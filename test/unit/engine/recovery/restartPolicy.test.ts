@@ -24,6 +24,10 @@ describe('restart decision table', () => {
     ['always: exit 0 restarts too', policy({ policy: 'always' }), exit(0), fresh, { action: 'restart', delayMs: 100, consecutive: 1 }],
     ['a missing command never restarts', policy({ policy: 'always' }), exit(null, { code: 'spawn-failed' }), fresh, { action: 'fail' }],
     ['a permission error never restarts', policy(), exit(null, { code: 'permission' }), fresh, { action: 'fail' }],
+    ...(['not-found', 'invalid-state', 'limit-reached', 'invalid-argument'] as const).map(
+      (code): [string, RestartPolicy, ExitFacts, RestartHistory, ReturnType<typeof decideRestart>] =>
+        [`a caller mistake (${code}) is never a failure to restart`, policy({ policy: 'always' }), exit(null, { code }), fresh, { action: 'fail' }],
+    ),
     ['delays grow with consecutive restarts', policy(), exit(1), { restartTimes: [NOW - 3000, NOW - 2000], consecutive: 2 }, { action: 'restart', delayMs: 400, consecutive: 3 }],
     ['delays are capped', policy({ maxRestarts: 99 }), exit(1), { restartTimes: [], consecutive: 9 }, { action: 'restart', delayMs: 1000, consecutive: 10 }],
     ['a stable run resets the backoff', policy(), exit(1, { ranForMs: 5000 }), { restartTimes: [NOW - 30_000], consecutive: 2 }, { action: 'restart', delayMs: 100, consecutive: 1 }],
