@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { MAX_LINE_LENGTH } from '../../../src/platform/lineSplitter';
 import { maskSecrets, redact, REDACTED, secretValues } from '../../../src/platform/redact';
 import { makeEngine, nodeSpec } from '../helpers';
 
@@ -42,4 +43,18 @@ test('an ad-hoc command line carrying a credential shows masked in its name and 
     assert.ok(!text.includes('sk-live-555555') && !text.includes('abcdef-123456'), text);
   }
   assert.equal(engine.get(id)!.state, 'completed');
+});
+
+test('a secret printed across the 64 KB line cut leaves no part of itself in either piece', async (t) => {
+  const secret = 'sk-live-cut-0123456789';
+  const script = `process.stdout.write('a'.repeat(${MAX_LINE_LENGTH - 9}) + process.env.API_TOKEN + 'b'.repeat(100) + '\\n')`;
+  const engine = makeEngine(t, [nodeSpec('cut', 'echo.js', [], { kind: 'job', args: ['-e', script], env: { API_TOKEN: secret } })]);
+  const id = await engine.spawn('cut');
+  await engine.whenDone(id);
+  const pieces = engine.output(id).filter((l) => l.stream === 'stdout').map((l) => l.text);
+  assert.equal(pieces.length, 2);
+  assert.match(pieces.join(''), /a\*{8}b/);
+  for (let k = 5; k < secret.length; k++) {
+    assert.ok(!pieces[0].endsWith(secret.slice(0, k)) && !pieces[1].startsWith(secret.slice(k)), `cut at ${k}`);
+  }
 });
