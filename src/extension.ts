@@ -8,7 +8,6 @@ import { MemoryGuard } from './engine/monitor/memoryGuard';
 import { ProcessMonitor } from './engine/monitor/monitor';
 import { FileRecordStore } from './platform/records';
 import { AlertNotifier } from './ui/alertNotifier';
-import { registerCommands } from './ui/commands';
 import { registerMetricsPanel } from './ui/metricsPanel';
 import { OutputChannels } from './ui/outputChannels';
 import { ProcessTree } from './ui/processTree';
@@ -17,6 +16,7 @@ import { readAlertLimits, readMonitorIntervalMs, readStopTimeoutMs } from './ui/
 import { SettingsDiagnostics } from './ui/settingsDiagnostics';
 import { SettingsWatcher } from './ui/settingsWatcher';
 import { StatusBar } from './ui/statusBar';
+import { registerTreeCommands } from './ui/treeCommands';
 
 let engine: ProcessEngine | undefined;
 let launcher: Launcher | undefined;
@@ -71,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     tree,
     diagnostics,
     watcher,
-    ...registerCommands(current, channels, () => watcher.problems),
+    registerTreeCommands(current, channels, () => watcher.problems),
     new StatusBar(current, monitor),
     ...registerMetricsPanel(context.extensionUri, current, monitor),
   );

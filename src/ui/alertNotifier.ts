@@ -4,6 +4,7 @@ import type { ProcessEngine } from '../engine/engine';
 import type { Alert, AlertSeverity, MonitorApi } from '../engine/monitor/types';
 import type { ProcessSnapshot } from '../engine/run/snapshot';
 import { Coalescer } from './coalesce';
+import { CommandIds, type CommandId } from './commandIds';
 import { formatDuration, isLive } from './format';
 import { AlertQueue, isUrgent, type Notice } from './monitorFormat';
 import { readNotifyMode, type NotifyMode } from './settings';
@@ -84,16 +85,16 @@ export class AlertNotifier extends Disposable {
   private async show(notice: Notice): Promise<void> {
     if (notice.kind === 'group') {
       const picked = await say(notice.severity, `Dev Processes: ${notice.message}`, SHOW_ALERTS);
-      if (picked === SHOW_ALERTS) await this.run('devProcesses.showAlerts');
+      if (picked === SHOW_ALERTS) await this.run(CommandIds.showAlerts);
       return;
     }
     const alert = notice.alert;
     const run = this.engine.get(alert.runId);
     const current = run?.id === alert.runId ? run : undefined;
     const picked = await say(alert.severity, this.text(alert), ...this.actions(alert, current));
-    if (picked === SHOW_OUTPUT) await this.run('devProcesses.showOutput', target(this.engine, alert));
-    else if (picked === RESTART) await this.run('devProcesses.restart', target(this.engine, alert));
-    else if (picked === KILL) await this.run('devProcesses.kill', alert.runId);
+    if (picked === SHOW_OUTPUT) await this.run(CommandIds.showOutput, target(this.engine, alert));
+    else if (picked === RESTART) await this.run(CommandIds.restart, target(this.engine, alert));
+    else if (picked === KILL) await this.run(CommandIds.kill, alert.runId);
     else if (picked === OPEN_SETTINGS) await revealDefinitionField(alert.name, 'command');
   }
 
@@ -113,7 +114,7 @@ export class AlertNotifier extends Disposable {
   }
 
   /** Commands given an argument reject rather than notify: say what went wrong here. */
-  private async run(command: string, ...args: unknown[]): Promise<void> {
+  private async run(command: CommandId, ...args: unknown[]): Promise<void> {
     try {
       await vscode.commands.executeCommand(command, ...args);
     } catch (err) {

@@ -6,6 +6,7 @@ import type { ProcessEngine } from '../engine/engine';
 import type { MonitorApi } from '../engine/monitor/types';
 import { parseViewMessage, type HostMessage, type ViewMessage } from '../shared/metricsProtocol';
 import { Coalescer } from './coalesce';
+import { CommandIds } from './commandIds';
 import { isLive } from './format';
 import { SampleBuffer, seriesFromHistories, type RunInfo } from './metricsData';
 import { runLabel } from './monitorFormat';
@@ -94,7 +95,7 @@ export class MetricsPanel extends Disposable {
           console.warn(`Dev Processes: the metrics view asked for the output of an unknown run ${JSON.stringify(message.runId).slice(0, 80)}`);
           return;
         }
-        vscode.commands.executeCommand('devProcesses.showOutput', target).then(undefined, (err: unknown) => {
+        vscode.commands.executeCommand(CommandIds.showOutput, target).then(undefined, (err: unknown) => {
           void vscode.window.showErrorMessage(`Dev Processes: ${err instanceof Error ? err.message : String(err)}`);
         });
         break;
@@ -196,7 +197,7 @@ export class MetricsPanel extends Disposable {
 /** Registers `devProcesses.showMetrics`; the panel closes with the extension. */
 export function registerMetricsPanel(extensionUri: vscode.Uri, engine: ProcessEngine, monitor: MonitorApi | undefined): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('devProcesses.showMetrics', () => {
+    vscode.commands.registerCommand(CommandIds.showMetrics, () => {
       MetricsPanel.createOrShow(extensionUri, engine, monitor);
     }),
     { dispose: () => MetricsPanel.disposeCurrent() },

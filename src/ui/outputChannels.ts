@@ -1,19 +1,24 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../core/dispose';
+import { ProcessError } from '../core/errors';
 import type { ProcessEngine } from '../engine/engine';
-import { OutputFeed } from './outputFeed';
+import { CommandIds } from './commandIds';
+import { ADHOC_CHANNEL, OutputFeed } from './outputFeed';
+import { pickRun, toTarget, type CommandTarget } from './pickers';
+import { registerCommand } from './registerCommand';
 import { relativePaths } from './treeFormat';
 
 /**
  * One output channel per definition, created on first output, fed with stdout and stderr in
- * batches by an OutputFeed.
+ * batches by an OutputFeed. Registers `devProcesses.showOutput`.
  */
 export class OutputChannels extends Disposable {
   private readonly channels = new Map<string, vscode.OutputChannel>();
   private readonly feed: OutputFeed;
 
-  constructor(engine: ProcessEngine) {
+  constructor(private readonly engine: ProcessEngine) {
     super();
+    this._register(registerCommand(CommandIds.showOutput, (target?: CommandTarget) => this.showOutput(target)));
     const folders = () => vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
     this.feed = this._register(new OutputFeed(engine, (name, text) => this.channel(name).append(text), undefined, (text) => relativePaths(text, folders())));
   }
@@ -26,6 +31,20 @@ export class OutputChannels extends Disposable {
   show(name: string, preserveFocus = true): void {
     this.feed.flush();
     this.channel(name).show(preserveFocus);
+  }
+
+  /** Shows the channel of a run or definition, picking a run when given none. */
+  private async showOutput(target: CommandTarget): Promise<void> {
+    const engine = this.engine;
+    const resolved = toTarget(target) ?? (await pickRun(engine, 'Show the output of which process?', () => true));
+    if (resolved === undefined) return;
+    const snapshot = engine.get(resolved);
+    if (!snapshot && typeof resolved === 'string' && engine.definitions().some((s) => s.name === resolved)) {
+      this.show(resolved, false);
+      return;
+    }
+    if (!snapshot) throw new ProcessError('not-found', `There is no process or definition "${typeof resolved === 'string' ? resolved : resolved.id}".`);
+    this.show(snapshot.adhoc ? ADHOC_CHANNEL : snapshot.name, false);
   }
 
   private channel(name: string): vscode.OutputChannel {

@@ -4,6 +4,7 @@ import type { ProcessEngine } from '../engine/engine';
 import type { MonitorApi } from '../engine/monitor/types';
 import type { ProcessSnapshot } from '../engine/run/snapshot';
 import type { DefinitionError, ProcessSpec, RunState } from '../core/types';
+import { CommandIds } from './commandIds';
 import { ADHOC_CONTEXT, definitionContext, PROBLEM_CONTEXT, runContext } from './contextValues';
 import { isLive, isTicking } from './format';
 import { formatUsage } from './monitorFormat';
@@ -66,7 +67,7 @@ export class RunItem extends vscode.TreeItem {
     ]
       .filter(Boolean)
       .join('\n');
-    this.command = { command: 'devProcesses.showOutput', title: 'Show Output', arguments: [this] };
+    this.command = { command: CommandIds.showOutput, title: 'Show Output', arguments: [this] };
   }
 }
 
@@ -80,7 +81,7 @@ export class ProblemItem extends vscode.TreeItem {
     this.tooltip = problem.message;
     // The severity the Problems panel gives it.
     this.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
-    this.command = { command: 'devProcesses.openSettings', title: 'Open Settings', arguments: [] };
+    this.command = { command: CommandIds.openSettings, title: 'Open Settings', arguments: [] };
   }
 }
 

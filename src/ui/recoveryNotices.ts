@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../core/dispose';
 import type { ProcessEngine } from '../engine/engine';
 import type { ProcessSnapshot } from '../engine/run/snapshot';
+import { CommandIds } from './commandIds';
 import { launcherLossMessage } from './launcherNotice';
 
 /**
@@ -43,6 +44,6 @@ export class RecoveryNotices extends Disposable {
     const actions = stop ? [stop, 'Show Output'] : ['Show Output'];
     const action = await vscode.window.showWarningMessage(`"${snap.name}" could not use port ${conflict.port}: ${holder} holds it.`, ...actions);
     if (action === stop && owner) await this.engine.kill(owner.id);
-    if (action === 'Show Output') await vscode.commands.executeCommand('devProcesses.showOutput', snap.id);
+    if (action === 'Show Output') await vscode.commands.executeCommand(CommandIds.showOutput, snap.id);
   }
 }

@@ -4,6 +4,7 @@ import { parse } from 'jsonc-parser/lib/esm/main.js';
 import { findTasksSetting, positionAt, type TasksInSettings } from '../config/locate';
 import { Disposable } from '../core/dispose';
 import type { DefinitionError } from '../core/types';
+import { CommandIds } from './commandIds';
 import { settingsFiles, type SettingsSyntaxProblem } from './settings';
 
 /**
@@ -97,7 +98,7 @@ export async function revealDefinitionField(name: string, field: string): Promis
     await vscode.window.showTextDocument(uri, { selection: new vscode.Range(from.line, from.character, to.line, to.character) });
     return;
   }
-  await vscode.commands.executeCommand('devProcesses.openSettings');
+  await vscode.commands.executeCommand(CommandIds.openSettings);
 }
 
 /** Where the entry named `name` is in the `devProcesses.tasks` of a settings file's text; -1 if not there. */

@@ -3,8 +3,10 @@ import type { DefinitionSource, NameOwner } from '../config/sources';
 import { Disposable } from '../core/dispose';
 import type { ProcessEngine } from '../engine/engine';
 import type { DefinitionError } from '../core/types';
+import { CommandIds } from './commandIds';
 import { isLive } from './format';
 import type { ProcessTree } from './processTree';
+import { registerCommand } from './registerCommand';
 import type { SettingsDiagnostics } from './settingsDiagnostics';
 import {
   readDefinitions,
@@ -24,6 +26,13 @@ const OWNERS_KEY = 'devProcesses.nameOwners';
 
 /** A source's key: its folder, '' for the workspace's settings. */
 const keyOf = (folder: string | undefined) => folder ?? '';
+
+/** Opens the settings file that holds the workspace's definitions (the user's, without a folder). */
+async function openSettings(): Promise<void> {
+  await vscode.commands.executeCommand(
+    vscode.workspace.workspaceFolders ? 'workbench.action.openWorkspaceSettingsFile' : 'workbench.action.openSettingsJson',
+  );
+}
 
 /**
  * Keeps the engine's definitions in step with settings.json. Never stops a process by itself: a
@@ -49,6 +58,7 @@ export class SettingsWatcher extends Disposable {
     private readonly memory?: vscode.Memento,
   ) {
     super();
+    this._register(registerCommand(CommandIds.openSettings, openSettings));
     this.owners = new Map(memory?.get<[string, NameOwner][]>(OWNERS_KEY) ?? []);
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -129,7 +139,7 @@ export class SettingsWatcher extends Disposable {
     const more = keyed.length > 1 ? ` (and ${keyed.length - 1} more problem${keyed.length > 2 ? 's' : ''})` : '';
     void vscode.window.showWarningMessage(`Dev Processes settings: ${fresh[0].message}${more}`, 'Show Problems', 'Open Settings').then((action) => {
       if (action === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
-      else if (action === 'Open Settings') void vscode.commands.executeCommand('devProcesses.openSettings');
+      else if (action === 'Open Settings') void vscode.commands.executeCommand(CommandIds.openSettings);
     });
   }
 

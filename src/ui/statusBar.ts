@@ -3,6 +3,7 @@ import { Disposable } from '../core/dispose';
 import type { ProcessEngine } from '../engine/engine';
 import type { Alert, MonitorApi } from '../engine/monitor/types';
 import { Coalescer } from './coalesce';
+import { CommandIds } from './commandIds';
 import { describeRun, isLive } from './format';
 import { Acknowledgements, alertTypeLabel, formatAge, latestFailed, severityIcon, sortAlerts, statusSummary } from './monitorFormat';
 
@@ -33,12 +34,12 @@ export class StatusBar extends Disposable {
     // On the right, away from the editor's own problem counter on the left.
     this.item = vscode.window.createStatusBarItem('devProcesses.status', vscode.StatusBarAlignment.Right, 100);
     this.item.name = 'Dev Processes';
-    this.item.command = 'devProcesses.showAlerts';
+    this.item.command = CommandIds.showAlerts;
     this._register(this.item);
     this._register(this.redraw);
     this._register(engine.onDidChange(() => this.redraw.poke()));
-    this._register(vscode.commands.registerCommand('devProcesses.showAlerts', () => this.showAlerts()));
-    this._register(vscode.commands.registerCommand('devProcesses.clearFailures', () => this.clearFailures()));
+    this._register(vscode.commands.registerCommand(CommandIds.showAlerts, () => this.showAlerts()));
+    this._register(vscode.commands.registerCommand(CommandIds.clearFailures, () => this.clearFailures()));
     // Alerts change the counts; samples alone never do, so there is no redraw per sample.
     if (monitor) this._register(monitor.onDidAlert(() => this.redraw.poke()));
     this.update();
@@ -106,7 +107,7 @@ export class StatusBar extends Disposable {
     }
     if (picked?.target === undefined) return;
     try {
-      await vscode.commands.executeCommand('devProcesses.showOutput', picked.target);
+      await vscode.commands.executeCommand(CommandIds.showOutput, picked.target);
     } catch (err) {
       void vscode.window.showErrorMessage(`Dev Processes: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { allCommandIds } from '../../src/ui/commandIds';
 
 const EXTENSION_ID = 'devprocs.dev-process-manager';
 
@@ -25,5 +26,6 @@ describe('commands', () => {
       [],
       'registered but not contributed in package.json',
     );
+    assert.deepEqual(registered, [...allCommandIds()].sort(), 'registered commands differ from commandIds.ts');
   });
 });

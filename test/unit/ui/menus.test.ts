@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { CommandIds } from '../../../src/ui/commandIds';
 import { repoRoot } from '../helpers';
 
 interface MenuItem {
@@ -46,14 +47,14 @@ test('every row keeps three inline actions in fixed slots: start or stop, restar
     const inline = items.filter((i) => i.group?.startsWith('inline') && matches(i.when, row));
     const slots = inline.map((i) => i.group).sort();
     assert.deepEqual(slots, ['inline@1', 'inline@2', 'inline@3'], `${row}: ${inline.map((i) => i.command).join(', ')}`);
-    assert.equal(inline.find((i) => i.group === 'inline@3')?.command, 'devProcesses.showOutput', row);
+    assert.equal(inline.find((i) => i.group === 'inline@3')?.command, CommandIds.showOutput, row);
   }
 });
 
 test('an idle definition shows Start where a running one shows Stop', () => {
   const first = (row: string) => items.find((i) => i.group === 'inline@1' && matches(i.when, row))?.command;
-  assert.equal(first('definition:idle:service'), 'devProcesses.start');
-  assert.equal(first('definition:running:service'), 'devProcesses.kill');
+  assert.equal(first('definition:idle:service'), CommandIds.start);
+  assert.equal(first('definition:running:service'), CommandIds.kill);
 });
 
 test('an action shown where it does not apply is disabled, and enabled in the palette', () => {
@@ -62,13 +63,13 @@ test('an action shown where it does not apply is disabled, and enabled in the pa
     if (!rule) return true;
     return row === undefined ? rule.startsWith('!viewItem ||') : matches(rule, row);
   };
-  assert.equal(enabled('devProcesses.kill', 'run:completed'), false);
-  assert.equal(enabled('devProcesses.kill', 'run:running'), true);
-  assert.equal(enabled('devProcesses.restart', 'definition:idle:service'), false);
-  assert.equal(enabled('devProcesses.restart', 'run:queued'), false);
-  assert.equal(enabled('devProcesses.restart', 'definition:running:service'), true);
-  assert.equal(enabled('devProcesses.restart', undefined), true);
-  assert.equal(enabled('devProcesses.kill', undefined), true);
+  assert.equal(enabled(CommandIds.kill, 'run:completed'), false);
+  assert.equal(enabled(CommandIds.kill, 'run:running'), true);
+  assert.equal(enabled(CommandIds.restart, 'definition:idle:service'), false);
+  assert.equal(enabled(CommandIds.restart, 'run:queued'), false);
+  assert.equal(enabled(CommandIds.restart, 'definition:running:service'), true);
+  assert.equal(enabled(CommandIds.restart, undefined), true);
+  assert.equal(enabled(CommandIds.kill, undefined), true);
 });
 
 test('every command a menu names is contributed', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { allCommandIds } from '../../../src/ui/commandIds';
 import { allContextValues } from '../../../src/ui/contextValues';
 import { repoRoot } from '../helpers';
 
@@ -25,6 +26,20 @@ function viewItemTests(when: string): { text: string; matches: (value: string) =
   const values = [...when.matchAll(/viewItem\s*==\s*([^\s&|)]+)/g)].map(([text, expected]) => ({ text, matches: (value: string) => value === expected }));
   return [...patterns, ...values];
 }
+
+test('package.json contributes exactly the commands of the ids module, which the surfaces register', () => {
+  const ids = allCommandIds();
+  assert.deepEqual(
+    [...contributed].filter((id) => !ids.includes(id as never)),
+    [],
+    'contributed but missing from commandIds.ts',
+  );
+  assert.deepEqual(
+    ids.filter((id) => !contributed.has(id)),
+    [],
+    'in commandIds.ts but not contributed',
+  );
+});
 
 test('every menu item names a contributed command', () => {
   const unknown = menuItems.filter((item) => !contributed.has(item.command)).map((item) => `${item.menu}: ${item.command}`);
