@@ -1,4 +1,5 @@
 import { MAX_INSTANCES } from '../../core/defaults';
+import { ProcessError } from '../../core/errors';
 import type { ProbeSpec, ProcessSpec } from '../../core/types';
 
 const INSTANCE = /\$\{instance\}/g;
@@ -54,8 +55,8 @@ export function assertInstanceRange(spec: ProcessSpec): void {
   const { min, max, initial } = spec.instances;
   for (const [field, value] of [['min', min], ['max', max], ['initial', initial]] as const) {
     if (!Number.isInteger(value) || value < 0 || value > MAX_INSTANCES) {
-      throw new RangeError(`"${spec.name}": instances.${field} must be a whole number from 0 to ${MAX_INSTANCES}, not ${value}.`);
+      throw new ProcessError('invalid-argument', `"${spec.name}": instances.${field} must be a whole number from 0 to ${MAX_INSTANCES}, not ${value}.`);
     }
   }
-  if (min > max) throw new RangeError(`"${spec.name}": instances.min (${min}) is above instances.max (${max}).`);
+  if (min > max) throw new ProcessError('invalid-argument', `"${spec.name}": instances.min (${min}) is above instances.max (${max}).`);
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MAX_INSTANCES, specDefaults } from '../../../src/core/defaults';
 import type { InstanceRange, ProcessSpec } from '../../../src/core/types';
+import { ProcessError } from '../../../src/core/errors';
 import { ProcessEngine } from '../../../src/engine/engine';
 import { makeEngine, repoRoot } from '../helpers';
 
@@ -13,7 +14,7 @@ test('a service spec with 100,000 instances is refused as a caller mistake befor
   const engine = new ProcessEngine({ stopTimeoutMs: 500 });
   t.after(() => engine.dispose());
   for (const instances of [{ min: 100_000, max: 100_000, initial: 100_000 }, { min: 1, max: 1e9, initial: 1 }, { min: 1, max: 2, initial: NaN }, { min: 3, max: 2, initial: 2 }]) {
-    assert.throws(() => engine.setDefinitions([service(instances)]), (err: Error) => err instanceof RangeError && /"many": instances\.(min|max|initial)/.test(err.message));
+    assert.throws(() => engine.setDefinitions([service(instances)]), (err: Error) => err instanceof ProcessError && err.code === 'invalid-argument' && /"many": instances\.(min|max|initial)/.test(err.message));
   }
   assert.deepEqual(engine.definitions(), []);
   assert.equal(engine.list().length, 0);
