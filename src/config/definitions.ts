@@ -7,7 +7,7 @@ import { applyHealthCheck } from './healthCheckFields';
 import { applyLimits } from './limitsFields';
 import { applyRecovery, applyRestart } from './recoveryFields';
 import { MAX_TIMER_MS, applyIdleTimeout, applyInstances, applyMaxOutputMBps, applyPriority, applyRetry, applyTimeout } from './schedulingFields';
-import { describe, didYouMean, isNonBlank, isObject, quote, quoteHint, quoteList, typeName } from './text';
+import { describe, didYouMean, didYouMeanFix, isNonBlank, isObject, quote, quoteFix, quoteHint, quoteList, typeName } from './text';
 import type { DefinitionContext } from './types';
 import { expandVariables } from './variables';
 
@@ -157,7 +157,7 @@ function parseEntry(raw: unknown, index: number, ctx: DefinitionContext, namesSe
   }
   for (const key of Object.keys(raw)) {
     if (!Object.hasOwn(FIELD_RULES, key)) {
-      report(entry, key, `unknown field ${quote(key)}${didYouMean(key, DEFINITION_FIELDS)}.`);
+      report(entry, key, `unknown field ${quote(key)}${didYouMean(key, DEFINITION_FIELDS)}.`, didYouMeanFix(key, DEFINITION_FIELDS));
     }
   }
   return { spec: entry.errors.length === 0 ? entry.spec : undefined, errors: entry.errors, dependsOn: entry.dependsOn };
@@ -217,7 +217,7 @@ function applyArgs(value: unknown, entry: Entry): void {
   if (bad >= 0) {
     const item: unknown = value[bad];
     const message = `"args" must be an array of strings; item ${bad} is ${typeName(item)}${quoteHint(item)}.`;
-    return report(entry, `args[${bad}]`, message);
+    return report(entry, `args[${bad}]`, message, quoteFix(item));
   }
   const args: string[] = [];
   for (const [i, item] of (value as string[]).entries()) {
@@ -240,7 +240,7 @@ function applyEnv(value: unknown, entry: Entry): void {
     } else if (typeof item !== 'string') {
       // The hint would repeat the value, and a secret's value is never shown.
       const hint = isSecretName(key) ? ' (put it in quotes)' : quoteHint(item);
-      report(entry, field, `${quote(field)} must be a string; got ${typeName(item)}${hint}.`);
+      report(entry, field, `${quote(field)} must be a string; got ${typeName(item)}${hint}.`, quoteFix(item));
     } else {
       const expanded = expand(item, field, entry);
       if (expanded !== undefined) pairs.push([key, expanded]);
@@ -255,7 +255,8 @@ const KINDS = ['service', 'job'] as const;
 function applyKind(value: unknown, entry: Entry): void {
   if (value !== 'service' && value !== 'job') {
     const hint = typeof value === 'string' ? didYouMean(value, KINDS) : '';
-    return report(entry, 'kind', `"kind" must be "service" or "job"; got ${describe(value)}${hint}.`);
+    const fix = typeof value === 'string' ? didYouMeanFix(value, KINDS) : undefined;
+    return report(entry, 'kind', `"kind" must be "service" or "job"; got ${describe(value)}${hint}.`, fix);
   }
   entry.spec.kind = value;
 }

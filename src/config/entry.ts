@@ -1,5 +1,5 @@
-import type { DefinitionError, ProcessKind, ProcessSpec } from '../core/types';
-import { didYouMean, quote } from './text';
+import type { DefinitionError, ProcessKind, ProcessSpec, SettingsFix } from '../core/types';
+import { didYouMean, didYouMeanFix, quote } from './text';
 import type { DeclaredDependency, DefinitionContext } from './types';
 
 /** One entry of `devProcesses.tasks` being validated: its identity for messages, the spec being filled, its errors. */
@@ -28,9 +28,10 @@ export function taskLabel(name: string): string {
   return `Task ${quote(name)}`;
 }
 
-export function report(entry: Entry, field: string, message: string): void {
+export function report(entry: Entry, field: string, message: string, fix?: SettingsFix): void {
   const error: DefinitionError = { index: entry.index, field, message: `${entry.label}: ${message}` };
   if (entry.name !== undefined) error.name = entry.name;
+  if (fix) error.fix = fix;
   entry.errors.push(error);
 }
 
@@ -42,7 +43,7 @@ export function assign<K extends keyof ProcessSpec>(entry: Entry, field: K, valu
 export function reportUnknownKeys(object: Record<string, unknown>, field: string, known: readonly string[], entry: Entry): void {
   for (const key of Object.keys(object)) {
     if (!known.includes(key)) {
-      report(entry, `${field}.${key}`, `${quote(field)} has an unknown field ${quote(key)}${didYouMean(key, known)}.`);
+      report(entry, `${field}.${key}`, `${quote(field)} has an unknown field ${quote(key)}${didYouMean(key, known)}.`, didYouMeanFix(key, known));
     }
   }
 }

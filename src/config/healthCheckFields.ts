@@ -2,7 +2,7 @@ import { DEFAULT_PROBE_TIMING } from '../core/defaults';
 import type { HealthCheck, ProbeSpec, ProbeType } from '../core/types';
 import { report, reportUnknownKeys, type Entry } from './entry';
 import { readInteger, readIntegerBetween, readMilliseconds } from './schedulingFields';
-import { describe, didYouMean, isNonBlank, isObject, quote, quoteChoices, quoteHint, quoteList, typeName } from './text';
+import { describe, didYouMean, isNonBlank, isObject, quote, quoteChoices, quoteFix, quoteHint, quoteList, typeName } from './text';
 import { expandVariables } from './variables';
 
 export const HEALTH_CHECK_FIELDS: readonly (keyof HealthCheck)[] = ['readiness', 'liveness'];
@@ -174,7 +174,7 @@ function readArgs(value: unknown, field: string, entry: Entry): string[] | undef
   const args: string[] = [];
   for (const [i, item] of value.entries()) {
     if (typeof item !== 'string') {
-      report(entry, `${field}[${i}]`, `${quote(field)} must be an array of strings; item ${i} is ${typeName(item)}${quoteHint(item)}.`);
+      report(entry, `${field}[${i}]`, `${quote(field)} must be an array of strings; item ${i} is ${typeName(item)}${quoteHint(item)}.`, quoteFix(item));
       return undefined;
     }
     const arg = expandText(item, `${field}[${i}]`, entry);

@@ -1,5 +1,7 @@
 /** How values a user wrote are shown in settings error messages. */
 
+import type { SettingsFix } from '../core/types';
+
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -36,6 +38,11 @@ export function quoteHint(value: unknown): string {
   return ` (put it in quotes: ${quote(String(value))})`;
 }
 
+/** For a number or boolean written where a string is expected. */
+export function quoteFix(value: unknown): SettingsFix | undefined {
+  return typeof value === 'number' || typeof value === 'boolean' ? { kind: 'quote' } : undefined;
+}
+
 const QUOTE_LIMIT = 60;
 
 /** A user's string for a message: JSON-escaped, long ones cut short. */
@@ -64,6 +71,12 @@ export function quoteChoices(choices: readonly string[]): string {
 export function didYouMean(word: string, candidates: Iterable<string>): string {
   const best = closest(word, candidates);
   return best === undefined ? '' : ` (did you mean ${quote(best)}?)`;
+}
+
+/** The fix that writes the candidate closest to `word` in its place, if there is one. */
+export function didYouMeanFix(word: string, candidates: Iterable<string>): SettingsFix | undefined {
+  const best = closest(word, candidates);
+  return best === undefined ? undefined : { kind: 'replace', text: JSON.stringify(best) };
 }
 
 /** The candidate closest to `word` within a small edit distance (a swap of two letters counts as one edit), if any. */

@@ -189,7 +189,15 @@ export interface DefinitionError {
   message: string;
   /** The folder whose settings hold the entry, in a multi-root window; absent for workspace-wide settings. */
   folder?: string;
+  /** A change of the field as written that fixes the problem, when it is known. */
+  fix?: SettingsFix;
 }
+
+/**
+ * A fix of a field as written: `replace` writes `text` (JSON) in place of the field's key for an
+ * unknown field, else of its value (a did-you-mean); `quote` puts the value in quotes.
+ */
+export type SettingsFix = { kind: 'replace'; text: string } | { kind: 'quote' };
 
 /** The result of reading `devProcesses.tasks`. */
 export interface DefinitionSet {

@@ -192,6 +192,7 @@ describe('parseDefinitions: error messages', () => {
         name: 'web',
         field: 'args[2]',
         message: 'Task "web": "args" must be an array of strings; item 2 is a number (put it in quotes: "8080").',
+        fix: { kind: 'quote' },
       },
     ]);
     assert.deepEqual(messagesOf({ name: 'web', command: 'x', args: [{}] }), ['Task "web": "args" must be an array of strings; item 0 is an object.']);
@@ -202,8 +203,8 @@ describe('parseDefinitions: error messages', () => {
 
   test('env values must be strings, each bad value reported', () => {
     assert.deepEqual(parse([{ name: 'web', command: 'x', env: { PORT: 3000, DEBUG: true, OK: 'y', NULL: null } }]).errors, [
-      { index: 0, name: 'web', field: 'env.PORT', message: 'Task "web": "env.PORT" must be a string; got a number (put it in quotes: "3000").' },
-      { index: 0, name: 'web', field: 'env.DEBUG', message: 'Task "web": "env.DEBUG" must be a string; got a boolean (put it in quotes: "true").' },
+      { index: 0, name: 'web', field: 'env.PORT', message: 'Task "web": "env.PORT" must be a string; got a number (put it in quotes: "3000").', fix: { kind: 'quote' } },
+      { index: 0, name: 'web', field: 'env.DEBUG', message: 'Task "web": "env.DEBUG" must be a string; got a boolean (put it in quotes: "true").', fix: { kind: 'quote' } },
       { index: 0, name: 'web', field: 'env.NULL', message: 'Task "web": "env.NULL" must be a string; got null.' },
     ]);
   });
@@ -235,7 +236,7 @@ describe('parseDefinitions: error messages', () => {
 
   test('unknown fields are errors, with a suggestion when one is close', () => {
     assert.deepEqual(parse([{ name: 'web', command: 'x', comand: 'y' }]).errors, [
-      { index: 0, name: 'web', field: 'comand', message: 'Task "web": unknown field "comand" (did you mean "command"?).' },
+      { index: 0, name: 'web', field: 'comand', message: 'Task "web": unknown field "comand" (did you mean "command"?).', fix: { kind: 'replace', text: '"command"' } },
     ]);
     assert.deepEqual(messagesOf({ name: 'web', command: 'x', autostart: true, Env: {}, retries: 3 }), [
       'Task "web": unknown field "autostart" (did you mean "autoStart"?).',
@@ -244,6 +245,29 @@ describe('parseDefinitions: error messages', () => {
     ]);
     // Two letters swapped count as one edit.
     assert.ok(parse([{ nmae: 'web', command: 'x' }]).errors.some((e) => e.message === 'devProcesses.tasks[0]: unknown field "nmae" (did you mean "name"?).'));
+  });
+
+  test('a problem whose fix is known carries it: the key or value meant, or quotes', () => {
+    const fixes = (entry: unknown) => parse([entry]).errors.map((e) => [e.field, e.fix]);
+    assert.deepEqual(fixes({ nmae: 'web', command: 'x' }), [
+      ['name', undefined],
+      ['nmae', { kind: 'replace', text: '"name"' }],
+    ]);
+    assert.deepEqual(fixes({ name: 'web', command: 'x', retry: { maxRetires: 2 }, kind: 'servce' }), [
+      ['kind', { kind: 'replace', text: '"service"' }],
+      ['retry.maxRetires', { kind: 'replace', text: '"maxRetries"' }],
+    ]);
+    assert.deepEqual(fixes({ name: 'web', command: 'x', args: ['--port', 3000], env: { PORT: 3000, DEBUG: true, TOKEN: 5 } }), [
+      ['args[1]', { kind: 'quote' }],
+      ['env.PORT', { kind: 'quote' }],
+      ['env.DEBUG', { kind: 'quote' }],
+      ['env.TOKEN', { kind: 'quote' }],
+    ]);
+    // Nothing to offer: no close name, or a value that quotes would not fix.
+    assert.deepEqual(fixes({ name: 'web', command: 'x', retries: 3, env: { A: null } }), [
+      ['env.A', undefined],
+      ['retries', undefined],
+    ]);
   });
 
   test('paths: wrong type, empty after expansion', () => {

@@ -148,7 +148,7 @@ describe('dependsOn: names across entries', () => {
     const set = parse([{ name: 'db', command: 'x', kind: 'servce' }, service('api', ['db']), service('web', ['api', 'cache']), service('cache'), job('lint')]);
     assert.deepEqual(set.specs.map((s) => s.name), ['cache', 'lint']);
     assert.deepEqual(set.errors, [
-      { index: 0, name: 'db', field: 'kind', message: 'Task "db": "kind" must be "service" or "job"; got "servce" (did you mean "service"?).' },
+      { index: 0, name: 'db', field: 'kind', message: 'Task "db": "kind" must be "service" or "job"; got "servce" (did you mean "service"?).', fix: { kind: 'replace', text: '"service"' } },
       { index: 1, name: 'api', field: 'dependsOn[0]', message: 'Task "api": depends on "db", which has errors in its settings.' },
       { index: 2, name: 'web', field: 'dependsOn[0]', message: 'Task "web": depends on "api", which has errors in its settings.' },
     ]);
