@@ -14,6 +14,7 @@ import { ProcessTree } from './ui/processTree';
 import { RecoveryNotices } from './ui/recoveryNotices';
 import { readAlertLimits, readMonitorIntervalMs, readStopTimeoutMs } from './ui/settings';
 import { SettingsDiagnostics } from './ui/settingsDiagnostics';
+import { registerSettingsQuickFixes } from './ui/settingsQuickFixes';
 import { SettingsWatcher } from './ui/settingsWatcher';
 import { StatusBar } from './ui/statusBar';
 import { registerTreeCommands } from './ui/treeCommands';
@@ -70,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     channels,
     tree,
     diagnostics,
+    registerSettingsQuickFixes(diagnostics),
     watcher,
     registerTreeCommands(current, channels, () => watcher.problems),
     new StatusBar(current, monitor),

@@ -3,19 +3,38 @@ import * as vscode from 'vscode';
 import { parse } from 'jsonc-parser/lib/esm/main.js';
 import { findTasksSetting, positionAt, type TasksInSettings } from '../config/locate';
 import { Disposable } from '../core/dispose';
-import type { DefinitionError } from '../core/types';
+import type { DefinitionError, SettingsFix } from '../core/types';
 import { CommandIds } from './commandIds';
 import { settingsFiles, type SettingsSyntaxProblem } from './settings';
+
+export const DIAGNOSTIC_SOURCE = 'Dev Processes';
+
+/** A fix the validator knows for a problem, at the field's place in a settings file as it was read. */
+export interface LocatedFix {
+  fix: SettingsFix;
+  range: vscode.Range;
+  /** The text at `range` when it was read: an edited document may no longer have it there. */
+  written: string;
+}
 
 /**
  * Shows each problem of `devProcesses.tasks` in the Problems panel, on the field at fault in the
  * settings file it came from. A problem whose file cannot be told (tasks from the user settings)
  * gets no diagnostic; the settings watcher's notification still names it.
+ *
+ * While a settings file is open, VS Code checks it against our schema too. A problem the schema
+ * already shows at the same place (an unknown field, a wrong type) is not shown a second time:
+ * its row is the schema's, and the quick fix is offered on it.
  */
 export class SettingsDiagnostics extends Disposable {
   private readonly collection = this._register(vscode.languages.createDiagnosticCollection('devProcesses'));
   private problems: readonly DefinitionError[] = [];
   private syntax: readonly SettingsSyntaxProblem[] = [];
+  /** Every diagnostic of the last refresh by file, including those the schema's rows hide. */
+  private all = new Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[] }>();
+  /** What the collection holds by file, to tell whether publishing again changes anything. */
+  private readonly published = new Map<string, vscode.Diagnostic[]>();
+  private fixes = new Map<string, LocatedFix[]>();
   /** Drops the result of a refresh that a newer one overtook while it read files. */
   private generation = 0;
 
@@ -28,6 +47,19 @@ export class SettingsDiagnostics extends Disposable {
         if (this.mayHoldTasks(doc.uri)) void this.refresh();
       }),
     );
+    this._register(
+      vscode.languages.onDidChangeDiagnostics(({ uris }) => {
+        for (const uri of uris) {
+          const file = this.all.get(uri.toString());
+          if (file) this.publish(file.uri, file.diagnostics);
+        }
+      }),
+    );
+  }
+
+  /** The fixes known for a settings file, where they were when it was read. */
+  fixesFor(uri: vscode.Uri): readonly LocatedFix[] {
+    return this.fixes.get(uri.toString()) ?? [];
   }
 
   /**
@@ -46,17 +78,38 @@ export class SettingsDiagnostics extends Disposable {
     for (const problem of this.problems) byFolder.set(problem.folder, [...(byFolder.get(problem.folder) ?? []), problem]);
 
     const shown: [vscode.Uri, vscode.Diagnostic[]][] = this.syntax.map((problem) => [problem.uri, [syntaxDiagnostic(problem)]]);
+    const fixes = new Map<string, LocatedFix[]>();
     // The last good definitions' problems cannot be placed in a file that does not parse.
     for (const problem of this.syntax) byFolder.delete(problem.folder);
     for (const [folder, problems] of byFolder) {
       const found = await this.findTasks(folder);
       if (!found) continue;
       const { uri, text, tasks } = found;
-      shown.push([uri, problems.map((problem) => toDiagnostic(problem, tasks, text))]);
+      const located = problems.map((problem) => locate(problem, tasks, text));
+      shown.push([uri, located.map(({ diagnostic }) => diagnostic)]);
+      fixes.set(uri.toString(), [...(fixes.get(uri.toString()) ?? []), ...located.flatMap(({ fix }) => (fix ? [fix] : []))]);
     }
     if (generation !== this.generation) return;
+    this.all.clear();
+    for (const [uri, diagnostics] of shown) {
+      const file = this.all.get(uri.toString());
+      this.all.set(uri.toString(), { uri, diagnostics: [...(file?.diagnostics ?? []), ...diagnostics] });
+    }
+    this.fixes = fixes;
     this.collection.clear();
-    for (const [uri, diagnostics] of shown) this.collection.set(uri, [...(this.collection.get(uri) ?? []), ...diagnostics]);
+    this.published.clear();
+    for (const { uri, diagnostics } of this.all.values()) this.publish(uri, diagnostics);
+  }
+
+  /** Sets the diagnostics of a file but those the schema already shows at the same place. */
+  private publish(uri: vscode.Uri, diagnostics: vscode.Diagnostic[]): void {
+    const others = vscode.languages.getDiagnostics(uri).filter((d) => d.source !== DIAGNOSTIC_SOURCE);
+    const shown = diagnostics.filter((ours) => !others.some((other) => other.range.start.isEqual(ours.range.start)));
+    const current = this.published.get(uri.toString());
+    // Setting them fires a change of diagnostics, which would publish again without end.
+    if (current?.length === shown.length && current.every((d, i) => d === shown[i])) return;
+    this.published.set(uri.toString(), shown);
+    this.collection.set(uri, shown);
   }
 
   /** The first settings file of `folder` (undefined: the workspace's) that sets `devProcesses.tasks`, in VS Code's order of precedence. */
@@ -128,18 +181,20 @@ async function readText(uri: vscode.Uri): Promise<string | undefined> {
 function syntaxDiagnostic({ error, message }: SettingsSyntaxProblem): vscode.Diagnostic {
   const from = new vscode.Position(error.line, error.character);
   const diagnostic = new vscode.Diagnostic(new vscode.Range(from, from.translate(0, Math.max(1, error.length))), message, vscode.DiagnosticSeverity.Error);
-  diagnostic.source = 'Dev Processes';
+  diagnostic.source = DIAGNOSTIC_SOURCE;
   diagnostic.code = error.code;
   return diagnostic;
 }
 
-function toDiagnostic(problem: DefinitionError, tasks: TasksInSettings, text: string): vscode.Diagnostic {
-  const { start, end } = tasks.locate(problem);
+function locate(problem: DefinitionError, tasks: TasksInSettings, text: string): { diagnostic: vscode.Diagnostic; fix?: LocatedFix } {
+  const { start, end, precision } = tasks.locate(problem);
   const from = positionAt(text, start);
   const to = positionAt(text, end);
   const range = new vscode.Range(from.line, from.character, to.line, to.character);
   const diagnostic = new vscode.Diagnostic(range, problem.message, vscode.DiagnosticSeverity.Error);
-  diagnostic.source = 'Dev Processes';
+  diagnostic.source = DIAGNOSTIC_SOURCE;
   if (problem.field !== undefined) diagnostic.code = problem.field;
-  return diagnostic;
+  // A fix rewrites the field itself: not an entry that only holds it.
+  const fix = problem.fix && precision === 'field' ? { fix: problem.fix, range, written: text.slice(start, end) } : undefined;
+  return fix ? { diagnostic, fix } : { diagnostic };
 }

@@ -62,3 +62,8 @@ export async function setTasks(api: DevProcessesApi, tasks: unknown[]): Promise<
     'the engine to read the new settings',
   );
 }
+
+/** The settings.json of the (only) workspace folder. */
+export function workspaceSettingsUri(): vscode.Uri {
+  return vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, '.vscode', 'settings.json');
+}
