@@ -101,7 +101,7 @@ async function measureEngine(concurrency: number, runs: number, helper?: HelperL
     await engineRuns(engine, WARMUP);
     return await timed(() => engineRuns(engine, runs));
   } finally {
-    await engine.dispose();
+    await engine.shutdown();
     helper?.dispose();
   }
 }

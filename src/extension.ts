@@ -107,6 +107,6 @@ export async function deactivate(): Promise<void> {
   const helper = launcher;
   engine = undefined;
   launcher = undefined;
-  await stopping?.dispose(Math.min(stopping.stopTimeoutMs, 3000));
+  await stopping?.shutdown(Math.min(stopping.stopTimeoutMs, 3000));
   if (helper instanceof HelperLauncher) helper.dispose();
 }

@@ -26,7 +26,7 @@ export class BenchEngine {
   /** Stops every run (and waits until their processes are gone), then the helper. */
   async dispose(): Promise<void> {
     try {
-      await this.engine.dispose();
+      await this.engine.shutdown();
     } finally {
       this.launcher.dispose();
     }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import { specDefaults } from '../core/defaults';
-import { dependencyStatus, needsNewRun, type DependencyStatus } from './scheduler/dependencyGate';
+import { needsNewRun } from './scheduler/dependencyGate';
 import { inheritedEnvironment } from '../platform/environment';
 import { ProcessError } from '../core/errors';
 import { Emitter, type Disposable } from '../core/events';
@@ -17,8 +17,9 @@ import { RunTable } from './pool/runTable';
 import { maskSecrets, secretValues } from '../platform/redact';
 import { Run, type RunContext } from './run/run';
 import { provablyOurs, type ProcessRecord, type RecordStore } from '../platform/records';
-import { RunQueue, type QueueEntry } from './scheduler/runQueue';
-import { snapshotOf, type ProcessSnapshot, type WaitReason } from './run/snapshot';
+import { Scheduler } from './scheduler/scheduler';
+import { SlotPool } from './pool/slots';
+import { snapshotOf, type ProcessSnapshot } from './run/snapshot';
 import { isActive, isFinal } from './run/stateMachine';
 import type { Priority, ProcessSpec, RunState } from '../core/types';
 
@@ -67,8 +68,8 @@ export interface SpawnOptions {
 export type RunTarget = string | { id: string };
 
 const ADHOC_KEY = '\u0000adhoc';
-/** What a dispose may take past its grace: the SIGKILL round, its confirmation and the exit reports. */
-const DISPOSE_SLACK_MS = 1500;
+/** What a shutdown may take past its grace: the SIGKILL round, its confirmation and the exit reports. */
+const SHUTDOWN_SLACK_MS = 1500;
 
 export function defaultMaxConcurrent(): number {
   return Math.max(2, os.availableParallelism?.() ?? os.cpus().length);
@@ -79,7 +80,7 @@ export function defaultMaxConcurrent(): number {
  * them on their dependencies, retries failed jobs with backoff, keeps service replicas, stops
  * whole process trees, and tells listeners about every change.
  */
-export class ProcessEngine implements Disposable {
+export class ProcessEngine {
   private readonly changeEmitter = new Emitter<ProcessSnapshot | undefined>();
   private readonly outputEmitter = new Emitter<OutputEvent>();
   /** Fires with the changed run, or undefined when the definitions changed. */
@@ -94,21 +95,16 @@ export class ProcessEngine implements Disposable {
   private readonly launcherLoss: Disposable | undefined;
 
   stopTimeoutMs: number;
-  maxConcurrent: number;
 
   private specs = new Map<string, ProcessSpec>();
   private readonly runs = new RunTable();
-  private readonly queue = new RunQueue();
-  private readonly backoffTimers = new Map<string, NodeJS.Timeout>();
+  private readonly slots: SlotPool;
+  private readonly scheduler: Scheduler;
   /** Restarts under way, by the run they stop. */
   private readonly restarting = new Map<Run, Promise<string>>();
   private readonly lastState = new Map<string, RunState>();
-  /** Job attempts holding one of the `maxConcurrent` slots, kept as runs change state. */
-  private readonly slotHolders = new Set<string>();
   /** Ids of finished runs per definition (ad-hoc runs together), oldest first. */
   private readonly finished = new Map<string, string[]>();
-  /** Whether a run that waits on dependencies may be queued; reset when the queue empties. */
-  private dependentsQueued = false;
   private readonly durations = new DurationStats();
   private readonly counts = { completed: 0, failed: 0, timedOut: 0, retried: 0, created: 0, destroyed: 0 };
   private readonly idle: IdleWatch;
@@ -121,17 +117,16 @@ export class ProcessEngine implements Disposable {
   private readonly history: number;
   private readonly now: () => number;
   private readonly random: () => number;
-  private pumpQueued = false;
-  private pumpTimer: NodeJS.Timeout | undefined;
   private disposed = false;
 
   constructor(private readonly options: EngineOptions = {}) {
     this.stopTimeoutMs = options.stopTimeoutMs ?? 5000;
-    this.maxConcurrent = options.maxConcurrent ?? defaultMaxConcurrent();
+    this.slots = new SlotPool(options.maxConcurrent ?? defaultMaxConcurrent());
     this.history = options.historyPerDefinition ?? 10;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     const table = options.table ?? linuxProcessTable;
+    this.scheduler = new Scheduler({ now: this.now, run: (id) => this.runs.get(id), latestRun: (name) => this.latestRun(name), slots: this.slots });
     this.ctx = {
       launcher: options.launcher ?? childProcessLauncher,
       table,
@@ -155,10 +150,19 @@ export class ProcessEngine implements Disposable {
       runs: () => this.runs.values(),
       liveInstances: (name) => this.liveInstances(name),
       startInstance: (spec, instance) => this.startRun(spec, {}, instance),
-      backoff: (run, delayMs, error, next) => this.waitAndRequeue(run, delayMs, error, next),
+      backoff: (run, delayMs, error, next) => this.scheduler.waitAndRequeue(run, delayMs, error, next),
     });
     this.idle = new IdleWatch(table, this.now, (run) => void run.stop(this.stopTimeoutMs));
     this.launcherLoss = this.ctx.launcher.onDidLose?.((loss) => this.launcherLossEmitter.fire(loss));
+  }
+
+  /** Running job attempts at once; a lower limit stops nothing, it only holds back new starts. */
+  get maxConcurrent(): number {
+    return this.slots.maxConcurrent;
+  }
+
+  set maxConcurrent(value: number) {
+    this.slots.maxConcurrent = value;
   }
 
   /** Replaces the definitions. Running processes are never stopped by this. */
@@ -168,7 +172,7 @@ export class ProcessEngine implements Disposable {
     this.idleTimeouts = specs.some((s) => s.kind === 'service' && s.idleTimeoutMs !== undefined);
     this.updateIdleWatch();
     this.changeEmitter.fire(undefined);
-    this.schedulePump();
+    this.scheduler.schedulePump();
   }
 
   definitions(): ProcessSpec[] {
@@ -310,8 +314,7 @@ export class ProcessEngine implements Disposable {
   }
 
   list(): ProcessSnapshot[] {
-    // Queue positions once for all runs: looking each up would make a long queue quadratic.
-    const positions = new Map(this.queue.ordered().map((e, i) => [e.id, i + 1]));
+    const positions = this.scheduler.positions();
     return [...this.runs.values()].map((r) => this.snapshot(r, positions));
   }
 
@@ -349,14 +352,14 @@ export class ProcessEngine implements Disposable {
   metrics(): EngineMetrics {
     const all = [...this.runs.values()];
     const backoffs = all.filter((r) => r.state === 'backoff' && r.nextAttemptAt !== null).map((r) => r.nextAttemptAt!);
-    const delayed = this.queue.nextStartAt(this.now());
+    const delayed = this.scheduler.nextStartAt(this.now());
     const next = [...backoffs, ...(delayed === undefined ? [] : [delayed])];
     return {
       ...this.counts,
       avgDurationMs: this.durations.average(),
       p95DurationMs: this.durations.p95(),
       active: all.filter((r) => isActive(r.state)).length,
-      queued: this.queue.size,
+      queued: this.scheduler.size,
       maxConcurrent: this.maxConcurrent,
       nextStartAt: next.length > 0 ? Math.min(...next) : null,
     };
@@ -392,15 +395,14 @@ export class ProcessEngine implements Disposable {
    * Resolves within `graceMs` plus a little even if the launcher never answers; what could not
    * be confirmed gone by then stays in the records for the next window.
    */
-  async dispose(graceMs = Math.min(this.stopTimeoutMs, 3000)): Promise<void> {
+  async shutdown(graceMs = Math.min(this.stopTimeoutMs, 3000)): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    clearTimeout(this.pumpTimer);
-    for (const timer of this.backoffTimers.values()) clearTimeout(timer);
+    this.scheduler.dispose();
     this.idle.dispose();
     this.launcherLoss?.dispose();
     let deadline: NodeJS.Timeout | undefined;
-    await Promise.race([this.killAll(graceMs), new Promise((resolve) => (deadline = setTimeout(resolve, graceMs + DISPOSE_SLACK_MS)))]);
+    await Promise.race([this.killAll(graceMs), new Promise((resolve) => (deadline = setTimeout(resolve, graceMs + SHUTDOWN_SLACK_MS)))]);
     clearTimeout(deadline);
     this.changeEmitter.dispose();
     this.outputEmitter.dispose();
@@ -416,11 +418,11 @@ export class ProcessEngine implements Disposable {
     this.lastState.set(id, run.state);
     if (!adhoc) this.startDependencies(spec, new Set([spec.name]));
     const delayMs = options.delayMs ?? 0;
-    if (after.length === 0) this.enqueue(run, this.now() + delayMs);
+    if (after.length === 0) this.scheduler.enqueue(run, this.now() + delayMs);
     else {
       void Promise.all(after.map((r) => r.done)).then(() => {
         // Cancelled while it waited, or the engine is gone: nothing to start.
-        if (run.state === 'queued' && !this.disposed) this.enqueue(run, this.now() + delayMs);
+        if (run.state === 'queued' && !this.disposed) this.scheduler.enqueue(run, this.now() + delayMs);
       });
     }
     this.changeEmitter.fire(this.snapshot(run));
@@ -470,91 +472,18 @@ export class ProcessEngine implements Disposable {
     const run = new Run(id, specForInstance(spec, instance), false, this.ctx, instance);
     this.runs.set(id, run);
     this.lastState.set(id, run.state);
-    this.enqueue(run, this.now());
-  }
-
-  private enqueue(run: Run, notBefore: number): void {
-    if (run.spec.dependsOn.length > 0) this.dependentsQueued = true;
-    this.queue.add({ id: run.id, priority: run.spec.priority, seq: this.seq++, notBefore, needsSlot: this.holdsSlot(run) });
-    this.schedulePump();
-  }
-
-  /** Job attempts hold a slot; services, replicas and ad-hoc command lines do not. */
-  private holdsSlot(run: Run): boolean {
-    return run.spec.kind === 'job' && !run.adhoc;
-  }
-
-  /** Starting is deferred to setImmediate, never done inside another run's exit handler. */
-  private schedulePump(): void {
-    if (this.pumpQueued || this.disposed) return;
-    this.pumpQueued = true;
-    setImmediate(() => {
-      this.pumpQueued = false;
-      this.pump();
-    });
-  }
-
-  private pump(): void {
-    if (this.disposed) return;
-    const now = this.now();
-    const cannotStart: [Run, ProcessError][] = [];
-    if (this.queue.size === 0) this.dependentsQueued = false;
-    for (const entry of this.dependentsQueued ? this.queue.ordered() : []) {
-      const run = this.runs.get(entry.id);
-      if (!run || run.spec.dependsOn.length === 0) continue;
-      const status = this.dependencies(run);
-      if (status instanceof ProcessError) cannotStart.push([run, status]);
-    }
-    for (const [run, error] of cannotStart) {
-      this.queue.remove(run.id);
-      run.finish(error);
-    }
-    const ready = this.queue.takeReady(now, this.maxConcurrent - this.slotHolders.size, (id) => this.dependencies(this.runs.get(id)!) === 'ready');
-    for (const entry of ready) this.runs.get(entry.id)?.startAttempt();
-
-    clearTimeout(this.pumpTimer);
-    const next = this.queue.nextStartAt(now);
-    if (next !== undefined) this.pumpTimer = setTimeout(() => this.schedulePump(), next - now);
-  }
-
-  private dependencies(run: Run): DependencyStatus {
-    for (const dep of run.spec.dependsOn) {
-      const latest = this.latestRun(dep.name);
-      const status = dependencyStatus(dep, latest && { state: latest.state, ready: latest.ready }, run.spec.name);
-      if (status !== 'ready') return status;
-    }
-    return 'ready';
-  }
-
-  /** Waits in `backoff`, holding no slot, then goes back in the queue. */
-  private waitAndRequeue(run: Run, delayMs: number, error: ProcessError | null, next: string): void {
-    // The delay counts from the process's exit, not from the end of the sweep after it.
-    const now = this.now();
-    const at = Math.max(now, (run.exitedAt ?? now) + delayMs);
-    run.enterBackoff(at, error, next);
-    this.backoffTimers.set(
-      run.id,
-      setTimeout(() => {
-        this.backoffTimers.delete(run.id);
-        if (run.state !== 'backoff' || this.disposed) return;
-        run.requeue();
-        this.enqueue(run, at);
-      }, at - now),
-    );
+    this.scheduler.enqueue(run, this.now());
   }
 
   private runChanged(run: Run): void {
     const before = this.lastState.get(run.id);
     this.lastState.set(run.id, run.state);
-    if (this.holdsSlot(run) && isActive(run.state)) this.slotHolders.add(run.id);
-    else this.slotHolders.delete(run.id);
+    this.slots.update(run);
     if (run.state === 'running' && before === 'starting') this.counts.created++;
     if (run.state === 'running' || isFinal(run.state)) this.writeRecords();
     if (before !== undefined && isActive(before) && !isActive(run.state) && run.pid !== null) this.counts.destroyed++;
     if (isFinal(run.state)) {
-      clearTimeout(this.backoffTimers.get(run.id));
-      this.backoffTimers.delete(run.id);
-      this.queue.remove(run.id);
+      this.scheduler.forget(run.id);
       if (run.state === 'completed') this.counts.completed++;
       if (run.state === 'failed') this.counts.failed++;
       if (run.startedAt !== null && run.endedAt !== null && run.attempts > 0) this.durations.add(run.endedAt - run.startedAt);
@@ -563,7 +492,7 @@ export class ProcessEngine implements Disposable {
     }
     this.updateIdleWatch();
     this.changeEmitter.fire(this.snapshot(run));
-    this.schedulePump();
+    this.scheduler.schedulePump();
   }
 
   /** Watches the extra instances of services that have an idle timeout. */
@@ -645,21 +574,9 @@ export class ProcessEngine implements Disposable {
   }
 
   private snapshot(run: Run, positions?: Map<string, number>): ProcessSnapshot {
-    const position = run.state !== 'queued' ? null : ((positions ? positions.get(run.id) : this.queue.positionOf(run.id)) ?? null);
-    const entry = position === null ? undefined : this.queue.ordered()[position - 1];
-    const wait = entry && position !== null ? this.waitReason(run, entry, position) : null;
+    const position = run.state !== 'queued' ? null : ((positions ? positions.get(run.id) : this.scheduler.positionOf(run.id)) ?? null);
+    const wait = position === null ? null : this.scheduler.waitReason(run, position);
     return snapshotOf(run, run.adhoc ? undefined : this.specs.get(run.spec.name), position, wait);
-  }
-
-  /** What a queued run waits for, first what would hold it longest: its delay, its dependencies, a slot. */
-  private waitReason(run: Run, entry: QueueEntry, position: number): WaitReason | null {
-    if (entry.notBefore > this.now()) return { kind: 'delay', until: entry.notBefore };
-    const pending = run.spec.dependsOn.filter((dep) => {
-      const latest = this.latestRun(dep.name);
-      return dependencyStatus(dep, latest && { state: latest.state, ready: latest.ready }, run.spec.name) === 'waiting';
-    });
-    if (pending.length > 0) return { kind: 'dependency', dependencies: pending.map((d) => ({ name: d.name, condition: d.condition })) };
-    return entry.needsSlot ? { kind: 'slot', position, running: this.slotHolders.size } : null;
   }
 
   private assertLive(): void {

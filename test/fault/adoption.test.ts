@@ -1,6 +1,6 @@
 // Fault: a processes.json someone else wrote, or that outlived what it names. Only a process that
 // is provably ours (pid and start time, our uid, our run marker) is adopted; a stranger named by a
-// record is never signalled, not by adoption, a stop, nor closing the window (dispose).
+// record is never signalled, not by adoption, a stop, nor closing the window (shutdown).
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -43,7 +43,7 @@ async function adoptStopAndClose(t: TestContext, records: ProcessRecord[], stran
   const adopted = engine.adoptSurvivors();
   assert.deepEqual(adopted.map((s) => s.pid), [], 'nothing of these records is ours');
   await withTimeout(engine.killAll(), 10_000, 'killAll');
-  await withTimeout(engine.dispose(500), 10_000, 'dispose');
+  await withTimeout(engine.shutdown(500), 10_000, 'shutdown');
   assert.deepEqual(alive(strangers), strangers, 'no stranger was signalled');
 }
 

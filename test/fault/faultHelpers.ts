@@ -23,12 +23,12 @@ export const MB = 1024 * 1024;
 type TestContext = { after(fn: () => unknown): void; diagnostic(message: string): void };
 
 /**
- * An engine whose runs carry the tag and stop quickly (short grace), disposed after the test; a
+ * An engine whose runs carry the tag and stop quickly (short grace), shut down after the test; a
  * `quick` job (`/bin/true`) is always defined, so `assertAnswers` can show the engine still works.
  */
 export function faultEngine(t: TestContext, specs: ProcessSpec[], options: EngineOptions = {}): ProcessEngine {
   const engine = makeEngine(t, [...specs, quickJob()], { stopTimeoutMs: 500, hostEnv: taggedEnv(), ...options });
-  // Runs after the engine's own dispose (hooks run in order): whatever is still tagged is a leak.
+  // Runs after the engine's own shutdown (hooks run in order): whatever is still tagged is a leak.
   t.after(() => reap(tagged()));
   return engine;
 }

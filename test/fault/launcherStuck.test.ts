@@ -1,7 +1,7 @@
 // Fault: the launcher helper stops answering (SIGSTOP) with runs starting and running. Nothing
 // waits for it forever: the watchdog replaces it and fails what was pending, a job's timeout
 // counts from its start request, a stop of processes that are gone needs no helper, and the
-// engine's dispose keeps to its budget.
+// engine's shutdown keeps to its budget.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -124,7 +124,7 @@ describe('a stuck launcher helper', () => {
     assert.equal(engine.get(id)!.state, 'terminated');
   });
 
-  test('dispose() resolves within its budget while a start and a stop wait on the helper', { timeout: 30_000 }, async (t) => {
+  test('shutdown() resolves within its budget while a start and a stop wait on the helper', { timeout: 30_000 }, async (t) => {
     const launcher = launcherFor(t, NO_WATCHDOG);
     const engine = faultEngine(t, [nodeSpec('svc', 'hang.js'), nodeSpec('job', 'hang.js', [], { kind: 'job' })], { launcher });
     const pids = watchPids(engine);
@@ -135,8 +135,8 @@ describe('a stuck launcher helper', () => {
     await waitFor(() => engine.get(job)!.state === 'starting', 'the job to be starting');
     const started = performance.now();
     const graceMs = 200;
-    await withTimeout(engine.dispose(graceMs), graceMs + 2000, 'dispose()');
-    summary('dispose with a stuck helper', { tookMs: Math.round(performance.now() - started) });
-    assertNothingLeft(pids, 'after dispose');
+    await withTimeout(engine.shutdown(graceMs), graceMs + 2000, 'shutdown()');
+    summary('shutdown with a stuck helper', { tookMs: Math.round(performance.now() - started) });
+    assertNothingLeft(pids, 'after shutdown');
   });
 });

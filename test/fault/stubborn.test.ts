@@ -91,10 +91,10 @@ describe('stubborn processes', () => {
     const pids = [...(await treePids(engine, treeId)), ...watched];
     const before = memory();
     const started = performance.now();
-    await withTimeout(engine.dispose(300), 15_000, 'dispose');
+    await withTimeout(engine.shutdown(300), 15_000, 'shutdown');
     const disposeMs = Math.round(performance.now() - started);
     assert.ok(engine.list().every((r) => r.state === 'terminated'));
-    assertNothingLeft(pids, 'dispose');
+    assertNothingLeft(pids, 'shutdown');
     summary('dispose-stubborn', { processes: new Set(pids).size, disposeMs, rssGrowthMB: growthMB(before).rss });
   });
 

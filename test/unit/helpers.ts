@@ -37,11 +37,11 @@ export function nodeSpec(name: string, script: string, args: string[] = [], extr
   };
 }
 
-/** An engine that is always disposed after the test, so no test leaves a process behind. */
+/** An engine that is always shut down after the test, so no test leaves a process behind. */
 export function makeEngine(t: { after(fn: () => unknown): void }, specs: ProcessSpec[], options: EngineOptions = {}): ProcessEngine {
   const engine = new ProcessEngine({ stopTimeoutMs: 2000, ...options });
   engine.setDefinitions(specs);
-  t.after(() => engine.dispose(200));
+  t.after(() => engine.shutdown(200));
   return engine;
 }
 

@@ -46,7 +46,7 @@ describe('engine: caller mistakes reject with their own code, never spawn-failed
     const done = await engine.spawn('done');
     await engine.whenDone(done);
     await rejectsWith(() => engine.sendInput(done, 'x'), 'invalid-state');
-    await engine.dispose(500);
+    await engine.shutdown(500);
     await rejectsWith(engine.spawn('done'), 'invalid-state');
   });
 

@@ -137,14 +137,14 @@ describe('engine: stopping takes the whole tree down', () => {
     assert.deepEqual(alive(pids), []);
   });
 
-  test('dispose stops every process it started', async (t) => {
+  test('shutdown stops every process it started', async (t) => {
     const engine = makeEngine(t, [nodeSpec('a', 'hang.js'), nodeSpec('b', 'fork-tree.js', ['2'])]);
     const a = await engine.spawn('a');
     const b = await engine.spawn('b');
     await waitForLine(engine, a, /^ready$/);
     const pids = [engine.get(a)!.pid!, ...(await treePids(engine, b))];
     t.after(() => reap(pids));
-    await engine.dispose(500);
+    await engine.shutdown(500);
     assert.deepEqual(alive(pids), []);
     await assert.rejects(engine.spawn('a'), /shut down/);
   });

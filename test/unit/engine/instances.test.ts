@@ -12,7 +12,7 @@ const service = (instances: InstanceRange): ProcessSpec => ({
 
 test('a service spec with 100,000 instances is refused as a caller mistake before any replica starts', async (t) => {
   const engine = new ProcessEngine({ stopTimeoutMs: 500 });
-  t.after(() => engine.dispose());
+  t.after(() => engine.shutdown());
   for (const instances of [{ min: 100_000, max: 100_000, initial: 100_000 }, { min: 1, max: 1e9, initial: 1 }, { min: 1, max: 2, initial: NaN }, { min: 3, max: 2, initial: 2 }]) {
     assert.throws(() => engine.setDefinitions([service(instances)]), (err: Error) => err instanceof ProcessError && err.code === 'invalid-argument' && /"many": instances\.(min|max|initial)/.test(err.message));
   }
