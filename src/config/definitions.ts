@@ -8,6 +8,7 @@ import { applyLimits } from './limitsFields';
 import { applyRecovery, applyRestart } from './recoveryFields';
 import { MAX_TIMER_MS, applyIdleTimeout, applyInstances, applyMaxOutputMBps, applyPriority, applyRetry, applyTimeout } from './schedulingFields';
 import { describe, didYouMean, didYouMeanFix, isNonBlank, isObject, quote, quoteFix, quoteHint, quoteList, typeName } from './text';
+import { SETTINGS_SCHEMA } from './schema';
 import type { DefinitionContext } from './types';
 import { expandVariables } from './variables';
 
@@ -16,7 +17,7 @@ export type { DefinitionContext };
 export const TASKS_SETTING = 'devProcesses.tasks';
 /** `DefinitionError.index` of a problem with the whole setting rather than one of its entries. */
 export const WHOLE_SETTING = -1;
-export const DEFAULT_STOP_TIMEOUT_MS = 5000;
+export const DEFAULT_STOP_TIMEOUT_MS = SETTINGS_SCHEMA['devProcesses.stopTimeoutMs'].default;
 /** Automatic `devProcesses.maxConcurrent` never goes below this, so one job cannot hold up every other on a one-core machine. */
 export const MIN_AUTOMATIC_CONCURRENCY = 2;
 

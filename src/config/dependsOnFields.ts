@@ -1,10 +1,13 @@
 import type { DefinitionError, DefinitionSet, Dependency, DependencyCondition, ProcessKind, ProcessSpec } from '../core/types';
 import { report, reportUnknownKeys, taskLabel, type Entry } from './entry';
+import { ENTRY_SCHEMA, choicesOf } from './schema';
 import { findCycles } from './cycles';
 import { describe, didYouMean, isNonBlank, isObject, quote, quoteChoices, quoteList, shorten, typeName } from './text';
 import type { DeclaredDependency } from './types';
 
-export const DEPENDENCY_CONDITIONS: readonly DependencyCondition[] = ['started', 'completed', 'healthy'];
+/** The object form of an item, `{ "name", "condition" }`, after the bare name. */
+const DEPENDENCY_SCHEMA = ENTRY_SCHEMA.dependsOn.items.oneOf[1]?.properties;
+export const DEPENDENCY_CONDITIONS = choicesOf<DependencyCondition>(DEPENDENCY_SCHEMA?.condition);
 export const DEPENDENCY_FIELDS: readonly (keyof Dependency)[] = ['name', 'condition', 'reuse'];
 
 /** Where a spec came from and what it declared, for the checks that need every definition of the window. */

@@ -1,17 +1,27 @@
 import { DEFAULT_PROBE_TIMING } from '../core/defaults';
 import type { HealthCheck, ProbeSpec, ProbeType } from '../core/types';
 import { report, reportUnknownKeys, type Entry } from './entry';
+import { ENTRY_SCHEMA, choicesOf } from './schema';
 import { readInteger, readIntegerBetween, readMilliseconds } from './schedulingFields';
 import { describe, didYouMean, isNonBlank, isObject, quote, quoteChoices, quoteFix, quoteHint, quoteList, typeName } from './text';
 import { expandVariables } from './variables';
 
 export const HEALTH_CHECK_FIELDS: readonly (keyof HealthCheck)[] = ['readiness', 'liveness'];
-export const PROBE_TYPES: readonly ProbeType[] = ['http', 'tcp', 'exec', 'log'];
+const PROBES_SCHEMA = ENTRY_SCHEMA.healthCheck.properties;
+export const PROBE_TYPES = choicesOf<ProbeType>(PROBES_SCHEMA.readiness.properties.type);
 /** A line of output shows a process started, not that it still answers. */
-export const LIVENESS_PROBE_TYPES: readonly ProbeType[] = ['http', 'tcp', 'exec'];
+export const LIVENESS_PROBE_TYPES = choicesOf<ProbeType>(PROBES_SCHEMA.liveness.properties.type);
 export const PROBE_TIMING_FIELDS = ['intervalMs', 'timeoutMs', 'initialDelayMs', 'failureThreshold', 'successThreshold'] as const;
+const TIMING_SCHEMA = PROBES_SCHEMA.readiness.properties;
+/** A field a type of probe adds, as its branch of the readiness schema declares it. */
+function branchField(type: ProbeType, key: string): { minimum: number; maximum: number } {
+  const branch = PROBES_SCHEMA.readiness.allOf.find((b) => b.if.properties.type.const === type);
+  return (branch?.then.properties as Record<string, unknown> | undefined)?.[key] as { minimum: number; maximum: number };
+}
+const EXPECT_STATUS = branchField('http', 'expectStatus');
+const PORT = branchField('tcp', 'port');
 /** Polling faster would load the service more than it tells. */
-export const MIN_PROBE_INTERVAL_MS = 100;
+export const MIN_PROBE_INTERVAL_MS = TIMING_SCHEMA.intervalMs.minimum;
 export const DEFAULT_PROBE_HOST = '127.0.0.1';
 
 type ProbeField = Exclude<keyof ProbeSpec, 'type'>;
@@ -31,17 +41,17 @@ type Reader<T> = (value: unknown, field: string, entry: Entry) => T | undefined;
 /** Every field a probe may have, in the order its errors are reported. */
 const PROBE_READERS: { readonly [K in ProbeField]-?: Reader<ProbeSpec[K]> } = {
   url: readUrl,
-  expectStatus: (value, field, entry) => readIntegerBetween(value, field, entry, 100, 599),
+  expectStatus: (value, field, entry) => readIntegerBetween(value, field, entry, EXPECT_STATUS.minimum, EXPECT_STATUS.maximum),
   host: readText,
   port: readPort,
   command: readText,
   args: readArgs,
   pattern: readPattern,
   intervalMs: (value, field, entry) => readMilliseconds(value, field, entry, MIN_PROBE_INTERVAL_MS),
-  timeoutMs: (value, field, entry) => readMilliseconds(value, field, entry, 1),
-  initialDelayMs: (value, field, entry) => readMilliseconds(value, field, entry, 0),
-  failureThreshold: (value, field, entry) => readInteger(value, field, entry, 1),
-  successThreshold: (value, field, entry) => readInteger(value, field, entry, 1),
+  timeoutMs: (value, field, entry) => readMilliseconds(value, field, entry, TIMING_SCHEMA.timeoutMs.minimum),
+  initialDelayMs: (value, field, entry) => readMilliseconds(value, field, entry, TIMING_SCHEMA.initialDelayMs.minimum),
+  failureThreshold: (value, field, entry) => readInteger(value, field, entry, TIMING_SCHEMA.failureThreshold.minimum),
+  successThreshold: (value, field, entry) => readInteger(value, field, entry, TIMING_SCHEMA.successThreshold.minimum),
 };
 
 const PROBE_KEYS: readonly string[] = ['type', ...Object.keys(PROBE_READERS)];
@@ -162,7 +172,7 @@ function isHttpUrl(text: string): boolean {
 /** A JSON number, as the schema says: variables expand in strings only. */
 function readPort(value: unknown, field: string, entry: Entry): number | undefined {
   const hint = typeof value === 'string' && value.includes('${') ? ' (variables do not expand in a port; write a number)' : '';
-  return readIntegerBetween(value, field, entry, 1, 65535, hint);
+  return readIntegerBetween(value, field, entry, PORT.minimum, PORT.maximum, hint);
 }
 
 function readArgs(value: unknown, field: string, entry: Entry): string[] | undefined {

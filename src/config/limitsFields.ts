@@ -1,19 +1,21 @@
 import type { Limits } from '../core/types';
 import { report, type Entry } from './entry';
+import { SETTINGS_SCHEMA, ENTRY_SCHEMA, choicesOf } from './schema';
 import { MAX_TIMER_MS } from './schedulingFields';
 import { describe, describeNumber, didYouMean, isObject, quote, quoteChoices, typeName } from './text';
 
 export const ALERTS_SETTING = 'devProcesses.alerts';
 export const MONITOR_INTERVAL_SETTING = 'devProcesses.monitor.intervalMs';
-export const DEFAULT_MONITOR_INTERVAL_MS = 1000;
+const INTERVAL_SCHEMA = SETTINGS_SCHEMA[MONITOR_INTERVAL_SETTING];
+export const DEFAULT_MONITOR_INTERVAL_MS = INTERVAL_SCHEMA.default;
 /** Faster sampling would cost more than it tells. */
-export const MIN_MONITOR_INTERVAL_MS = 100;
+export const MIN_MONITOR_INTERVAL_MS = INTERVAL_SCHEMA.minimum;
 
 /** The thresholds, shared by a definition's `limits` and the global `devProcesses.alerts`. */
 export const THRESHOLD_FIELDS = ['maxMemoryMB', 'maxCpuPercent', 'maxIdleMs', 'maxErrorRate'] as const;
 /** Every field of a definition's `limits`. */
 export const LIMIT_FIELDS: readonly (keyof Limits)[] = [...THRESHOLD_FIELDS, 'onExceed'];
-export const ON_EXCEED: readonly NonNullable<Limits['onExceed']>[] = ['alert', 'restart'];
+export const ON_EXCEED = choicesOf<NonNullable<Limits['onExceed']>>(ENTRY_SCHEMA.limits.properties.onExceed);
 
 type Threshold = (typeof THRESHOLD_FIELDS)[number];
 type Read<T> = { value: T } | { error: string };

@@ -2,11 +2,14 @@ import { defaultRestart } from '../core/defaults';
 import type { ErrorCode } from '../core/errors';
 import type { ProcessSpec, RecoveryStrategy, RestartMode, RestartPolicy } from '../core/types';
 import { report, reportUnknownKeys, type Entry } from './entry';
+import { ENTRY_SCHEMA, choicesOf } from './schema';
 import { MAX_RESTARTS, delaysInOrder, readIntegerBetween, readJitter, readMultiplier, readPolicyMs } from './schedulingFields';
 import { describe, didYouMean, isObject, quote, quoteChoices, typeName } from './text';
 
-export const RESTART_MODES: readonly RestartMode[] = ['never', 'on-failure', 'always'];
-export const RECOVERY_STRATEGIES: readonly RecoveryStrategy[] = ['restart', 'replace', 'scaleUp', 'scaleDown', 'notify', 'none'];
+const RESTART_SCHEMA = ENTRY_SCHEMA.restart.properties;
+const EXIT_CODE = RESTART_SCHEMA.successExitCodes.items;
+export const RESTART_MODES = choicesOf<RestartMode>(RESTART_SCHEMA.policy);
+export const RECOVERY_STRATEGIES = choicesOf<RecoveryStrategy>(ENTRY_SCHEMA.recovery.properties.crashed);
 /** A job has no instances to replace or scale; `restart` runs its `retry`. */
 export const JOB_STRATEGIES: readonly RecoveryStrategy[] = ['restart', 'notify', 'none'];
 
@@ -15,13 +18,13 @@ type Reader<T> = (value: unknown, field: string, entry: Entry) => T | undefined;
 const RESTART_READERS: { readonly [K in keyof RestartPolicy]: Reader<RestartPolicy[K]> } = {
   policy: readRestartMode,
   successExitCodes: readExitCodes,
-  initialDelayMs: (value, field, entry) => readPolicyMs(value, field, entry, 0),
-  maxDelayMs: (value, field, entry) => readPolicyMs(value, field, entry, 0),
+  initialDelayMs: (value, field, entry) => readPolicyMs(value, field, entry, RESTART_SCHEMA.initialDelayMs.minimum),
+  maxDelayMs: (value, field, entry) => readPolicyMs(value, field, entry, RESTART_SCHEMA.maxDelayMs.minimum),
   multiplier: readMultiplier,
   jitter: readJitter,
-  resetAfterMs: (value, field, entry) => readPolicyMs(value, field, entry, 0),
-  maxRestarts: (value, field, entry) => readIntegerBetween(value, field, entry, 0, MAX_RESTARTS),
-  windowMs: (value, field, entry) => readPolicyMs(value, field, entry, 1),
+  resetAfterMs: (value, field, entry) => readPolicyMs(value, field, entry, RESTART_SCHEMA.resetAfterMs.minimum),
+  maxRestarts: (value, field, entry) => readIntegerBetween(value, field, entry, RESTART_SCHEMA.maxRestarts.minimum, MAX_RESTARTS),
+  windowMs: (value, field, entry) => readPolicyMs(value, field, entry, RESTART_SCHEMA.windowMs.minimum),
 };
 
 /** Every field of `restart`, in the order its errors are reported. */
@@ -126,6 +129,6 @@ function readExitCodes(value: unknown, field: string, entry: Entry): number[] | 
     report(entry, field, `${quote(field)} must be an array of exit codes from 0 to 255, such as [143]; got ${typeName(value)}${hint}.`);
     return undefined;
   }
-  const codes = value.map((code: unknown, i) => readIntegerBetween(code, `${field}[${i}]`, entry, 0, 255));
+  const codes = value.map((code: unknown, i) => readIntegerBetween(code, `${field}[${i}]`, entry, EXIT_CODE.minimum, EXIT_CODE.maximum));
   return codes.every((code) => code !== undefined) ? codes : undefined;
 }

@@ -1,23 +1,27 @@
 import { DEFAULT_RETRY, MAX_INSTANCES } from '../core/defaults';
 import type { InstanceRange, Priority, RetryPolicy } from '../core/types';
 import { report, reportUnknownKeys, type Entry } from './entry';
+import { ENTRY_SCHEMA, choicesOf } from './schema';
 import { describe, describeNumber, didYouMean, isObject, quote, quoteChoices, typeName } from './text';
 
 /** Node's timers fire at once above this, so a longer delay would mean no delay at all. */
 export const MAX_TIMER_MS = 2_147_483_647;
 
-export const PRIORITIES: readonly Priority[] = ['low', 'normal', 'high', 'critical'];
+export const PRIORITIES = choicesOf<Priority>(ENTRY_SCHEMA.priority);
 export const RETRY_FIELDS: readonly (keyof RetryPolicy)[] = ['maxRetries', 'initialDelayMs', 'maxDelayMs', 'multiplier', 'jitter'];
 export const INSTANCE_FIELDS: readonly (keyof InstanceRange)[] = ['min', 'max', 'initial'];
 /** The fraction `jitter: true` stands for. */
 export const DEFAULT_JITTER = 0.2;
 export { MAX_INSTANCES };
+const RETRY_SCHEMA = ENTRY_SCHEMA.retry.properties;
+const INSTANCES_SCHEMA = ENTRY_SCHEMA.instances.properties;
 /** Backoff delays, `resetAfterMs` and `windowMs`: one day. A longer wait is a mistake in units. */
-export const MAX_POLICY_MS = 86_400_000;
+export const MAX_POLICY_MS = RETRY_SCHEMA.maxDelayMs.maximum;
 /** Past this a backoff reaches its `maxDelayMs` after a retry or two: the growth means nothing. */
-export const MAX_MULTIPLIER = 10;
-export const MAX_RETRIES = 100;
-export const MAX_RESTARTS = 1000;
+export const MAX_MULTIPLIER = RETRY_SCHEMA.multiplier.maximum;
+const MIN_MULTIPLIER = RETRY_SCHEMA.multiplier.minimum;
+export const MAX_RETRIES = RETRY_SCHEMA.maxRetries.maximum;
+export const MAX_RESTARTS = ENTRY_SCHEMA.restart.properties.maxRestarts.maximum;
 
 export function applyPriority(value: unknown, entry: Entry): void {
   const priority = PRIORITIES.find((p) => p === value);
@@ -30,17 +34,17 @@ export function applyPriority(value: unknown, entry: Entry): void {
 }
 
 export function applyTimeout(value: unknown, entry: Entry): void {
-  const timeoutMs = readMilliseconds(value, 'timeoutMs', entry, 1);
+  const timeoutMs = readMilliseconds(value, 'timeoutMs', entry, ENTRY_SCHEMA.timeoutMs.minimum);
   if (timeoutMs !== undefined) entry.spec.timeoutMs = timeoutMs;
 }
 
 export function applyIdleTimeout(value: unknown, entry: Entry): void {
-  const idleTimeoutMs = readMilliseconds(value, 'idleTimeoutMs', entry, 1);
+  const idleTimeoutMs = readMilliseconds(value, 'idleTimeoutMs', entry, ENTRY_SCHEMA.idleTimeoutMs.minimum);
   if (idleTimeoutMs !== undefined) entry.spec.idleTimeoutMs = idleTimeoutMs;
 }
 
 /** Below this a process would spend most of its time waiting to write; likely a unit mix-up. */
-export const MIN_OUTPUT_MBPS = 0.1;
+export const MIN_OUTPUT_MBPS = ENTRY_SCHEMA.maxOutputMBps.minimum;
 
 export function applyMaxOutputMBps(value: unknown, entry: Entry): void {
   if (typeof value === 'number' && Number.isFinite(value) && value >= MIN_OUTPUT_MBPS) {
@@ -60,9 +64,9 @@ export function applyRetry(value: unknown, entry: Entry): void {
   const errorsBefore = entry.errors.length;
   const read = <T>(key: keyof RetryPolicy, parse: (raw: unknown, field: string) => T | undefined): T | undefined =>
     Object.hasOwn(value, key) ? parse(value[key], `retry.${key}`) : undefined;
-  const maxRetries = read('maxRetries', (raw, field) => readIntegerBetween(raw, field, entry, 0, MAX_RETRIES));
-  const initialDelayMs = read('initialDelayMs', (raw, field) => readPolicyMs(raw, field, entry, 0));
-  const maxDelayMs = read('maxDelayMs', (raw, field) => readPolicyMs(raw, field, entry, 0));
+  const maxRetries = read('maxRetries', (raw, field) => readIntegerBetween(raw, field, entry, RETRY_SCHEMA.maxRetries.minimum, MAX_RETRIES));
+  const initialDelayMs = read('initialDelayMs', (raw, field) => readPolicyMs(raw, field, entry, RETRY_SCHEMA.initialDelayMs.minimum));
+  const maxDelayMs = read('maxDelayMs', (raw, field) => readPolicyMs(raw, field, entry, RETRY_SCHEMA.maxDelayMs.minimum));
   const multiplier = read('multiplier', (raw, field) => readMultiplier(raw, field, entry));
   const jitter = read('jitter', (raw, field) => readJitter(raw, field, entry));
   reportUnknownKeys(value, 'retry', RETRY_FIELDS, entry);
@@ -85,11 +89,11 @@ export function applyInstances(value: unknown, entry: Entry): void {
     return report(entry, 'instances', `"instances" must be an object such as { "min": 1, "max": 3 }; got ${typeName(value)}${hint}.`);
   }
   const errorsBefore = entry.errors.length;
-  const read = (key: keyof InstanceRange, least: number): number | undefined =>
-    Object.hasOwn(value, key) ? readIntegerBetween(value[key], `instances.${key}`, entry, least, MAX_INSTANCES) : undefined;
-  const min = read('min', 0);
-  const max = read('max', 1);
-  const initial = read('initial', 0);
+  const read = (key: keyof InstanceRange): number | undefined =>
+    Object.hasOwn(value, key) ? readIntegerBetween(value[key], `instances.${key}`, entry, INSTANCES_SCHEMA[key].minimum, INSTANCES_SCHEMA[key].maximum) : undefined;
+  const min = read('min');
+  const max = read('max');
+  const initial = read('initial');
   reportUnknownKeys(value, 'instances', INSTANCE_FIELDS, entry);
   if (entry.errors.length > errorsBefore) return;
 
@@ -157,8 +161,8 @@ export function readPolicyMs(value: unknown, field: string, entry: Entry, least:
 }
 
 export function readMultiplier(value: unknown, field: string, entry: Entry): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 1 && value <= MAX_MULTIPLIER) return value;
-  report(entry, field, `${quote(field)} must be a number from 1 to ${MAX_MULTIPLIER}; got ${describeNumber(value)}.`);
+  if (typeof value === 'number' && Number.isFinite(value) && value >= MIN_MULTIPLIER && value <= MAX_MULTIPLIER) return value;
+  report(entry, field, `${quote(field)} must be a number from ${MIN_MULTIPLIER} to ${MAX_MULTIPLIER}; got ${describeNumber(value)}.`);
   return undefined;
 }
 
