@@ -191,6 +191,11 @@ export interface DefinitionError {
   folder?: string;
   /** A change of the field as written that fixes the problem, when it is known. */
   fix?: SettingsFix;
+  /**
+   * The settings file does not parse (an error, as the JSON editor says too); every other problem
+   * is a warning, the severity the editor's own schema check gives the same kinds.
+   */
+  syntax?: boolean;
 }
 
 /**

@@ -80,7 +80,9 @@ export class ProblemItem extends vscode.TreeItem {
     this.description = problem.message.replace(/^(Task "[^"]*"|devProcesses\.tasks(\[\d+\])?)( in [^:]*)?: /, '');
     this.tooltip = problem.message;
     // The severity the Problems panel gives it.
-    this.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+    this.iconPath = problem.syntax
+      ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
+      : new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
     this.command = { command: CommandIds.openSettings, title: 'Open Settings', arguments: [] };
   }
 }

@@ -191,7 +191,8 @@ function locate(problem: DefinitionError, tasks: TasksInSettings, text: string):
   const from = positionAt(text, start);
   const to = positionAt(text, end);
   const range = new vscode.Range(from.line, from.character, to.line, to.character);
-  const diagnostic = new vscode.Diagnostic(range, problem.message, vscode.DiagnosticSeverity.Error);
+  // A warning, as the editor's schema check reports the same kinds, so a problem has one severity wherever it shows.
+  const diagnostic = new vscode.Diagnostic(range, problem.message, vscode.DiagnosticSeverity.Warning);
   diagnostic.source = DIAGNOSTIC_SOURCE;
   if (problem.field !== undefined) diagnostic.code = problem.field;
   // A fix rewrites the field itself: not an entry that only holds it.

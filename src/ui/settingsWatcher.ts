@@ -99,7 +99,7 @@ export class SettingsWatcher extends Disposable {
     this.engine.stopTimeoutMs = readStopTimeoutMs();
     this.engine.maxConcurrent = readMaxConcurrentSetting();
     this.engine.setDefinitions(specs);
-    const problems: DefinitionError[] = [...syntax.map((p) => ({ index: -1, message: p.message, ...(p.folder ? { folder: p.folder } : {}) })), ...errors];
+    const problems: DefinitionError[] = [...syntax.map((p) => ({ index: -1, message: p.message, syntax: true, ...(p.folder ? { folder: p.folder } : {}) })), ...errors];
     this.problems = problems;
     this.tree.setProblems(problems);
     void this.diagnostics.update(errors, syntax);

@@ -59,7 +59,7 @@ describe('problems in settings.json', () => {
     assert.equal(diagnostic.message, problem.message);
     assert.match(diagnostic.message, /"args" must be an array of strings; item 1 is a number/);
     assert.deepEqual(diagnostic.range, rangeOf(text, '424242'));
-    assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Warning, 'a warning, as the schema check says it');
     assert.equal(diagnostic.code, 'args[1]');
 
     await setTasks(api, [

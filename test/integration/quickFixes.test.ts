@@ -35,16 +35,19 @@ describe('quick fixes and one row per problem in an open settings.json', () => {
   const settingsUri = workspaceSettingsUri();
   let api: DevProcessesApi;
   let original: Uint8Array;
+  /** The fixture's own problems, which the settings it is given back must bring back. */
+  let problemsBefore: string;
 
   before(async () => {
     api = await getApi();
     original = await vscode.workspace.fs.readFile(settingsUri);
+    problemsBefore = JSON.stringify(api.problems());
   });
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.workspace.fs.writeFile(settingsUri, original);
-    await waitFor(() => api.problems().length === 0, 'the fixture settings to be read again');
+    await waitFor(() => JSON.stringify(api.problems()) === problemsBefore, `the fixture settings to be read again (problems: ${JSON.stringify(api.problems())})`);
   });
 
   it('fixes "nmae" and a number where a string belongs, and shows each problem once', async () => {
