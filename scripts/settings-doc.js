@@ -1,5 +1,5 @@
-// Writes the settings tables of README.md from the schema in package.json, the one place a
-// setting or a definition field is described. `--check` only reports whether README.md is
+// Writes the settings tables of docs/settings.md from the schema in package.json, the one place a
+// setting or a definition field is described. `--check` only reports whether docs/settings.md is
 // current; a directory argument works on that tree instead of this repository.
 const fs = require('node:fs');
 const path = require('node:path');
@@ -104,7 +104,7 @@ function table(rows) {
   return ['| field | type | meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
-/** The generated part of README.md: every setting, then every field of a definition. */
+/** The generated part of docs/settings.md: every setting, then every field of a definition. */
 function settingsDoc(pkg) {
   const properties = pkg.contributes.configuration.properties;
   const seen = new Seen();
@@ -121,23 +121,23 @@ function settingsDoc(pkg) {
   ].join('\n');
 }
 
-/** README.md with its generated part replaced; throws when the markers are missing. */
+/** docs/settings.md with its generated part replaced; throws when the markers are missing. */
 function updatedReadme(readme, pkg) {
   const start = readme.indexOf(BEGIN);
   const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md has no settings markers (${BEGIN} ... ${END}).`);
+  if (start < 0 || end < start) throw new Error(`docs/settings.md has no settings markers (${BEGIN} ... ${END}).`);
   return readme.slice(0, start) + settingsDoc(pkg) + readme.slice(end + END.length);
 }
 
 function main() {
   const root = process.argv.slice(2).find((arg) => !arg.startsWith('--')) ?? ROOT;
-  const readmePath = path.join(root, 'README.md');
+  const readmePath = path.join(root, 'docs', 'settings.md');
   const readme = fs.readFileSync(readmePath, 'utf8');
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
   const next = updatedReadme(readme, pkg);
   if (process.argv.includes('--check')) {
     if (next === readme) return;
-    console.error('README.md does not match the settings in package.json: run npm run settings-doc');
+    console.error('docs/settings.md does not match the settings in package.json: run npm run settings-doc');
     process.exitCode = 1;
     return;
   }

@@ -12,29 +12,30 @@ function settingsDoc(dir: string, ...flags: string[]): { status: number | null; 
   return { status: result.status, stderr: result.stderr };
 }
 
-/** A copy of README.md and package.json, with a definition field's description edited in the schema. */
+/** A copy of docs/settings.md and package.json, with a definition field's description edited in the schema. */
 function treeWithEditedDescription(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'settings-doc-'));
-  fs.copyFileSync(path.join(repoRoot, 'README.md'), path.join(dir, 'README.md'));
+  fs.mkdirSync(path.join(dir, 'docs'));
+  fs.copyFileSync(path.join(repoRoot, 'docs', 'settings.md'), path.join(dir, 'docs', 'settings.md'));
   const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
   pkg.contributes.configuration.properties['devProcesses.tasks'].items.properties.autoStart.markdownDescription = 'Start with the window.';
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg));
   return dir;
 }
 
-test("README.md documents the settings exactly as package.json's schema does", () => {
+test("docs/settings.md documents the settings exactly as package.json's schema does", () => {
   const { status, stderr } = settingsDoc(repoRoot, '--check');
   assert.equal(status, 0, stderr);
 });
 
-test('a schema edit not carried to README.md fails the check, and regenerating carries it', () => {
+test('a schema edit not carried to docs/settings.md fails the check, and regenerating carries it', () => {
   const dir = treeWithEditedDescription();
   try {
     const stale = settingsDoc(dir, '--check');
     assert.equal(stale.status, 1);
     assert.match(stale.stderr, /run npm run settings-doc/);
     assert.equal(settingsDoc(dir).status, 0);
-    assert.match(fs.readFileSync(path.join(dir, 'README.md'), 'utf8'), /\| `autoStart` \| boolean \| Start with the window\. Default: `false`\. \|/);
+    assert.match(fs.readFileSync(path.join(dir, 'docs', 'settings.md'), 'utf8'), /\| `autoStart` \| boolean \| Start with the window\. Default: `false`\. \|/);
     assert.equal(settingsDoc(dir, '--check').status, 0);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
