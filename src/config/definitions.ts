@@ -12,7 +12,6 @@ import { SETTINGS_SCHEMA } from './schema';
 import type { DefinitionContext } from './types';
 import { expandVariables } from './variables';
 
-export type { DefinitionContext };
 
 export const TASKS_SETTING = 'devProcesses.tasks';
 /** `DefinitionError.index` of a problem with the whole setting rather than one of its entries. */

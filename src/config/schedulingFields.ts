@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY, MAX_INSTANCES } from '../core/defaults';
+import { DEFAULT_RETRY } from '../core/defaults';
 import type { InstanceRange, Priority, RetryPolicy } from '../core/types';
 import { report, reportUnknownKeys, type Entry } from './entry';
 import { ENTRY_SCHEMA, choicesOf } from './schema';
@@ -12,7 +12,6 @@ export const RETRY_FIELDS: readonly (keyof RetryPolicy)[] = ['maxRetries', 'init
 export const INSTANCE_FIELDS: readonly (keyof InstanceRange)[] = ['min', 'max', 'initial'];
 /** The fraction `jitter: true` stands for. */
 export const DEFAULT_JITTER = 0.2;
-export { MAX_INSTANCES };
 const RETRY_SCHEMA = ENTRY_SCHEMA.retry.properties;
 const INSTANCES_SCHEMA = ENTRY_SCHEMA.instances.properties;
 /** Backoff delays, `resetAfterMs` and `windowMs`: one day. A longer wait is a mistake in units. */

@@ -1,5 +1,6 @@
 import type { DefinitionError, DefinitionSet, ProcessSpec } from '../core/types';
-import { parseEntries, type DefinitionContext } from './definitions';
+import { parseEntries } from './definitions';
+import type { DefinitionContext } from './types';
 import { resolveDependencies, type SpecOrigin } from './dependsOnFields';
 import { taskLabel } from './entry';
 

@@ -2,9 +2,6 @@ import { formatDuration } from '../core/duration';
 import type { ProcessSnapshot } from '../engine/run/snapshot';
 import type { DependencyCondition } from '../core/types';
 
-/** The one duration format, shared with the engine's messages. */
-export { formatDuration };
-
 const CONDITION_WORDS: Record<DependencyCondition, string> = { healthy: 'be ready', completed: 'complete', started: 'start' };
 
 /** "#2 in queue, 4 jobs running", "waiting for web to be ready, build to complete", "starts in 3 s". */

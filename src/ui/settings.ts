@@ -6,7 +6,7 @@ import { readMaxConcurrent, readStopTimeout } from '../config/definitions';
 import { WORKSPACE_FILE_PREFIX } from '../config/locate';
 import { findSyntaxError, syntaxErrorMessage, type JsonSyntaxError } from '../config/syntax';
 import { readAlertDefaults, readMonitorInterval } from '../config/limitsFields';
-import type { Limits } from '../engine/monitor/types';
+import type { Limits } from '../core/types';
 import { parseOwnedSources, type DefinitionSource, type NameOwner, type OwnedDefinitions } from '../config/sources';
 
 export const SECTION = 'devProcesses';

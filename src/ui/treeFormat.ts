@@ -3,7 +3,8 @@
 import type { ProcessSnapshot } from '../engine/run/snapshot';
 import type { ProcessSpec } from '../core/types';
 import { maskSecrets, secretValues } from '../platform/redact';
-import { describeRun, formatDuration, isLive } from './format';
+import { formatDuration } from '../core/duration';
+import { describeRun, isLive } from './format';
 
 /** The longest ad-hoc label before it is cut with an ellipsis. */
 export const ADHOC_LABEL_MAX = 40;

@@ -1,5 +1,6 @@
 import type { ProcessKind } from '../../core/types';
-import type { AlertSeverity, Limits, RunSample } from './types';
+import type { Limits } from '../../core/types';
+import type { AlertSeverity, RunSample } from './types';
 
 /** The alert types a sample is checked against; `down` and `hung` come from run events instead. */
 export type ThresholdType = 'memory' | 'cpu' | 'idle' | 'errorRate';

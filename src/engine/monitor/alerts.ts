@@ -1,6 +1,7 @@
 import type { ProcessKind } from '../../core/types';
 import { THRESHOLD_RULES, type ThresholdRule } from './alertRules';
-import type { Alert, AlertSeverity, AlertType, Limits, RunSample } from './types';
+import type { Limits } from '../../core/types';
+import type { Alert, AlertSeverity, AlertType, RunSample } from './types';
 
 /** The run an alert is about. */
 export interface AlertSubject {

@@ -7,7 +7,8 @@ import { mergeLimits } from './alertRules';
 import { AlertBook, type AlertChange, type AlertContext } from './alerts';
 import { RunRecord } from './runCounters';
 import { TreeSampler, type TreeSamplerLike } from './sampler';
-import type { Alert, JobCounts, Limits, MonitorApi, RunHistory, RunSample } from './types';
+import type { Limits } from '../../core/types';
+import type { Alert, JobCounts, MonitorApi, RunHistory, RunSample } from './types';
 
 /** The parts of a run snapshot the monitor reads. */
 export type MonitoredRun = Pick<ProcessSnapshot, 'id' | 'name' | 'kind' | 'state' | 'pid' | 'adhoc' | 'error' | 'exitCode' | 'signal'>;

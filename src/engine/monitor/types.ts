@@ -34,7 +34,6 @@ export interface RunHistory {
 }
 
 /** Thresholds are part of a definition, so their type lives with it. */
-export type { Limits } from '../../core/types';
 
 export type AlertType = 'memory' | 'cpu' | 'idle' | 'errorRate' | 'down' | 'hung';
 export type AlertSeverity = 'info' | 'warning' | 'critical' | 'emergency';

@@ -8,8 +8,8 @@ import {
   parseDefinitions,
   readMaxConcurrent,
   readStopTimeout,
-  type DefinitionContext,
 } from '../../../src/config/definitions';
+import type { DefinitionContext } from '../../../src/config/types';
 import { DEPENDENCY_CONDITIONS, DEPENDENCY_FIELDS } from '../../../src/config/dependsOnFields';
 import { DEFAULT_JITTER, INSTANCE_FIELDS, PRIORITIES, RETRY_FIELDS } from '../../../src/config/schedulingFields';
 import { LIMIT_FIELDS, ON_EXCEED } from '../../../src/config/limitsFields';

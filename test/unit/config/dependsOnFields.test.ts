@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDefinitions, type DefinitionContext } from '../../../src/config/definitions';
+import { parseDefinitions } from '../../../src/config/definitions';
+import type { DefinitionContext } from '../../../src/config/types';
 import { findCycles } from '../../../src/config/cycles';
 import type { DefinitionSet } from '../../../src/core/types';
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { parseDefinitions, type DefinitionContext } from '../../../src/config/definitions';
+import { parseDefinitions } from '../../../src/config/definitions';
+import type { DefinitionContext } from '../../../src/config/types';
 import type { ProcessSpec } from '../../../src/core/types';
 
 export const ctx: DefinitionContext = { workspaceFolder: '/ws', env: {}, homeDir: '/home/ada' };

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatDuration } from '../../../src/core/duration';
-import { formatDuration as uiFormatDuration } from '../../../src/ui/format';
 
 test('one duration format: tenths under ten seconds, then seconds, minutes, hours', () => {
   const cases: [number, string][] = [
@@ -18,5 +17,4 @@ test('one duration format: tenths under ten seconds, then seconds, minutes, hour
     [-5, '0 s'],
   ];
   for (const [ms, text] of cases) assert.equal(formatDuration(ms), text, `${ms} ms`);
-  assert.equal(uiFormatDuration, formatDuration, 'the UI uses the same function');
 });

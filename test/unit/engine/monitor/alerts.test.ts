@@ -2,7 +2,8 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mergeLimits } from '../../../../src/engine/monitor/alertRules';
 import { AlertBook, wantsRestart, type AlertChange, type AlertContext, type AlertSubject } from '../../../../src/engine/monitor/alerts';
-import type { Limits, RunSample } from '../../../../src/engine/monitor/types';
+import type { Limits } from '../../../../src/core/types';
+import type { RunSample } from '../../../../src/engine/monitor/types';
 import type { ProcessKind } from '../../../../src/core/types';
 
 const MB = 1024 * 1024;

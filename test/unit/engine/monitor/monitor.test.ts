@@ -5,7 +5,8 @@ import type { OutputLine } from '../../../../src/platform/outputRing';
 import type { AlertContext } from '../../../../src/engine/monitor/alerts';
 import { ProcessMonitor, type MonitoredEngine, type MonitoredRun, type MonitorOptions } from '../../../../src/engine/monitor/monitor';
 import type { TreeUsage } from '../../../../src/engine/monitor/sampler';
-import type { Alert, Limits } from '../../../../src/engine/monitor/types';
+import type { Limits } from '../../../../src/core/types';
+import type { Alert } from '../../../../src/engine/monitor/types';
 import { waitFor } from '../../helpers';
 
 const MB = 1024 * 1024;
