@@ -1,73 +1,32 @@
 import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import { specDefaults } from '../core/defaults';
-import { needsNewRun } from './scheduler/dependencyGate';
+import { startDependencies } from './scheduler/dependencyStarts';
 import { inheritedEnvironment } from '../platform/environment';
 import { ProcessError } from '../core/errors';
 import { Emitter, type Disposable } from '../core/events';
-import { IdleWatch } from './pool/idleWatch';
-import { childProcessLauncher, type Launcher, type LauncherLoss } from '../platform/launcher';
+import { IdleWatch, idleCandidates } from './pool/idleWatch';
+import { childProcessLauncher, type LauncherLoss } from '../platform/launcher';
 import { DurationStats, type EngineMetrics } from './durationStats';
 import type { OutputLine } from '../platform/outputRing';
-import { linuxProcessTable, type ProcessTable } from '../platform/procfs';
+import { linuxProcessTable } from '../platform/procfs';
 import { ReapGate } from '../platform/reapWait';
 import { RecoveryController } from './recovery/recoveryController';
 import { assertInstanceRange, freeInstance, specForInstance } from './pool/replicas';
 import { RunTable } from './pool/runTable';
 import { maskSecrets, secretValues } from '../platform/redact';
 import { Run, type RunContext } from './run/run';
-import { provablyOurs, type ProcessRecord, type RecordStore } from '../platform/records';
+import { SurvivorRecords } from './run/adoption';
+import { engineMetrics } from './engineMetrics';
+import { FinishedHistory } from './pool/finishedHistory';
+import type { EngineOptions, OutputEvent, RunTarget, SpawnOptions } from './engineTypes';
 import { Scheduler } from './scheduler/scheduler';
 import { SlotPool } from './pool/slots';
 import { snapshotOf, type ProcessSnapshot } from './run/snapshot';
 import { isActive, isFinal } from './run/stateMachine';
-import type { Priority, ProcessSpec, RunState } from '../core/types';
+import type { ProcessSpec, RunState } from '../core/types';
 
-export interface EngineOptions {
-  launcher?: Launcher;
-  table?: ProcessTable;
-  /** Grace between SIGTERM and SIGKILL when stopping. */
-  stopTimeoutMs?: number;
-  /** Running job attempts at once; default the number of cores, at least 2. */
-  maxConcurrent?: number;
-  /** The environment runs inherit (less the editor's own variables), read once when the engine is made. */
-  hostEnv?: Record<string, string | undefined>;
-  now?: () => number;
-  /** In [0, 1); spreads retry delays (jitter). */
-  random?: () => number;
-  /** Finished runs kept per definition (and for ad-hoc commands together). */
-  historyPerDefinition?: number;
-  /** Working directory of ad-hoc command lines. */
-  defaultCwd?: string;
-  /** Where running processes are written down, so a later window can adopt or stop them. */
-  records?: RecordStore;
-  /**
-   * The longest a start waits for the previous process tree of its definition to be reaped (a
-   * zombie still passes kill(pid, 0)); then it starts anyway and says so. 0 never waits.
-   */
-  reapWaitMs?: number;
-}
-
-export interface OutputEvent {
-  id: string;
-  name: string;
-  /** From a typed command line: `name` is the command line. */
-  adhoc?: boolean;
-  instance: number;
-  lines: OutputLine[];
-}
-
-export interface SpawnOptions {
-  /** Overrides the definition's priority for this run. */
-  priority?: Priority;
-  /** Start no sooner than this many milliseconds from now. */
-  delayMs?: number;
-}
-
-/** A run id, a definition name (its latest run) or anything with an `id`. */
-export type RunTarget = string | { id: string };
-
-const ADHOC_KEY = '\u0000adhoc';
+export type { EngineOptions, OutputEvent, RunTarget, SpawnOptions } from './engineTypes';
 /** What a shutdown may take past its grace: the SIGKILL round, its confirmation and the exit reports. */
 const SHUTDOWN_SLACK_MS = 1500;
 
@@ -103,8 +62,8 @@ export class ProcessEngine {
   /** Restarts under way, by the run they stop. */
   private readonly restarting = new Map<Run, Promise<string>>();
   private readonly lastState = new Map<string, RunState>();
-  /** Ids of finished runs per definition (ad-hoc runs together), oldest first. */
-  private readonly finished = new Map<string, string[]>();
+  private readonly finished: FinishedHistory;
+  private readonly records: SurvivorRecords;
   private readonly durations = new DurationStats();
   private readonly counts = { completed: 0, failed: 0, timedOut: 0, retried: 0, created: 0, destroyed: 0 };
   private readonly idle: IdleWatch;
@@ -114,7 +73,6 @@ export class ProcessEngine {
   private seq = 0;
   private readonly idPrefix = Date.now().toString(36);
   private readonly ctx: RunContext;
-  private readonly history: number;
   private readonly now: () => number;
   private readonly random: () => number;
   private disposed = false;
@@ -122,10 +80,11 @@ export class ProcessEngine {
   constructor(private readonly options: EngineOptions = {}) {
     this.stopTimeoutMs = options.stopTimeoutMs ?? 5000;
     this.slots = new SlotPool(options.maxConcurrent ?? defaultMaxConcurrent());
-    this.history = options.historyPerDefinition ?? 10;
+    this.finished = new FinishedHistory(this.runs, options.historyPerDefinition ?? 10);
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     const table = options.table ?? linuxProcessTable;
+    this.records = new SurvivorRecords({ store: options.records, table, runs: () => this.runs.values(), now: this.now });
     this.scheduler = new Scheduler({ now: this.now, run: (id) => this.runs.get(id), latestRun: (name) => this.latestRun(name), slots: this.slots });
     this.ctx = {
       launcher: options.launcher ?? childProcessLauncher,
@@ -217,7 +176,7 @@ export class ProcessEngine {
 
   /** Stops a run's whole process tree (or cancels it if queued); resolves once every process is gone. */
   async kill(target: RunTarget): Promise<void> {
-    await this.require(target).stop(this.stopTimeoutMs);
+    await this.runs.require(target).stop(this.stopTimeoutMs);
   }
 
   /** Stops every run; resolves once all their processes are gone. */
@@ -227,7 +186,7 @@ export class ProcessEngine {
 
   /** Cancels a run that is queued or waiting to retry. */
   async cancel(target: RunTarget): Promise<void> {
-    const run = this.require(target);
+    const run = this.runs.require(target);
     if (run.state !== 'queued' && run.state !== 'backoff') {
       throw new ProcessError('invalid-state', `"${run.spec.name}" is ${run.state}; only a queued or backing-off run can be cancelled (use Stop).`);
     }
@@ -236,7 +195,7 @@ export class ProcessEngine {
 
   /** Stops a run and starts its definition again as a new run; resolves to the new id. */
   async restart(target: RunTarget): Promise<string> {
-    const old = this.require(target);
+    const old = this.runs.require(target);
     // Refuse before stopping anything: a run whose definition is gone could not come back.
     if (!old.adhoc && !this.specs.has(old.spec.name)) {
       throw new ProcessError('not-found', `"${old.spec.name}" can no longer be started: its definition was removed. Stop it instead.`);
@@ -262,7 +221,7 @@ export class ProcessEngine {
 
   /** Runs a finished run's definition again now, with a fresh attempt count; resolves to the new id. */
   async retry(target: RunTarget): Promise<string> {
-    const old = this.require(target);
+    const old = this.runs.require(target);
     if (!isFinal(old.state)) {
       throw new ProcessError('invalid-state', `"${old.spec.name}" is ${old.state}; only a finished run can be retried (use Restart).`);
     }
@@ -297,7 +256,7 @@ export class ProcessEngine {
    * SIGKILL); its restart policy and recovery strategy then apply as for any failure.
    */
   recycle(target: RunTarget, reason: string): void {
-    const run = this.require(target);
+    const run = this.runs.require(target);
     run.terminate(new ProcessError('resource-exhausted', `"${run.spec.name}" ${reason}.`));
   }
 
@@ -306,7 +265,7 @@ export class ProcessEngine {
    * most `MAX_QUEUED_INPUT` bytes waiting; more is refused (`resource-exhausted`).
    */
   sendInput(target: RunTarget, text: string): void {
-    const run = this.require(target);
+    const run = this.runs.require(target);
     const line = text.endsWith('\n') ? text : `${text}\n`;
     if (!run.write(line)) {
       throw new ProcessError('invalid-state', `"${run.spec.name}" is ${run.state}; input can only go to a running process.`);
@@ -318,76 +277,42 @@ export class ProcessEngine {
     return [...this.runs.values()].map((r) => this.snapshot(r, positions));
   }
 
-  /**
-   * Forgets finished runs (their rows and history) of one definition, of the typed command lines
-   * (`{ adhoc: true }`), or of everything when no target is given. Live and queued runs stay.
-   * Returns how many were forgotten.
-   */
+  /** Forgets finished runs of one definition, of the typed command lines, or of everything; returns how many. */
   clearFinished(target?: string | { adhoc: true }): number {
-    const matches = (run: Run) =>
-      target === undefined || (typeof target === 'string' ? !run.adhoc && run.spec.name === target : run.adhoc);
-    const gone = new Set<string>();
-    for (const run of this.runs.values()) if (isFinal(run.state) && matches(run)) gone.add(run.id);
-    for (const id of gone) this.runs.delete(id);
-    for (const [key, ids] of this.finished) this.finished.set(key, ids.filter((id) => !gone.has(id)));
-    if (gone.size > 0) this.changeEmitter.fire(undefined);
-    return gone.size;
+    const gone = this.finished.clear(target);
+    if (gone > 0) this.changeEmitter.fire(undefined);
+    return gone;
   }
 
   get(target: RunTarget): ProcessSnapshot | undefined {
-    const run = this.find(target);
+    const run = this.runs.find(target);
     return run && this.snapshot(run);
   }
 
   /** Recent output of a run, oldest first. */
   output(target: RunTarget, last?: number): OutputLine[] {
-    return this.find(target)?.output.toArray(last) ?? [];
+    return this.runs.find(target)?.output.toArray(last) ?? [];
   }
 
   /** Resolves when the run reaches a final state. */
   whenDone(target: RunTarget): Promise<void> {
-    return this.require(target).done;
+    return this.runs.require(target).done;
   }
 
   metrics(): EngineMetrics {
-    const all = [...this.runs.values()];
-    const backoffs = all.filter((r) => r.state === 'backoff' && r.nextAttemptAt !== null).map((r) => r.nextAttemptAt!);
-    const delayed = this.scheduler.nextStartAt(this.now());
-    const next = [...backoffs, ...(delayed === undefined ? [] : [delayed])];
-    return {
-      ...this.counts,
-      avgDurationMs: this.durations.average(),
-      p95DurationMs: this.durations.p95(),
-      active: all.filter((r) => isActive(r.state)).length,
-      queued: this.scheduler.size,
-      maxConcurrent: this.maxConcurrent,
-      nextStartAt: next.length > 0 ? Math.min(...next) : null,
-    };
+    const { counts, durations, maxConcurrent } = this;
+    return engineMetrics({ runs: this.runs.values(), counts, durations, queued: this.scheduler.size, maxConcurrent, nextDelayedStart: this.scheduler.nextStartAt(this.now()) });
   }
 
-  /**
-   * Finds processes a previous window recorded that still run and are provably ours (same pid
-   * and start time, our uid, our run marker) and takes them over: they show, are monitored and
-   * can be stopped like our own. A record that fails any check names a stranger: left alone.
-   */
+  /** Takes over the provably-our processes a previous window recorded (see SurvivorRecords.adopt). */
   adoptSurvivors(): ProcessSnapshot[] {
-    const known = new Set([...this.runs.values()].map((r) => r.pid));
-    const adopted: ProcessSnapshot[] = [];
-    for (const record of this.options.records?.read() ?? []) {
-      if (known.has(record.pid) || !provablyOurs(this.ctx.table, record)) continue;
-      const current = this.specs.get(record.name);
-      const spec: ProcessSpec = current ?? {
-        ...specDefaults(record.kind), name: record.name, kind: record.kind, command: record.commandLine, args: [], cwd: this.options.defaultCwd ?? process.cwd(), env: {}, shell: true, autoStart: false,
-      };
+    const newRun = (spec: ProcessSpec) => {
       const run = new Run(this.newRunId(), spec, false, this.ctx);
       this.runs.set(run.id, run);
       this.lastState.set(run.id, run.state);
-      run.adopt(record);
-      known.add(record.pid);
-      adopted.push(this.snapshot(run));
-    }
-    this.writeRecords();
-    return adopted;
+      return run;
+    };
+    return this.records.adopt((name) => this.specs.get(name), this.options.defaultCwd ?? process.cwd(), newRun, (run) => this.snapshot(run));
   }
 
   /**
@@ -416,7 +341,7 @@ export class ProcessEngine {
     const run = new Run(id, { ...specForInstance(spec, instance), priority }, adhoc, this.ctx, instance);
     this.runs.set(id, run);
     this.lastState.set(id, run.state);
-    if (!adhoc) this.startDependencies(spec, new Set([spec.name]));
+    if (!adhoc) this.startDependencies(spec);
     const delayMs = options.delayMs ?? 0;
     if (after.length === 0) this.scheduler.enqueue(run, this.now() + delayMs);
     else {
@@ -445,26 +370,9 @@ export class ProcessEngine {
     return this.startRun(spec, { priority: old.spec.priority }, old.instance);
   }
 
-  /** Starts each dependency that has no run on its way to the condition, and theirs in turn. */
-  private startDependencies(spec: ProcessSpec, seen: Set<string>): void {
-    // An explicit stack, not recursion: a chain thousands long must not overflow the call stack.
-    // A dependency is queued once its own dependencies are, as a depth-first walk would.
-    const stack: { spec: ProcessSpec; next: number; start: boolean }[] = [{ spec, next: 0, start: false }];
-    while (stack.length > 0) {
-      const frame = stack[stack.length - 1];
-      if (frame.next >= frame.spec.dependsOn.length) {
-        stack.pop();
-        const count = frame.spec.kind === 'service' ? Math.max(1, frame.spec.instances.initial) : 1;
-        for (let i = 0; frame.start && i < count; i++) this.enqueueNew(frame.spec, i);
-        continue;
-      }
-      const dep = frame.spec.dependsOn[frame.next++];
-      const depSpec = this.specs.get(dep.name);
-      if (!depSpec || seen.has(dep.name)) continue;
-      seen.add(dep.name);
-      const latest = this.latestRun(dep.name);
-      if (needsNewRun(dep, depSpec.kind, latest && this.snapshot(latest))) stack.push({ spec: depSpec, next: 0, start: true });
-    }
+  private startDependencies(spec: ProcessSpec): void {
+    const ctx = { spec: (name: string) => this.specs.get(name), latestRun: (name: string) => this.latestRun(name), snapshot: (run: Run) => this.snapshot(run), enqueueNew: (s: ProcessSpec, i: number) => this.enqueueNew(s, i) };
+    startDependencies(ctx, spec, new Set([spec.name]));
   }
 
   private enqueueNew(spec: ProcessSpec, instance: number): void {
@@ -480,7 +388,7 @@ export class ProcessEngine {
     this.lastState.set(run.id, run.state);
     this.slots.update(run);
     if (run.state === 'running' && before === 'starting') this.counts.created++;
-    if (run.state === 'running' || isFinal(run.state)) this.writeRecords();
+    if (run.state === 'running' || isFinal(run.state)) this.records.write();
     if (before !== undefined && isActive(before) && !isActive(run.state) && run.pid !== null) this.counts.destroyed++;
     if (isFinal(run.state)) {
       this.scheduler.forget(run.id);
@@ -488,7 +396,7 @@ export class ProcessEngine {
       if (run.state === 'failed') this.counts.failed++;
       if (run.startedAt !== null && run.endedAt !== null && run.attempts > 0) this.durations.add(run.endedAt - run.startedAt);
       this.lastState.delete(run.id);
-      this.trimHistory(run);
+      this.finished.add(run);
     }
     this.updateIdleWatch();
     this.changeEmitter.fire(this.snapshot(run));
@@ -499,30 +407,8 @@ export class ProcessEngine {
   private updateIdleWatch(): void {
     // Runs change often; most settings have no idle timeout, so skip the scan of every run then.
     if (!this.idleTimeouts && !this.idle.watching) return;
-    const watched: Run[] = [];
-    for (const spec of this.specs.values()) {
-      if (spec.kind !== 'service' || spec.idleTimeoutMs === undefined) continue;
-      const live = this.liveInstances(spec.name).filter((r) => r.state === 'running');
-      watched.push(...live.slice(spec.instances.min));
-    }
+    const watched = idleCandidates(this.specs.values(), (name) => this.liveInstances(name));
     this.idle.watch(watched, (run) => this.specs.get(run.spec.name)?.idleTimeoutMs);
-  }
-
-  /** Writes down every live process; what is not confirmed gone stays for the next window. */
-  private writeRecords(): void {
-    const store = this.options.records;
-    if (!store) return;
-    const records: ProcessRecord[] = [];
-    for (const run of this.runs.values()) {
-      if (!isActive(run.state) || run.pid === null) continue;
-      run.startTime ??= this.ctx.table.stat(run.pid)?.startTime;
-      if (run.startTime === undefined) continue;
-      records.push({
-        runId: run.adoptedFrom?.runId ?? run.id, name: run.spec.name, pid: run.pid, pgid: run.pid, startTime: run.startTime,
-        commandLine: run.commandLine, kind: run.spec.kind, recordedAt: run.startedAt ?? this.now(),
-      });
-    }
-    store.write(records);
   }
 
   private liveInstances(name: string): Run[] {
@@ -542,35 +428,8 @@ export class ProcessEngine {
     throw new ProcessError('not-found', `There is no definition named "${name}" (defined: ${known}).`);
   }
 
-  private find(target: RunTarget): Run | undefined {
-    const key = typeof target === 'string' ? target : target.id;
-    const byId = this.runs.get(key);
-    if (byId) return byId;
-    const ofName = this.runsOf(key);
-    return ofName.filter((r) => !isFinal(r.state)).at(-1) ?? ofName.at(-1);
-  }
-
-  private require(target: RunTarget): Run {
-    const run = this.find(target);
-    if (!run) {
-      const key = typeof target === 'string' ? target : target.id;
-      throw new ProcessError('not-found', `There is no process or definition "${key}".`);
-    }
-    return run;
-  }
-
   private runsOf(name: string): Run[] {
     return this.runs.ofName(name);
-  }
-
-  /** Keeps the last few finished runs of each definition; live runs are always kept. */
-  private trimHistory(finished: Run): void {
-    const key = finished.adhoc ? ADHOC_KEY : finished.spec.name;
-    let done = this.finished.get(key);
-    if (!done) this.finished.set(key, (done = []));
-    done.push(finished.id);
-    // A finished run never starts again (a retry is a new run), so the oldest finished go first.
-    while (done.length > this.history) this.runs.delete(done.shift()!);
   }
 
   private snapshot(run: Run, positions?: Map<string, number>): ProcessSnapshot {

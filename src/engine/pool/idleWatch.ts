@@ -1,10 +1,22 @@
 import type { Disposable } from '../../core/events';
 import { descendantsOf, type ProcessTable } from '../../platform/procfs';
+import type { ProcessSpec } from '../../core/types';
 import type { Run } from '../run/run';
 
 interface Activity {
   cpuTicks: number;
   activeAt: number;
+}
+
+/** The running instances past `instances.min` of each service that has an idle timeout. */
+export function idleCandidates(specs: Iterable<ProcessSpec>, liveInstances: (name: string) => Run[]): Run[] {
+  const watched: Run[] = [];
+  for (const spec of specs) {
+    if (spec.kind !== 'service' || spec.idleTimeoutMs === undefined) continue;
+    const live = liveInstances(spec.name).filter((r) => r.state === 'running');
+    watched.push(...live.slice(spec.instances.min));
+  }
+  return watched;
 }
 
 /**

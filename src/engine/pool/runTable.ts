@@ -1,4 +1,7 @@
+import { ProcessError } from '../../core/errors';
+import type { RunTarget } from '../engineTypes';
 import type { Run } from '../run/run';
+import { isFinal } from '../run/stateMachine';
 
 /**
  * The engine's runs by id, with an index of each definition's runs by name kept as runs come and
@@ -36,6 +39,25 @@ export class RunTable extends Map<string, Run> {
   ofName(name: string): Run[] {
     const runs = this.byName.get(name);
     return runs ? [...runs] : [];
+  }
+
+  /** A run by id, or a definition's latest live run (else its latest run) by name. */
+  find(target: RunTarget): Run | undefined {
+    const key = typeof target === 'string' ? target : target.id;
+    const byId = this.get(key);
+    if (byId) return byId;
+    const ofName = this.ofName(key);
+    return ofName.filter((r) => !isFinal(r.state)).at(-1) ?? ofName.at(-1);
+  }
+
+  /** As `find`, but a target that names nothing is an error. */
+  require(target: RunTarget): Run {
+    const run = this.find(target);
+    if (!run) {
+      const key = typeof target === 'string' ? target : target.id;
+      throw new ProcessError('not-found', `There is no process or definition "${key}".`);
+    }
+    return run;
   }
 
   private unindex(run: Run): void {

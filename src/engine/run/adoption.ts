@@ -1,0 +1,60 @@
+import { specDefaults } from '../../core/defaults';
+import type { ProcessSpec } from '../../core/types';
+import type { ProcessTable } from '../../platform/procfs';
+import { provablyOurs, type ProcessRecord, type RecordStore } from '../../platform/records';
+import type { Run } from './run';
+import { isActive } from './stateMachine';
+
+export interface SurvivorRecordsOptions {
+  /** Where running processes are written down; none keeps no records. */
+  store: RecordStore | undefined;
+  table: ProcessTable;
+  runs: () => Iterable<Run>;
+  now: () => number;
+}
+
+/** Writes down the live processes, and adopts those a previous window wrote down. */
+export class SurvivorRecords {
+  constructor(private readonly options: SurvivorRecordsOptions) {}
+
+  /**
+   * Finds processes a previous window recorded that still run and are provably ours (same pid
+   * and start time, our uid, our run marker) and takes them over: they show, are monitored and
+   * can be stopped like our own. A record that fails any check names a stranger: left alone.
+   * `newRun` makes and registers a run for a spec; `cwd` is where an unknown command line ran.
+   */
+  adopt<T>(spec: (name: string) => ProcessSpec | undefined, cwd: string, newRun: (spec: ProcessSpec) => Run, snapshot: (run: Run) => T): T[] {
+    const known = new Set([...this.options.runs()].map((r) => r.pid));
+    const adopted: T[] = [];
+    for (const record of this.options.store?.read() ?? []) {
+      if (known.has(record.pid) || !provablyOurs(this.options.table, record)) continue;
+      const current = spec(record.name);
+      const runSpec: ProcessSpec = current ?? {
+        ...specDefaults(record.kind), name: record.name, kind: record.kind, command: record.commandLine, args: [], cwd, env: {}, shell: true, autoStart: false,
+      };
+      const run = newRun(runSpec);
+      run.adopt(record);
+      known.add(record.pid);
+      adopted.push(snapshot(run));
+    }
+    this.write();
+    return adopted;
+  }
+
+  /** Writes down every live process; what is not confirmed gone stays for the next window. */
+  write(): void {
+    const store = this.options.store;
+    if (!store) return;
+    const records: ProcessRecord[] = [];
+    for (const run of this.options.runs()) {
+      if (!isActive(run.state) || run.pid === null) continue;
+      run.startTime ??= this.options.table.stat(run.pid)?.startTime;
+      if (run.startTime === undefined) continue;
+      records.push({
+        runId: run.adoptedFrom?.runId ?? run.id, name: run.spec.name, pid: run.pid, pgid: run.pid, startTime: run.startTime,
+        commandLine: run.commandLine, kind: run.spec.kind, recordedAt: run.startedAt ?? this.options.now(),
+      });
+    }
+    store.write(records);
+  }
+}
