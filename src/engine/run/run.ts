@@ -1,91 +1,36 @@
-import * as fs from 'node:fs';
-import { readEnvFile } from '../../platform/dotenv';
 import { formatDuration } from '../../core/duration';
-import { buildEnvironment } from '../../platform/environment';
-import { classifyExit, classifySpawnError, ProcessError, type SpawnInput } from '../../core/errors';
-import { firstWord, resolveExecutable } from '../../platform/executable';
-import { HealthWatch, type HealthState } from '../health/healthWatch';
+import { classifyExit, classifySpawnError, ProcessError } from '../../core/errors';
+import type { HealthState, HealthWatch } from '../health/healthWatch';
+import { watchHealth } from './runHealth';
 import { killTree, type KillTreeResult } from '../../platform/killTree';
-import { maskSecrets, redact, secretValues } from '../../platform/redact';
-import type { LaunchedProcess, Launcher } from '../../platform/launcher';
+import { maskSecrets, secretValues } from '../../platform/redact';
+import type { LaunchedProcess } from '../../platform/launcher';
 import { IngestCap } from '../../platform/ingestCap';
-import { LineSplitter, MAX_LINE_LENGTH } from '../../platform/lineSplitter';
-import { foreignPortHolder } from '../../platform/portOwnership';
 import { OutputRing, type OutputLine, type OutputStream } from '../../platform/outputRing';
-import { isGone, type ProcessTable, type ProcStat } from '../../platform/procfs';
-import { describeReapWait, type ReapGate } from '../../platform/reapWait';
-import { RUN_MARKER, runMarker, stillRunning, type ProcessRecord } from '../../platform/records';
+import type { ProcStat } from '../../platform/procfs';
+import { describeReapWait } from '../../platform/reapWait';
+import { RUN_MARKER, runMarker, type ProcessRecord } from '../../platform/records';
+import { killForStop, spawnSettled, sweepAfterLeader, whenGone, type RunTree } from './runTree';
 import { assertTransition, isFinal } from './stateMachine';
-import type { PortConflict, ProbeSpec, ProcessSpec, RecoveryStrategy, RunState } from '../../core/types';
+import { formatCommandLine } from './commandLine';
+import { checkQueuedInput, MAX_QUEUED_INPUT } from './runInput';
+import type { RunHost } from './runContext';
+import { largestInput, prepareEnvironment, withEnvFile, resolvedNote, resolveProgram } from './runEnvironment';
+import { drain, pipeLines, toOutputLines } from './runOutput';
+import type { PortConflict, ProcessSpec, RecoveryStrategy, RunState } from '../../core/types';
 
-/** What a run needs from the engine around it. */
-export interface RunContext {
-  launcher: Launcher;
-  table: ProcessTable;
-  /** The host's environment as runs inherit it, read once (see `inheritedEnvironment`). */
-  inheritedEnv: Readonly<Record<string, string>>;
-  now: () => number;
-  /** Holds a start back until the definition's previous process tree is reaped. */
-  reaped: ReapGate;
-  /** Grace between SIGTERM and SIGKILL when a timeout kills an attempt. */
-  stopTimeoutMs(): number;
-  onChange(run: Run): void;
-  onOutput(run: Run, lines: OutputLine[]): void;
-  /** A liveness probe failed past its threshold; the engine applies the `hung` strategy. */
-  onHung(run: Run, message: string): void;
-  /** An attempt ended by itself (not by a stop): the engine retries it or finishes the run. */
-  onAttemptEnd(run: Run, error: ProcessError | null): void;
-}
+export type RunContext = RunHost<Run>;
 
 /** Every process of a run inherits RUN_MARKER=<run id>, which finds it after it left our tree. */
 export { RUN_MARKER };
 
-/** Input sent to a process that it has not read yet, at most (bytes). */
-export const MAX_QUEUED_INPUT = 1024 * 1024;
+export { MAX_QUEUED_INPUT };
 
-/** How long to wait for the pipes to drain after the whole group is gone. */
-const DRAIN_MS = 250;
-/** How long a stop waits for the launcher's exit report once every process is gone: a stuck launcher may never send it. */
-const EXIT_REPORT_MS = 1000;
 
-function quoteArg(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-export function formatCommandLine(spec: Pick<ProcessSpec, 'command' | 'args' | 'shell'>): string {
-  if (spec.shell) return [spec.command, ...spec.args].join(' ');
-  return [spec.command, ...spec.args].map(quoteArg).join(' ');
-}
+export { formatCommandLine };
 
 /** Kept here too: engine code reached it through this module first. */
 export { formatDuration };
-
-function formatBytes(n: number): string {
-  return n < 1024 * 1024 ? `${Math.ceil(n / 1024)} KB` : `${(n / (1024 * 1024)).toFixed(1)} MB`;
-}
-
-/** The field of a spec whose text holds a NUL character, e.g. `env.API_TOKEN`. */
-function fieldWithNul(spec: Pick<ProcessSpec, 'command' | 'args' | 'cwd' | 'env'>): string | undefined {
-  if (spec.command.includes('\0')) return 'command';
-  const arg = spec.args.findIndex((a) => a.includes('\0'));
-  if (arg >= 0) return `args[${arg}]`;
-  if (spec.cwd.includes('\0')) return 'cwd';
-  const name = Object.keys(spec.env).find((key) => spec.env[key].includes('\0'));
-  return name === undefined ? undefined : `env.${name}`;
-}
-
-/** The largest argument or variable the definition gives a process: what E2BIG most likely refers to. */
-function largestInput(spec: Pick<ProcessSpec, 'command' | 'args' | 'env'>, fromFile: Record<string, string>): SpawnInput {
-  let largest: SpawnInput = { field: 'command', bytes: Buffer.byteLength(spec.command) };
-  const consider = (field: string, text: string) => {
-    const bytes = Buffer.byteLength(text);
-    if (bytes > largest.bytes) largest = { field, bytes };
-  };
-  spec.args.forEach((arg, i) => consider(`args[${i}]`, arg));
-  for (const [name, value] of Object.entries(fromFile)) consider(`envFile (${name})`, `${name}=${value}`);
-  for (const [name, value] of Object.entries(spec.env)) consider(`env.${name}`, `${name}=${value}`);
-  return largest;
-}
 
 /** One run of a definition: its process, its state and its recent output. */
 export class Run {
@@ -198,24 +143,17 @@ export class Run {
     this.startedAt = this.ctx.now();
     this.lastOutputAt = this.startedAt;
     this.moveTo('starting');
-    const envFile = this.spec.envFile;
-    if (envFile === undefined) return this.launchAttempt(gen, {});
-    void readEnvFile(envFile).then((read) => {
-      // Stopped or replaced while the file was read.
-      if (gen !== this.generation || this.state !== 'starting') return;
-      if ('vars' in read) return this.launchAttempt(gen, read.vars);
-      this.ctx.onAttemptEnd(this, new ProcessError('spawn-failed', `"${this.spec.name}" could not start: "envFile" ${envFile} ${read.problem}.`));
-    });
+    withEnvFile(this.spec, () => gen === this.generation && this.state === 'starting', (vars) => this.launchAttempt(gen, vars), (error) => this.ctx.onAttemptEnd(this, error));
   }
 
   private launchAttempt(gen: number, fromFile: Record<string, string>): void {
     this.fromFile = fromFile;
     let env: Record<string, string>;
     try {
-      env = this.prepareEnvironment(fromFile);
+      env = prepareEnvironment(this.spec, this.ctx.inheritedEnv, fromFile, this.id);
       this.env = env;
       this.secrets = secretValues(env);
-      this.executable = this.resolveProgram(env);
+      this.executable = resolveProgram(this.spec, env);
     } catch (err) {
       this.ctx.onAttemptEnd(this, err as ProcessError);
       return;
@@ -242,17 +180,14 @@ export class Run {
     // Node knows the pid synchronously when the spawn worked; a failed spawn reports through onError.
     this.pid = child.pid ?? null;
     // A launcher in another process learns the pid only when the spawn is confirmed.
-    this.spawnSettled = new Promise((resolve) => {
-      child.onSpawn(resolve);
-      child.onError(() => resolve());
-    });
+    this.spawnSettled = spawnSettled(child);
     const cap = this.spec.maxOutputMBps === undefined ? undefined : new IngestCap(this.spec.maxOutputMBps * 1e6);
     const streamsClosed = [this.pipe(gen, child.stdout, 'stdout', cap), this.pipe(gen, child.stderr, 'stderr', cap)];
 
     child.onSpawn(() => {
       if (gen !== this.generation) return;
       this.pid = child.pid ?? this.pid;
-      this.system(`Started: ${this.commandLine} (pid ${this.pid}) in ${this.spec.cwd}${this.resolvedNote()}`);
+      this.system(`Started: ${this.commandLine} (pid ${this.pid}) in ${this.spec.cwd}${resolvedNote(this.spec, this.executable)}`);
       if (this.state === 'starting') {
         this.startHealth();
         this.moveTo('running');
@@ -318,16 +253,13 @@ export class Run {
     this.moveTo('starting');
     this.system(`Adopted from a previous window: ${record.commandLine} (pid ${record.pid}). Its output cannot be shown here; restart it to see output.`);
     this.moveTo('running');
-    this.adoptPoll = setInterval(() => {
-      if (stillRunning(this.ctx.table, record)) return;
-      clearInterval(this.adoptPoll);
+    this.adoptPoll = whenGone(this.ctx.table, record, () => {
       this.leaderExit = { exitCode: null, signal: null };
       this.leaderExited?.();
       if (this.state === 'running') {
         this.finish(new ProcessError('exit-code', `"${this.spec.name}" (adopted) ended; its exit status cannot be read.`));
       }
-    }, 500);
-    this.adoptPoll.unref();
+    });
   }
 
   /** Health as the probes last saw it; undefined while no process runs. */
@@ -410,13 +342,15 @@ export class Run {
   write(text: string): boolean {
     const stdin = this.child?.stdin;
     if (!stdin || this.state !== 'running' || stdin.destroyed || !stdin.writable) return false;
-    const queued = stdin.writableLength;
-    if (queued + Buffer.byteLength(text) > MAX_QUEUED_INPUT) {
-      const why = queued > 0 ? `is not reading its input (${formatBytes(queued)} sent earlier still wait)` : `cannot take ${formatBytes(Buffer.byteLength(text))} of input at once`;
-      throw new ProcessError('resource-exhausted', `"${this.spec.name}" ${why}; at most ${formatBytes(MAX_QUEUED_INPUT)} can wait to be read.`);
-    }
+    checkQueuedInput(this.spec.name, stdin.writableLength, text);
     stdin.write(text);
     return true;
+  }
+
+  /** This run's process tree, as stopping and sweeping it needs it. */
+  private get tree(): RunTree {
+    const { table } = this.ctx;
+    return { pid: () => this.pid, adoptedFrom: this.adoptedFrom, table, treeOf: (pid) => this.treeOf(pid), remember: (procs) => this.rememberTree(procs), system: (text) => this.system(text), leaderExited: () => this.leaderExited?.() };
   }
 
   /** What killTree needs to know this run's tree, and to tell it from a stranger's. */
@@ -435,24 +369,7 @@ export class Run {
       if (this.leaderExit || this.pid === null) resolve();
       else this.leaderExited = resolve;
     });
-    let forced = false;
-    let reportWait: NodeJS.Timeout | undefined;
-    if (this.adoptedFrom && !stillRunning(this.ctx.table, this.adoptedFrom)) {
-      // Gone already, or its pid now belongs to someone else: never signal it.
-      this.leaderExited?.();
-    } else if (this.pid !== null) {
-      const result = await killTree({ ...this.treeOf(this.pid), graceMs });
-      this.rememberTree(result.tree);
-      forced = result.forced;
-      if (result.survivors.length > 0) {
-        this.system(`Could not confirm these processes gone: ${result.survivors.join(', ')}.`);
-      } else if (isGone(this.ctx.table, this.pid)) {
-        // Every process is gone: the exit report adds only the status, and a stuck launcher never sends it.
-        reportWait = setTimeout(() => this.leaderExited?.(), EXIT_REPORT_MS);
-      }
-    }
-    // An adopted process is not our child: no exit event comes, killTree's wait is the proof.
-    if (this.adoptedFrom) this.leaderExited?.();
+    const { forced, reportWait } = await killForStop(this.tree, graceMs);
     await leaderGone;
     clearTimeout(reportWait);
     const how = forced ? `did not stop within ${formatDuration(graceMs)}; killed (SIGKILL)` : 'stopped';
@@ -466,13 +383,8 @@ export class Run {
     clearTimeout(this.timeoutTimer);
     this.stopHealth();
     const forced = this.forcedEnd;
-    const forcedTree = (await forced?.kill)?.tree ?? [];
-    if (this.pid !== null) {
-      // Services are where daemons hide; a job's exit stays cheap unless its group lingers.
-      const swept = await killTree({ ...this.treeOf(this.pid), graceMs: 1000, leaderExited: true, sweep: this.spec.kind === 'service' });
-      this.rememberTree([...forcedTree, ...swept.tree]);
-    }
-    await this.drain(streamsClosed);
+    await sweepAfterLeader(this.tree, forced?.kill, this.spec.kind === 'service');
+    await drain(streamsClosed, () => this.lastChunkAt);
     if (gen !== this.generation || this.state === 'stopping' || isFinal(this.state)) return;
     const { exitCode, signal } = this.leaderExit!;
     this.exitCode = exitCode;
@@ -486,42 +398,10 @@ export class Run {
     this.ctx.onAttemptEnd(this, error);
   }
 
-  /**
-   * Waits for the output to end, but not for a stranger that kept the pipe open: gives up once
-   * no data came for DRAIN_MS. A capped run may still be reading a backlog after the exit.
-   */
-  private async drain(streamsClosed: Promise<void>[]): Promise<void> {
-    let closed = false;
-    const all = Promise.all(streamsClosed).then(() => (closed = true));
-    do {
-      await Promise.race([all, new Promise((r) => setTimeout(r, DRAIN_MS))]);
-    } while (!closed && performance.now() - this.lastChunkAt < DRAIN_MS);
-  }
-
-  /** The program as written: the command, or the first word of a shell command line. */
-  private get program(): string | undefined {
-    return this.spec.shell ? firstWord(this.spec.command) : this.spec.command;
-  }
-
-  /** What the command runs, as the spawn will find it on the run's PATH. */
-  private resolveProgram(env: Record<string, string>): string | null {
-    const program = this.program;
-    return (program !== undefined && resolveExecutable(program, env.PATH, this.spec.cwd)) || null;
-  }
-
-  /** ` (node → /usr/bin/node)` when the command was looked up, empty when it already named the file. */
-  private resolvedNote(): string {
-    const program = this.program;
-    if (this.executable === null || program === undefined || program === this.executable) return '';
-    return ` (${program} → ${this.executable})`;
-  }
-
   private startHealth(): void {
     if (!this.spec.healthCheck) return;
     const gen = this.generation;
-    const { launcher, table, now } = this.ctx;
-    const foreignPort = (probe: ProbeSpec) => foreignPortHolder(probe, { table, pid: this.pid, envMarker: this.envMarker });
-    this.health = new HealthWatch(this.spec.healthCheck, { cwd: this.spec.cwd, env: this.env, now, launcher, table, foreignPort }, {
+    this.health = watchHealth(this.spec.healthCheck, this.ctx, { cwd: this.spec.cwd, env: this.env, pid: () => this.pid, envMarker: () => this.envMarker }, {
       onChange: () => gen === this.generation && this.ctx.onChange(this),
       onHung: (message) => gen === this.generation && this.ctx.onHung(this, message),
       log: (text) => gen === this.generation && this.system(text),
@@ -533,57 +413,19 @@ export class Run {
     this.health?.dispose();
   }
 
-  private prepareEnvironment(fromFile: Record<string, string>): Record<string, string> {
-    let cwd: fs.Stats | undefined;
-    try {
-      cwd = fs.statSync(this.spec.cwd);
-    } catch {
-      // Reported below.
-    }
-    if (!cwd?.isDirectory()) {
-      const why = cwd ? 'is not a directory' : 'does not exist';
-      throw new ProcessError('spawn-failed', `"${this.spec.name}" could not start: the working directory ${this.spec.cwd} ${why}.`);
-    }
-    const withNul = fieldWithNul(this.spec);
-    if (withNul !== undefined) {
-      // Node's own error would quote the value, and it may be a secret.
-      throw new ProcessError('spawn-failed', `"${this.spec.name}" could not start: "${withNul}" contains a NUL character, which no process can be given.`);
-    }
-    return { ...buildEnvironment(this.ctx.inheritedEnv, fromFile, this.spec.env), [RUN_MARKER]: this.id };
-  }
-
   private pipe(gen: number, stream: NodeJS.ReadableStream, kind: OutputStream, cap: IngestCap | undefined): Promise<void> {
-    // Secrets are masked before a long line is cut: a cut through one would show both its halves.
     const secrets = this.secrets;
-    const splitter = new LineSplitter(MAX_LINE_LENGTH, secrets.length === 0 ? undefined : { mask: (text) => redact(text, secrets), overlap: secrets[0].length });
     const deliver = (texts: string[]) => {
       if (texts.length === 0 || gen !== this.generation) return;
       const at = this.ctx.now();
       this.lastOutputAt = at;
-      const lines: OutputLine[] = new Array(texts.length);
-      for (let i = 0; i < texts.length; i++) {
-        const line = { stream: kind, text: secrets.length === 0 ? texts[i] : redact(texts[i], secrets), at };
-        lines[i] = line;
-        this.output.push(line);
-      }
+      const lines = toOutputLines(texts, kind, secrets, at);
+      for (const line of lines) this.output.push(line);
       this.ctx.onOutput(this, lines);
       // After the lines: a "Ready" line follows the line that matched.
       this.health?.onOutput(texts);
     };
-    stream.on('data', (chunk: Buffer) => {
-      this.lastChunkAt = performance.now();
-      cap?.take(stream, chunk.length);
-      deliver(splitter.push(chunk));
-    });
-    return new Promise((resolve) => {
-      const end = () => {
-        deliver(splitter.end());
-        resolve();
-      };
-      stream.once('end', end);
-      stream.once('close', end);
-      stream.once('error', end);
-    });
+    return pipeLines(stream, secrets, cap, () => (this.lastChunkAt = performance.now()), deliver);
   }
 
   /** The next start of this definition waits until what is left of this tree is reaped. */

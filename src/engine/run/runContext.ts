@@ -1,0 +1,24 @@
+import type { ProcessError } from '../../core/errors';
+import type { Launcher } from '../../platform/launcher';
+import type { OutputLine } from '../../platform/outputRing';
+import type { ProcessTable } from '../../platform/procfs';
+import type { ReapGate } from '../../platform/reapWait';
+
+/** What a run needs from the engine around it; `R` is the run (see `RunContext` in run.ts). */
+export interface RunHost<R> {
+  launcher: Launcher;
+  table: ProcessTable;
+  /** The host's environment as runs inherit it, read once (see `inheritedEnvironment`). */
+  inheritedEnv: Readonly<Record<string, string>>;
+  now: () => number;
+  /** Holds a start back until the definition's previous process tree is reaped. */
+  reaped: ReapGate;
+  /** Grace between SIGTERM and SIGKILL when a timeout kills an attempt. */
+  stopTimeoutMs(): number;
+  onChange(run: R): void;
+  onOutput(run: R, lines: OutputLine[]): void;
+  /** A liveness probe failed past its threshold; the engine applies the `hung` strategy. */
+  onHung(run: R, message: string): void;
+  /** An attempt ended by itself (not by a stop): the engine retries it or finishes the run. */
+  onAttemptEnd(run: R, error: ProcessError | null): void;
+}
