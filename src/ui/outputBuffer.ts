@@ -1,14 +1,20 @@
+import type { TimestampMode } from '../config/outputFields';
 import type { OutputLine } from '../platform/outputRing';
+import { formatTimestamp } from './timestamps';
 
 /** What one flush may hand an output channel: a flood is cut to its newest lines. */
 export const MAX_PENDING_LINES = 5000;
 export const MAX_PENDING_CHARS = 1024 * 1024;
 
-/** A line as its output channel shows it: stderr marked, our own notes timed. */
-export function formatLine(line: OutputLine): string {
-  if (line.stream === 'stderr') return `[stderr] ${line.text}`;
-  if (line.stream === 'system') return `[${new Date(line.at).toLocaleTimeString()}] ${line.text}`;
-  return line.text;
+/**
+ * A line as its output channel shows it: stderr marked, our own notes timed. With `timestamps`
+ * every line starts with its time, before the instance `prefix`.
+ */
+export function formatLine(line: OutputLine, timestamps: TimestampMode = 'none', prefix = ''): string {
+  const text = line.stream === 'stderr' ? `${prefix}[stderr] ${line.text}` : prefix + line.text;
+  if (timestamps !== 'none') return `${formatTimestamp(line.at, timestamps)} ${text}`;
+  if (line.stream === 'system') return `[${new Date(line.at).toLocaleTimeString()}] ${text}`;
+  return text;
 }
 
 /**
@@ -61,14 +67,17 @@ export class OutputBuffer {
     }
   }
 
-  /** The text to append (ending in a newline), with a note first when lines were dropped; '' when empty. */
-  drain(): string {
+  /**
+   * The text to append (ending in a newline), with a note first when lines were dropped; '' when
+   * empty. Only the lines kept are formatted, each with its time per `timestamps`.
+   */
+  drain(timestamps: TimestampMode = 'none'): string {
     if (this.size === 0 && this.dropped === 0) return '';
     const kept: string[] = [];
     if (this.dropped > 0) {
       kept.push(`[... ${this.dropped} line${this.dropped === 1 ? '' : 's'} not shown: the output came faster than the panel takes it ...]`);
     }
-    for (let i = this.head; i < this.lines.length; i++) kept.push(this.prefixes[i] + formatLine(this.lines[i]));
+    for (let i = this.head; i < this.lines.length; i++) kept.push(formatLine(this.lines[i], timestamps, this.prefixes[i]));
     this.lines = [];
     this.prefixes = [];
     this.head = 0;

@@ -1,16 +1,19 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../core/dispose';
+import { TIMESTAMPS_SETTING } from '../config/outputFields';
 import { ProcessError } from '../core/errors';
 import type { ProcessEngine } from '../engine/engine';
 import { CommandIds } from './commandIds';
 import { ADHOC_CHANNEL, OutputFeed } from './outputFeed';
 import { pickRun, toTarget, type CommandTarget } from './pickers';
 import { registerCommand } from './registerCommand';
+import { readTimestampSetting } from './settings';
 import { relativePaths } from './treeFormat';
 
 /**
  * One output channel per definition, created on first output, fed with stdout and stderr in
- * batches by an OutputFeed. Registers `devProcesses.showOutput`.
+ * batches by an OutputFeed, timed per `devProcesses.output.timestamps`. Registers
+ * `devProcesses.showOutput`.
  */
 export class OutputChannels extends Disposable {
   private readonly channels = new Map<string, vscode.OutputChannel>();
@@ -21,6 +24,12 @@ export class OutputChannels extends Disposable {
     this._register(registerCommand(CommandIds.showOutput, (target?: CommandTarget) => this.showOutput(target)));
     const folders = () => vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
     this.feed = this._register(new OutputFeed(engine, (name, text) => this.channel(name).append(text), undefined, (text) => relativePaths(text, folders())));
+    this.feed.timestamps = readTimestampSetting();
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(TIMESTAMPS_SETTING)) this.feed.timestamps = readTimestampSetting();
+      }),
+    );
   }
 
   /** The channel's title: "Dev Processes: web". */

@@ -1,3 +1,4 @@
+import type { TimestampMode } from '../config/outputFields';
 import type { Disposable } from '../core/events';
 import type { OutputEvent, ProcessEngine } from '../engine/engine';
 import { OutputBuffer } from './outputBuffer';
@@ -18,6 +19,8 @@ export class OutputFeed implements Disposable {
   private readonly pending = new Map<string, OutputBuffer>();
   private timer: NodeJS.Timeout | undefined;
   private readonly subscription: Disposable;
+  /** `devProcesses.output.timestamps`: applies to every line flushed from now on. */
+  timestamps: TimestampMode = 'none';
 
   constructor(
     private readonly engine: Pick<ProcessEngine, 'onDidOutput' | 'definition'>,
@@ -34,7 +37,7 @@ export class OutputFeed implements Disposable {
     clearTimeout(this.timer);
     this.timer = undefined;
     for (const [name, buffer] of this.pending) {
-      const text = buffer.drain();
+      const text = buffer.drain(this.timestamps);
       if (text !== '') this.append(name, text);
     }
     this.pending.clear();

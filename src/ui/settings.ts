@@ -6,6 +6,7 @@ import { readMaxConcurrent, readStopTimeout } from '../config/definitions';
 import { WORKSPACE_FILE_PREFIX } from '../config/locate';
 import { findSyntaxError, syntaxErrorMessage, type JsonSyntaxError } from '../config/syntax';
 import { readAlertDefaults, readMonitorInterval } from '../config/limitsFields';
+import { readTimestampMode, type TimestampMode } from '../config/outputFields';
 import type { Limits } from '../core/types';
 import { parseOwnedSources, type DefinitionSource, type NameOwner, type OwnedDefinitions } from '../config/sources';
 
@@ -125,4 +126,9 @@ export function readAlertLimits(): Limits {
   const { limits, errors } = readAlertDefaults(vscode.workspace.getConfiguration(SECTION).get('alerts'));
   for (const error of errors) console.warn(`Dev Processes settings: ${error}`);
   return limits;
+}
+
+/** `devProcesses.output.timestamps`. */
+export function readTimestampSetting(): TimestampMode {
+  return readTimestampMode(vscode.workspace.getConfiguration(SECTION).get('output.timestamps'));
 }

@@ -40,3 +40,26 @@ test('stderr lines are marked when shown', () => {
   ]);
   assert.equal(b.drain(), 'out\n[stderr] err\n');
 });
+
+test('timestamps come first on every line, before the instance prefix and the stderr mark', () => {
+  const at = Date.UTC(2024, 4, 1, 9, 30, 0, 7);
+  const b = new OutputBuffer();
+  b.pushAll(
+    [
+      { stream: 'stdout', text: 'out', at },
+      { stream: 'stderr', text: 'err', at: at + 1 },
+      { stream: 'system', text: 'note', at: at + 2 },
+    ],
+    '[#2] ',
+  );
+  assert.equal(b.drain('iso'), '2024-05-01T09:30:00.007Z [#2] out\n2024-05-01T09:30:00.008Z [#2] [stderr] err\n2024-05-01T09:30:00.009Z [#2] note\n');
+});
+
+test('"time" shows the local time of day to the millisecond; "none" leaves lines as they were', () => {
+  const at = new Date(2024, 4, 1, 7, 5, 3, 42).getTime();
+  const b = new OutputBuffer();
+  b.pushAll([{ stream: 'stdout', text: 'x', at }]);
+  assert.equal(b.drain('time'), '07:05:03.042 x\n');
+  b.pushAll([{ stream: 'stdout', text: 'y', at }]);
+  assert.equal(b.drain('none'), 'y\n');
+});

@@ -57,3 +57,17 @@ test('every typed command line writes to one channel; our own lines go through t
   assert.match(appended[0][1], /^one\n\[.+\] Started: ls x\n\/ws\/x\n$/);
   feed.dispose();
 });
+
+test('a change of timestamps applies to the lines flushed after it', () => {
+  const { engine, output } = fakeEngine();
+  const appended: string[] = [];
+  const feed = new OutputFeed(engine, (_name, text) => appended.push(text), 60_000);
+  const at = Date.UTC(2024, 0, 2, 3, 4, 5, 6);
+  output.fire({ id: 'a', name: 'job', instance: 1, lines: [{ stream: 'stdout', text: 'before', at }] });
+  feed.flush();
+  feed.timestamps = 'iso';
+  output.fire({ id: 'a', name: 'job', instance: 1, lines: [{ stream: 'stdout', text: 'after', at }] });
+  feed.flush();
+  assert.deepEqual(appended, ['before\n', '2024-01-02T03:04:05.006Z after\n']);
+  feed.dispose();
+});
