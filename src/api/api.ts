@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
+import { ProcessError, type ErrorCode } from '../core/errors';
 import type { ProcessEngine } from '../engine/engine';
-import type { ErrorCode } from '../core/errors';
 import type { MonitorApi } from '../engine/monitor/types';
 import type { Priority, ProcessKind, RecoveryStrategy, RunState } from '../core/types';
 
@@ -69,6 +69,14 @@ export interface OutputLine {
   at: number;
 }
 
+/** Which output `output()` returns. */
+export interface OutputOptions {
+  /** The text as the program wrote it, colours and cursor movement kept; default plain text. */
+  ansi?: boolean;
+  /** Only lines read at or after this time (epoch ms). */
+  since?: number;
+}
+
 /** Counts since the window opened, and the queue and slots now. */
 export interface Metrics {
   completed: number;
@@ -117,8 +125,8 @@ export interface DevProcessesApi {
   list(): ProcessSnapshot[];
   /** A run by id, or a definition's latest run by name. */
   get(target: string): ProcessSnapshot | undefined;
-  /** Recent output of a run, oldest first. */
-  output(target: string): OutputLine[];
+  /** Recent output of a run (or a definition's latest run), oldest first: plain text, or as written with `ansi`. */
+  output(target: string, options?: OutputOptions): OutputLine[];
   /** The valid definitions, as read from the settings. */
   definitions(): { name: string; kind: ProcessKind }[];
   /** The settings entries that could not be used, with the reason. */
@@ -147,7 +155,31 @@ export function createApi(
     metrics: () => engine.metrics(),
     list: () => engine.list(),
     get: (target) => engine.get(target),
-    output: (target) => engine.output(target),
+    output: (target, options = {}) => outputLines(engine, target, options),
     onDidChange,
   };
+}
+
+function outputLines(engine: ProcessEngine, target: string, { ansi = false, since }: OutputOptions): OutputLine[] {
+  if (since !== undefined && !Number.isFinite(since)) throw new ProcessError('invalid-argument', `output(): "since" must be a time in epoch milliseconds, not ${JSON.stringify(since)}.`);
+  const lines = engine.output(target);
+  const from = since === undefined ? 0 : firstAtOrAfter(lines, since);
+  const out: OutputLine[] = [];
+  for (let i = from; i < lines.length; i++) {
+    const { stream, text, at, raw } = lines[i];
+    out.push({ stream, text: ansi && raw !== undefined ? raw : text, at });
+  }
+  return out;
+}
+
+/** Lines are in read order, so their times never decrease: a binary search finds the first one at or after `since`. */
+function firstAtOrAfter(lines: readonly { at: number }[], since: number): number {
+  let lo = 0;
+  let hi = lines.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (lines[mid].at < since) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

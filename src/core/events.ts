@@ -17,6 +17,11 @@ export class Emitter<T> implements Disposable {
     return { dispose: () => this.listeners.delete(listener) };
   };
 
+  /** Someone listens: lets a source skip building an event nobody would get. */
+  get hasListeners(): boolean {
+    return this.listeners.size > 0;
+  }
+
   fire(e: T): void {
     for (const listener of [...this.listeners]) {
       try {

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import * as os from 'node:os';
 import { specDefaults } from '../core/defaults';
 import { startDependencies } from './scheduler/dependencyStarts';
 import { inheritedEnvironment } from '../platform/environment';
@@ -19,20 +18,16 @@ import { Run, type RunContext } from './run/run';
 import { SurvivorRecords } from './run/adoption';
 import { engineMetrics } from './engineMetrics';
 import { FinishedHistory } from './pool/finishedHistory';
-import type { EngineOptions, OutputEvent, RunTarget, SpawnOptions } from './engineTypes';
+import type { EngineOptions, OutputEvent, RunTarget, SpawnOptions, WriteEvent } from './engineTypes';
 import { Scheduler } from './scheduler/scheduler';
 import { SlotPool } from './pool/slots';
 import { snapshotOf, type ProcessSnapshot } from './run/snapshot';
 import { isActive, isFinal } from './run/stateMachine';
 import type { ProcessSpec, RunState } from '../core/types';
 
-export type { EngineOptions, OutputEvent, RunTarget, SpawnOptions } from './engineTypes';
+export type { EngineOptions, OutputEvent, RunTarget, SpawnOptions, WriteEvent } from './engineTypes';
 /** What a shutdown may take past its grace: the SIGKILL round, its confirmation and the exit reports. */
 const SHUTDOWN_SLACK_MS = 1500;
-
-export function defaultMaxConcurrent(): number {
-  return Math.max(2, os.availableParallelism?.() ?? os.cpus().length);
-}
 
 /**
  * The engine: definitions in, runs out. Queues runs by priority under a concurrency limit, gates
@@ -45,6 +40,9 @@ export class ProcessEngine {
   /** Fires with the changed run, or undefined when the definitions changed. */
   readonly onDidChange = this.changeEmitter.event;
   readonly onDidOutput = this.outputEmitter.event;
+  private readonly writeEmitter = new Emitter<WriteEvent>();
+  /** Output as written, live; only built while someone listens. */
+  readonly onDidWrite = this.writeEmitter.event;
   private readonly launcherLossEmitter = new Emitter<LauncherLoss>();
   /**
    * The launcher helper died or stopped answering with processes in its hands, and was replaced:
@@ -79,7 +77,7 @@ export class ProcessEngine {
 
   constructor(private readonly options: EngineOptions = {}) {
     this.stopTimeoutMs = options.stopTimeoutMs ?? 5000;
-    this.slots = new SlotPool(options.maxConcurrent ?? defaultMaxConcurrent());
+    this.slots = new SlotPool(options.maxConcurrent);
     this.finished = new FinishedHistory(this.runs, options.historyPerDefinition ?? 10);
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
@@ -95,6 +93,7 @@ export class ProcessEngine {
       stopTimeoutMs: () => this.stopTimeoutMs,
       onChange: (run) => this.runChanged(run),
       onOutput: (run, lines) => this.outputEmitter.fire({ id: run.id, name: run.spec.name, adhoc: run.adhoc, instance: run.instance, lines }),
+      liveOutput: (run, stream) => (this.writeEmitter.hasListeners && stream !== 'system' ? (text) => this.writeEmitter.fire({ id: run.id, name: run.spec.name, adhoc: run.adhoc, instance: run.instance, stream, text }) : undefined),
       onAttemptEnd: (run, error) => this.recovery.attemptEnded(run, error),
       onHung: (run, message) => this.recovery.handleHung(run, message),
     };
@@ -294,6 +293,16 @@ export class ProcessEngine {
     return this.runs.find(target)?.output.toArray(last) ?? [];
   }
 
+  /** What a run wrote after its last newline (a prompt), as written: a terminal view replays it. */
+  unfinishedOutput(target: RunTarget): string {
+    return this.runs.find(target)?.unfinishedOutput ?? '';
+  }
+
+  /** Ctrl+C: SIGINT to the run's process group, as a terminal would send it; false when no process of it runs. */
+  interrupt(target: RunTarget): boolean {
+    return this.runs.require(target).interrupt();
+  }
+
   /** Resolves when the run reaches a final state. */
   whenDone(target: RunTarget): Promise<void> {
     return this.runs.require(target).done;
@@ -306,13 +315,7 @@ export class ProcessEngine {
 
   /** Takes over the provably-our processes a previous window recorded (see SurvivorRecords.adopt). */
   adoptSurvivors(): ProcessSnapshot[] {
-    const newRun = (spec: ProcessSpec) => {
-      const run = new Run(this.newRunId(), spec, false, this.ctx);
-      this.runs.set(run.id, run);
-      this.lastState.set(run.id, run.state);
-      return run;
-    };
-    return this.records.adopt((name) => this.specs.get(name), this.options.defaultCwd ?? process.cwd(), newRun, (run) => this.snapshot(run));
+    return this.records.adopt((name) => this.specs.get(name), this.options.defaultCwd ?? process.cwd(), (spec) => this.createRun(spec), (run) => this.snapshot(run));
   }
 
   /**
@@ -331,16 +334,13 @@ export class ProcessEngine {
     clearTimeout(deadline);
     this.changeEmitter.dispose();
     this.outputEmitter.dispose();
+    this.writeEmitter.dispose();
     this.launcherLossEmitter.dispose();
   }
 
   /** Creates a run and queues it, or, with `after`, queues it once those runs have ended. */
   private startRun(spec: ProcessSpec, options: SpawnOptions, instance = 0, adhoc = false, after: Run[] = []): Run {
-    const id = this.newRunId();
-    const priority = options.priority ?? spec.priority;
-    const run = new Run(id, { ...specForInstance(spec, instance), priority }, adhoc, this.ctx, instance);
-    this.runs.set(id, run);
-    this.lastState.set(id, run.state);
+    const run = this.createRun({ ...specForInstance(spec, instance), priority: options.priority ?? spec.priority }, adhoc, instance);
     if (!adhoc) this.startDependencies(spec);
     const delayMs = options.delayMs ?? 0;
     if (after.length === 0) this.scheduler.enqueue(run, this.now() + delayMs);
@@ -376,11 +376,14 @@ export class ProcessEngine {
   }
 
   private enqueueNew(spec: ProcessSpec, instance: number): void {
-    const id = this.newRunId();
-    const run = new Run(id, specForInstance(spec, instance), false, this.ctx, instance);
-    this.runs.set(id, run);
-    this.lastState.set(id, run.state);
-    this.scheduler.enqueue(run, this.now());
+    this.scheduler.enqueue(this.createRun(specForInstance(spec, instance), false, instance), this.now());
+  }
+
+  private createRun(spec: ProcessSpec, adhoc = false, instance = 0): Run {
+    const run = new Run(this.newRunId(), spec, adhoc, this.ctx, instance);
+    this.runs.set(run.id, run);
+    this.lastState.set(run.id, run.state);
+    return run;
   }
 
   private runChanged(run: Run): void {

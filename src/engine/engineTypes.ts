@@ -38,6 +38,16 @@ export interface OutputEvent {
   lines: OutputLine[];
 }
 
+/** Text as a process wrote it (colours and cursor movement kept), as it arrives: what a terminal view shows. */
+export interface WriteEvent {
+  id: string;
+  name: string;
+  adhoc?: boolean;
+  instance: number;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
 export interface SpawnOptions {
   /** Overrides the definition's priority for this run. */
   priority?: Priority;

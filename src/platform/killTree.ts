@@ -80,6 +80,17 @@ class GroupOwner {
   }
 }
 
+/**
+ * Sends one signal to a process group, only while it is provably the one we made (see GroupOwner);
+ * true when it was sent.
+ */
+export function signalGroup(opts: Pick<KillTreeOptions, 'pid' | 'table' | 'startTime' | 'envMarker'>, sig: NodeJS.Signals): boolean {
+  const owner = new GroupOwner(opts.table, opts.pid, opts.startTime ?? opts.table.stat(opts.pid)?.startTime, opts.envMarker);
+  if (!owner.ours()) return false;
+  signal(-opts.pid, sig);
+  return true;
+}
+
 /** Some process, a zombie included, is still in the group. */
 export function groupExists(pgid: number): boolean {
   try {

@@ -64,16 +64,33 @@ export interface LineMasking {
 export class LineSplitter {
   private readonly decoder = new StringDecoder('utf8');
   private partial = '';
+  /**
+   * With `keepRaw`: after each push or end, the raw text (escapes and `\r` kept, as written) of
+   * the returned lines whose clean text differs from it, by index; unset where they are the same.
+   */
+  raws: string[] = [];
 
   constructor(
     private readonly maxLineLength = MAX_LINE_LENGTH,
     /** Masks secrets in a line before it is cut, so no piece keeps part of one. */
     private readonly masking?: LineMasking,
+    /** Keep each cleaned line's raw text in `raws`, for a terminal's replay. */
+    private readonly keepRaw = false,
   ) {}
+
+  /** The start of a line not finished yet, as written (a prompt waiting for input). */
+  get pending(): string {
+    return this.partial;
+  }
 
   /** Returns the complete lines this chunk finished. */
   push(chunk: Buffer | string): string[] {
-    const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    return this.pushText(typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
+  }
+
+  /** Like push, for text already decoded. */
+  pushText(text: string): string[] {
+    if (this.keepRaw && this.raws.length !== 0) this.raws = [];
     const lines: string[] = [];
     let start = 0;
     let newline = text.indexOf('\n');
@@ -104,7 +121,7 @@ export class LineSplitter {
     if (this.masking && this.partial.length > hold) this.partial = this.masking.mask(this.partial);
     while (this.partial.length > hold) {
       const cut = cutAt(this.partial, this.maxLineLength);
-      lines.push(this.clean(this.partial.slice(0, cut)));
+      this.pushClean(this.partial.slice(0, cut), lines);
       this.partial = this.partial.slice(cut);
     }
     return lines;
@@ -112,6 +129,7 @@ export class LineSplitter {
 
   /** Returns whatever is left when the stream ends (a last line without a newline). */
   end(): string[] {
+    if (this.keepRaw && this.raws.length !== 0) this.raws = [];
     const rest = this.partial + this.decoder.end();
     this.partial = '';
     const lines: string[] = [];
@@ -122,7 +140,7 @@ export class LineSplitter {
   private emit(raw: string, into: string[]): void {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.length <= this.maxLineLength) {
-      into.push(this.clean(line));
+      this.pushClean(line, into);
       return;
     }
     let rest = collapseCarriageReturns(line);
@@ -135,7 +153,9 @@ export class LineSplitter {
     into.push(stripControls(rest));
   }
 
-  private clean(line: string): string {
-    return stripControls(collapseCarriageReturns(line));
+  private pushClean(line: string, into: string[]): void {
+    const clean = stripControls(collapseCarriageReturns(line));
+    if (this.keepRaw && clean !== line) this.raws[into.length] = line;
+    into.push(clean);
   }
 }

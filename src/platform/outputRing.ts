@@ -5,11 +5,21 @@ export interface OutputLine {
   text: string;
   /** Epoch milliseconds when the line was read. */
   at: number;
+  /**
+   * The line as the program wrote it (colours, cursor movement, `\r` progress), for a terminal's
+   * replay; absent when it equals `text`.
+   */
+  raw?: string;
+}
+
+/** What a line costs the ring: both its texts, as UTF-16. */
+function sizeOf(line: OutputLine): number {
+  return (line.text.length + (line.raw?.length ?? 0)) * 2;
 }
 
 export interface RingLimits {
   maxLines: number;
-  /** Counted as UTF-16 characters times two, close enough to what the strings hold. */
+  /** Counted as UTF-16 characters times two (a line's raw text too), close enough to what the strings hold. */
   maxBytes: number;
 }
 
@@ -36,7 +46,7 @@ export class OutputRing {
     if (slot === this.lines.length) this.lines.push(line);
     else this.lines[slot] = line;
     this.count++;
-    this.bytes += line.text.length * 2;
+    this.bytes += sizeOf(line);
     while (this.bytes > this.limits.maxBytes && this.count > 1) this.evictOldest();
   }
 
@@ -63,7 +73,7 @@ export class OutputRing {
     this.lines[this.head] = undefined;
     this.head = (this.head + 1) % this.limits.maxLines;
     this.count--;
-    this.bytes -= oldest.text.length * 2;
+    this.bytes -= sizeOf(oldest);
     this.dropped++;
   }
 }

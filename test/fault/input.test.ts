@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import type { ProcessEngine } from '../../src/engine/engine';
 import { ProcessError } from '../../src/core/errors';
 import { childProcessLauncher } from '../../src/platform/launcher';
-import { MAX_QUEUED_INPUT } from '../../src/engine/run/run';
+import { MAX_QUEUED_INPUT } from '../../src/engine/run/runInput';
 import { nodeSpec, waitForLine } from '../unit/helpers';
 import { faultEngine, MB, summary } from './faultHelpers';
 import { shippedEngine } from './shipped';

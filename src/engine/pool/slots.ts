@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import type { Run } from '../run/run';
 import { isActive } from '../run/stateMachine';
 
@@ -13,7 +14,12 @@ export function holdsSlot(run: Pick<Run, 'spec' | 'adhoc'>): boolean {
 export class SlotPool {
   private readonly holders = new Set<string>();
 
-  constructor(public maxConcurrent: number) {}
+  public maxConcurrent: number;
+
+  /** Without a limit: the number of cores, at least 2. */
+  constructor(maxConcurrent?: number) {
+    this.maxConcurrent = maxConcurrent ?? Math.max(2, os.availableParallelism?.() ?? os.cpus().length);
+  }
 
   /** Takes or gives back the run's slot, as its new state says. */
   update(run: Pick<Run, 'id' | 'spec' | 'adhoc' | 'state'>): void {

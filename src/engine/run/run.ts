@@ -2,35 +2,24 @@ import { formatDuration } from '../../core/duration';
 import { classifyExit, classifySpawnError, ProcessError } from '../../core/errors';
 import type { HealthState, HealthWatch } from '../health/healthWatch';
 import { watchHealth } from './runHealth';
-import { killTree, type KillTreeResult } from '../../platform/killTree';
+import { killTree, signalGroup, type KillTreeResult } from '../../platform/killTree';
 import { maskSecrets, secretValues } from '../../platform/redact';
 import type { LaunchedProcess } from '../../platform/launcher';
 import { IngestCap } from '../../platform/ingestCap';
 import { OutputRing, type OutputLine, type OutputStream } from '../../platform/outputRing';
 import type { ProcStat } from '../../platform/procfs';
 import { describeReapWait } from '../../platform/reapWait';
-import { RUN_MARKER, runMarker, type ProcessRecord } from '../../platform/records';
+import { runMarker, type ProcessRecord } from '../../platform/records';
 import { killForStop, spawnSettled, sweepAfterLeader, whenGone, type RunTree } from './runTree';
 import { assertTransition, isFinal } from './stateMachine';
 import { formatCommandLine } from './commandLine';
-import { checkQueuedInput, MAX_QUEUED_INPUT } from './runInput';
+import { checkQueuedInput } from './runInput';
 import type { RunHost } from './runContext';
 import { largestInput, prepareEnvironment, withEnvFile, resolvedNote, resolveProgram } from './runEnvironment';
 import { drain, pipeLines, toOutputLines } from './runOutput';
 import type { PortConflict, ProcessSpec, RecoveryStrategy, RunState } from '../../core/types';
 
 export type RunContext = RunHost<Run>;
-
-/** Every process of a run inherits RUN_MARKER=<run id>, which finds it after it left our tree. */
-export { RUN_MARKER };
-
-export { MAX_QUEUED_INPUT };
-
-
-export { formatCommandLine };
-
-/** Kept here too: engine code reached it through this module first. */
-export { formatDuration };
 
 /** One run of a definition: its process, its state and its recent output. */
 export class Run {
@@ -72,6 +61,8 @@ export class Run {
   /** When the current attempt's output last moved; the idle check reads it. */
   lastOutputAt = 0;
   readonly output = new OutputRing();
+  /** The unfinished last line of stdout and of stderr, as written: a prompt the terminal view replays. */
+  private readonly pending: [() => string, () => string] = [() => '', () => ''];
 
   /** Bumped per spawn so events of a replaced process are dropped. */
   private generation = 0;
@@ -262,6 +253,11 @@ export class Run {
     });
   }
 
+  /** What the process wrote after its last newline on stdout and stderr, as written. */
+  get unfinishedOutput(): string {
+    return this.pending[0]() + this.pending[1]();
+  }
+
   /** Health as the probes last saw it; undefined while no process runs. */
   get healthState(): HealthState | undefined {
     return this.health?.state;
@@ -290,7 +286,7 @@ export class Run {
     if (isFinal(this.state)) return;
     clearTimeout(this.timeoutTimer);
     clearInterval(this.adoptPoll);
-    this.stopHealth();
+    this.health?.dispose();
     this.error = error;
     this.endedAt = this.ctx.now();
     this.nextAttemptAt = null;
@@ -347,6 +343,11 @@ export class Run {
     return true;
   }
 
+  /** SIGINT to the process group, if it is still ours; false when no process of this run runs. */
+  interrupt(): boolean {
+    return this.pid !== null && this.state === 'running' && !this.leaderExit && signalGroup(this.treeOf(this.pid), 'SIGINT');
+  }
+
   /** This run's process tree, as stopping and sweeping it needs it. */
   private get tree(): RunTree {
     const { table } = this.ctx;
@@ -360,7 +361,7 @@ export class Run {
 
   private async stopTree(graceMs: number): Promise<void> {
     clearTimeout(this.timeoutTimer);
-    this.stopHealth();
+    this.health?.dispose();
     this.moveTo('stopping');
     this.system('Stopping (SIGTERM to the process group)...');
     // Stopped before the spawn was confirmed: wait for it, or the process would start unseen.
@@ -381,7 +382,7 @@ export class Run {
   /** The leader ended by itself: take down what it left in its group, then settle the run. */
   private async sweepAfterExit(gen: number, streamsClosed: Promise<void>[]): Promise<void> {
     clearTimeout(this.timeoutTimer);
-    this.stopHealth();
+    this.health?.dispose();
     const forced = this.forcedEnd;
     await sweepAfterLeader(this.tree, forced?.kill, this.spec.kind === 'service');
     await drain(streamsClosed, () => this.lastChunkAt);
@@ -409,23 +410,24 @@ export class Run {
     this.health.start();
   }
 
-  private stopHealth(): void {
-    this.health?.dispose();
-  }
-
   private pipe(gen: number, stream: NodeJS.ReadableStream, kind: OutputStream, cap: IngestCap | undefined): Promise<void> {
     const secrets = this.secrets;
-    const deliver = (texts: string[]) => {
-      if (texts.length === 0 || gen !== this.generation) return;
-      const at = this.ctx.now();
-      this.lastOutputAt = at;
-      const lines = toOutputLines(texts, kind, secrets, at);
-      for (const line of lines) this.output.push(line);
-      this.ctx.onOutput(this, lines);
-      // After the lines: a "Ready" line follows the line that matched.
-      this.health?.onOutput(texts);
-    };
-    return pipeLines(stream, secrets, cap, () => (this.lastChunkAt = performance.now()), deliver);
+    const piped = pipeLines(stream, secrets, cap, {
+      chunk: () => (this.lastChunkAt = performance.now()),
+      live: () => (gen === this.generation ? this.ctx.liveOutput(this, kind) : undefined),
+      lines: (texts, raws) => {
+        if (texts.length === 0 || gen !== this.generation) return;
+        const at = this.ctx.now();
+        this.lastOutputAt = at;
+        const lines = toOutputLines(texts, raws, kind, secrets, at);
+        for (const line of lines) this.output.push(line);
+        this.ctx.onOutput(this, lines);
+        // After the lines: a "Ready" line follows the line that matched.
+        this.health?.onOutput(texts);
+      },
+    });
+    this.pending[kind === 'stderr' ? 1 : 0] = piped.pending;
+    return piped.closed;
   }
 
   /** The next start of this definition waits until what is left of this tree is reaped. */

@@ -1,6 +1,6 @@
 import type { ProcessError } from '../../core/errors';
 import type { Launcher } from '../../platform/launcher';
-import type { OutputLine } from '../../platform/outputRing';
+import type { OutputLine, OutputStream } from '../../platform/outputRing';
 import type { ProcessTable } from '../../platform/procfs';
 import type { ReapGate } from '../../platform/reapWait';
 
@@ -17,6 +17,8 @@ export interface RunHost<R> {
   stopTimeoutMs(): number;
   onChange(run: R): void;
   onOutput(run: R, lines: OutputLine[]): void;
+  /** Who follows the run's text as written (escapes kept), live; undefined when nobody does. */
+  liveOutput(run: R, stream: OutputStream): ((text: string) => void) | undefined;
   /** A liveness probe failed past its threshold; the engine applies the `hung` strategy. */
   onHung(run: R, message: string): void;
   /** An attempt ended by itself (not by a stop): the engine retries it or finishes the run. */

@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import type { IngestCap } from '../../platform/ingestCap';
 import { LineSplitter, MAX_LINE_LENGTH } from '../../platform/lineSplitter';
 import type { OutputLine, OutputStream } from '../../platform/outputRing';
@@ -6,40 +7,99 @@ import { redact } from '../../platform/redact';
 /** How long to wait for the pipes to drain after the whole group is gone. */
 const DRAIN_MS = 250;
 
+/** Where a stream's output goes. */
+export interface OutputSink {
+  /** A chunk arrived, whole line or not. */
+  chunk(): void;
+  /** Lines read; `raws[i]` is line i as written (escapes kept) where cleaning changed it. */
+  lines(texts: string[], raws: string[]): void;
+  /** Who follows the text as written, live (a terminal view); undefined when nobody does. */
+  live(): ((text: string) => void) | undefined;
+}
+
+/** A stream being read: resolves when it ends; `pending` is the unfinished last line as written. */
+export interface PipedStream {
+  closed: Promise<void>;
+  pending(): string;
+}
+
 /**
- * Reads a process's stream as lines, with `secrets` masked, handing each batch to `deliver`
- * (`onChunk` on every chunk, whole line or not); resolves when the stream ends.
+ * Reads a process's stream as lines, with `secrets` masked, handing each batch to the sink, and
+ * the text as written to a live follower when there is one.
  */
-export function pipeLines(
-  stream: NodeJS.ReadableStream,
-  secrets: string[],
-  cap: IngestCap | undefined,
-  onChunk: () => void,
-  deliver: (texts: string[]) => void,
-): Promise<void> {
+export function pipeLines(stream: NodeJS.ReadableStream, secrets: string[], cap: IngestCap | undefined, sink: OutputSink): PipedStream {
   // Secrets are masked before a long line is cut: a cut through one would show both its halves.
-  const splitter = new LineSplitter(MAX_LINE_LENGTH, secrets.length === 0 ? undefined : { mask: (text) => redact(text, secrets), overlap: secrets[0].length });
+  const splitter = new LineSplitter(MAX_LINE_LENGTH, secrets.length === 0 ? undefined : { mask: (text) => redact(text, secrets), overlap: secrets[0].length }, true);
+  const decoder = new StringDecoder('utf8');
+  const live = secrets.length === 0 ? undefined : new LiveMask(secrets);
   stream.on('data', (chunk: Buffer) => {
-    onChunk();
+    sink.chunk();
     cap?.take(stream, chunk.length);
-    deliver(splitter.push(chunk));
+    const text = decoder.write(chunk);
+    const follower = sink.live();
+    if (follower && text !== '') {
+      if (live) live.push(text, follower);
+      else follower(text);
+    }
+    sink.lines(splitter.pushText(text), splitter.raws);
   });
-  return new Promise((resolve) => {
+  const closed = new Promise<void>((resolve) => {
     const end = () => {
-      deliver(splitter.end());
+      live?.flush(sink.live());
+      const rest = decoder.end();
+      if (rest !== '') sink.lines(splitter.pushText(rest), splitter.raws);
+      sink.lines(splitter.end(), splitter.raws);
       resolve();
     };
     stream.once('end', end);
     stream.once('close', end);
     stream.once('error', end);
   });
+  return { closed, pending: () => (secrets.length === 0 ? splitter.pending : redact(splitter.pending, secrets)) };
 }
 
-/** Output lines of one stream, stamped `at`, with `secrets` masked. */
-export function toOutputLines(texts: string[], kind: OutputStream, secrets: string[], at: number): OutputLine[] {
+/**
+ * Masks secrets in text shown live as it arrives: a chunk that ends with the start of a secret
+ * keeps that start back until the next chunk shows whether the secret follows, so a secret split
+ * across reads is still masked however long the pause between them.
+ */
+class LiveMask {
+  private held = '';
+
+  constructor(private readonly secrets: string[]) {}
+
+  push(text: string, follower: (text: string) => void): void {
+    const masked = redact(this.held + text, this.secrets);
+    const cut = this.secretStart(masked);
+    this.held = masked.slice(cut);
+    if (cut > 0) follower(masked.slice(0, cut));
+  }
+
+  /** The stream ended: what was held back cannot become a secret any more. */
+  flush(follower: ((text: string) => void) | undefined): void {
+    if (this.held !== '' && follower) follower(this.held);
+    this.held = '';
+  }
+
+  /** Where a proper prefix of some secret begins at the end of `text`, or text's length. */
+  private secretStart(text: string): number {
+    let start = text.length;
+    for (const secret of this.secrets) {
+      for (let i = Math.max(0, text.length - secret.length + 1); i < start; i++) {
+        if (secret.startsWith(text.slice(i))) start = i;
+      }
+    }
+    return start;
+  }
+}
+
+/** Output lines of one stream, stamped `at`, with `secrets` masked; `raws` as the splitter gave them. */
+export function toOutputLines(texts: string[], raws: string[], kind: OutputStream, secrets: string[], at: number): OutputLine[] {
   const lines: OutputLine[] = new Array(texts.length);
   for (let i = 0; i < texts.length; i++) {
-    lines[i] = { stream: kind, text: secrets.length === 0 ? texts[i] : redact(texts[i], secrets), at };
+    const text = secrets.length === 0 ? texts[i] : redact(texts[i], secrets);
+    const raw = raws[i];
+    lines[i] = raw === undefined ? { stream: kind, text, at } : { stream: kind, text, at, raw: secrets.length === 0 ? raw : redact(raw, secrets) };
   }
   return lines;
 }
