@@ -75,6 +75,6 @@ module.exports = {
     // Type-only imports count: they tie files together as much as value imports do.
     tsPreCompilationDeps: true,
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: ['^media/(vendor|metrics/dist)/'] },
+    exclude: { path: ['^media/(vendor|metrics/dist|logs/dist)/'] },
   },
 };

@@ -41,19 +41,21 @@ async function main() {
     minify: production,
     sourcesContent: false,
   });
-  // The metrics webview (runs in the editor's browser; uPlot bundled, no CDN). Built on every run,
+  // The webviews, metrics and the log view (run in the editor's browser; uPlot bundled, no CDN). Built on every run,
   // since the .vsix ships media/; inline source maps so no stale .map file is ever packaged.
-  await esbuild.build({
-    entryPoints: ['media/metrics/main.ts', 'media/metrics/main.css'],
-    outdir: 'media/metrics/dist',
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    minify: production,
-    sourcemap: production ? false : 'inline',
-    logLevel: 'warning',
-  });
+  for (const view of ['metrics', 'logs']) {
+    await esbuild.build({
+      entryPoints: [`media/${view}/main.ts`, `media/${view}/main.css`],
+      outdir: `media/${view}/dist`,
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      minify: production,
+      sourcemap: production ? false : 'inline',
+      logLevel: 'warning',
+    });
+  }
   if (!tests) return;
   const entries = [
     ...findEntries('test/unit', /\.test\.ts$/),

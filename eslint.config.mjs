@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'media/vendor/**', 'media/metrics/dist/**'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'media/vendor/**', 'media/metrics/dist/**', 'media/logs/dist/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

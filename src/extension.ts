@@ -8,6 +8,7 @@ import { MemoryGuard } from './engine/monitor/memoryGuard';
 import { ProcessMonitor } from './engine/monitor/monitor';
 import { FileRecordStore } from './platform/records';
 import { AlertNotifier } from './ui/alertNotifier';
+import { registerLogPanel } from './ui/logView/logPanel';
 import { registerMetricsPanel } from './ui/metricsPanel';
 import { OutputChannels } from './ui/outputChannels';
 import { ProcessTree } from './ui/processTree';
@@ -76,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     registerTreeCommands(current, channels, () => watcher.problems),
     new StatusBar(current, monitor),
     ...registerMetricsPanel(context.extensionUri, current, monitor),
+    ...registerLogPanel(context.extensionUri, current),
   );
   context.subscriptions.push(new AlertNotifier(monitor, current));
   const notices = new RecoveryNotices(current);

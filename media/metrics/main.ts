@@ -3,16 +3,10 @@
 // style, no remote resource; every message from the host is validated before use.
 import uPlot from 'uplot';
 import { parseHostMessage, type ViewMessage } from '../../src/shared/metricsProtocol';
+import { vscodeApi } from '../common/vscodeApi';
 import { align, formatMB, formatPercent, listedRuns, niceMax, readState, RunStore, WINDOWS, type Run, type ViewState } from './series';
 
-interface VsCodeApi {
-  postMessage(message: ViewMessage): void;
-  getState(): unknown;
-  setState(state: ViewState): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const vscode = vscodeApi<ViewMessage, ViewState>();
 const store = new RunStore();
 let state = readState(vscode.getState());
 let received = false;

@@ -1,7 +1,8 @@
 // The messages between the metrics panel (extension host) and its webview (media/metrics).
 // Both sides validate every message they receive with the functions below: a webview is
 // untrusted content, and a bug on either side must not turn into an exception loop.
-// No imports: this file is bundled into the webview as well as into the extension.
+// Only shared imports: this file is bundled into the webview as well as into the extension.
+import { describe, isObject, onlyKeys, typeOnly, type Parsed } from './validate';
 
 /** One run's points, oldest first. The three arrays have the same length. */
 export interface RunSeries {
@@ -56,9 +57,6 @@ export type ViewMessage =
       runId: string;
     };
 
-/** A validator's answer: the typed message, or why it was refused (for the log). */
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
-
 /** Upper bounds that keep a hostile or broken message from costing much. */
 export const LIMITS = {
   /** Runs in one message. */
@@ -69,29 +67,12 @@ export const LIMITS = {
   text: 1000,
 } as const;
 
-type Obj = Record<string, unknown>;
-
-function isObject(x: unknown): x is Obj {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
 function isText(x: unknown, allowEmpty = false): x is string {
   return typeof x === 'string' && x.length <= LIMITS.text && (allowEmpty || x.length > 0);
 }
 
 function isTime(x: unknown): x is number {
   return typeof x === 'number' && Number.isFinite(x) && x >= 0;
-}
-
-/** A value for the log, never calling anything on it (a forged `toString` must not run or throw). */
-function describe(x: unknown): string {
-  return typeof x === 'string' ? JSON.stringify(x.slice(0, 40)) : typeof x;
-}
-
-/** Only the keys listed: an unexpected field is a sign of a mismatched or forged message. */
-function onlyKeys(o: Obj, keys: readonly string[]): string | undefined {
-  const extra = Object.keys(o).filter((k) => !keys.includes(k));
-  return extra.length ? `unexpected field(s) ${extra.slice(0, 5).join(', ')}` : undefined;
 }
 
 function numbers(x: unknown, what: string, ok: (n: number) => boolean): string | undefined {
@@ -152,10 +133,8 @@ export function parseHostMessage(x: unknown): Parsed<HostMessage> {
 export function parseViewMessage(x: unknown): Parsed<ViewMessage> {
   if (!isObject(x)) return { ok: false, error: 'not an object' };
   switch (x.type) {
-    case 'ready': {
-      const extra = onlyKeys(x, ['type']);
-      return extra ? { ok: false, error: `ready: ${extra}` } : { ok: true, value: { type: 'ready' } };
-    }
+    case 'ready':
+      return typeOnly(x, 'ready');
     case 'showOutput': {
       const extra = onlyKeys(x, ['type', 'runId']);
       if (extra) return { ok: false, error: `showOutput: ${extra}` };

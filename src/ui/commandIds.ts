@@ -25,6 +25,8 @@ export const CommandIds = {
   clearFailures: 'devProcesses.clearFailures',
   /** The metrics panel's (metricsPanel.ts). */
   showMetrics: 'devProcesses.showMetrics',
+  /** The "All Processes" log panel's (logView/logPanel.ts). */
+  showAllLogs: 'devProcesses.showAllLogs',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

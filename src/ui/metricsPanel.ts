@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { Disposable } from '../core/dispose';
 import { DisposableStore } from '../core/events';
@@ -11,6 +10,7 @@ import { isLive } from './format';
 import { SampleBuffer, seriesFromHistories, type RunInfo } from './metricsData';
 import { runLabel } from './monitorFormat';
 import { isReplicated } from './treeFormat';
+import { onValidMessage, webviewHtml } from './webviewPage';
 
 /** At most two updates a second reach the webview, however often the monitor samples. */
 export const UPDATE_INTERVAL_MS = 500;
@@ -54,30 +54,21 @@ export class MetricsPanel extends Disposable {
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
-    private readonly media: vscode.Uri,
+    media: vscode.Uri,
     private readonly engine: ProcessEngine,
     private readonly monitor: MonitorApi | undefined,
   ) {
     super();
     panel.iconPath = vscode.Uri.joinPath(media, 'processes.svg');
     this._register(panel.onDidDispose(() => this.dispose()));
-    this._register(panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)));
+    this._register(onValidMessage(panel.webview, parseViewMessage, 'metrics view', (m) => this.handle(m)));
     this._register(
       panel.onDidChangeViewState(() => {
         // Hidden: the webview is torn down; drop the subscription until its script says "ready" again.
         if (!panel.visible) this.pause();
       }),
     );
-    panel.webview.html = this.html();
-  }
-
-  private receive(raw: unknown): void {
-    const parsed = parseViewMessage(raw);
-    if (!parsed.ok) {
-      console.warn(`Dev Processes: ignored a message from the metrics view: ${parsed.error}`);
-      return;
-    }
-    this.handle(parsed.value);
+    panel.webview.html = webviewHtml(panel.webview, media, 'metrics', 'Dev Processes: Metrics');
   }
 
   private handle(message: ViewMessage): void {
@@ -156,33 +147,6 @@ export class MetricsPanel extends Disposable {
 
   private post(message: HostMessage): void {
     this.panel.webview.postMessage(message).then(undefined, (err: unknown) => console.warn('Dev Processes: posting to the metrics view failed', err));
-  }
-
-  private html(): string {
-    const webview = this.panel.webview;
-    const nonce = randomBytes(18).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.media, 'metrics', 'dist', 'main.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.media, 'metrics', 'dist', 'main.css'));
-    const csp = [
-      "default-src 'none'",
-      `script-src 'nonce-${nonce}'`,
-      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-      `img-src ${webview.cspSource} data:`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${style}" nonce="${nonce}">
-  <title>Dev Processes: Metrics</title>
-</head>
-<body>
-  <main id="app" data-state="loading"><p class="empty">Loading…</p></main>
-  <script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
   }
 
   override dispose(): void {

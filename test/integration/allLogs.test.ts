@@ -1,0 +1,59 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { DevProcessesApi } from '../../src/api/api';
+import type { LogViewProbe, LogViewRow } from '../../src/ui/logView/logPanel';
+import { fixture, getApi, setTasks, waitFor, waitForState } from './helpers';
+
+const TITLE = 'Dev Processes: All Processes';
+
+function panelTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === TITLE);
+}
+
+describe('the All Processes log view in a real extension host', function () {
+  let api: DevProcessesApi;
+
+  before(async () => {
+    api = await getApi();
+    await setTasks(api, [
+      { name: 'alpha', kind: 'job', command: 'node', args: [fixture('ticks.js'), 'alpha', '12', '20'] },
+      { name: 'beta', kind: 'job', command: 'node', args: [fixture('ticks.js'), 'beta', '12', '33'] },
+    ]);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('receives the lines of two runs merged in time order, stderr marked, one panel per window', async () => {
+    const probe = await vscode.commands.executeCommand<LogViewProbe>('devProcesses.showAllLogs');
+    const alpha = await vscode.commands.executeCommand<string>('devProcesses.spawn', 'alpha');
+    const beta = await vscode.commands.executeCommand<string>('devProcesses.spawn', 'beta');
+    await waitForState(api, alpha, 'completed');
+    await waitForState(api, beta, 'completed');
+    const own = (rows: LogViewRow[]) => rows.filter((r) => r.stream !== 'system' && (r.runId === alpha || r.runId === beta));
+    const rows = await waitFor(() => {
+      const r = own(probe.rows());
+      return r.length === 24 && r;
+    }, 'the panel to receive the 24 lines of alpha and beta');
+
+    // The order the panel shows: by the time each line was read, across both runs.
+    const expected = [...api.output(alpha).map((l) => ({ ...l, runId: alpha })), ...api.output(beta).map((l) => ({ ...l, runId: beta }))]
+      .filter((l) => l.stream !== 'system')
+      .map((l, i) => ({ l, i }))
+      .sort((a, b) => a.l.at - b.l.at || a.i - b.i)
+      .map(({ l }) => `${l.runId}:${l.text}`);
+    assert.deepEqual(rows.map((r) => `${r.runId}:${r.text}`), expected);
+    for (let i = 1; i < rows.length; i++) assert.ok(rows[i].at >= rows[i - 1].at, `line ${i} is not in time order`);
+    assert.ok(rows.some((r) => r.runId === alpha) && rows.some((r) => r.runId === beta));
+    const alphaRows = rows.filter((r) => r.runId === alpha);
+    assert.deepEqual(alphaRows.map((r) => r.text), Array.from({ length: 12 }, (_, i) => `alpha ${i}`), 'a run keeps its own order');
+    assert.deepEqual(new Set(alphaRows.map((r) => r.label)), new Set(['alpha']));
+    assert.deepEqual(alphaRows.filter((r) => r.stream === 'stderr').map((r) => r.text), ['alpha 2', 'alpha 5', 'alpha 8', 'alpha 11']);
+    // The runs' own system lines (start, exit) are in the view too.
+    assert.ok(probe.rows().some((r) => r.runId === alpha && r.stream === 'system'), 'system lines are shown');
+
+    await vscode.commands.executeCommand('devProcesses.showAllLogs');
+    assert.equal(panelTabs().length, 1, 'a second Show All Processes Log reveals the same panel');
+  });
+});
