@@ -9,6 +9,7 @@ import { ProcessMonitor } from './engine/monitor/monitor';
 import { FileRecordStore } from './platform/records';
 import { AlertNotifier } from './ui/alertNotifier';
 import { registerLogPanel } from './ui/logView/logPanel';
+import { LogFiles } from './ui/logFiles';
 import { registerMetricsPanel } from './ui/metricsPanel';
 import { OutputChannels } from './ui/outputChannels';
 import { ProcessTree } from './ui/processTree';
@@ -51,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
 
   const changed = new vscode.EventEmitter<void>();
   const channels = new OutputChannels(current);
+  const logFiles = new LogFiles(current, path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'logs'));
   const monitor = new ProcessMonitor(current, { intervalMs: readMonitorIntervalMs(), globalLimits: readAlertLimits() });
   const memoryGuard = new MemoryGuard({
     onDidRaise: monitor.onDidRaise,
@@ -70,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     changed,
     current.onDidChange(() => changed.fire()),
     channels,
+    logFiles,
     tree,
     diagnostics,
     registerSettingsQuickFixes(diagnostics),
@@ -84,7 +87,10 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
   context.subscriptions.push(notices);
 
   watcher.reload();
-  void notices.adopted(current.adoptSurvivors());
+  const adoptedSince = Date.now();
+  const adopted = current.adoptSurvivors();
+  void notices.adopted(adopted);
+  void logFiles.restoreAdopted(adopted, adoptedSince);
   // An untrusted workspace's own definitions are never read (restrictedConfigurations), and
   // nothing starts by itself until the user trusts it.
   const autoStart = () => {

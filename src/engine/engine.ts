@@ -15,6 +15,7 @@ import { assertInstanceRange, freeInstance, specForInstance } from './pool/repli
 import { RunTable } from './pool/runTable';
 import { maskSecrets, secretValues } from '../platform/redact';
 import { Run, type RunContext } from './run/run';
+import { runOutputControl, type RunOutputControl } from './run/outputControl';
 import { SurvivorRecords } from './run/adoption';
 import { engineMetrics } from './engineMetrics';
 import { FinishedHistory } from './pool/finishedHistory';
@@ -92,7 +93,7 @@ export class ProcessEngine {
       now: this.now,
       stopTimeoutMs: () => this.stopTimeoutMs,
       onChange: (run) => this.runChanged(run),
-      onOutput: (run, lines) => this.outputEmitter.fire({ id: run.id, name: run.spec.name, adhoc: run.adhoc, instance: run.instance, lines }),
+      onOutput: (run, lines, restored) => this.outputEmitter.fire({ id: run.id, name: run.spec.name, adhoc: run.adhoc, instance: run.instance, lines, ...(restored && { restored }) }),
       liveOutput: (run, stream) => (this.writeEmitter.hasListeners && stream !== 'system' ? (text) => this.writeEmitter.fire({ id: run.id, name: run.spec.name, adhoc: run.adhoc, instance: run.instance, stream, text }) : undefined),
       onAttemptEnd: (run, error) => this.recovery.attemptEnded(run, error),
       onHung: (run, message) => this.recovery.handleHung(run, message),
@@ -313,6 +314,9 @@ export class ProcessEngine {
     return engineMetrics({ runs: this.runs.values(), counts, durations, queued: this.scheduler.size, maxConcurrent, nextDelayedStart: this.scheduler.nextStartAt(this.now()) });
   }
 
+  /** Holds a run's output back, or restores earlier lines to it (see RunOutputControl). */
+  outputControl(target: RunTarget): RunOutputControl { return runOutputControl(this.runs.require(target), this.ctx); }
+
   /** Takes over the provably-our processes a previous window recorded (see SurvivorRecords.adopt). */
   adoptSurvivors(): ProcessSnapshot[] {
     return this.records.adopt((name) => this.specs.get(name), this.options.defaultCwd ?? process.cwd(), (spec) => this.createRun(spec), (run) => this.snapshot(run));
@@ -415,13 +419,13 @@ export class ProcessEngine {
   }
 
   private liveInstances(name: string): Run[] {
-    return this.runsOf(name)
+    return this.runs.ofName(name)
       .filter((r) => !isFinal(r.state))
       .sort((a, b) => a.instance - b.instance);
   }
 
   private latestRun(name: string): Run | undefined {
-    return this.runsOf(name).at(-1);
+    return this.runs.ofName(name).at(-1);
   }
 
   private requireSpec(name: string): ProcessSpec {
@@ -429,10 +433,6 @@ export class ProcessEngine {
     if (spec) return spec;
     const known = [...this.specs.keys()].map((n) => `"${n}"`).join(', ') || 'none';
     throw new ProcessError('not-found', `There is no definition named "${name}" (defined: ${known}).`);
-  }
-
-  private runsOf(name: string): Run[] {
-    return this.runs.ofName(name);
   }
 
   private snapshot(run: Run, positions?: Map<string, number>): ProcessSnapshot {

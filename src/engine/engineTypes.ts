@@ -36,6 +36,11 @@ export interface OutputEvent {
   adhoc?: boolean;
   instance: number;
   lines: OutputLine[];
+  /**
+   * The lines were read back from a log file (an adopted run's earlier output), not from the
+   * process now: they are shown, but not logged or counted again.
+   */
+  restored?: boolean;
 }
 
 /** Text as a process wrote it (colours and cursor movement kept), as it arrives: what a terminal view shows. */

@@ -18,6 +18,8 @@ export const CommandIds = {
   clearAllFinished: 'devProcesses.clearAllFinished',
   /** The output channels' (outputChannels.ts). */
   showOutput: 'devProcesses.showOutput',
+  /** The log files' (logFiles.ts). */
+  openLogFile: 'devProcesses.openLogFile',
   /** The settings watcher's (settingsWatcher.ts). */
   openSettings: 'devProcesses.openSettings',
   /** The status bar's (statusBar.ts). */

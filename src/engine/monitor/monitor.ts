@@ -16,7 +16,7 @@ export type MonitoredRun = Pick<ProcessSnapshot, 'id' | 'name' | 'kind' | 'state
 /** What the monitor needs of the engine (a `ProcessEngine` fits); it only listens. */
 export interface MonitoredEngine {
   readonly onDidChange: Event<MonitoredRun | undefined>;
-  readonly onDidOutput: Event<Pick<OutputEvent, 'id' | 'lines'>>;
+  readonly onDidOutput: Event<Pick<OutputEvent, 'id' | 'lines' | 'restored'>>;
   list(): MonitoredRun[];
   definitions(): Pick<ProcessSpec, 'name' | 'limits'>[];
 }
@@ -79,7 +79,8 @@ export class ProcessMonitor implements MonitorApi, Disposable {
     this.globalLimits = { ...options.globalLimits };
     this.book = new AlertBook({ historyLimit: options.alertHistory });
     this.subscriptions.add(engine.onDidChange((run) => run && this.runChanged(run)));
-    this.subscriptions.add(engine.onDidOutput((e) => this.records.get(e.id)?.counters.add(e.lines, this.now())));
+    // Lines restored from a log file were counted when they were written.
+    this.subscriptions.add(engine.onDidOutput((e) => !e.restored && this.records.get(e.id)?.counters.add(e.lines, this.now())));
     // Runs that ended before the monitor came are not counted or alerted on.
     for (const run of engine.list()) if (!isFinal(run.state)) this.runChanged(run);
   }

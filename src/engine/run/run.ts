@@ -7,13 +7,14 @@ import { maskSecrets, secretValues } from '../../platform/redact';
 import type { LaunchedProcess } from '../../platform/launcher';
 import { IngestCap } from '../../platform/ingestCap';
 import { OutputRing, type OutputLine, type OutputStream } from '../../platform/outputRing';
+import { StreamGate } from '../../platform/streamGate';
 import type { ProcStat } from '../../platform/procfs';
 import { describeReapWait } from '../../platform/reapWait';
 import { runMarker, type ProcessRecord } from '../../platform/records';
 import { killForStop, spawnSettled, sweepAfterLeader, whenGone, type RunTree } from './runTree';
 import { assertTransition, isFinal } from './stateMachine';
 import { formatCommandLine } from './commandLine';
-import { checkQueuedInput } from './runInput';
+import { writeInput } from './runInput';
 import type { RunHost } from './runContext';
 import { largestInput, prepareEnvironment, withEnvFile, resolvedNote, resolveProgram } from './runEnvironment';
 import { drain, pipeLines, toOutputLines } from './runOutput';
@@ -63,6 +64,8 @@ export class Run {
   readonly output = new OutputRing();
   /** The unfinished last line of stdout and of stderr, as written: a prompt the terminal view replays. */
   private readonly pending: [() => string, () => string] = [() => '', () => ''];
+  /** Pauses reading the output while a reader downstream (a log file) falls behind. */
+  readonly outputGate = new StreamGate();
 
   /** Bumped per spawn so events of a replaced process are dropped. */
   private generation = 0;
@@ -242,7 +245,7 @@ export class Run {
     this.startTime = record.startTime;
     this.startedAt = record.recordedAt;
     this.moveTo('starting');
-    this.system(`Adopted from a previous window: ${record.commandLine} (pid ${record.pid}). Its output cannot be shown here; restart it to see output.`);
+    this.system(`Adopted from a previous window: ${record.commandLine} (pid ${record.pid}). What it writes from now on cannot be shown here; restart it to see its output live.`);
     this.moveTo('running');
     this.adoptPoll = whenGone(this.ctx.table, record, () => {
       this.leaderExit = { exitCode: null, signal: null };
@@ -336,11 +339,7 @@ export class Run {
    * `resource-exhausted` rather than queue more than MAX_QUEUED_INPUT bytes it has not read.
    */
   write(text: string): boolean {
-    const stdin = this.child?.stdin;
-    if (!stdin || this.state !== 'running' || stdin.destroyed || !stdin.writable) return false;
-    checkQueuedInput(this.spec.name, stdin.writableLength, text);
-    stdin.write(text);
-    return true;
+    return this.state === 'running' && writeInput(this.spec.name, this.child?.stdin, text);
   }
 
   /** SIGINT to the process group, if it is still ours; false when no process of this run runs. */
@@ -412,6 +411,7 @@ export class Run {
 
   private pipe(gen: number, stream: NodeJS.ReadableStream, kind: OutputStream, cap: IngestCap | undefined): Promise<void> {
     const secrets = this.secrets;
+    this.outputGate.attach(stream);
     const piped = pipeLines(stream, secrets, cap, {
       chunk: () => (this.lastChunkAt = performance.now()),
       live: () => (gen === this.generation ? this.ctx.liveOutput(this, kind) : undefined),

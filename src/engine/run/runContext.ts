@@ -16,7 +16,8 @@ export interface RunHost<R> {
   /** Grace between SIGTERM and SIGKILL when a timeout kills an attempt. */
   stopTimeoutMs(): number;
   onChange(run: R): void;
-  onOutput(run: R, lines: OutputLine[]): void;
+  /** `restored`: lines read back from elsewhere (a log file), not from the process now. */
+  onOutput(run: R, lines: OutputLine[], restored?: boolean): void;
   /** Who follows the run's text as written (escapes kept), live; undefined when nobody does. */
   liveOutput(run: R, stream: OutputStream): ((text: string) => void) | undefined;
   /** A liveness probe failed past its threshold; the engine applies the `hung` strategy. */

@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import { ProcessError } from '../../core/errors';
 
 function formatBytes(n: number): string {
@@ -13,4 +14,12 @@ export function checkQueuedInput(name: string, queued: number, text: string): vo
     const why = queued > 0 ? `is not reading its input (${formatBytes(queued)} sent earlier still wait)` : `cannot take ${formatBytes(Buffer.byteLength(text))} of input at once`;
     throw new ProcessError('resource-exhausted', `"${name}" ${why}; at most ${formatBytes(MAX_QUEUED_INPUT)} can wait to be read.`);
   }
+}
+
+/** Writes `text` to a process's `stdin`; false when there is none that takes it. Throws as `checkQueuedInput`. */
+export function writeInput(name: string, stdin: Writable | undefined, text: string): boolean {
+  if (!stdin || stdin.destroyed || !stdin.writable) return false;
+  checkQueuedInput(name, stdin.writableLength, text);
+  stdin.write(text);
+  return true;
 }

@@ -1,0 +1,87 @@
+import * as fs from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { createHash } from 'node:crypto';
+import type { OutputLine, OutputStream } from './outputRing';
+
+/** How each stream is marked in a log file, after the line's time. */
+const MARKS: Record<OutputStream, string> = { stdout: 'out', stderr: 'err', system: 'sys' };
+const STREAMS: Record<string, OutputStream> = { out: 'stdout', err: 'stderr', sys: 'system' };
+const LOG_LINE = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z) (out|err|sys) (.*)$/;
+
+/** The longest file name made from a definition's name, before `.N.log`; a longer one is cut and hashed. */
+const MAX_NAME_LENGTH = 120;
+// Windows refuses these as names with any extension; the files may be read there from a shared folder.
+const RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i;
+
+// Lines of one read share their time: the stamp is made once for them.
+let lastAt = NaN;
+let lastStamp = '';
+
+/**
+ * Lines as a log file holds them: `2024-05-01T09:30:00.123Z out [#1] text`, one per line, each
+ * ending in a newline; `prefix` (a replica's instance) goes before the text.
+ */
+export function formatLogLines(lines: readonly OutputLine[], prefix = ''): string {
+  let text = '';
+  for (const line of lines) {
+    if (line.at !== lastAt) {
+      lastAt = line.at;
+      lastStamp = Number.isFinite(line.at) ? new Date(line.at).toISOString() : new Date(0).toISOString();
+    }
+    text += `${lastStamp} ${MARKS[line.stream]} ${prefix}${line.text}\n`;
+  }
+  return text;
+}
+
+/** A line of a log file as output again; a line we did not write that way (a note) is our own. */
+export function parseLogLine(text: string, fallbackAt: number): OutputLine {
+  const match = LOG_LINE.exec(text);
+  if (!match) return { stream: 'system', text, at: fallbackAt };
+  return { stream: STREAMS[match[2]], text: match[3], at: Date.parse(match[1]) };
+}
+
+/**
+ * A definition's name as a file name: characters unsafe in a file name become `_`, as do a
+ * leading dot (no hidden file, no `..`) and a dot before trailing digits (`web.1` would read as
+ * a rotation of `web`); a reserved device name gets a `_` before it, and a very long name is cut
+ * and given a short hash of the whole so that two long names stay apart.
+ */
+export function safeFileName(name: string): string {
+  let safe = name.replace(/[/\\:*?"<>|\x00-\x1f\x7f]/g, '_').replace(/^\./, '_').replace(/\.(\d+)$/, '_$1').replace(/[. ]$/, '_');
+  if (safe === '') safe = '_';
+  if (RESERVED.test(safe)) safe = `_${safe}`;
+  if (safe.length > MAX_NAME_LENGTH) {
+    const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+    safe = `${safe.slice(0, MAX_NAME_LENGTH - 9)}-${hash}`;
+  }
+  return safe;
+}
+
+/**
+ * The last whole lines of a log file, at most `maxBytes` of it, oldest first; none when there
+ * is no such file. A symlink in its place is not followed.
+ */
+export async function readLogTail(file: string, maxBytes: number, maxLines: number): Promise<OutputLine[]> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return [];
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile() || stat.size === 0) return [];
+    const start = Math.max(0, stat.size - maxBytes);
+    const buffer = Buffer.alloc(stat.size - start);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
+    let text = buffer.subarray(0, bytesRead).toString('utf8');
+    // Reading from the middle starts in the middle of a line: drop that part.
+    if (start > 0) text = text.slice(text.indexOf('\n') + 1);
+    const rows = text.split('\n');
+    if (rows[rows.length - 1] === '') rows.pop();
+    const at = stat.mtimeMs;
+    return rows.slice(-maxLines).map((row) => parseLogLine(row, at));
+  } finally {
+    await handle.close();
+  }
+}
