@@ -15,6 +15,29 @@ function findEntries(dir, pattern) {
     .map((e) => path.join(e.parentPath ?? e.path, e.name));
 }
 
+/** The platforms whose node-pty prebuilds ship: Linux now, macOS later (Windows needs conpty work first). */
+const PTY_PLATFORMS = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64'];
+
+/**
+ * Copies node-pty's run-time files (its JavaScript and the N-API prebuilds, nothing to compile)
+ * to dist/node-pty, where the launcher loads it: the .vsix ships dist/, not node_modules.
+ */
+function copyNodePty() {
+  const from = path.dirname(require.resolve('node-pty/package.json'));
+  const to = path.join('dist', 'node-pty');
+  fs.rmSync(to, { recursive: true, force: true });
+  const wanted = (src) => {
+    const rel = path.relative(from, src);
+    if (rel === '' || rel === 'package.json' || rel === 'LICENSE') return true;
+    if (rel === 'lib' || rel.startsWith(`lib${path.sep}`)) return !rel.endsWith('.map') && !rel.endsWith('.test.js');
+    if (rel === 'prebuilds') return true;
+    const platform = rel.split(path.sep)[1];
+    return rel.startsWith(`prebuilds${path.sep}`) && PTY_PLATFORMS.includes(platform);
+  };
+  // cpSync keeps the mode bits: spawn-helper must stay executable.
+  fs.cpSync(from, to, { recursive: true, filter: wanted });
+}
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -25,11 +48,13 @@ const common = {
 };
 
 async function main() {
+  copyNodePty();
   await esbuild.build({
     ...common,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
-    external: ['vscode'],
+    // Native: loaded at run time from dist/node-pty (or the editor's copy), never inlined.
+    external: ['vscode', 'node-pty'],
     minify: production,
     sourcesContent: false,
   });
@@ -38,6 +63,7 @@ async function main() {
     ...common,
     entryPoints: ['src/platform/launcher/launcherHost.ts'],
     outfile: 'dist/launcherHost.js',
+    external: ['node-pty'],
     minify: production,
     sourcesContent: false,
   });
@@ -71,7 +97,7 @@ async function main() {
     outdir: 'out',
     outbase: '.',
     // Test runners and the browser driver are resolved at run time from node_modules.
-    external: ['vscode', 'mocha', 'playwright-core', '@vscode/test-electron'],
+    external: ['vscode', 'mocha', 'playwright-core', '@vscode/test-electron', 'node-pty'],
   });
 }
 

@@ -25,7 +25,7 @@ npx --no-install vsce package --no-dependencies --allow-missing-repository --out
 echo
 unzip -l "$OUT"
 # The .vsix must hold only the bundle, media and manifest files (see .vscodeignore).
-unexpected=$(unzip -Z1 "$OUT" | grep -vE '^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension/(package\.json|readme\.md|README\.md|LICENSE(\.txt)?|changelog\.md|CHANGELOG\.md|dist/[^ ]+\.js|media/.+))$' || true)
+unexpected=$(unzip -Z1 "$OUT" | grep -vE '^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension/(package\.json|readme\.md|README\.md|LICENSE(\.txt)?|changelog\.md|CHANGELOG\.md|dist/[^ ]+\.js|dist/node-pty/(package\.json|LICENSE|prebuilds/[^ ]+)|media/.+))$' || true)
 if [ -n "$unexpected" ]; then
   echo "package: unexpected files in $OUT:" >&2
   echo "$unexpected" >&2

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { createApi, type DevProcessesApi } from './api/api';
 import { ProcessEngine } from './engine/engine';
-import { childProcessLauncher, HelperLauncher, type Launcher } from './platform/launcher';
+import { createChildProcessLauncher, defaultPtyModules, editorPtyModules, HelperLauncher, type Launcher } from './platform/launcher';
 import { MemoryGuard } from './engine/monitor/memoryGuard';
 import { ProcessMonitor } from './engine/monitor/monitor';
 import { FileRecordStore } from './platform/records';
@@ -29,11 +29,13 @@ let launcher: Launcher | undefined;
  * the host holds: a small helper process spawns instead. Without its script, spawn here rather than not at all.
  */
 function createLauncher(): Launcher {
+  // Our own node-pty first; the editor ships one too, a fallback should ours not load.
+  const ptyModules = [...defaultPtyModules(), ...editorPtyModules(vscode.env.appRoot)];
   try {
-    return new HelperLauncher();
+    return new HelperLauncher({ ptyModules });
   } catch (err) {
     console.warn('Dev Processes: the launcher helper is missing; spawning from the extension host', err);
-    return childProcessLauncher;
+    return createChildProcessLauncher({ ptyModules });
   }
 }
 

@@ -57,6 +57,8 @@ export interface ProcessSnapshot {
   executable: string | null;
   /** A note about a run that did not fail, e.g. a service that exited 0 at once. */
   hint: string | null;
+  /** Its current (or last) attempt runs on a pseudo-terminal (`tty: true`, and one could be had). */
+  tty: boolean;
   /** Whether its definition changed or was removed since it started (restart to apply). */
   definitionStatus: 'current' | 'changed' | 'removed';
 }

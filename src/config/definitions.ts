@@ -91,6 +91,7 @@ const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   env: { apply: applyEnv },
   envFile: { apply: (value, entry) => assign(entry, 'envFile', resolvePath(value, 'envFile', entry)) },
   shell: { apply: (value, entry) => assign(entry, 'shell', readBoolean(value, 'shell', entry)) },
+  tty: { apply: (value, entry) => assign(entry, 'tty', readBoolean(value, 'tty', entry)) },
   kind: { apply: applyKind },
   autoStart: { apply: (value, entry) => assign(entry, 'autoStart', readBoolean(value, 'autoStart', entry)) },
   priority: { apply: applyPriority },

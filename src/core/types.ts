@@ -135,6 +135,8 @@ export interface ProcessSpec {
   envFile?: string;
   /** Run `command` (with `args` appended) through `/bin/sh -c`. */
   shell: boolean;
+  /** Run on a pseudo-terminal (pipes where none can be had); false or absent for pipes. */
+  tty?: boolean;
   /** Start when the workspace opens. */
   autoStart: boolean;
   /** Queue order for jobs. Default `normal`. */

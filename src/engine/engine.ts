@@ -3,9 +3,11 @@ import { specDefaults } from '../core/defaults';
 import { startDependencies } from './scheduler/dependencyStarts';
 import { inheritedEnvironment } from '../platform/environment';
 import { ProcessError } from '../core/errors';
-import { Emitter, type Disposable } from '../core/events';
+import { Emitter } from '../core/events';
 import { IdleWatch, idleCandidates } from './pool/idleWatch';
-import { childProcessLauncher, type LauncherLoss } from '../platform/launcher';
+import { childProcessLauncher } from '../platform/launcher';
+import { EngineNotices } from './engineNotices';
+import { requireSpec } from './specLookup';
 import { DurationStats, type EngineMetrics } from './durationStats';
 import type { OutputLine } from '../platform/outputRing';
 import { linuxProcessTable } from '../platform/procfs';
@@ -44,13 +46,10 @@ export class ProcessEngine {
   private readonly writeEmitter = new Emitter<WriteEvent>();
   /** Output as written, live; only built while someone listens. */
   readonly onDidWrite = this.writeEmitter.event;
-  private readonly launcherLossEmitter = new Emitter<LauncherLoss>();
-  /**
-   * The launcher helper died or stopped answering with processes in its hands, and was replaced:
-   * once per loss. Those processes end with `launcher-lost`.
-   */
-  readonly onDidLoseLauncher = this.launcherLossEmitter.event;
-  private readonly launcherLoss: Disposable | undefined;
+  private readonly notices = new EngineNotices();
+  /** Worth a notification (see EngineNotices): a launcher lost with processes in its hands; a `tty` run on pipes. */
+  readonly onDidLoseLauncher = this.notices.onDidLoseLauncher;
+  readonly onDidMissPty = this.notices.onDidMissPty;
 
   stopTimeoutMs: number;
 
@@ -97,6 +96,7 @@ export class ProcessEngine {
       liveOutput: (run, stream) => (this.writeEmitter.hasListeners && stream !== 'system' ? (text) => this.writeEmitter.fire({ id: run.id, name: run.spec.name, adhoc: run.adhoc, instance: run.instance, stream, text }) : undefined),
       onAttemptEnd: (run, error) => this.recovery.attemptEnded(run, error),
       onHung: (run, message) => this.recovery.handleHung(run, message),
+      onNoPty: (run, reason) => this.notices.noPty(run.spec.name, reason),
     };
     this.recovery = new RecoveryController({
       now: this.now,
@@ -112,7 +112,7 @@ export class ProcessEngine {
       backoff: (run, delayMs, error, next) => this.scheduler.waitAndRequeue(run, delayMs, error, next),
     });
     this.idle = new IdleWatch(table, this.now, (run) => void run.stop(this.stopTimeoutMs));
-    this.launcherLoss = this.ctx.launcher.onDidLose?.((loss) => this.launcherLossEmitter.fire(loss));
+    this.notices.follow(this.ctx.launcher);
   }
 
   /** Running job attempts at once; a lower limit stops nothing, it only holds back new starts. */
@@ -272,6 +272,11 @@ export class ProcessEngine {
     }
   }
 
+  /** Sets a `tty` run's terminal size, kept for its later attempts; true when a running pty got it (SIGWINCH). */
+  resize(target: RunTarget, cols: number, rows: number): boolean {
+    return this.runs.require(target).tty.resize(cols, rows);
+  }
+
   list(): ProcessSnapshot[] {
     const positions = this.scheduler.positions();
     return [...this.runs.values()].map((r) => this.snapshot(r, positions));
@@ -332,14 +337,13 @@ export class ProcessEngine {
     this.disposed = true;
     this.scheduler.dispose();
     this.idle.dispose();
-    this.launcherLoss?.dispose();
     let deadline: NodeJS.Timeout | undefined;
     await Promise.race([this.killAll(graceMs), new Promise((resolve) => (deadline = setTimeout(resolve, graceMs + SHUTDOWN_SLACK_MS)))]);
     clearTimeout(deadline);
     this.changeEmitter.dispose();
     this.outputEmitter.dispose();
     this.writeEmitter.dispose();
-    this.launcherLossEmitter.dispose();
+    this.notices.dispose();
   }
 
   /** Creates a run and queues it, or, with `after`, queues it once those runs have ended. */
@@ -371,7 +375,9 @@ export class ProcessEngine {
     if (old.adhoc) return this.startRun(old.spec, {}, 0, true);
     const spec = this.specs.get(old.spec.name);
     if (!spec) throw new ProcessError('not-found', `"${old.spec.name}" can no longer be started: its definition was removed.`);
-    return this.startRun(spec, { priority: old.spec.priority }, old.instance);
+    const run = this.startRun(spec, { priority: old.spec.priority }, old.instance);
+    run.tty.size = old.tty.size;
+    return run;
   }
 
   private startDependencies(spec: ProcessSpec): void {
@@ -429,10 +435,7 @@ export class ProcessEngine {
   }
 
   private requireSpec(name: string): ProcessSpec {
-    const spec = this.specs.get(name);
-    if (spec) return spec;
-    const known = [...this.specs.keys()].map((n) => `"${n}"`).join(', ') || 'none';
-    throw new ProcessError('not-found', `There is no definition named "${name}" (defined: ${known}).`);
+    return requireSpec(this.specs, name);
   }
 
   private snapshot(run: Run, positions?: Map<string, number>): ProcessSnapshot {

@@ -7,7 +7,8 @@ import { launcherLossMessage } from './launcherNotice';
 
 /**
  * Notifications recovery owes the user: processes adopted from a previous window, a port held by
- * another process of ours, and a launcher helper that was lost and restarted. Each is shown once,
+ * another process of ours, a launcher helper that was lost and restarted, and a terminal (`tty`)
+ * that could not be had (once per window: the cause is the same for every run). Each is shown once,
  * never as a modal dialog.
  */
 export class RecoveryNotices extends Disposable {
@@ -21,6 +22,7 @@ export class RecoveryNotices extends Disposable {
       }),
     );
     this._register(engine.onDidLoseLauncher((loss) => void vscode.window.showWarningMessage(launcherLossMessage(loss))));
+    this._register(engine.onDidMissPty(({ name, reason }) => void vscode.window.showWarningMessage(`Dev Processes: "${name}" asked for a terminal ("tty": true), but none is available, so it runs on pipes: ${reason}. Other such definitions run on pipes too.`)));
   }
 
   async adopted(runs: ProcessSnapshot[]): Promise<void> {

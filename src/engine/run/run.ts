@@ -18,6 +18,7 @@ import { writeInput } from './runInput';
 import type { RunHost } from './runContext';
 import { largestInput, prepareEnvironment, withEnvFile, resolvedNote, resolveProgram } from './runEnvironment';
 import { drain, pipeLines, toOutputLines } from './runOutput';
+import { RunTty } from './runTty';
 import type { PortConflict, ProcessSpec, RecoveryStrategy, RunState } from '../../core/types';
 
 export type RunContext = RunHost<Run>;
@@ -66,6 +67,7 @@ export class Run {
   private readonly pending: [() => string, () => string] = [() => '', () => ''];
   /** Pauses reading the output while a reader downstream (a log file) falls behind. */
   readonly outputGate = new StreamGate();
+  readonly tty = new RunTty(() => this.spec.tty === true);
 
   /** Bumped per spawn so events of a replaced process are dropped. */
   private generation = 0;
@@ -163,13 +165,8 @@ export class Run {
   }
 
   private launch(gen: number, env: Record<string, string>): void {
-    const child = this.ctx.launcher.launch({
-      command: this.spec.command,
-      args: this.spec.args,
-      cwd: this.spec.cwd,
-      env,
-      shell: this.spec.shell,
-    });
+    const { command, args, cwd, shell } = this.spec;
+    const child = this.ctx.launcher.launch({ command, args, cwd, env, shell, tty: this.tty.option });
     this.child = child;
     // Node knows the pid synchronously when the spawn worked; a failed spawn reports through onError.
     this.pid = child.pid ?? null;
@@ -182,6 +179,8 @@ export class Run {
       if (gen !== this.generation) return;
       this.pid = child.pid ?? this.pid;
       this.system(`Started: ${this.commandLine} (pid ${this.pid}) in ${this.spec.cwd}${resolvedNote(this.spec, this.executable)}`);
+      const noPty = this.tty.started(child, this.spec.name, (line) => this.system(line));
+      if (noPty) this.ctx.onNoPty(this, noPty);
       if (this.state === 'starting') {
         this.startHealth();
         this.moveTo('running');

@@ -22,6 +22,8 @@ export interface RunHost<R> {
   liveOutput(run: R, stream: OutputStream): ((text: string) => void) | undefined;
   /** A liveness probe failed past its threshold; the engine applies the `hung` strategy. */
   onHung(run: R, message: string): void;
+  /** The run wanted a pty and runs on pipes; said once per run (its output has the line already). */
+  onNoPty(run: R, reason: string): void;
   /** An attempt ended by itself (not by a stop): the engine retries it or finishes the run. */
   onAttemptEnd(run: R, error: ProcessError | null): void;
 }

@@ -51,8 +51,13 @@ export function prepareEnvironment(
     // Node's own error would quote the value, and it may be a secret.
     throw new ProcessError('spawn-failed', `"${spec.name}" could not start: "${withNul}" contains a NUL character, which no process can be given.`);
   }
-  return { ...buildEnvironment(inheritedEnv, fromFile, spec.env), [RUN_MARKER]: runId };
+  // A pty run is shown in an xterm-compatible view, whatever terminal the editor was started from.
+  const term: Record<string, string> = spec.tty ? { TERM: TTY_TERM } : {};
+  return { ...buildEnvironment(inheritedEnv, { ...term, ...fromFile }, spec.env), [RUN_MARKER]: runId };
 }
+
+/** What a `tty` run's TERM is unless its envFile or env says otherwise. */
+export const TTY_TERM = 'xterm-256color';
 
 /** The program as written: the command, or the first word of a shell command line. */
 function programOf(spec: Pick<ProcessSpec, 'command' | 'shell'>): string | undefined {

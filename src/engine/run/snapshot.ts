@@ -61,6 +61,8 @@ export interface ProcessSnapshot {
   executable: string | null;
   /** Something to know about a run that did not fail, e.g. a service that exited 0 at once. */
   hint: string | null;
+  /** The current (or last) attempt runs on a pseudo-terminal (`tty: true`, and a pty could be had). */
+  tty: boolean;
   /** The definition changed or was removed since this run started: restart to apply. */
   definitionStatus: 'current' | 'changed' | 'removed';
 }
@@ -120,6 +122,7 @@ export function snapshotOf(run: Run, current: ProcessSpec | undefined, queuePosi
     adopted: run.adoptedFrom !== undefined,
     executable: run.executable,
     hint: run.hint,
+    tty: run.tty.active,
     definitionStatus,
   };
 }

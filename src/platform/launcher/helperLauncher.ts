@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Emitter, type Disposable } from '../../core/events';
 import { linuxProcessTable, type ProcessTable } from '../procfs';
 import { HelperProcess, type HelperGone } from './helperProcess';
-import { SOCKET_ENV, TOKEN_ENV } from './protocol';
+import { PTY_MODULES_ENV, SOCKET_ENV, TOKEN_ENV } from './protocol';
 import { RemoteProcess } from './remoteProcess';
 import { StdioServer } from './stdioServer';
 import type { LaunchedProcess, LaunchOptions, Launcher, LauncherLoss } from './types';
@@ -35,6 +35,11 @@ export interface HelperLauncherOptions {
    * three of these, it counts as stuck: it is killed and replaced, and what waited on it fails.
    */
   heartbeatMs?: number;
+  /**
+   * Where the helper looks for node-pty for a `tty` launch, in order; by default beside its
+   * bundle, then in node_modules (see `defaultPtyModules`).
+   */
+  ptyModules?: string[];
 }
 
 /**
@@ -53,6 +58,7 @@ export class HelperLauncher implements Launcher, Disposable {
   private readonly table: ProcessTable;
   private readonly helperScript: string;
   private readonly heartbeatMs: number;
+  private readonly ptyModules: string[] | undefined;
   private readonly lossEmitter = new Emitter<LauncherLoss>();
   private seq = 0;
   private disposed = false;
@@ -63,6 +69,7 @@ export class HelperLauncher implements Launcher, Disposable {
     this.helperScript = options.helperScript ?? findHelperScript();
     this.table = options.table ?? linuxProcessTable;
     this.heartbeatMs = options.heartbeatMs ?? 1000;
+    this.ptyModules = options.ptyModules;
   }
 
   /** The running helper's pid, if one runs. */
@@ -84,8 +91,9 @@ export class HelperLauncher implements Launcher, Disposable {
     }
     stdio.expect(id, remote.streams);
     remote.onError(() => stdio.forget(id));
-    const { command, args, cwd, env, shell } = opts;
-    helper.launch(id, remote, { type: 'launch', id, command, args, cwd, env, shell });
+    remote.resizer = (cols, rows) => helper.resize(id, cols, rows);
+    const { command, args, cwd, env, shell, tty } = opts;
+    helper.launch(id, remote, { type: 'launch', id, command, args, cwd, env, shell, tty });
     return remote;
   }
 
@@ -117,6 +125,7 @@ export class HelperLauncher implements Launcher, Disposable {
 
   private helperEnv(stdio: StdioServer): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = { ...process.env, [SOCKET_ENV]: stdio.socketPath, [TOKEN_ENV]: stdio.token };
+    if (this.ptyModules) env[PTY_MODULES_ENV] = JSON.stringify(this.ptyModules);
     // In VS Code desktop process.execPath is Electron; this makes it a plain Node.
     if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
     // The host's NODE_OPTIONS (an --inspect port, a --require) are not for the helper.

@@ -73,6 +73,11 @@ export class HelperProcess {
     this.send(request);
   }
 
+  /** Sets the pty size of a `tty` launch it confirmed. */
+  resize(id: number, cols: number, rows: number): void {
+    if (this.launches.has(id)) this.send({ type: 'resize', id, cols, rows });
+  }
+
   /** Stops the helper; children it confirmed keep running. */
   stop(): void {
     clearInterval(this.heartbeat);
@@ -132,7 +137,7 @@ export class HelperProcess {
     const remote = this.launches.get(report.id);
     if (!remote) return;
     if (report.type === 'spawned') {
-      remote.spawned(report.pid);
+      remote.spawned(report.pid, report.tty, report.ttyUnavailable);
       return;
     }
     // An error after the start is not the end of the process; its exit report still comes.

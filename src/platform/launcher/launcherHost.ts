@@ -6,7 +6,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
-import { SOCKET_ENV, TOKEN_ENV, stdioHeader, type HelperReport, type HostRequest, type LaunchRequest, type SpawnErrorInfo, type StdioIndex } from './protocol';
+import { HelperPtys } from './helperPty';
+import { PTY_MODULES_ENV, SOCKET_ENV, TOKEN_ENV, stdioHeader, type HelperReport, type HostRequest, type LaunchRequest, type SpawnErrorInfo, type StdioIndex } from './protocol';
+import { defaultPtyModules } from './pty';
 
 const socketPath = process.env[SOCKET_ENV] ?? '';
 const token = process.env[TOKEN_ENV] ?? '';
@@ -17,6 +19,18 @@ if (!socketPath || !token || !process.send) {
 
 function report(message: HelperReport): void {
   if (process.connected) process.send!(message);
+}
+
+const ptys = new HelperPtys(ptyModules(), report);
+
+function ptyModules(): string[] {
+  try {
+    const given: unknown = JSON.parse(process.env[PTY_MODULES_ENV] ?? 'null');
+    if (Array.isArray(given) && given.every((m) => typeof m === 'string')) return given;
+  } catch {
+    // Not ours to fix here: the defaults apply.
+  }
+  return defaultPtyModules();
 }
 
 function errorInfo(err: unknown): SpawnErrorInfo {
@@ -38,6 +52,9 @@ async function launch(req: LaunchRequest): Promise<void> {
   const connected = await Promise.allSettled(([0, 1, 2] as const).map((index) => connectStdio(req.id, index)));
   const sockets = connected.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const refused = connected.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const ttyUnavailable = req.tty && !refused ? ptys.start(req, sockets) : undefined;
+  // On a pty (or failed, and reported): the helper keeps the sockets and joins them to the pty.
+  if (req.tty && !refused && ttyUnavailable === undefined) return;
   let child: ChildProcess | undefined;
   try {
     if (refused) throw refused.reason;
@@ -58,13 +75,14 @@ async function launch(req: LaunchRequest): Promise<void> {
   }
   if (!child) return;
   const spawned = child;
-  spawned.once('spawn', () => report({ type: 'spawned', id: req.id, pid: spawned.pid! }));
+  spawned.once('spawn', () => report({ type: 'spawned', id: req.id, pid: spawned.pid!, ttyUnavailable }));
   spawned.once('error', (err) => report({ type: 'failed', id: req.id, error: errorInfo(err) }));
   spawned.once('exit', (exitCode, signal) => report({ type: 'exit', id: req.id, exitCode, signal }));
 }
 
 process.on('message', (message: HostRequest) => {
   if (message.type === 'launch') void launch(message);
+  else if (message.type === 'resize') ptys.resize(message.id, message.cols, message.rows);
   else if (message.type === 'ping') report({ type: 'pong' });
 });
 // The host closed, crashed or was killed: no one is left to report to. Children keep running.

@@ -9,6 +9,8 @@ import type { LaunchOptions } from './types';
 /** The environment variables that tell the helper where to connect. */
 export const SOCKET_ENV = 'DPM_LAUNCHER_SOCKET';
 export const TOKEN_ENV = 'DPM_LAUNCHER_TOKEN';
+/** Where the helper looks for node-pty (a JSON array of module paths); its defaults without it. */
+export const PTY_MODULES_ENV = 'DPM_PTY_MODULES';
 
 export interface LaunchRequest extends LaunchOptions {
   type: 'launch';
@@ -20,7 +22,15 @@ export interface PingRequest {
   type: 'ping';
 }
 
-export type HostRequest = LaunchRequest | PingRequest;
+/** A new size for the pty of a `tty` launch; the program gets SIGWINCH. */
+export interface ResizeRequest {
+  type: 'resize';
+  id: number;
+  cols: number;
+  rows: number;
+}
+
+export type HostRequest = LaunchRequest | ResizeRequest | PingRequest;
 
 export interface PongReport {
   type: 'pong';
@@ -30,6 +40,10 @@ export interface SpawnedReport {
   type: 'spawned';
   id: number;
   pid: number;
+  /** It runs on a pseudo-terminal. */
+  tty?: boolean;
+  /** A pty was asked for and it runs on pipes: why. */
+  ttyUnavailable?: string;
 }
 
 export interface ExitReport {

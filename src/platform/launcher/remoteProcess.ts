@@ -9,6 +9,10 @@ const FOLLOW_MS = 100;
 /** A child the launcher helper starts, as the host sees it: events come from the helper's reports. */
 export class RemoteProcess implements LaunchedProcess {
   pid: number | undefined = undefined;
+  tty = false;
+  ttyUnavailable: string | undefined;
+  /** Sends a resize to the helper; set by the launcher. */
+  resizer: ((cols: number, rows: number) => void) | undefined;
   readonly streams = new LaunchStreams();
   readonly stdin = this.streams.stdin;
   readonly stdout = this.streams.stdout;
@@ -34,10 +38,16 @@ export class RemoteProcess implements LaunchedProcess {
     return this.phase === 'running';
   }
 
-  spawned(pid: number): void {
+  resize(cols: number, rows: number): void {
+    if (this.tty && this.running) this.resizer?.(cols, rows);
+  }
+
+  spawned(pid: number, tty = false, ttyUnavailable?: string): void {
     if (this.phase !== 'starting') return;
     this.phase = 'running';
     this.pid = pid;
+    this.tty = tty;
+    this.ttyUnavailable = ttyUnavailable;
     this.events.emit('spawn');
     // Only now: whatever the child wrote comes after what the spawn's listeners say.
     this.streams.release();

@@ -9,6 +9,17 @@ export interface LaunchOptions {
   env: Record<string, string>;
   /** Run through `/bin/sh -c`. */
   shell: boolean;
+  /**
+   * Run on a pseudo-terminal of this size (stdout and stderr merged on stdout, stdin raw), where
+   * one can be had; otherwise on pipes, and `LaunchedProcess.ttyUnavailable` says why.
+   */
+  tty?: TtySize;
+}
+
+/** A terminal's size in character cells. */
+export interface TtySize {
+  cols: number;
+  rows: number;
 }
 
 /** A process the launcher started, in a process group of its own (pgid = pid). */
@@ -22,6 +33,12 @@ export interface LaunchedProcess {
   /** Nothing is read from stdout and stderr before `onSpawn`'s listeners ran. */
   readonly stdout: Readable;
   readonly stderr: Readable;
+  /** It runs on a pseudo-terminal (known from `onSpawn` on). */
+  readonly tty: boolean;
+  /** A pty was asked for and the process runs on pipes instead: why (known from `onSpawn` on). */
+  readonly ttyUnavailable?: string;
+  /** Sets the pty's size; the program gets SIGWINCH. Does nothing for a process on pipes. */
+  resize?(cols: number, rows: number): void;
   /** The OS confirmed the process. */
   onSpawn(listener: () => void): void;
   /**

@@ -1,0 +1,53 @@
+import type { Socket } from 'node:net';
+import type { IPty } from 'node-pty';
+import type { HelperReport, LaunchRequest } from './protocol';
+import { bridgePty, isProgramError, loadPty, resizePty, spawnPty } from './pty';
+
+/**
+ * The launcher helper's `tty` launches. Unlike a launch on pipes, the helper stays between the
+ * child and the host: it holds the pty's master end and copies bytes between it and the stdio
+ * sockets. So a tty child loses its terminal (SIGHUP) when the helper goes.
+ */
+export class HelperPtys {
+  private readonly terms = new Map<number, IPty>();
+
+  constructor(
+    private readonly modules: string[],
+    private readonly report: (message: HelperReport) => void,
+  ) {}
+
+  /**
+   * Starts the request on a pty joined to its stdio sockets (stdin, stdout, stderr) and reports
+   * it. Returns why no pty could be had (the caller then launches on pipes); undefined when it
+   * started, or failed for a reason pipes would share (a missing program), which it reported.
+   */
+  start(req: LaunchRequest, [stdin, stdout, stderr]: Socket[]): string | undefined {
+    const pty = loadPty(this.modules);
+    if (!pty.module) return pty.error;
+    let term: IPty;
+    try {
+      term = spawnPty(pty.module, req, req.tty!);
+    } catch (err) {
+      if (!isProgramError(err)) return `the pseudo-terminal could not be opened (${(err as Error).message})`;
+      const { message, code, errno, syscall, path } = err as NodeJS.ErrnoException;
+      this.report({ type: 'failed', id: req.id, error: { message, code, errno, syscall, path } });
+      for (const socket of [stdin, stdout, stderr]) socket.destroy();
+      return undefined;
+    }
+    this.terms.set(req.id, term);
+    this.report({ type: 'spawned', id: req.id, pid: term.pid, tty: true });
+    // The pty merges both streams: stderr is done at once.
+    stderr.end();
+    for (const socket of [stdin, stdout, stderr]) socket.on('error', () => undefined);
+    bridgePty(term, stdin, stdout, (exitCode, signal) => {
+      this.terms.delete(req.id);
+      this.report({ type: 'exit', id: req.id, exitCode, signal });
+    });
+    return undefined;
+  }
+
+  resize(id: number, cols: number, rows: number): void {
+    const term = this.terms.get(id);
+    if (term) resizePty(term, cols, rows);
+  }
+}
