@@ -4,31 +4,41 @@
  * the run's ring) into the OutputFeed, which batches what each output channel receives; against
  * the same writer piped into `cat > /dev/null`, and against Node reading the pipe and doing
  * nothing with it (the ceiling of any Node reader). Then the same flood with the engine's ingest
- * cap (`maxOutputMBps`), for the host CPU it leaves to everything else.
+ * cap (`maxOutputMBps`), for the host CPU it leaves to everything else. And the same flood into
+ * the channels and a log file too, as the extension writes it (every line, ISO time and stream,
+ * rotated), for what the file adds.
  *
  * Each measurement runs in a fresh Node process; its peak RSS is that process's whole RSS.
  * Alone: `node out/bench/output.js`; one measurement: `--measure TOOL`.
  */
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { specDefaults } from '../src/core/defaults';
 import type { ProcessSpec } from '../src/core/types';
+import { RotatingLogFile, rotatedPath } from '../src/platform/logFile';
+import { formatLogLines } from '../src/platform/logLines';
 import { OutputFeed } from '../src/ui/outputFeed';
 import { BenchEngine } from './support/engine';
 import { measureInChild } from './support/inChild';
 import { rotated, row, type Series } from './support/rows';
 import { formatTable, median, type BenchResult, type BenchRow } from './types';
 
-type Tool = 'cat' | 'pipe' | 'engine' | 'capped';
+type Tool = 'cat' | 'pipe' | 'engine' | 'capped' | 'logged';
 
-const TOOLS: readonly Tool[] = ['cat', 'pipe', 'engine', 'capped'];
+const TOOLS: readonly Tool[] = ['cat', 'pipe', 'engine', 'capped', 'logged'];
 const TOOL_LABEL: Record<Tool, string> = {
   cat: 'cat > /dev/null',
   pipe: 'Node reading the pipe, nothing else',
   engine: 'engine into the output channels',
   capped: 'engine, capped',
+  logged: 'engine into the channels and a log file',
 };
+/** The log file's rotation in the bench: room for the whole flood, so every line can be counted. */
+const LOG_MAX_BYTES = 64 * 1024 * 1024;
+const LOG_MAX_FILES = 16;
 const MB = 1e6;
 const BYTES = Number(process.env.BENCH_OUTPUT_MB ?? 200) * MB;
 /** The capped flood is smaller: at the cap it takes BYTES_CAPPED / CAP seconds. */
@@ -61,6 +71,8 @@ interface Sample {
   /** Lines the output channels were given, and those the feed dropped (with a note) in a flood. */
   linesShown?: number;
   linesDropped?: number;
+  /** Lines the log file set holds after the flood (logged only): must be every line written. */
+  linesLogged?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -79,8 +91,14 @@ function runShell(command: string, onData?: (chunk: Buffer) => void): Promise<nu
   });
 }
 
-/** The engine and the feed the output channels get their text from; resolves with the line counts. */
-async function throughEngine(bytes: number, capMBps?: number): Promise<Pick<Sample, 'linesSeen' | 'linesShown' | 'linesDropped'>> {
+type Counts = Pick<Sample, 'linesSeen' | 'linesShown' | 'linesDropped' | 'linesLogged'>;
+
+/**
+ * The engine and the feed the output channels get their text from, and with `logFile` a rotated
+ * log file written as the extension writes it; resolves with the line counts once the file is
+ * written.
+ */
+async function throughEngine(bytes: number, capMBps?: number, logFile?: string): Promise<Counts> {
   const spec: ProcessSpec = {
     ...specDefaults('job'),
     name: 'flood',
@@ -106,6 +124,8 @@ async function throughEngine(bytes: number, capMBps?: number): Promise<Pick<Samp
     }
   });
   let systemShown = 0;
+  const log = logFile === undefined ? undefined : new RotatingLogFile({ file: logFile, maxBytes: LOG_MAX_BYTES, maxFiles: LOG_MAX_FILES });
+  const logging = log && engine.onDidOutput((e) => log.write(formatLogLines(e.lines)));
   const feed = new OutputFeed(engine, (_name, text) => {
     // Cheap, as a channel's append would be: a regular expression only for the odd line.
     for (const line of text.split('\n')) {
@@ -124,20 +144,35 @@ async function throughEngine(bytes: number, capMBps?: number): Promise<Pick<Samp
     const done = engine.get(id)!;
     if (done.state !== 'completed') throw new Error(`output: the flood ended ${done.state} (${done.error?.message ?? `exit ${done.exitCode}`}).`);
     feed.flush();
+    await log?.close();
     // Our own start and exit notes go to the channel too, and may be among the dropped.
     const systemDropped = systemSeen - systemShown;
     return { linesSeen, linesShown, linesDropped: linesDropped - systemDropped };
   } finally {
     counting.dispose();
+    logging?.dispose();
     feed.dispose();
     await bench.dispose();
   }
 }
 
+/** Lines in a log file set, not counting our own (`sys`) lines; reads a file at a time. */
+function countLogged(file: string): number {
+  let lines = 0;
+  for (let i = 0; fs.existsSync(rotatedPath(file, i)); i++) {
+    const text = fs.readFileSync(rotatedPath(file, i), 'latin1');
+    for (let at = text.indexOf(' out '); at !== -1; at = text.indexOf(' out ', text.indexOf('\n', at))) lines++;
+  }
+  return lines;
+}
+
 async function measureHere(tool: Tool): Promise<Sample> {
   const bytes = tool === 'capped' ? BYTES_CAPPED : BYTES;
+  const logDir = tool === 'logged' ? fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-bench-log-')) : undefined;
+  const logFile = logDir && path.join(logDir, 'flood.log');
   // Warm the paths once with a small flood, so the JIT has seen them.
   if (tool === 'engine' || tool === 'capped') await throughEngine(MB);
+  if (logDir) await throughEngine(MB, undefined, path.join(logDir, 'warm.log'));
   const idle = monitorEventLoopDelay({ resolution: 1 });
   idle.enable();
   await sleep(IDLE_MS);
@@ -147,7 +182,7 @@ async function measureHere(tool: Tool): Promise<Sample> {
   loop.enable();
   const cpu = process.cpuUsage();
   const start = performance.now();
-  let counts: Pick<Sample, 'linesSeen' | 'linesShown' | 'linesDropped'> = {};
+  let counts: Counts = {};
   if (tool === 'cat') {
     await runShell(`${writer(bytes)} | cat > /dev/null`);
   } else if (tool === 'pipe') {
@@ -155,11 +190,15 @@ async function measureHere(tool: Tool): Promise<Sample> {
     await runShell(writer(bytes), (chunk) => (got += chunk.length));
     if (got !== bytes) throw new Error(`output: read ${got} of ${bytes} bytes`);
   } else {
-    counts = await throughEngine(bytes, tool === 'capped' ? CAP_MBPS : undefined);
+    counts = await throughEngine(bytes, tool === 'capped' ? CAP_MBPS : undefined, logFile);
   }
   const wallMs = performance.now() - start;
   const used = process.cpuUsage(cpu);
   loop.disable();
+  if (logDir) {
+    counts.linesLogged = countLogged(logFile!);
+    fs.rmSync(logDir, { recursive: true, force: true });
+  }
   return {
     tool,
     bytes,
@@ -191,6 +230,7 @@ export async function run(): Promise<BenchResult> {
     for (const tool of rotated(TOOLS, rep)) {
       const s = await measureInChild<Sample>(__filename, ['--measure', tool], MEASURE_TIMEOUT_MS);
       if (s.linesSeen !== undefined && s.linesSeen !== s.bytes / 100) throw new Error(`output: the engine delivered ${s.linesSeen} of ${s.bytes / 100} lines.`);
+      if (s.linesLogged !== undefined && s.linesLogged !== s.bytes / 100) throw new Error(`output: the log file holds ${s.linesLogged} of ${s.bytes / 100} lines.`);
       if (s.linesShown !== undefined && s.linesShown + (s.linesDropped ?? 0) !== s.bytes / 100) {
         throw new Error(`output: the channel was given ${s.linesShown} lines and told of ${s.linesDropped} dropped, of ${s.bytes / 100}.`);
       }
@@ -212,13 +252,17 @@ export async function run(): Promise<BenchResult> {
     row(speed('pipe'), 'MB/s', speed('cat')),
     row(speed('engine'), 'MB/s', speed('cat')),
     row(speed('capped'), 'MB/s'),
+    row(speed('logged'), 'MB/s', speed('engine')),
     row(rss('pipe'), 'MB'),
     row(rss('engine'), 'MB', rss('pipe')),
+    row(rss('logged'), 'MB', rss('engine')),
     row(p99('pipe'), 'ms'),
     row(p99('engine'), 'ms'),
+    row(p99('logged'), 'ms'),
     row(cpu('pipe'), '% of a core'),
     row(cpu('engine'), '% of a core', cpu('pipe')),
     row(cpu('capped'), '% of a core', cpu('engine')),
+    row(cpu('logged'), '% of a core', cpu('engine')),
   ];
   const engine = samples.filter((s) => s.tool === 'engine');
   const verdict = (ok: boolean) => (ok ? 'met' : 'not met');
@@ -238,6 +282,8 @@ export async function run(): Promise<BenchResult> {
       `Added loop p99: event-loop delay p99 during the flood minus the same process's p99 over an idle second before it (1 ms resolution).`,
       `engine, capped: maxOutputMBps ${CAP_MBPS} on ${BYTES_CAPPED / MB} MB: the engine stops reading past the cap and the writer waits (nothing is dropped); ` +
         'its CPU share is what one flood can take from the host.',
+      `engine into the channels and a log file: the same flood also written to a log file as the extension writes it (ISO time and stream per line, ` +
+        `rotated at ${LOG_MAX_BYTES / 1024 / 1024} MB, ${LOG_MAX_FILES} files: room for all of it), timed until the file is written; every line was in the file set, in every repetition.`,
       `${REPEATS} repetitions, tools interleaved, order rotated; 1-minute load average ${load.map((l) => l.toFixed(1)).join(' -> ')}.`,
     ],
   };

@@ -85,3 +85,15 @@ export async function readLogTail(file: string, maxBytes: number, maxLines: numb
     await handle.close();
   }
 }
+
+/**
+ * An adopted run's earlier output, read back from its log file: the lines written before
+ * `since` (a window's own lines come after it), between two lines that say where they are from;
+ * none when the file has none.
+ */
+export async function readEarlierOutput(file: string, since: number, maxBytes: number, maxLines: number, now = Date.now()): Promise<OutputLine[]> {
+  const earlier = (await readLogTail(file, maxBytes, maxLines)).filter((l) => l.at < since);
+  if (earlier.length === 0) return [];
+  const note = (text: string): OutputLine => ({ stream: 'system', text, at: now });
+  return [note(`Its earlier output, from the log file ${file}:`), ...earlier, note('End of the earlier output.')];
+}

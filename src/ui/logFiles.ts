@@ -8,8 +8,7 @@ import { ProcessError } from '../core/errors';
 import type { OutputEvent, ProcessEngine } from '../engine/engine';
 import type { ProcessSnapshot } from '../engine/run/snapshot';
 import { RotatingLogFile } from '../platform/logFile';
-import { formatLogLines, readLogTail, safeFileName } from '../platform/logLines';
-import type { OutputLine } from '../platform/outputRing';
+import { formatLogLines, readEarlierOutput, safeFileName } from '../platform/logLines';
 import { CommandIds } from './commandIds';
 import { ADHOC_CHANNEL } from './outputFeed';
 import { pickRun, toTarget, type CommandTarget } from './pickers';
@@ -72,17 +71,11 @@ export class LogFiles extends Disposable {
     await Promise.all([...this.targets.values()].map((t) => t.file.flush()));
   }
 
-  /**
-   * Shows an adopted run's earlier output again, from its log file: the lines written before
-   * `since` (this window's own lines come after), between two lines that say where they are from.
-   */
+  /** Shows adopted runs' earlier output again, from their log files (see readEarlierOutput). */
   async restoreAdopted(runs: readonly ProcessSnapshot[], since: number): Promise<void> {
     for (const run of runs) {
-      const file = this.fileOf(run.adhoc ? ADHOC_CHANNEL : run.name);
-      const earlier = (await readLogTail(file, RESTORE_MAX_BYTES, RESTORE_MAX_LINES)).filter((l) => l.at < since);
-      if (earlier.length === 0 || !this.engine.get(run.id)) continue;
-      const note = (text: string): OutputLine => ({ stream: 'system', text, at: Date.now() });
-      this.engine.outputControl(run.id).restore([note(`Its earlier output, from the log file ${file}:`), ...earlier, note('End of the earlier output.')]);
+      const earlier = await readEarlierOutput(this.fileOf(run.adhoc ? ADHOC_CHANNEL : run.name), since, RESTORE_MAX_BYTES, RESTORE_MAX_LINES);
+      if (this.engine.get(run.id)) this.engine.outputControl(run.id).restore(earlier);
     }
   }
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { formatLogLines, parseLogLine, readLogTail, safeFileName } from '../../../src/platform/logLines';
+import { formatLogLines, parseLogLine, readEarlierOutput, readLogTail, safeFileName } from '../../../src/platform/logLines';
 import type { OutputLine } from '../../../src/platform/outputRing';
 
 test('each line carries its ISO time and its stream, a replica its prefix; they read back as they were', () => {
@@ -59,4 +59,24 @@ test('the tail of a log file reads back its last whole lines; a missing file or 
   assert.deepEqual(await readLogTail(path.join(dir, 'none.log'), 200, 10), []);
   fs.symlinkSync(file, path.join(dir, 'link.log'));
   assert.deepEqual(await readLogTail(path.join(dir, 'link.log'), 200, 10), []);
+});
+
+test('an adopted run\'s earlier output: the lines before it was adopted, between two notes; none without a file', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-earlier-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'web.log');
+  const since = Date.UTC(2024, 0, 1, 12);
+  const before: OutputLine[] = [
+    { stream: 'stdout', text: 'listening', at: since - 2000 },
+    { stream: 'stderr', text: 'slow query', at: since - 1000 },
+  ];
+  // This window's own adoption line may reach the file first: it is not shown twice.
+  fs.writeFileSync(file, formatLogLines([...before, { stream: 'system', text: 'Adopted from a previous window', at: since }]));
+  const lines = await readEarlierOutput(file, since, 1 << 20, 100, since + 5);
+  assert.deepEqual(lines, [
+    { stream: 'system', text: `Its earlier output, from the log file ${file}:`, at: since + 5 },
+    ...before,
+    { stream: 'system', text: 'End of the earlier output.', at: since + 5 },
+  ]);
+  assert.deepEqual(await readEarlierOutput(path.join(dir, 'none.log'), since, 1 << 20, 100), []);
 });
