@@ -1,5 +1,6 @@
 // Proves the packaged .vsix installs into a fresh code-server and activates: the Dev Processes
-// view lists the sample workspace's definitions, which only happens once activate() ran.
+// view lists the sample workspace's definitions, which only happens once activate() ran; and the
+// node-pty it ships (dist/node-pty) loads and opens a terminal with code-server's own Node.
 // Usage: node out/test/e2e/vsix.js [path/to.vsix]   (default dist-vsix/dev-process-manager.vsix)
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -56,6 +57,16 @@ function install(vsix: string, extDir: string): string {
   return output.split('\n').filter(Boolean).pop() ?? output;
 }
 
+/** The installed extension's node-pty, in a Node of code-server's own: the program it starts sees a terminal. */
+function checkShippedPty(extDir: string): string {
+  const [installed] = fs.readdirSync(extDir).filter((d) => d.startsWith('devprocs.'));
+  const module = path.join(extDir, installed, 'dist', 'node-pty');
+  const script = `require(${JSON.stringify(module)}).spawn('/bin/sh', ['-c', 'test -t 1 && echo tty-ok'], {}).onData((d) => process.stdout.write(d))`;
+  const r = spawnSync(codeServerPaths().node, ['-e', script], { encoding: 'utf8', timeout: 30_000 });
+  if (!/tty-ok/.test(r.stdout ?? '')) throw new Error(`the shipped node-pty did not give a terminal (exit ${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
+  return `the shipped node-pty opens a terminal (${module})`;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const root = repoRoot();
@@ -65,6 +76,7 @@ async function main(): Promise<void> {
 
   const extDir = scratch('devproc-vsix-ext-');
   console.log(`vsix: ${install(vsix, extDir)}`);
+  console.log(`vsix: ${checkShippedPty(extDir)}`);
 
   const workspace = copyWorkspace();
   temps.push(workspace);

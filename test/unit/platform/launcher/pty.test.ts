@@ -89,6 +89,17 @@ for (const [kind, make] of launchers) {
       assert.equal(engine.get(id)!.state, 'terminated');
     });
 
+    test('a program on the terminal that ignores SIGTERM is killed after the grace, with its group', async (t) => {
+      const engine = ttyEngine(t, make, [nodeSpec('stubborn', 'ignore-term.js', [], { tty: true })], undefined, { stopTimeoutMs: 300 });
+      const id = await engine.spawn('stubborn');
+      await waitForLine(engine, id, /^ready$/);
+      const pid = engine.get(id)!.pid!;
+      t.after(() => reap([pid]));
+      await engine.kill(id);
+      assert.deepEqual(alive([pid]), []);
+      assert.ok(engine.output(id).some((l) => /killed \(SIGKILL\)/.test(l.text)));
+    });
+
     test('exit codes, missing programs and colour output: as on pipes, in clean lines', async (t) => {
       const engine = ttyEngine(t, make, [
         ttySpec('paint', ['--paint'], { kind: 'job', env: { TERM: 'screen' } }),
