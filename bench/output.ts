@@ -21,18 +21,20 @@ import type { ProcessSpec } from '../src/core/types';
 import { RotatingLogFile, rotatedPath } from '../src/platform/logFile';
 import { formatLogLines } from '../src/platform/logLines';
 import { OutputFeed } from '../src/ui/outputFeed';
+import { TerminalFeed } from '../src/ui/terminalFeed';
 import { BenchEngine } from './support/engine';
 import { measureInChild } from './support/inChild';
 import { rotated, row, type Series } from './support/rows';
 import { formatTable, median, type BenchResult, type BenchRow } from './types';
 
-type Tool = 'cat' | 'pipe' | 'engine' | 'capped' | 'logged';
+type Tool = 'cat' | 'pipe' | 'engine' | 'terminal' | 'capped' | 'logged';
 
-const TOOLS: readonly Tool[] = ['cat', 'pipe', 'engine', 'capped', 'logged'];
+const TOOLS: readonly Tool[] = ['cat', 'pipe', 'engine', 'terminal', 'capped', 'logged'];
 const TOOL_LABEL: Record<Tool, string> = {
   cat: 'cat > /dev/null',
   pipe: 'Node reading the pipe, nothing else',
   engine: 'engine into the output channels',
+  terminal: 'engine into the channels and a terminal view',
   capped: 'engine, capped',
   logged: 'engine into the channels and a log file',
 };
@@ -98,7 +100,7 @@ type Counts = Pick<Sample, 'linesSeen' | 'linesShown' | 'linesDropped' | 'linesL
  * log file written as the extension writes it; resolves with the line counts once the file is
  * written.
  */
-async function throughEngine(bytes: number, capMBps?: number, logFile?: string): Promise<Counts> {
+async function throughEngine(bytes: number, capMBps?: number, logFile?: string, terminal = false): Promise<Counts> {
   const spec: ProcessSpec = {
     ...specDefaults('job'),
     name: 'flood',
@@ -137,6 +139,10 @@ async function throughEngine(bytes: number, capMBps?: number, logFile?: string):
       }
     }
   });
+  // What a terminal view costs the host: the feed that builds its writes (the editor's rendering is not ours).
+  let terminalChars = 0;
+  const view = terminal ? new TerminalFeed(engine, { name: 'flood' }, (data) => (terminalChars += data.length)) : undefined;
+  view?.start();
   try {
     engine.setDefinitions([spec]);
     const id = await engine.spawn('flood');
@@ -144,6 +150,8 @@ async function throughEngine(bytes: number, capMBps?: number, logFile?: string):
     const done = engine.get(id)!;
     if (done.state !== 'completed') throw new Error(`output: the flood ended ${done.state} (${done.error?.message ?? `exit ${done.exitCode}`}).`);
     feed.flush();
+    view?.flush();
+    if (view && terminalChars === 0) throw new Error('output: the terminal view was given nothing.');
     await log?.close();
     // Our own start and exit notes go to the channel too, and may be among the dropped.
     const systemDropped = systemSeen - systemShown;
@@ -152,6 +160,7 @@ async function throughEngine(bytes: number, capMBps?: number, logFile?: string):
     counting.dispose();
     logging?.dispose();
     feed.dispose();
+    view?.dispose();
     await bench.dispose();
   }
 }
@@ -171,7 +180,7 @@ async function measureHere(tool: Tool): Promise<Sample> {
   const logDir = tool === 'logged' ? fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-bench-log-')) : undefined;
   const logFile = logDir && path.join(logDir, 'flood.log');
   // Warm the paths once with a small flood, so the JIT has seen them.
-  if (tool === 'engine' || tool === 'capped') await throughEngine(MB);
+  if (tool === 'engine' || tool === 'terminal' || tool === 'capped') await throughEngine(MB, undefined, undefined, tool === 'terminal');
   if (logDir) await throughEngine(MB, undefined, path.join(logDir, 'warm.log'));
   const idle = monitorEventLoopDelay({ resolution: 1 });
   idle.enable();
@@ -190,7 +199,7 @@ async function measureHere(tool: Tool): Promise<Sample> {
     await runShell(writer(bytes), (chunk) => (got += chunk.length));
     if (got !== bytes) throw new Error(`output: read ${got} of ${bytes} bytes`);
   } else {
-    counts = await throughEngine(bytes, tool === 'capped' ? CAP_MBPS : undefined, logFile);
+    counts = await throughEngine(bytes, tool === 'capped' ? CAP_MBPS : undefined, logFile, tool === 'terminal');
   }
   const wallMs = performance.now() - start;
   const used = process.cpuUsage(cpu);
@@ -251,6 +260,7 @@ export async function run(): Promise<BenchResult> {
     row(speed('cat'), 'MB/s'),
     row(speed('pipe'), 'MB/s', speed('cat')),
     row(speed('engine'), 'MB/s', speed('cat')),
+    row(speed('terminal'), 'MB/s', speed('engine')),
     row(speed('capped'), 'MB/s'),
     row(speed('logged'), 'MB/s', speed('engine')),
     row(rss('pipe'), 'MB'),
@@ -261,6 +271,8 @@ export async function run(): Promise<BenchResult> {
     row(p99('logged'), 'ms'),
     row(cpu('pipe'), '% of a core'),
     row(cpu('engine'), '% of a core', cpu('pipe')),
+    row(cpu('terminal'), '% of a core', cpu('engine')),
+    row(rss('terminal'), 'MB', rss('engine')),
     row(cpu('capped'), '% of a core', cpu('engine')),
     row(cpu('logged'), '% of a core', cpu('engine')),
   ];
@@ -282,6 +294,8 @@ export async function run(): Promise<BenchResult> {
       `Added loop p99: event-loop delay p99 during the flood minus the same process's p99 over an idle second before it (1 ms resolution).`,
       `engine, capped: maxOutputMBps ${CAP_MBPS} on ${BYTES_CAPPED / MB} MB: the engine stops reading past the cap and the writer waits (nothing is dropped); ` +
         'its CPU share is what one flood can take from the host.',
+      'A terminal view adds the live text as written (decoded once, masked only when the run has secrets) and the feed that batches it per frame, ' +
+        'skipping the oldest past its bound under a flood: its rows are against the channels alone, in the same run.',
       `engine into the channels and a log file: the same flood also written to a log file as the extension writes it (ISO time and stream per line, ` +
         `rotated at ${LOG_MAX_BYTES / 1024 / 1024} MB, ${LOG_MAX_FILES} files: room for all of it), timed until the file is written; every line was in the file set, in every repetition.`,
       `${REPEATS} repetitions, tools interleaved, order rotated; 1-minute load average ${load.map((l) => l.toFixed(1)).join(' -> ')}.`,

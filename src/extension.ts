@@ -19,6 +19,7 @@ import { SettingsDiagnostics } from './ui/settingsDiagnostics';
 import { registerSettingsQuickFixes } from './ui/settingsQuickFixes';
 import { SettingsWatcher } from './ui/settingsWatcher';
 import { StatusBar } from './ui/statusBar';
+import { TerminalViews } from './ui/terminalView';
 import { registerTreeCommands } from './ui/treeCommands';
 
 let engine: ProcessEngine | undefined;
@@ -75,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     current.onDidChange(() => changed.fire()),
     channels,
     logFiles,
+    new TerminalViews(current),
     tree,
     diagnostics,
     registerSettingsQuickFixes(diagnostics),

@@ -265,11 +265,13 @@ export class ProcessEngine {
    * most `MAX_QUEUED_INPUT` bytes waiting; more is refused (`resource-exhausted`).
    */
   sendInput(target: RunTarget, text: string): void {
+    this.write(target, text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /** Writes text to a running process's stdin as it is (keys from a terminal view), bounded as sendInput. */
+  write(target: RunTarget, text: string): void {
     const run = this.runs.require(target);
-    const line = text.endsWith('\n') ? text : `${text}\n`;
-    if (!run.write(line)) {
-      throw new ProcessError('invalid-state', `"${run.spec.name}" is ${run.state}; input can only go to a running process.`);
-    }
+    if (!run.write(text)) throw new ProcessError('invalid-state', `"${run.spec.name}" is ${run.state}; input can only go to a running process.`);
   }
 
   /** Sets a `tty` run's terminal size, kept for its later attempts; true when a running pty got it (SIGWINCH). */

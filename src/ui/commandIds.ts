@@ -20,6 +20,8 @@ export const CommandIds = {
   showOutput: 'devProcesses.showOutput',
   /** The log files' (logFiles.ts). */
   openLogFile: 'devProcesses.openLogFile',
+  /** The terminal views' (terminalView.ts). */
+  showTerminal: 'devProcesses.showTerminal',
   /** The settings watcher's (settingsWatcher.ts). */
   openSettings: 'devProcesses.openSettings',
   /** The status bar's (statusBar.ts). */

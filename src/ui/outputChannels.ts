@@ -42,11 +42,18 @@ export class OutputChannels extends Disposable {
     this.channel(name).show(preserveFocus);
   }
 
-  /** Shows the channel of a run or definition, picking a run when given none. */
+  /**
+   * Shows the output of a run or definition, picking a run when given none: in its terminal view
+   * or its channel, per `devProcesses.output.view`.
+   */
   private async showOutput(target: CommandTarget): Promise<void> {
     const engine = this.engine;
     const resolved = toTarget(target) ?? (await pickRun(engine, 'Show the output of which process?', () => true));
     if (resolved === undefined) return;
+    if (vscode.workspace.getConfiguration('devProcesses').get<string>('output.view') !== 'channel') {
+      await vscode.commands.executeCommand(CommandIds.showTerminal, resolved);
+      return;
+    }
     const snapshot = engine.get(resolved);
     if (!snapshot && typeof resolved === 'string' && engine.definitions().some((s) => s.name === resolved)) {
       this.show(resolved, false);

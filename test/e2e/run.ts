@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchBrowser, payloadUrl, repoRoot, startCodeServer, type CodeServer } from '../harness/codeServer';
 import { hideAndShowMetrics, metricsTabs, openAndCheckMetrics, paletteCommand, poll } from './metrics';
+import { checkColouredTerminal } from './terminal';
 import { copyWorkspace, openDevProcessesView, openWorkbench, resultsDir, rowDescription, tail, treeRow, UI_SETTINGS } from './workbench';
 
 const OVERALL_MS = Number(process.env.E2E_TIMEOUT_MS) || 420_000;
@@ -370,6 +371,17 @@ async function main(): Promise<number> {
       },
     },
     ...(await import('./tree')).treeSteps(page, view, (name) => page.screenshot({ path: path.join(out, `tree-${name}.png`) })),
+    {
+      name: 'the "colors" row\'s Show in Terminal button opens "Dev Processes: colors" with its colours and its progress bar',
+      needs: [0],
+      run: async () => {
+        await startAndReadPid(view(), 'colors');
+        await clickRowAction(treeRow(view(), 'colors'), 'Show in Terminal');
+        // The progress bar redraws one line with \r: only its last state stays, as in any terminal.
+        await checkColouredTerminal(page, 'Dev Processes: colors', /building \[#{20}\] 100%\s+ready in 1\.0 s/, 3);
+        await shot(15, 'terminal-colors');
+      },
+    },
   ];
 
   planned = steps.length;

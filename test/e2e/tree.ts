@@ -77,7 +77,7 @@ export function treeSteps(page: Page, view: () => Locator, shot: (name: string) 
         const after = await rowActions(row);
         await shot('tree-running-actions');
         const titles = (a: typeof before) => a.map((x) => `${x.title}${x.enabled ? '' : ' (disabled)'}`).join(', ');
-        if (before.length !== 3 || after.length !== 3) throw new Error(`expected 3 inline actions before and after Start: ${titles(before)} / ${titles(after)}`);
+        if (before.length !== 4 || after.length !== 4) throw new Error(`expected 4 inline actions before and after Start: ${titles(before)} / ${titles(after)}`);
         if (!/^Start/.test(before[0].title) || !/^Stop/.test(after[0].title)) throw new Error(`slot 1 is not Start then Stop: ${titles(before)} / ${titles(after)}`);
         if (before.some((b, i) => Math.abs(b.x - after[i].x) > 1)) throw new Error(`the actions moved: ${JSON.stringify(before)} / ${JSON.stringify(after)}`);
         if (before[1].enabled) throw new Error(`Restart on an idle row should be disabled: ${titles(before)}`);

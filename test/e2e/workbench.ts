@@ -21,6 +21,10 @@ export const UI_SETTINGS = {
   // As many users have it: a half-typed settings.json entry is saved, and read, at once.
   'files.autoSave': 'afterDelay',
   'files.autoSaveDelay': 300,
+  // The channel steps check the Output panel; the terminal view has steps of its own (Show in Terminal).
+  'devProcesses.output.view': 'channel',
+  // The DOM renderer: the terminal's text and colours can then be read from the page.
+  'terminal.integrated.gpuAcceleration': 'off',
 };
 
 /** A fresh copy of test/fixtures/workspace: runs must not write into the repository. */

@@ -42,12 +42,13 @@ const ROWS = [
   'run:terminated',
 ];
 
-test('every row keeps three inline actions in fixed slots: start or stop, restart or retry, output', () => {
+test('every row keeps four inline actions in fixed slots: start or stop, restart or retry, terminal, output', () => {
   for (const row of ROWS) {
     const inline = items.filter((i) => i.group?.startsWith('inline') && matches(i.when, row));
     const slots = inline.map((i) => i.group).sort();
-    assert.deepEqual(slots, ['inline@1', 'inline@2', 'inline@3'], `${row}: ${inline.map((i) => i.command).join(', ')}`);
-    assert.equal(inline.find((i) => i.group === 'inline@3')?.command, CommandIds.showOutput, row);
+    assert.deepEqual(slots, ['inline@1', 'inline@2', 'inline@3', 'inline@4'], `${row}: ${inline.map((i) => i.command).join(', ')}`);
+    assert.equal(inline.find((i) => i.group === 'inline@3')?.command, CommandIds.showTerminal, row);
+    assert.equal(inline.find((i) => i.group === 'inline@4')?.command, CommandIds.showOutput, row);
   }
 });
 
