@@ -260,10 +260,7 @@ export class ProcessEngine {
     run.terminate(new ProcessError('resource-exhausted', `"${run.spec.name}" ${reason}.`));
   }
 
-  /**
-   * Sends a line of text to a running process's stdin. A process that does not read it gets at
-   * most `MAX_QUEUED_INPUT` bytes waiting; more is refused (`resource-exhausted`).
-   */
+  /** Sends a line to a running process's stdin; past `MAX_QUEUED_INPUT` bytes unread it is refused (`resource-exhausted`). */
   sendInput(target: RunTarget, text: string): void {
     this.write(target, text.endsWith('\n') ? text : `${text}\n`);
   }

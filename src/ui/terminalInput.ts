@@ -4,10 +4,6 @@ import type { TerminalFeed, TerminalScope } from './terminalFeed';
 
 const CTRL_C = '\u0003';
 
-/** Runs on a pseudo-terminal (`tty: true`) take keys as typed. */
-function onTty(run: ProcessSnapshot): boolean {
-  return (run as ProcessSnapshot & { tty?: boolean }).tty === true;
-}
 const ESC = '\u001b';
 
 export type InputEngine = Pick<ProcessEngine, 'write' | 'interrupt' | 'restart' | 'spawn'>;
@@ -23,6 +19,8 @@ export class TerminalInput {
   private starting = false;
   /** The view's size, for a process on a pseudo-terminal. */
   size: { columns: number; rows: number } | undefined;
+  /** Runs that were given the current size. */
+  private readonly sized = new Set<string>();
 
   constructor(
     private readonly engine: InputEngine,
@@ -36,13 +34,24 @@ export class TerminalInput {
     const live = this.feed.liveRuns();
     if (live.length === 0) return this.whenEnded(data);
     const target = live[0];
-    if (onTty(target)) return this.send(target, data);
+    if (target.tty) return this.send(target, data);
     for (const char of data.startsWith(ESC) ? '' : data) this.cooked(live, char);
   }
 
   resize(columns: number, rows: number): void {
     this.size = { columns, rows };
-    for (const run of this.feed.liveRuns()) if (onTty(run)) this.onResize(run, columns, rows);
+    this.sized.clear();
+    this.sizeRuns();
+  }
+
+  /** Gives the view's size to runs on a pseudo-terminal that have not had it (a run started after the view opened). */
+  sizeRuns(): void {
+    if (!this.size) return;
+    for (const run of this.feed.liveRuns()) {
+      if (!run.tty || run.state !== 'running' || this.sized.has(run.id)) continue;
+      this.sized.add(run.id);
+      this.onResize(run, this.size.columns, this.size.rows);
+    }
   }
 
   private cooked(live: ProcessSnapshot[], char: string): void {

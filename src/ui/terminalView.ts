@@ -85,7 +85,9 @@ export class TerminalViews extends Disposable {
   private create(scope: TerminalScope): { terminal: vscode.Terminal; feed: TerminalFeed } {
     const writeEmitter = new vscode.EventEmitter<string>();
     const feed = new TerminalFeed(this.engine, scope, (data) => writeEmitter.fire(data), { replayLines: scrollback() });
-    const input = new TerminalInput(this.engine, scope, feed);
+    const input = new TerminalInput(this.engine, scope, feed, (run, columns, rows) => this.engine.resize(run.id, columns, rows));
+    // A run on a pseudo-terminal started after the view opened gets the view's size once it runs.
+    const sizing = this.engine.onDidChange((run) => run?.tty && input.sizeRuns());
     const pty: vscode.Pseudoterminal = {
       onDidWrite: writeEmitter.event,
       open: (dimensions) => {
@@ -94,6 +96,7 @@ export class TerminalViews extends Disposable {
       },
       // The process keeps running: closing a view of it is not a stop.
       close: () => {
+        sizing.dispose();
         feed.dispose();
         writeEmitter.dispose();
       },

@@ -14,7 +14,10 @@ describe('the terminal view in a real extension host', function () {
 
   before(async () => {
     api = await getApi();
-    await setTasks(api, [{ name: 'colors', command: 'node', args: [fixture('colors.js')], restart: { policy: 'never' } }]);
+    await setTasks(api, [
+      { name: 'colors', command: 'node', args: [fixture('colors.js')], restart: { policy: 'never' } },
+      { name: 'rawtty', command: 'node', args: [fixture('tty.js'), '--raw'], tty: true, restart: { policy: 'never' } },
+    ]);
   });
 
   afterEach(async () => {
@@ -54,6 +57,18 @@ describe('the terminal view in a real extension host', function () {
     await vscode.commands.executeCommand('devProcesses.showOutput', id);
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(terminalsNamed(TITLE).length, 0, 'no terminal with output.view "channel"');
+  });
+
+  it('a tty: true run follows the terminal view: its size, and keys as typed without Enter', async () => {
+    const id = await vscode.commands.executeCommand<string>('devProcesses.spawn', 'rawtty');
+    await waitForOutput(api, id, /^ready$/);
+    await vscode.commands.executeCommand('devProcesses.showTerminal', 'rawtty');
+    const terminal = await waitFor(() => terminalsNamed('Dev Processes: rawtty')[0], 'the terminal');
+    // It starts at 120x30; only the view's size can change that (SIGWINCH).
+    const size = await waitForOutput(api, id, /^size \d+x\d+$/);
+    assert.notEqual(size, 'size 120x30');
+    terminal.sendText('x', false);
+    await waitForOutput(api, id, /^bytes 78$/);
   });
 
   it('output() gives plain text, or the text as written with ansi, and only lines since a time', async () => {
