@@ -204,6 +204,8 @@ async function measureHere(tool: Tool): Promise<Sample> {
   const wallMs = performance.now() - start;
   const used = process.cpuUsage(cpu);
   loop.disable();
+  // Before the file set is read back to count its lines.
+  const maxRssMb = process.resourceUsage().maxRSS / 1024;
   if (logDir) {
     counts.linesLogged = countLogged(logFile!);
     fs.rmSync(logDir, { recursive: true, force: true });
@@ -213,7 +215,7 @@ async function measureHere(tool: Tool): Promise<Sample> {
     bytes,
     wallMs,
     cpuMs: (used.user + used.system) / 1000,
-    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    maxRssMb,
     loopP99Ms: p99Ms(loop),
     idleP99Ms: p99Ms(idle),
     ...counts,

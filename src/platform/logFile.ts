@@ -7,9 +7,9 @@ const MAX_BATCH_BYTES = 1024 * 1024;
 /** After a failure, writes are dropped this long before the file is tried again. */
 export const RETRY_AFTER_MS = 10_000;
 /** Waiting output above which the file asks for the process's output to be held back. */
-export const HIGH_WATER_BYTES = 16 * 1024 * 1024;
+export const HIGH_WATER_BYTES = 4 * 1024 * 1024;
 /** Waiting output below which a held process may go on. */
-export const LOW_WATER_BYTES = 4 * 1024 * 1024;
+export const LOW_WATER_BYTES = 1024 * 1024;
 
 /** Written where lines were dropped after a failure, before the first line written again. */
 const MISSING_NOTE = '[... some output is missing here: it could not be written to this file ...]\n';

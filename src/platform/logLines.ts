@@ -23,14 +23,27 @@ let lastStamp = '';
  */
 export function formatLogLines(lines: readonly OutputLine[], prefix = ''): string {
   let text = '';
+  let head = '';
+  let headAt = NaN;
+  let headStream: OutputStream | undefined;
   for (const line of lines) {
-    if (line.at !== lastAt) {
-      lastAt = line.at;
-      lastStamp = Number.isFinite(line.at) ? new Date(line.at).toISOString() : new Date(0).toISOString();
+    // What goes before the text is the same for the lines of one read: made once for them.
+    if (line.at !== headAt || line.stream !== headStream) {
+      headAt = line.at;
+      headStream = line.stream;
+      head = `${stampOf(line.at)} ${MARKS[line.stream]} ${prefix}`;
     }
-    text += `${lastStamp} ${MARKS[line.stream]} ${prefix}${line.text}\n`;
+    text += head + line.text + '\n';
   }
   return text;
+}
+
+function stampOf(at: number): string {
+  if (at !== lastAt) {
+    lastAt = at;
+    lastStamp = new Date(Number.isFinite(at) ? at : 0).toISOString();
+  }
+  return lastStamp;
 }
 
 /** A line of a log file as output again; a line we did not write that way (a note) is our own. */
