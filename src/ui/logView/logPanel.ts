@@ -5,9 +5,10 @@ import { LogModel } from '../../shared/logModel';
 import { parseViewMessage, type HostMessage, type ViewMessage } from '../../shared/logsProtocol';
 import { CommandIds } from '../commandIds';
 import { registerCommand } from '../registerCommand';
+import { readTimestampSetting } from '../settings';
+import { formatTimestamp } from '../timestamps';
 import { onValidMessage, webviewHtml } from '../webviewPage';
 import { LogFeed } from './logFeed';
-import { readTimestampFormat } from './timeFormat';
 
 /** One line as the webview holds it, for a test or another extension to read. */
 export interface LogViewRow {
@@ -28,6 +29,12 @@ export interface LogViewProbe {
 }
 
 const STREAM_NAMES = ['stdout', 'stderr', 'system'] as const;
+
+/** `devProcesses.output.timestamps` as the feed's formatter; none for "none". */
+function readTimestampFormat(): ((at: number) => string) | undefined {
+  const mode = readTimestampSetting();
+  return mode === 'none' ? undefined : (at) => formatTimestamp(at, mode);
+}
 
 /**
  * "All Processes": every run's lines merged in time order in one webview. The host keeps the
