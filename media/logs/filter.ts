@@ -16,7 +16,9 @@ export function compileQuery(query: Query): Compiled {
   if (query.text === '') return { ok: true, pattern: null };
   const source = query.regex ? query.text : query.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   try {
-    return { ok: true, pattern: new RegExp(source, query.caseSensitive ? 'u' : 'iu') };
+    // Unicode mode only for a regex (\u{...}, classes of code points): it makes plain text slower.
+    const flags = `${query.regex ? 'u' : ''}${query.caseSensitive ? '' : 'i'}`;
+    return { ok: true, pattern: new RegExp(source, flags) };
   } catch (err) {
     // The engine's message names the problem ("Unterminated group"); drop its echo of the pattern.
     const message = err instanceof Error ? err.message : String(err);

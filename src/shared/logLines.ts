@@ -42,6 +42,10 @@ export interface LogChange {
 
 /** Stable: lines of equal time keep the order in which they arrived. */
 export function sortByTime(lines: LogLine[]): LogLine[] {
+  // Mostly already in order (one run's read, a snapshot): no copy then.
+  let sorted = true;
+  for (let i = 1; i < lines.length && sorted; i++) sorted = lines[i - 1].at <= lines[i].at;
+  if (sorted) return lines;
   return lines.map((line, i) => ({ line, i })).sort((a, b) => a.line.at - b.line.at || a.i - b.i).map((x) => x.line);
 }
 

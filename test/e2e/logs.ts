@@ -5,9 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { launchBrowser, payloadUrl, repoRoot, startCodeServer } from '../harness/codeServer';
 import { metricsFrame as webviewFrame, paletteCommand, poll } from './metrics';
-import { copyWorkspace, openDevProcessesView, openWorkbench, resultsDir, treeRow, UI_SETTINGS } from './workbench';
+import { copyWorkspace, inEachTheme, openDevProcessesView, resultsDir, runWhenEntry, treeRow } from './workbench';
 
 const WAIT_MS = 30_000;
 const SEARCH = String.raw`tick [2-4]$|POST|WARN|<script>`;
@@ -69,38 +68,15 @@ export async function checkLogView(page: Page, shot: (name: string) => Promise<u
 /** Alone: the view in a dark and a light theme, for a person to look at. */
 async function themeScreenshots(): Promise<void> {
   const out = resultsDir('e2e-logs');
-  for (const [slug, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default Light Modern']] as const) {
-    const workspace = logsWorkspace();
-    const server = await startCodeServer({
-      workspace,
-      extensionDevelopmentPath: repoRoot(),
-      logDir: path.join(out, slug),
-      settings: { ...UI_SETTINGS, 'workbench.colorTheme': theme },
-    });
-    const browser = await launchBrowser();
-    try {
-      const page = await openWorkbench(browser, payloadUrl(server), path.join(out, `${slug}-browser-console.log`));
-      const view = await openDevProcessesView(page);
-      await treeRow(view, 'api').filter({ hasText: /running/ }).waitFor({ timeout: 60_000 });
-      // A few seconds of output from both.
-      await page.waitForTimeout(4000);
-      const summary = await checkLogView(page, (name) => page.screenshot({ path: path.join(out, name === 'filtered' ? `logs-${slug}.png` : `logs-${slug}-${name}.png`) }));
-      console.log(`log view (${theme}): ${summary}`);
-    } finally {
-      await browser.close().catch(() => undefined);
-      await server.stop();
-      fs.rmSync(workspace, { recursive: true, force: true });
-    }
-  }
+  await inEachTheme(out, logsWorkspace, async (page, slug, theme) => {
+    const view = await openDevProcessesView(page);
+    await treeRow(view, 'api').filter({ hasText: /running/ }).waitFor({ timeout: 60_000 });
+    // A few seconds of output from both.
+    await page.waitForTimeout(4000);
+    const summary = await checkLogView(page, (name) => page.screenshot({ path: path.join(out, name === 'filtered' ? `logs-${slug}.png` : `logs-${slug}-${name}.png`) }));
+    console.log(`log view (${theme}): ${summary}`);
+  });
 }
 
 // Bundled into run.js too: run the screenshots only when this very file is the entry point.
-if (path.basename(process.argv[1] ?? '') === 'logs.js') {
-  themeScreenshots().then(
-    () => process.exit(0),
-    (err) => {
-      console.error(`log view screenshots FAILED: ${(err as Error).stack ?? err}`);
-      process.exit(1);
-    },
-  );
-}
+runWhenEntry('logs.js', 'log view screenshots', themeScreenshots);

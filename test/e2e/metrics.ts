@@ -1,11 +1,10 @@
 // End-to-end checks of the metrics panel (Dev Processes: Show Metrics), used by run.ts.
 // Run alone, it screenshots the panel in a dark and a light theme:
 //   node out/test/e2e/metrics.js   -> test-results/e2e-metrics/metrics-{dark,light}.png
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { launchBrowser, payloadUrl, repoRoot, startCodeServer } from '../harness/codeServer';
-import { copyWorkspace, openDevProcessesView, openWorkbench, resultsDir, treeRow, UI_SETTINGS } from './workbench';
+import { repoRoot } from '../harness/codeServer';
+import { copyWorkspace, inEachTheme, openDevProcessesView, resultsDir, runWhenEntry, treeRow } from './workbench';
 
 const WAIT_MS = 30_000;
 
@@ -151,51 +150,28 @@ export async function hideAndShowMetrics(page: Page): Promise<CanvasReport> {
 /** Alone: the panel in a dark and a light theme, for a person to look at. */
 async function themeScreenshots(): Promise<void> {
   const out = resultsDir('e2e-metrics');
-  for (const [slug, theme] of [['dark', 'Default Dark Modern'], ['light', 'Default Light Modern']] as const) {
-    const workspace = copyWorkspace();
-    const server = await startCodeServer({
-      workspace,
-      extensionDevelopmentPath: repoRoot(),
-      logDir: path.join(out, slug),
-      settings: { ...UI_SETTINGS, 'workbench.colorTheme': theme },
-    });
-    const browser = await launchBrowser();
-    try {
-      const page = await openWorkbench(browser, payloadUrl(server), path.join(out, `${slug}-browser-console.log`));
-      const view = await openDevProcessesView(page);
-      await treeRow(view, 'ticker').waitFor({ timeout: 60_000 });
-      await paletteCommand(page, 'Dev Processes: Start', /Dev Processes: Start\.\.\./);
-      await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^\s*ticker\s*$/ }) }).click({ timeout: WAIT_MS });
-      await treeRow(view, 'ticker').filter({ hasText: /running/ }).waitFor({ timeout: WAIT_MS });
-      const result = await openAndCheckMetrics(page, 'ticker');
-      // "hog" has a 60 MB memory limit: its threshold line shows on the memory chart.
-      await paletteCommand(page, 'Dev Processes: Start', /Dev Processes: Start\.\.\./);
-      await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^\s*hog\s*$/ }) }).click({ timeout: WAIT_MS });
-      // A few more batches, so the line has some length.
-      if (result.monitoring) await page.waitForTimeout(6000);
-      // Values on hover: the cursor near the right end of the memory chart.
-      const plot = metricsFrame(page).locator('[data-chart="memory"] .u-over');
-      const box = await plot.boundingBox();
-      if (box) await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2);
-      await metricsFrame(page).locator('[data-chart="memory"] .tooltip:not([hidden])').waitFor({ timeout: 5_000 }).catch(() => console.log('note: no tooltip on hover'));
-      const file = path.join(out, `metrics-${slug}.png`);
-      await page.screenshot({ path: file });
-      console.log(`metrics (${theme}): monitoring ${result.monitoring}, cpu ${JSON.stringify(result.cpu)}; ${path.relative(repoRoot(), file)}`);
-    } finally {
-      await browser.close().catch(() => undefined);
-      await server.stop();
-      fs.rmSync(workspace, { recursive: true, force: true });
-    }
-  }
+  await inEachTheme(out, copyWorkspace, async (page, slug, theme) => {
+    const view = await openDevProcessesView(page);
+    await treeRow(view, 'ticker').waitFor({ timeout: 60_000 });
+    await paletteCommand(page, 'Dev Processes: Start', /Dev Processes: Start\.\.\./);
+    await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^\s*ticker\s*$/ }) }).click({ timeout: WAIT_MS });
+    await treeRow(view, 'ticker').filter({ hasText: /running/ }).waitFor({ timeout: WAIT_MS });
+    const result = await openAndCheckMetrics(page, 'ticker');
+    // "hog" has a 60 MB memory limit: its threshold line shows on the memory chart.
+    await paletteCommand(page, 'Dev Processes: Start', /Dev Processes: Start\.\.\./);
+    await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^\s*hog\s*$/ }) }).click({ timeout: WAIT_MS });
+    // A few more batches, so the line has some length.
+    if (result.monitoring) await page.waitForTimeout(6000);
+    // Values on hover: the cursor near the right end of the memory chart.
+    const plot = metricsFrame(page).locator('[data-chart="memory"] .u-over');
+    const box = await plot.boundingBox();
+    if (box) await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2);
+    await metricsFrame(page).locator('[data-chart="memory"] .tooltip:not([hidden])').waitFor({ timeout: 5_000 }).catch(() => console.log('note: no tooltip on hover'));
+    const file = path.join(out, `metrics-${slug}.png`);
+    await page.screenshot({ path: file });
+    console.log(`metrics (${theme}): monitoring ${result.monitoring}, cpu ${JSON.stringify(result.cpu)}; ${path.relative(repoRoot(), file)}`);
+  });
 }
 
 // Bundled into run.js too: run the screenshots only when this very file is the entry point.
-if (path.basename(process.argv[1] ?? '') === 'metrics.js') {
-  themeScreenshots().then(
-    () => process.exit(0),
-    (err) => {
-      console.error(`metrics screenshots FAILED: ${(err as Error).stack ?? err}`);
-      process.exit(1);
-    },
-  );
-}
+runWhenEntry('metrics.js', 'metrics screenshots', themeScreenshots);

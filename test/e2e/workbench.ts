@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { repoRoot } from '../harness/codeServer';
+import { launchBrowser, payloadUrl, repoRoot, startCodeServer } from '../harness/codeServer';
 
 /** test-results/<name>, emptied: screenshots and logs of one run. */
 export function resultsDir(name: string): string {
@@ -86,4 +86,46 @@ export function tail(file: string, lines = 40): string {
   } catch (err) {
     return `(no log at ${file}: ${(err as Error).message})`;
   }
+}
+
+/** The themes the screenshots for a person are taken in: [file name part, theme]. */
+export const SCREENSHOT_THEMES = [
+  ['dark', 'Default Dark Modern'],
+  ['light', 'Default Light Modern'],
+] as const;
+
+/**
+ * Runs `body` once per screenshot theme, each time in a fresh workspace copy (from
+ * `makeWorkspace`), code-server and browser, all gone afterwards.
+ */
+export async function inEachTheme(out: string, makeWorkspace: () => string, body: (page: Page, slug: string, theme: string) => Promise<void>): Promise<void> {
+  for (const [slug, theme] of SCREENSHOT_THEMES) {
+    const workspace = makeWorkspace();
+    const server = await startCodeServer({
+      workspace,
+      extensionDevelopmentPath: repoRoot(),
+      logDir: path.join(out, slug),
+      settings: { ...UI_SETTINGS, 'workbench.colorTheme': theme },
+    });
+    const browser = await launchBrowser();
+    try {
+      await body(await openWorkbench(browser, payloadUrl(server), path.join(out, `${slug}-browser-console.log`)), slug, theme);
+    } finally {
+      await browser.close().catch(() => undefined);
+      await server.stop();
+      fs.rmSync(workspace, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Runs `main` when `file` (e.g. "metrics.js") is the entry point, not when bundled into run.js. */
+export function runWhenEntry(file: string, what: string, main: () => Promise<void>): void {
+  if (path.basename(process.argv[1] ?? '') !== file) return;
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(`${what} FAILED: ${(err as Error).stack ?? err}`);
+      process.exit(1);
+    },
+  );
 }
