@@ -30,6 +30,8 @@ export interface RotatingLogFileOptions {
   onPressure?: (held: boolean) => void;
   highWaterBytes?: number;
   lowWaterBytes?: number;
+  /** Nothing is written before this settles: another writer of the same file finishing its queue. */
+  after?: Promise<unknown>;
   now?: () => number;
 }
 
@@ -106,6 +108,7 @@ export class RotatingLogFile {
 
   private async drain(): Promise<void> {
     try {
+      await this.options.after;
       while (this.queue.length > 0) {
         try {
           await this.writeBatch();

@@ -37,6 +37,8 @@ interface LogTarget {
 export class LogFiles extends Disposable {
   private readonly targets = new Map<string, LogTarget>();
   private readonly warned = new Set<string>();
+  /** Files whose writer is finishing its queue after a change of settings, by path. */
+  private readonly closing = new Map<string, Promise<void>>();
   private settings: LogSettings;
 
   constructor(
@@ -102,6 +104,8 @@ export class LogFiles extends Disposable {
         maxFiles: this.settings.maxFiles,
         onError: (err) => this.failed(name, file, err),
         onPressure: (held) => this.pressure(target, held),
+        // A new writer of the same file waits for the old one: lines stay in order, rotation single.
+        after: this.closing.get(file),
       }),
     };
     this.targets.set(name, target);
@@ -142,7 +146,9 @@ export class LogFiles extends Disposable {
   private closeAll(): void {
     for (const target of this.targets.values()) {
       this.pressure(target, false);
-      void target.file.close();
+      const closed = target.file.close();
+      this.closing.set(target.file.file, closed);
+      void closed.then(() => this.closing.get(target.file.file) === closed && this.closing.delete(target.file.file));
     }
     this.targets.clear();
   }

@@ -167,3 +167,17 @@ test('the write path makes no synchronous file system call', async (t) => {
   assert.deepEqual(calls, []);
   assert.equal(numbersIn(file, 3).at(-1), 1999);
 });
+
+test('a second writer of the same file starts after the first finished its queue', async (t) => {
+  const file = path.join(tempDir(t), 'again.log');
+  const first = new RotatingLogFile({ file, maxBytes: 1 << 24, maxFiles: 2 });
+  // More than one batch: the first writer is still writing when the second gets its lines.
+  for (let i = 0; i < 300_000; i++) first.write(numbered(i));
+  const closed = first.close();
+  const second = new RotatingLogFile({ file, maxBytes: 1 << 24, maxFiles: 2, after: closed });
+  for (let i = 300_000; i < 301_000; i++) second.write(numbered(i));
+  await second.close();
+  const numbers = numbersIn(file, 2);
+  assert.equal(numbers.length, 301_000);
+  numbers.forEach((n, k) => assert.equal(n, k));
+});
