@@ -18,6 +18,7 @@ describe('the All Processes log view in a real extension host', function () {
     await setTasks(api, [
       { name: 'alpha', kind: 'job', command: 'node', args: [fixture('ticks.js'), 'alpha', '12', '20'] },
       { name: 'beta', kind: 'job', command: 'node', args: [fixture('ticks.js'), 'beta', '12', '33'] },
+      { name: 'flood', kind: 'job', command: 'node', args: [fixture('flood-for.js'), '1'] },
     ]);
   });
 
@@ -59,5 +60,20 @@ describe('the All Processes log view in a real extension host', function () {
 
     await vscode.commands.executeCommand('devProcesses.showAllLogs');
     assert.equal(panelTabs().length, 1, 'a second Show All Processes Log reveals the same panel');
+  });
+
+  it('a flood reaches the panel in acknowledged batches: its newest lines arrive, within the bound', async () => {
+    const probe = await vscode.commands.executeCommand<LogViewProbe>('devProcesses.showAllLogs');
+    const id = await vscode.commands.executeCommand<string>('devProcesses.spawn', 'flood');
+    await waitForState(api, id, 'completed');
+    const last = api.output(id).filter((l) => l.stream === 'stdout').at(-1)?.text;
+    assert.ok(last?.startsWith('line '), `the flood wrote lines (last: ${last})`);
+    const rows = await waitFor(() => {
+      const r = probe.rows();
+      return r.some((row) => row.runId === id && row.text === last) && r;
+    }, 'the newest line of the flood to reach the panel', 30_000);
+    assert.ok(rows.length <= 100_000, `${rows.length} lines kept`);
+    const flood = rows.filter((r) => r.runId === id && r.stream === 'stdout').map((r) => Number(r.text.split(' ')[1]));
+    for (let i = 1; i < flood.length; i++) assert.ok(flood[i] > flood[i - 1], `flood line ${flood[i]} after ${flood[i - 1]}`);
   });
 });
