@@ -12,6 +12,7 @@ import { registerLogPanel } from './ui/logView/logPanel';
 import { LogFiles } from './ui/logFiles';
 import { registerMetricsPanel } from './ui/metricsPanel';
 import { OutputChannels } from './ui/outputChannels';
+import { ProblemsPanel } from './ui/problemsPanel';
 import { ProcessTree } from './ui/processTree';
 import { RecoveryNotices } from './ui/recoveryNotices';
 import { readAlertLimits, readMonitorIntervalMs, readStopTimeoutMs } from './ui/settings';
@@ -62,7 +63,8 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     onDidSample: monitor.onDidSample,
     recycle: (runId, reason) => current.recycle(runId, reason),
   });
-  const tree = new ProcessTree(current, monitor);
+  const problems = new ProblemsPanel(current);
+  const tree = new ProcessTree(current, monitor, problems);
   const diagnostics = new SettingsDiagnostics();
   const watcher = new SettingsWatcher(current, tree, diagnostics, context.workspaceState);
   context.subscriptions.push(
@@ -75,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     changed,
     current.onDidChange(() => changed.fire()),
     channels,
+    problems,
     logFiles,
     new TerminalViews(current),
     tree,

@@ -5,6 +5,7 @@ import { applyDependsOn, resolveDependencies, type SpecOrigin } from './dependsO
 import { assign, report, taskLabel, type Entry, type FieldRule } from './entry';
 import { applyHealthCheck } from './healthCheckFields';
 import { applyLimits } from './limitsFields';
+import { applyProblemMatcher } from './problemMatcherFields';
 import { applyRecovery, applyRestart } from './recoveryFields';
 import { MAX_TIMER_MS, applyIdleTimeout, applyInstances, applyMaxOutputMBps, applyPriority, applyRetry, applyTimeout } from './schedulingFields';
 import { describe, didYouMean, didYouMeanFix, isNonBlank, isObject, quote, quoteFix, quoteHint, quoteList, typeName } from './text';
@@ -104,6 +105,8 @@ const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   restart: { apply: applyRestart, onlyFor: { kind: 'service', otherwise: 'for a job, use "retry"' } },
   // After `kind`: a job may use fewer strategies.
   recovery: { apply: applyRecovery },
+  // Before `healthCheck`: a "problems" readiness probe needs a background matcher.
+  problemMatcher: { apply: applyProblemMatcher },
   healthCheck: { apply: applyHealthCheck, onlyFor: { kind: 'service', otherwise: 'dependents wait for a job to complete' } },
   // After `kind`: `onExceed: "restart"` is for services only.
   limits: { apply: applyLimits },

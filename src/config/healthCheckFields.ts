@@ -5,6 +5,7 @@ import { ENTRY_SCHEMA, choicesOf } from './schema';
 import { readInteger, readIntegerBetween, readMilliseconds } from './schedulingFields';
 import { describe, didYouMean, isNonBlank, isObject, quote, quoteChoices, quoteFix, quoteHint, quoteList, typeName } from './text';
 import { expandVariables } from './variables';
+import { readRegExp } from './problemMatcherFields';
 
 export const HEALTH_CHECK_FIELDS: readonly (keyof HealthCheck)[] = ['readiness', 'liveness'];
 const PROBES_SCHEMA = ENTRY_SCHEMA.healthCheck.properties;
@@ -24,7 +25,8 @@ const PORT = branchField('tcp', 'port');
 export const MIN_PROBE_INTERVAL_MS = TIMING_SCHEMA.intervalMs.minimum;
 export const DEFAULT_PROBE_HOST = '127.0.0.1';
 
-type ProbeField = Exclude<keyof ProbeSpec, 'type'>;
+/** `matchers` is not written in a probe: a "problems" probe takes the definition's `problemMatcher`. */
+type ProbeField = Exclude<keyof ProbeSpec, 'type' | 'matchers'>;
 
 /** The fields each type of probe takes besides `type`. A log probe passes at the first matching line: it has no timing. */
 export const PROBE_FIELDS: Readonly<Record<ProbeType, readonly ProbeField[]>> = {
@@ -32,9 +34,10 @@ export const PROBE_FIELDS: Readonly<Record<ProbeType, readonly ProbeField[]>> = 
   tcp: ['host', 'port', ...PROBE_TIMING_FIELDS],
   exec: ['command', 'args', ...PROBE_TIMING_FIELDS],
   log: ['pattern'],
+  problems: [],
 };
 
-export const REQUIRED_PROBE_FIELD: Readonly<Record<ProbeType, ProbeField>> = { http: 'url', tcp: 'port', exec: 'command', log: 'pattern' };
+export const REQUIRED_PROBE_FIELD: Readonly<Partial<Record<ProbeType, ProbeField>>> = { http: 'url', tcp: 'port', exec: 'command', log: 'pattern' };
 
 type Reader<T> = (value: unknown, field: string, entry: Entry) => T | undefined;
 
@@ -95,6 +98,7 @@ function readProbe(value: unknown, role: keyof HealthCheck, entry: Entry): Probe
     }
   }
   reportUnknownKeys(value, field, PROBE_KEYS, entry);
+  if (type === 'problems') return problemsProbe(entry, field);
   if (type === undefined || entry.errors.length > errorsBefore) return undefined;
   const typeDefaults = type === 'tcp' ? { host: DEFAULT_PROBE_HOST } : type === 'exec' ? { args: [] } : {};
   return { type, ...typeDefaults, ...DEFAULT_PROBE_TIMING, ...read };
@@ -121,9 +125,20 @@ function readProbeType(value: Record<string, unknown>, role: keyof HealthCheck, 
   return type;
 }
 
+/** Ready when a round of the definition's background matcher ends with no errors: there must be one. */
+function problemsProbe(entry: Entry, field: string): ProbeSpec | undefined {
+  const matchers = entry.spec.problemMatcher;
+  if (matchers?.some((m) => m.background)) return { type: 'problems', matchers, ...DEFAULT_PROBE_TIMING };
+  // A matcher with its own problem is reported at its field already.
+  if (!entry.errors.some((e) => e.field?.startsWith('problemMatcher'))) {
+    report(entry, `${field}.type`, `${quote(`${field}.type`)} "problems" needs a "problemMatcher" with "background" (such as "$tsc-watch"), whose rounds tell when it is ready.`);
+  }
+  return undefined;
+}
+
 function foreignFieldMessage(field: string, key: ProbeField, type: ProbeType): string {
   const owners = PROBE_TYPES.filter((t) => PROBE_FIELDS[t].includes(key));
-  const reason = type === 'log' ? 'a "log" probe has no timing: it passes at the first matching line of output' : `this one is ${quote(type)}`;
+  const reason = type === 'log' ? 'a "log" probe has no timing: it passes at the first matching line of output' : type === 'problems' ? 'a "problems" probe has no fields: it passes when a round of the background "problemMatcher" ends with no errors' : `this one is ${quote(type)}`;
   return `${quote(field)} is for ${quoteChoices(owners)} probes; ${reason}.`;
 }
 
@@ -196,17 +211,5 @@ function readArgs(value: unknown, field: string, entry: Entry): string[] | undef
 
 /** Compiled as the engine compiles it (no flags). Not expanded: a value would need escaping. */
 function readPattern(value: unknown, field: string, entry: Entry): string | undefined {
-  if (typeof value !== 'string' || value === '') {
-    report(entry, field, `${quote(field)} must be a non-empty regular expression such as "listening on"; got ${describe(value)}.`);
-    return undefined;
-  }
-  try {
-    new RegExp(value);
-    return value;
-  } catch (err) {
-    // V8 says "Invalid regular expression: /<pattern>/: <reason>"; the pattern is quoted, cut short, below.
-    const reason = err instanceof Error ? err.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '') : String(err);
-    report(entry, field, `${quote(field)} is not a valid regular expression: ${reason} (in ${quote(value)}).`);
-    return undefined;
-  }
+  return readRegExp(value, field, entry, ' such as "listening on"');
 }

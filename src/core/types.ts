@@ -1,4 +1,5 @@
 import type { ErrorCode } from './errors';
+import type { ProblemMatcher } from './problemMatchers';
 
 /** What a definition runs as: a long-running service or a job that runs to completion. */
 export type ProcessKind = 'service' | 'job';
@@ -87,7 +88,7 @@ export interface RestartPolicy {
 /** What to do about a failure of one class. */
 export type RecoveryStrategy = 'restart' | 'replace' | 'scaleUp' | 'scaleDown' | 'notify' | 'none';
 
-export type ProbeType = 'http' | 'tcp' | 'exec' | 'log';
+export type ProbeType = 'http' | 'tcp' | 'exec' | 'log' | 'problems';
 
 /** One health probe. Only the fields its type needs are set. */
 export interface ProbeSpec {
@@ -104,6 +105,8 @@ export interface ProbeSpec {
   args?: string[];
   /** log: a regular expression a line of output must match (readiness only). */
   pattern?: string;
+  /** problems: the definition's problem matchers; ready when a background round ends with no errors. */
+  matchers?: ProblemMatcher[];
   intervalMs: number;
   timeoutMs: number;
   initialDelayMs: number;
@@ -161,6 +164,8 @@ export interface ProcessSpec {
   /** A strategy per failure class, over the defaults (`restart` for services, `none` for jobs). */
   recovery: Partial<Record<ErrorCode, RecoveryStrategy>>;
   healthCheck?: HealthCheck;
+  /** Problems read from the output (`problemMatcher`); undefined when none. */
+  problemMatcher?: ProblemMatcher[];
   /** Alert thresholds, merged over the global `devProcesses.alerts`; undefined when neither sets any. */
   limits?: Limits;
 }

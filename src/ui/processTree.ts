@@ -8,7 +8,8 @@ import { CommandIds } from './commandIds';
 import { ADHOC_CONTEXT, definitionContext, PROBLEM_CONTEXT, runContext } from './contextValues';
 import { isLive, isTicking } from './format';
 import { formatUsage } from './monitorFormat';
-import { definitionSummary, definitionTooltip, isReplicated, relativePaths, runRowDescription, runRowLabel } from './treeFormat';
+import { definitionSummary, definitionTooltip, formatProblemCounts, isReplicated, relativePaths, runRowDescription, runRowLabel } from './treeFormat';
+import type { ProblemCounts } from '../core/problemMatchers';
 
 function isFinal(run: ProcessSnapshot): boolean {
   return run.state === 'completed' || run.state === 'failed' || run.state === 'terminated';
@@ -128,8 +129,10 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
   constructor(
     private readonly engine: ProcessEngine,
     private readonly monitor?: MonitorApi,
+    private readonly problemCounts?: { countsOf(runId: string): ProblemCounts; onDidChange: vscode.Event<void> },
   ) {
     super();
+    if (problemCounts) this._register(problemCounts.onDidChange(() => this.refresh()));
     this.view = this._register(vscode.window.createTreeView('devProcesses.processes', { treeDataProvider: this, showCollapseAll: true }));
     this._register(engine.onDidChange(() => this.refresh()));
     this._register(this.view.onDidChangeVisibility(() => this.updateTicker()));
@@ -204,10 +207,11 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
     for (const id of this.items.keys()) if (id.startsWith('run:') && !runIds.has(id)) this.items.delete(id);
   }
 
-  /** "12% CPU · 85 MiB" of the running runs given (summed), from the monitor's newest samples. */
+  /** "3 errors" from the output of the runs given, then "12% CPU · 85 MiB" of the running ones (summed), from the monitor's newest samples. */
   private usage(runs: ProcessSnapshot[]): string | undefined {
-    if (!this.monitor) return undefined;
-    return formatUsage(runs.filter((r) => r.state === 'running').map((r) => this.monitor!.latest(r.id)));
+    const problems = this.problemCounts && formatProblemCounts(runs.map((r) => this.problemCounts!.countsOf(r.id)));
+    const usage = this.monitor && formatUsage(runs.filter((r) => r.state === 'running').map((r) => this.monitor!.latest(r.id)));
+    return [problems, usage].filter(Boolean).join(' · ') || undefined;
   }
 
   /**

@@ -1,6 +1,7 @@
 // What the tree and the pickers say about a definition and its runs. No `vscode` import:
 // unit-tested in plain Node.
 import type { ProcessSnapshot } from '../engine/run/snapshot';
+import type { ProblemCounts } from '../core/problemMatchers';
 import type { ProcessSpec } from '../core/types';
 import { maskSecrets, secretValues } from '../platform/redact';
 import { formatDuration } from '../core/duration';
@@ -124,4 +125,12 @@ export function definitionSummary(runs: readonly ProcessSnapshot[], now: number)
   if (waiting.length > 0) parts.push(`${waiting.length} waiting to ${waiting[0].kind === 'service' ? 'restart' : 'retry'}`);
   if (live.some((r) => r.definitionStatus === 'changed')) parts.push('changed, restart to apply');
   return parts.join(' · ');
+}
+
+/** "3 errors, 1 warning" of runs read by a problem matcher; undefined when they found none. */
+export function formatProblemCounts(counts: readonly ProblemCounts[]): string | undefined {
+  const errors = counts.reduce((sum, c) => sum + c.errors, 0);
+  const warnings = counts.reduce((sum, c) => sum + c.warnings, 0);
+  const parts = [errors > 0 && `${errors} error${errors === 1 ? '' : 's'}`, warnings > 0 && `${warnings} warning${warnings === 1 ? '' : 's'}`].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : undefined;
 }

@@ -2,6 +2,7 @@ import type { Disposable } from '../../core/events';
 import type { HealthCheck, ProbeSpec } from '../../core/types';
 import { ProbeCounter, type ProbeStatus } from './probeCounter';
 import { runProbe, type ProbeContext } from './probes';
+import { ProblemsReadiness } from './problemsReadiness';
 
 /** What the tree and the API show of a run's health. */
 export interface HealthState {
@@ -42,6 +43,7 @@ export class HealthWatch implements Disposable {
   readonly state: HealthState;
   private readonly abort = new AbortController();
   private readonly logPattern: RegExp | undefined;
+  private readonly rounds: ProblemsReadiness | undefined;
 
   constructor(
     private readonly check: HealthCheck | undefined,
@@ -57,6 +59,7 @@ export class HealthWatch implements Disposable {
     if (check?.readiness?.type === 'log' && check.readiness.pattern !== undefined) {
       this.logPattern = new RegExp(check.readiness.pattern);
     }
+    if (check?.readiness?.type === 'problems') this.rounds = new ProblemsReadiness(check.readiness.matchers ?? [], ctx.cwd);
   }
 
   /** True when dependents may start: no readiness probe, or it passed. */
@@ -66,17 +69,34 @@ export class HealthWatch implements Disposable {
 
   start(): void {
     const { readiness, liveness } = this.check ?? {};
-    if (readiness && readiness.type !== 'log') void this.loop(readiness, 'readiness');
+    if (readiness && readiness.type !== 'log' && readiness.type !== 'problems') void this.loop(readiness, 'readiness');
     if (liveness && liveness.type !== 'log') void this.loop(liveness, 'liveness');
   }
 
-  /** Output lines, for a `log` readiness probe. */
+  /** Output lines, for a `log` or `problems` readiness probe. */
   onOutput(lines: readonly string[]): void {
-    if (!this.logPattern || this.state.readiness === 'passing') return;
+    if (this.state.readiness === 'passing') return;
+    if (this.rounds) return this.onRounds(lines);
+    if (!this.logPattern) return;
     const line = lines.find((l) => this.logPattern!.test(l));
     if (line === undefined) return;
     this.state.readiness = 'passing';
     this.hooks.log(`Ready: a line matched ${this.logPattern}: ${line.slice(0, 200)}`);
+    this.hooks.onChange();
+  }
+
+  private onRounds(lines: readonly string[]): void {
+    const verdict = this.rounds!.feed(lines);
+    if (!verdict) return;
+    if (verdict.ready) {
+      this.state.readiness = 'passing';
+      this.state.message = null;
+      this.hooks.log('Ready: a round of the problem matcher ended with no errors.');
+    } else {
+      this.state.readiness = 'failing';
+      this.state.message = `the last round ended with ${verdict.errors} error${verdict.errors === 1 ? '' : 's'}`;
+      this.hooks.log(`Not ready: ${this.state.message}.`);
+    }
     this.hooks.onChange();
   }
 

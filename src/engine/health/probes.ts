@@ -120,7 +120,8 @@ export async function runProbe(probe: ProbeSpec, ctx: ProbeContext, signal: Abor
       failure = await execProbe(probe, signal, ctx);
       break;
     case 'log':
-      failure = 'log probes are matched against output, not run';
+    case 'problems':
+      failure = `${probe.type} probes are matched against output, not run`;
       break;
   }
   // The URL, host or command may carry a token or a secret from the run's environment.

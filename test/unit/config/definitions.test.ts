@@ -687,7 +687,8 @@ describe('parseDefinitions: randomized robustness', () => {
       for (const role of HEALTH_CHECK_FIELDS) {
         const probe = spec.healthCheck?.[role];
         if (!probe) continue;
-        assert.ok(probe[REQUIRED_PROBE_FIELD[probe.type]] !== undefined && !(role === 'liveness' && probe.type === 'log'), where);
+        const required = REQUIRED_PROBE_FIELD[probe.type];
+        assert.ok((required === undefined ? probe.type === 'problems' && probe.matchers !== undefined : probe[required] !== undefined) && !(role === 'liveness' && probe.type === 'log'), where);
         assert.ok(probe.intervalMs >= 100 && probe.timeoutMs >= 1 && probe.failureThreshold >= 1 && probe.successThreshold >= 1, where);
       }
       if (spec.kind === 'job') {

@@ -65,7 +65,7 @@ const isNonBlank = (v: unknown): v is string => typeof v === 'string' && v.trim(
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 const hasOnly = (o: object, keys: readonly string[]): boolean => Object.keys(o).every((k) => keys.includes(k));
 
-const SPEC_KEYS = ['name', 'kind', 'command', 'args', 'cwd', 'env', 'envFile', 'shell', 'autoStart', 'priority', 'timeoutMs', 'retry', 'dependsOn', 'instances', 'idleTimeoutMs', 'restart', 'recovery', 'healthCheck', 'limits'];
+const SPEC_KEYS = ['name', 'kind', 'command', 'args', 'cwd', 'env', 'envFile', 'shell', 'autoStart', 'priority', 'timeoutMs', 'retry', 'dependsOn', 'instances', 'idleTimeoutMs', 'restart', 'recovery', 'healthCheck', 'problemMatcher', 'limits'];
 const DELAY_KEYS = ['initialDelayMs', 'maxDelayMs'];
 
 function probeProblems(probe: ProbeSpec, role: 'readiness' | 'liveness'): string[] {
@@ -74,7 +74,7 @@ function probeProblems(probe: ProbeSpec, role: 'readiness' | 'liveness'): string
   ok(PROBE_TYPES.includes(probe.type), 'type');
   if (role === 'liveness') ok(LIVENESS_PROBE_TYPES.includes(probe.type), 'type (liveness)');
   // Timing is always filled in (the type requires it), even for a log probe, which ignores it.
-  ok(hasOnly(probe, ['type', ...(PROBE_FIELDS[probe.type] ?? []), ...PROBE_TIMING_FIELDS]), `fields of ${probe.type}`);
+  ok(hasOnly(probe, ['type', ...(PROBE_FIELDS[probe.type] ?? []), ...PROBE_TIMING_FIELDS, ...(probe.type === 'problems' ? ['matchers'] : [])]), `fields of ${probe.type}`);
   if (probe.type === 'log') {
     ok(typeof probe.pattern === 'string' && probe.pattern !== '', 'pattern');
     ok((() => { try { return new RegExp(probe.pattern!) instanceof RegExp; } catch { return false; } })(), 'pattern compiles');

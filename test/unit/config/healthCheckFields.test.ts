@@ -18,8 +18,8 @@ import packageJson from '../../../package.json';
 const ctx: DefinitionContext = { workspaceFolder: '/ws', env: { PORT: '8080', HOST: 'db' }, homeDir: '/home/ada' };
 const noFolder: DefinitionContext = { ...ctx, workspaceFolder: undefined };
 
-function checkWith(healthCheck: unknown, context = ctx): HealthCheck | undefined {
-  const set = parseDefinitions([{ name: 'web', command: 'x', healthCheck }], context);
+function checkWith(healthCheck: unknown, context = ctx, fields: Record<string, unknown> = {}): HealthCheck | undefined {
+  const set = parseDefinitions([{ name: 'web', command: 'x', healthCheck, ...fields }], context);
   assert.deepEqual(set.errors, []);
   return set.specs[0].healthCheck;
 }
@@ -110,15 +110,15 @@ describe('healthCheck: errors', () => {
 
   test('type is required and must be known; liveness cannot be a log probe', () => {
     assert.deepEqual(readinessErrors({ url: 'http://localhost/' }), [
-      ['healthCheck.readiness.type', 'Task "web": "healthCheck.readiness.type" is required; use "http", "tcp", "exec" or "log".'],
+      ['healthCheck.readiness.type', 'Task "web": "healthCheck.readiness.type" is required; use "http", "tcp", "exec", "log" or "problems".'],
     ]);
     assert.deepEqual(errorsWith({ healthCheck: { liveness: { port: 80 } } }), [
       ['healthCheck.liveness.type', 'Task "web": "healthCheck.liveness.type" is required; use "http", "tcp" or "exec".'],
     ]);
     assert.deepEqual(readinessMessages({ type: 'HTTP', url: 'http://localhost/' }), [
-      'Task "web": "healthCheck.readiness.type" must be "http", "tcp", "exec" or "log"; got "HTTP" (did you mean "http"?).',
+      'Task "web": "healthCheck.readiness.type" must be "http", "tcp", "exec", "log" or "problems"; got "HTTP" (did you mean "http"?).',
     ]);
-    assert.deepEqual(readinessMessages({ type: 'grpc' }), ['Task "web": "healthCheck.readiness.type" must be "http", "tcp", "exec" or "log"; got "grpc".']);
+    assert.deepEqual(readinessMessages({ type: 'grpc' }), ['Task "web": "healthCheck.readiness.type" must be "http", "tcp", "exec", "log" or "problems"; got "grpc".']);
     assert.deepEqual(errorsWith({ healthCheck: { liveness: { type: 'log', pattern: 'ready' } } }), [
       ['healthCheck.liveness.type', 'Task "web": "healthCheck.liveness.type" cannot be "log": a line of output shows a process started, not that it still answers; use "http", "tcp" or "exec".'],
     ]);
@@ -228,7 +228,7 @@ describe('healthCheck: errors', () => {
 
   test('an invalid type still checks the values and names of the other fields', () => {
     assert.deepEqual(readinessMessages({ type: 'htp', url: 'localhost', intervalMs: 5, bogus: 1 }), [
-      'Task "web": "healthCheck.readiness.type" must be "http", "tcp", "exec" or "log"; got "htp" (did you mean "http"?).',
+      'Task "web": "healthCheck.readiness.type" must be "http", "tcp", "exec", "log" or "problems"; got "htp" (did you mean "http"?).',
       'Task "web": "healthCheck.readiness.url" must be an http:// or https:// URL such as "http://localhost:3000/health"; got "localhost" (write "http://localhost").',
       'Task "web": "healthCheck.readiness.intervalMs" must be a whole number, at least 100; got 5.',
       'Task "web": "healthCheck.readiness" has an unknown field "bogus".',
@@ -278,7 +278,7 @@ describe('package.json schema for healthCheck', () => {
         const type = condition.properties.type.const as ProbeType;
         assert.deepEqual(condition.required, ['type'], `${role} ${type}: an absent type matches no branch`);
         assert.deepEqual(Object.keys(then.properties).sort(), ['type', ...PROBE_FIELDS[type]].sort(), `${role} ${type}`);
-        assert.deepEqual(then.required, [REQUIRED_PROBE_FIELD[type]], `${role} ${type}`);
+        assert.deepEqual(then.required, REQUIRED_PROBE_FIELD[type] && [REQUIRED_PROBE_FIELD[type]], `${role} ${type}`);
         assert.equal(then.additionalProperties, false, `${role} ${type}`);
         for (const [key, schema] of Object.entries(then.properties)) {
           if (schema === true) assert.ok(key in probe.properties, `${role} ${type}: ${key} is described once, on the probe`);
@@ -316,7 +316,9 @@ describe('package.json schema for healthCheck', () => {
       const { defaultSnippets, default: fallback } = probes[role];
       assert.deepEqual(defaultSnippets.map((s) => s.body.type), typesOf(role), role);
       for (const probe of [fallback, ...defaultSnippets.map((s) => accepted(s.body))]) {
-        assert.ok(checkWith({ [role]: probe })?.[role], `${role}: ${JSON.stringify(probe)}`);
+        // A "problems" probe reads the definition's background matcher.
+        const fields = (probe as { type?: string }).type === 'problems' ? { problemMatcher: '$tsc-watch' } : {};
+        assert.ok(checkWith({ [role]: probe }, ctx, fields)?.[role], `${role}: ${JSON.stringify(probe)}`);
       }
     }
   });

@@ -20,7 +20,7 @@ test("the choices the validator reads from package.json are exactly the engine's
     ['dependsOn condition', DEPENDENCY_CONDITIONS, members<DependencyCondition>({ started: true, completed: true, healthy: true })],
     ['restart.policy', RESTART_MODES, members<RestartMode>({ never: true, 'on-failure': true, always: true })],
     ['recovery strategy', RECOVERY_STRATEGIES, members<RecoveryStrategy>({ restart: true, replace: true, scaleUp: true, scaleDown: true, notify: true, none: true })],
-    ['healthCheck type', PROBE_TYPES, members<ProbeType>({ http: true, tcp: true, exec: true, log: true })],
+    ['healthCheck type', PROBE_TYPES, members<ProbeType>({ http: true, tcp: true, exec: true, log: true, problems: true })],
     ['limits.onExceed', ON_EXCEED, members<NonNullable<Limits['onExceed']>>({ alert: true, restart: true })],
   ];
   for (const [what, fromSchema, ofEngine] of cases) assert.deepEqual([...fromSchema].sort(), ofEngine.sort(), what);
