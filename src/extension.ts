@@ -12,6 +12,7 @@ import { registerLogPanel } from './ui/logView/logPanel';
 import { LogFiles } from './ui/logFiles';
 import { registerMetricsPanel } from './ui/metricsPanel';
 import { OutputChannels } from './ui/outputChannels';
+import { DebugSessions } from './ui/debugSessions';
 import { ProblemsPanel } from './ui/problemsPanel';
 import { ProcessTree } from './ui/processTree';
 import { RecoveryNotices } from './ui/recoveryNotices';
@@ -64,7 +65,8 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     recycle: (runId, reason) => current.recycle(runId, reason),
   });
   const problems = new ProblemsPanel(current);
-  const tree = new ProcessTree(current, monitor, problems);
+  const debugSessions = new DebugSessions(current);
+  const tree = new ProcessTree(current, monitor, problems, debugSessions);
   const diagnostics = new SettingsDiagnostics();
   const watcher = new SettingsWatcher(current, tree, diagnostics, context.workspaceState);
   context.subscriptions.push(
@@ -81,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     logFiles,
     new TerminalViews(current),
     tree,
+    debugSessions,
     diagnostics,
     registerSettingsQuickFixes(diagnostics),
     watcher,

@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import type { DefinitionSet, ProcessSpec } from '../core/types';
-import { defaultRestart, isSecretName, specDefaults } from '../core/defaults';
+import { defaultRestart, specDefaults } from '../core/defaults';
+import { applyDebug } from './debugFields';
+import { expand, readArgs, readEnv } from './valueFields';
 import { applyDependsOn, resolveDependencies, type SpecOrigin } from './dependsOnFields';
 import { assign, report, taskLabel, type Entry, type FieldRule } from './entry';
 import { applyHealthCheck } from './healthCheckFields';
@@ -8,10 +10,9 @@ import { applyLimits } from './limitsFields';
 import { applyProblemMatcher } from './problemMatcherFields';
 import { applyRecovery, applyRestart } from './recoveryFields';
 import { MAX_TIMER_MS, applyIdleTimeout, applyInstances, applyMaxOutputMBps, applyPriority, applyRetry, applyTimeout } from './schedulingFields';
-import { describe, didYouMean, didYouMeanFix, isNonBlank, isObject, quote, quoteFix, quoteHint, quoteList, typeName } from './text';
+import { describe, didYouMean, didYouMeanFix, isNonBlank, isObject, quote, typeName } from './text';
 import { SETTINGS_SCHEMA } from './schema';
 import type { DefinitionContext } from './types';
-import { expandVariables } from './variables';
 
 
 export const TASKS_SETTING = 'devProcesses.tasks';
@@ -110,6 +111,7 @@ const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   healthCheck: { apply: applyHealthCheck, onlyFor: { kind: 'service', otherwise: 'dependents wait for a job to complete' } },
   // After `kind`: `onExceed: "restart"` is for services only.
   limits: { apply: applyLimits },
+  debug: { apply: applyDebug },
 };
 
 /** The names of every field a definition may have. */
@@ -213,45 +215,11 @@ function applyCommand(value: unknown, entry: Entry): void {
 }
 
 function applyArgs(value: unknown, entry: Entry): void {
-  if (!Array.isArray(value)) {
-    const hint = typeof value === 'string' ? ` (write it as a list: ${quoteList(value.split(/\s+/))})` : '';
-    return report(entry, 'args', `"args" must be an array of strings; got ${typeName(value)}${hint}.`);
-  }
-  const bad = value.findIndex((item) => typeof item !== 'string');
-  if (bad >= 0) {
-    const item: unknown = value[bad];
-    const message = `"args" must be an array of strings; item ${bad} is ${typeName(item)}${quoteHint(item)}.`;
-    return report(entry, `args[${bad}]`, message, quoteFix(item));
-  }
-  const args: string[] = [];
-  for (const [i, item] of (value as string[]).entries()) {
-    const arg = expand(item, `args[${i}]`, entry);
-    if (arg === undefined) return;
-    args.push(arg);
-  }
-  entry.spec.args = args;
+  assign(entry, 'args', readArgs(value, 'args', entry));
 }
 
 function applyEnv(value: unknown, entry: Entry): void {
-  if (!isObject(value)) {
-    return report(entry, 'env', `"env" must be an object of string values, e.g. { "PORT": "3000" }; got ${typeName(value)}.`);
-  }
-  const pairs: [string, string][] = [];
-  for (const [key, item] of Object.entries(value)) {
-    const field = `env.${key}`;
-    if (key === '' || key.includes('=') || key.includes('\0')) {
-      report(entry, field, `"env" has an invalid variable name ${quote(key)}; a name must be non-empty, without "=".`);
-    } else if (typeof item !== 'string') {
-      // The hint would repeat the value, and a secret's value is never shown.
-      const hint = isSecretName(key) ? ' (put it in quotes)' : quoteHint(item);
-      report(entry, field, `${quote(field)} must be a string; got ${typeName(item)}${hint}.`, quoteFix(item));
-    } else {
-      const expanded = expand(item, field, entry);
-      if (expanded !== undefined) pairs.push([key, expanded]);
-    }
-  }
-  // fromEntries defines own properties, so a key like "__proto__" stays a plain variable.
-  entry.spec.env = Object.fromEntries(pairs);
+  assign(entry, 'env', readEnv(value, 'env', entry));
 }
 
 const KINDS = ['service', 'job'] as const;
@@ -288,13 +256,6 @@ function resolvePath(value: unknown, field: string, entry: Entry): string | unde
   const folder = entry.ctx.workspaceFolder;
   if (folder !== undefined) return path.resolve(folder, expanded);
   report(entry, field, `${quote(field)} is a relative path (${quote(expanded)}) and no workspace folder is open to resolve it against; use an absolute path.`);
-  return undefined;
-}
-
-function expand(text: string, field: string, entry: Entry): string | undefined {
-  const { text: expanded, unresolved } = expandVariables(text, entry.ctx);
-  if (unresolved.length === 0) return expanded;
-  report(entry, field, `${quote(field)} uses \${${unresolved[0]}}, but no workspace folder is open.`);
   return undefined;
 }
 

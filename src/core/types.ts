@@ -168,6 +168,22 @@ export interface ProcessSpec {
   problemMatcher?: ProblemMatcher[];
   /** Alert thresholds, merged over the global `devProcesses.alerts`; undefined when neither sets any. */
   limits?: Limits;
+  /** How "Debug" restarts the run and attaches a debugger; undefined when the definition has none. */
+  debug?: DebugSpec;
+}
+
+/** A definition's `debug`: a preset, or an attach configuration for any debugger. */
+export interface DebugSpec {
+  /** `node`: NODE_OPTIONS gets `--inspect` on a free port, read back from the run's output. */
+  type?: 'node';
+  /** A launch.json attach configuration, started as given (the preset's fields are merged under it). */
+  attach?: Record<string, unknown>;
+  /** Variables the debug run gets over the definition's. */
+  env: Record<string, string>;
+  /** Arguments the debug run gets after the definition's. */
+  args: string[];
+  /** Ending the debug session stops the run too; by default the run keeps running. */
+  stopWithSession: boolean;
 }
 
 /** Per-definition thresholds (`limits`) and global defaults (`devProcesses.alerts`). */

@@ -194,7 +194,7 @@ export class ProcessEngine {
   }
 
   /** Stops a run and starts its definition again as a new run; resolves to the new id. */
-  async restart(target: RunTarget): Promise<string> {
+  async restart(target: RunTarget, options: Pick<SpawnOptions, 'extras'> = {}): Promise<string> {
     const old = this.runs.require(target);
     // Refuse before stopping anything: a run whose definition is gone could not come back.
     if (!old.adhoc && !this.specs.has(old.spec.name)) {
@@ -203,20 +203,20 @@ export class ProcessEngine {
     // A second restart of the same run (a double click) joins the first.
     let pending = this.restarting.get(old);
     if (!pending) {
-      pending = this.stopAndRerun(old).finally(() => this.restarting.delete(old));
+      pending = this.stopAndRerun(old, options).finally(() => this.restarting.delete(old));
       this.restarting.set(old, pending);
     }
     return pending;
   }
 
-  private async stopAndRerun(old: Run): Promise<string> {
+  private async stopAndRerun(old: Run, options: Pick<SpawnOptions, 'extras'>): Promise<string> {
     await old.stop(this.stopTimeoutMs);
     // A service instance started meanwhile (a spawn, another restart) is the one to keep: a
     // second would fight it for its port.
     const successor = old.spec.kind === 'service' && !old.adhoc
       ? this.liveInstances(old.spec.name).find((r) => r !== old && r.instance === old.instance && !r.isStopping)
       : undefined;
-    return (successor ?? this.rerun(old)).id;
+    return (successor ?? this.rerun(old, options)).id;
   }
 
   /** Runs a finished run's definition again now, with a fresh attempt count; resolves to the new id. */
@@ -348,6 +348,7 @@ export class ProcessEngine {
   /** Creates a run and queues it, or, with `after`, queues it once those runs have ended. */
   private startRun(spec: ProcessSpec, options: SpawnOptions, instance = 0, adhoc = false, after: Run[] = []): Run {
     const run = this.createRun({ ...specForInstance(spec, instance), priority: options.priority ?? spec.priority }, adhoc, instance);
+    run.extras = options.extras;
     if (!adhoc) this.startDependencies(spec);
     const delayMs = options.delayMs ?? 0;
     if (after.length === 0) this.scheduler.enqueue(run, this.now() + delayMs);
@@ -369,12 +370,12 @@ export class ProcessEngine {
     return `${this.idPrefix}-${++this.seq}-${randomBytes(8).toString('hex')}`;
   }
 
-  private rerun(old: Run): Run {
+  private rerun(old: Run, options: Pick<SpawnOptions, 'extras'> = {}): Run {
     this.assertLive();
-    if (old.adhoc) return this.startRun(old.spec, {}, 0, true);
+    if (old.adhoc) return this.startRun(old.spec, options, 0, true);
     const spec = this.specs.get(old.spec.name);
     if (!spec) throw new ProcessError('not-found', `"${old.spec.name}" can no longer be started: its definition was removed.`);
-    const run = this.startRun(spec, { priority: old.spec.priority }, old.instance);
+    const run = this.startRun(spec, { priority: old.spec.priority, ...options }, old.instance);
     run.tty.size = old.tty.size;
     return run;
   }

@@ -3,6 +3,7 @@ import type { Launcher } from '../platform/launcher';
 import type { ProcessTable } from '../platform/procfs';
 import type { RecordStore } from '../platform/records';
 import type { Priority } from '../core/types';
+import type { RunExtras } from './run/runExtras';
 
 export interface EngineOptions {
   launcher?: Launcher;
@@ -58,6 +59,8 @@ export interface SpawnOptions {
   priority?: Priority;
   /** Start no sooner than this many milliseconds from now. */
   delayMs?: number;
+  /** Variables and arguments over the definition's, kept across the run's automatic restarts (a debug run). */
+  extras?: RunExtras;
 }
 
 /** A run id, a definition name (its latest run) or anything with an `id`. */

@@ -31,6 +31,8 @@ export const CommandIds = {
   showMetrics: 'devProcesses.showMetrics',
   /** The "All Processes" log panel's (logView/logPanel.ts). */
   showAllLogs: 'devProcesses.showAllLogs',
+  /** The debugger's (debugSessions.ts). */
+  debug: 'devProcesses.debug',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -52,11 +52,12 @@ export class DefinitionItem extends vscode.TreeItem {
 
 /** A run row; commands given it act on that very run. */
 export class RunItem extends vscode.TreeItem {
-  constructor(readonly run: ProcessSnapshot, now: number, usage?: string, replicated = false) {
+  constructor(readonly run: ProcessSnapshot, now: number, usage?: string, replicated = false, debugging = false) {
     super(runRowLabel(run, replicated));
     this.id = `run:${run.id}`;
     this.contextValue = runContext(run.state);
     this.description = runRowDescription(run, now);
+    if (debugging) this.description = `${this.description} · debugging`;
     if (usage) this.description = `${this.description} · ${usage}`;
     this.iconPath = stateIcon(run.state);
     this.tooltip = [
@@ -130,9 +131,12 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
     private readonly engine: ProcessEngine,
     private readonly monitor?: MonitorApi,
     private readonly problemCounts?: { countsOf(runId: string): ProblemCounts; onDidChange: vscode.Event<void> },
+    /** Which runs have a debug session attached (see DebugSessions). */
+    private readonly debugging?: { isDebugging(runId: string): boolean; onDidChange: vscode.Event<void> },
   ) {
     super();
     if (problemCounts) this._register(problemCounts.onDidChange(() => this.refresh()));
+    if (debugging) this._register(debugging.onDidChange(() => this.refresh()));
     this.view = this._register(vscode.window.createTreeView('devProcesses.processes', { treeDataProvider: this, showCollapseAll: true }));
     this._register(engine.onDidChange(() => this.refresh()));
     this._register(this.view.onDidChangeVisibility(() => this.updateTicker()));
@@ -180,7 +184,7 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
 
   private build(node?: Node): Node[] {
     const now = Date.now();
-    if (node instanceof DefinitionItem) return node.runs.map((r) => new RunItem(r, now, this.usage([r]), isReplicated(r, node.spec)));
+    if (node instanceof DefinitionItem) return node.runs.map((r) => new RunItem(r, now, this.usage([r]), isReplicated(r, node.spec), this.debugging?.isDebugging(r.id)));
     if (node instanceof AdhocGroupItem) return node.runs.map((r) => new RunItem(r, now, this.usage([r])));
     if (node) return [];
     this.prune();

@@ -13,7 +13,8 @@ import { describeReapWait } from '../../platform/reapWait';
 import { runMarker, type ProcessRecord } from '../../platform/records';
 import { killForStop, spawnSettled, sweepAfterLeader, whenGone, type RunTree } from './runTree';
 import { assertTransition, isFinal } from './stateMachine';
-import { formatCommandLine } from './commandLine';
+import { endLine, formatCommandLine } from './commandLine';
+import { withExtraArgs, type RunExtras } from './runExtras';
 import { writeInput } from './runInput';
 import type { RunHost } from './runContext';
 import { largestInput, prepareEnvironment, withEnvFile, resolvedNote, resolveProgram } from './runEnvironment';
@@ -68,6 +69,8 @@ export class Run {
   /** Pauses reading the output while a reader downstream (a log file) falls behind. */
   readonly outputGate = new StreamGate();
   readonly tty = new RunTty(() => this.spec.tty === true);
+  /** Variables and arguments over the definition's (a debug run); set before the first attempt. */
+  extras: RunExtras | undefined;
 
   /** Bumped per spawn so events of a replaced process are dropped. */
   private generation = 0;
@@ -119,7 +122,7 @@ export class Run {
   }
 
   get commandLine(): string {
-    return this.redact(formatCommandLine(this.spec));
+    return this.redact(formatCommandLine({ ...this.spec, args: withExtraArgs(this.spec.args, this.extras) }));
   }
 
   /** Starts one attempt: a fresh process, the same run. */
@@ -146,7 +149,7 @@ export class Run {
     this.fromFile = fromFile;
     let env: Record<string, string>;
     try {
-      env = prepareEnvironment(this.spec, this.ctx.inheritedEnv, fromFile, this.id);
+      env = prepareEnvironment(this.spec, this.ctx.inheritedEnv, fromFile, this.id, this.extras);
       this.env = env;
       this.secrets = secretValues(env);
       this.executable = resolveProgram(this.spec, env);
@@ -165,8 +168,8 @@ export class Run {
   }
 
   private launch(gen: number, env: Record<string, string>): void {
-    const { command, args, cwd, shell } = this.spec;
-    const child = this.ctx.launcher.launch({ command, args, cwd, env, shell, tty: this.tty.option });
+    const { command, cwd, shell } = this.spec;
+    const child = this.ctx.launcher.launch({ command, args: withExtraArgs(this.spec.args, this.extras), cwd, env, shell, tty: this.tty.option });
     this.child = child;
     // Node knows the pid synchronously when the spawn worked; a failed spawn reports through onError.
     this.pid = child.pid ?? null;
@@ -293,10 +296,7 @@ export class Run {
     this.endedAt = this.ctx.now();
     this.nextAttemptAt = null;
     const final = state ?? (error ? 'failed' : 'completed');
-    const took = this.startedAt === null ? '' : ` after ${formatDuration(this.endedAt - this.startedAt)}`;
-    // A message of several sentences ends in advice; a duration tacked on there reads as part of it.
-    const line = error && /\.\s+\S/.test(error.message) ? error.message : `${(error?.message ?? `"${this.spec.name}" exited with code 0`).replace(/\.$/, '')}${took}.`;
-    this.system(line);
+    this.system(endLine(this.spec.name, error, this.startedAt === null ? null : this.endedAt - this.startedAt));
     this.moveTo(final);
     this.child?.stdin.destroy();
     // A kept finished run needs its lines, not its process object and streams.

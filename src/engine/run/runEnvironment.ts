@@ -4,6 +4,7 @@ import { ProcessError, type SpawnInput } from '../../core/errors';
 import { buildEnvironment } from '../../platform/environment';
 import { firstWord, resolveExecutable } from '../../platform/executable';
 import { RUN_MARKER } from '../../platform/records';
+import { withExtraEnv, type RunExtras } from './runExtras';
 import type { ProcessSpec } from '../../core/types';
 
 /** The field of a spec whose text holds a NUL character, e.g. `env.API_TOKEN`. */
@@ -35,6 +36,7 @@ export function prepareEnvironment(
   inheritedEnv: Readonly<Record<string, string>>,
   fromFile: Record<string, string>,
   runId: string,
+  extras?: RunExtras,
 ): Record<string, string> {
   let cwd: fs.Stats | undefined;
   try {
@@ -53,7 +55,7 @@ export function prepareEnvironment(
   }
   // A pty run is shown in an xterm-compatible view, whatever terminal the editor was started from.
   const term: Record<string, string> = spec.tty ? { TERM: TTY_TERM } : {};
-  return { ...buildEnvironment(inheritedEnv, { ...term, ...fromFile }, spec.env), [RUN_MARKER]: runId };
+  return { ...withExtraEnv(buildEnvironment(inheritedEnv, { ...term, ...fromFile }, spec.env), extras), [RUN_MARKER]: runId };
 }
 
 /** What a `tty` run's TERM is unless its envFile or env says otherwise. */
