@@ -21,6 +21,7 @@ import { SettingsDiagnostics } from './ui/settingsDiagnostics';
 import { registerSettingsQuickFixes } from './ui/settingsQuickFixes';
 import { SettingsWatcher } from './ui/settingsWatcher';
 import { StatusBar } from './ui/statusBar';
+import { registerTaskProvider } from './ui/taskProvider';
 import { TerminalViews } from './ui/terminalView';
 import { registerTreeCommands } from './ui/treeCommands';
 
@@ -88,6 +89,7 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     registerSettingsQuickFixes(diagnostics),
     watcher,
     registerTreeCommands(current, channels, () => watcher.problems),
+    registerTaskProvider(current, () => watcher.problems),
     new StatusBar(current, monitor),
     ...registerMetricsPanel(context.extensionUri, current, monitor),
     ...registerLogPanel(context.extensionUri, current),

@@ -28,6 +28,8 @@ export interface TerminalFeedOptions {
   maxPendingChars?: number;
   /** Lines of recent output replayed when the terminal opens. */
   replayLines?: number;
+  /** Say how to start it again once nothing runs; false where the terminal closes instead (a task's). */
+  endNote?: boolean;
 }
 
 /**
@@ -79,6 +81,11 @@ export class TerminalFeed implements Disposable {
     const latest = new Map<number, ProcessSnapshot>();
     for (const run of this.engine.list()) if (this.matches(run)) latest.set(run.instance, run);
     return [...latest.values()].sort((a, b) => a.instance - b.instance);
+  }
+
+  /** A line of our own, dimmed, after whatever was written so far. */
+  note(text: string): void {
+    this.emitNote(text);
   }
 
   /** Shows what the user typed where a terminal would echo it (a process on pipes cannot). */
@@ -148,7 +155,7 @@ export class TerminalFeed implements Disposable {
       this.toldEnded = false;
       return;
     }
-    if (this.toldEnded) return;
+    if (this.toldEnded || this.options.endNote === false) return;
     this.toldEnded = true;
     this.emitNote('Press Enter to restart, or close this terminal.');
   }
