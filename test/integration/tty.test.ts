@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { DevProcessesApi } from '../../src/api/api';
+import { editorPtyModules } from '../../src/platform/launcher';
 import { fixture, getApi, setTasks, snapshot, waitForOutput, waitForState } from './helpers';
 
 describe('a definition with tty: true in a real extension host', function () {
@@ -19,5 +21,10 @@ describe('a definition with tty: true in a real extension host', function () {
     assert.equal(snapshot(api, id).tty, true);
     assert.ok(api.output(id).some((l) => l.text === 'red and green'), 'colours are stripped from the lines');
     assert.ok(!api.output(id).some((l) => /runs on pipes/.test(l.text)));
+  });
+
+  it("finds the editor's own node-pty where the fallback looks for it", () => {
+    const found = editorPtyModules(vscode.env.appRoot).filter((dir) => fs.existsSync(dir));
+    assert.ok(found.length > 0, `none of ${editorPtyModules(vscode.env.appRoot).join(', ')} exists`);
   });
 });

@@ -125,7 +125,9 @@ export class HelperLauncher implements Launcher, Disposable {
 
   private helperEnv(stdio: StdioServer): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = { ...process.env, [SOCKET_ENV]: stdio.socketPath, [TOKEN_ENV]: stdio.token };
+    // Not inherited from a host that itself runs under one of ours: the helper's defaults apply then.
     if (this.ptyModules) env[PTY_MODULES_ENV] = JSON.stringify(this.ptyModules);
+    else delete env[PTY_MODULES_ENV];
     // In VS Code desktop process.execPath is Electron; this makes it a plain Node.
     if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
     // The host's NODE_OPTIONS (an --inspect port, a --require) are not for the helper.

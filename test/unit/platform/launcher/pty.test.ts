@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { DEFAULT_SERVICE_RESTART } from '../../../../src/core/defaults';
@@ -14,6 +16,14 @@ const NO_PTY = ['/nonexistent/node-pty'];
 const ALWAYS = { ...DEFAULT_SERVICE_RESTART, policy: 'always' as const, initialDelayMs: 0, maxDelayMs: 0, jitter: 0 };
 
 type TestContext = { after(fn: () => unknown): void };
+
+/** A stand-in for node-pty whose spawn fails as forkpty does when the system has no pty left. */
+function brokenPtyModule(t: TestContext): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-broken-pty-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'index.js'), "exports.spawn = () => { throw new Error('forkpty(3) failed.'); };\n");
+  return dir;
+}
 
 /** The two ways a process starts: through the helper, and in-process. Each case gets its own launcher. */
 const launchers: [string, (ptyModules?: string[]) => Launcher & { dispose?(): void }][] = [
@@ -122,6 +132,41 @@ for (const [kind, make] of launchers) {
       await engine.whenDone(missing);
       assert.equal(engine.get(missing)!.error?.code, 'spawn-failed');
       assert.match(engine.get(missing)!.error!.message, /command "no-such-command-dpm" was not found \(ENOENT\)/);
+    });
+
+    test('a pty that cannot be opened: the run starts on pipes and says why', async (t) => {
+      const engine = ttyEngine(t, make, [ttySpec('a')], [brokenPtyModule(t)]);
+      const id = await engine.spawn('a');
+      assert.equal((await ttyInfo(engine, id)).stdout, false);
+      const said = engine.output(id).filter((l) => /runs on pipes/.test(l.text));
+      assert.equal(said.length, 1);
+      assert.match(said[0].text, /: the pseudo-terminal could not be opened \(forkpty\(3\) failed\.\)\.$/);
+    });
+
+    test('a flood on the terminal arrives whole, capped (the pty waits for the reader) or not', async (t) => {
+      const engine = ttyEngine(t, make, [
+        nodeSpec('flood', 'flood.js', ['4'], { kind: 'job', tty: true }),
+        nodeSpec('capped', 'flood.js', ['4'], { kind: 'job', tty: true, maxOutputMBps: 8 }),
+      ]);
+      for (const name of ['flood', 'capped']) {
+        const id = await engine.spawn(name);
+        let lines = 0;
+        let broken = 0;
+        const sub = engine.onDidOutput((e) => {
+          if (e.id !== id) return;
+          for (const l of e.lines) {
+            if (l.stream === 'system') continue;
+            lines++;
+            if (l.text !== 'x'.repeat(99)) broken++;
+          }
+        });
+        await engine.whenDone(id);
+        sub.dispose();
+        assert.equal(engine.get(id)!.state, 'completed', name);
+        // 655 lines a block, as many blocks as 4 MiB takes.
+        assert.equal(lines, Math.ceil((4 * 1024 * 1024) / (655 * 100)) * 655, name);
+        assert.equal(broken, 0, name);
+      }
     });
 
     test('without a loadable pty the run starts on pipes and says so once, and the engine once', async (t) => {
