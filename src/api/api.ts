@@ -53,6 +53,8 @@ export interface ProcessSnapshot {
   adopted: boolean;
   /** Who holds the port its last attempt could not listen on; `runId` when that is one of ours. */
   portConflict: { port: number; pid: number; command: string; runId: string | null } | null;
+  /** TCP ports (IPv4 and IPv6) its processes listen on, sorted, read at each monitor round; [] when none or not running. */
+  ports: number[];
   /** The file its command resolved to on its PATH. */
   executable: string | null;
   /** A note about a run that did not fail, e.g. a service that exited 0 at once. */

@@ -8,6 +8,8 @@ import { assign, report, taskLabel, type Entry, type FieldRule } from './entry';
 import { applyHealthCheck } from './healthCheckFields';
 import { applyLimits } from './limitsFields';
 import { applyProblemMatcher } from './problemMatcherFields';
+import { applyOpenOnReady, applyPort } from './portFields';
+import { applyStop } from './stopFields';
 import { applyRecovery, applyRestart } from './recoveryFields';
 import { MAX_TIMER_MS, applyIdleTimeout, applyInstances, applyMaxOutputMBps, applyPriority, applyRetry, applyTimeout } from './schedulingFields';
 import { describe, didYouMean, didYouMeanFix, isNonBlank, isObject, quote, typeName } from './text';
@@ -112,6 +114,9 @@ const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   // After `kind`: `onExceed: "restart"` is for services only.
   limits: { apply: applyLimits },
   debug: { apply: applyDebug },
+  stop: { apply: applyStop },
+  port: { apply: applyPort },
+  openOnReady: { apply: applyOpenOnReady },
 };
 
 /** The names of every field a definition may have. */

@@ -143,7 +143,7 @@ function foreignFieldMessage(field: string, key: ProbeField, type: ProbeType): s
 }
 
 /** `${workspaceFolder}` and `${env:NAME}` expand as in `command`; `${instance}` is left for each replica. */
-function expandText(text: string, field: string, entry: Entry): string | undefined {
+export function expandText(text: string, field: string, entry: Entry): string | undefined {
   const { text: expanded, unresolved } = expandVariables(text, entry.ctx);
   if (unresolved.length === 0) return expanded;
   report(entry, field, `${quote(field)} uses \${${unresolved[0]}}, but no workspace folder is open.`);
@@ -190,7 +190,7 @@ function readPort(value: unknown, field: string, entry: Entry): number | undefin
   return readIntegerBetween(value, field, entry, PORT.minimum, PORT.maximum, hint);
 }
 
-function readArgs(value: unknown, field: string, entry: Entry): string[] | undefined {
+export function readArgs(value: unknown, field: string, entry: Entry): string[] | undefined {
   if (!Array.isArray(value)) {
     const hint = typeof value === 'string' ? ` (write it as a list: ${quoteList(value.split(/\s+/))})` : '';
     report(entry, field, `${quote(field)} must be an array of strings; got ${typeName(value)}${hint}.`);

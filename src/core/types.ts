@@ -170,6 +170,25 @@ export interface ProcessSpec {
   limits?: Limits;
   /** How "Debug" restarts the run and attaches a debugger; undefined when the definition has none. */
   debug?: DebugSpec;
+  /** How a stop asks the program to end; SIGTERM and the global grace when absent. */
+  stop?: StopSpec;
+  /** The TCP port the program listens on, checked before each start: a number, or text with `${instance}` left in. */
+  port?: number | string;
+  /** Open the run's first port once it becomes ready: in the browser (true) or in the Simple Browser. */
+  openOnReady?: true | 'simple';
+}
+
+/** The signals a stop may start with. */
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGQUIT';
+
+/** A definition's own way to stop (`stop`): a signal, a command run first, its own grace. */
+export interface StopSpec {
+  /** Sent to the process group first; SIGTERM when absent. */
+  signal?: StopSignal;
+  /** An argv run first, in the definition's cwd and env (no shell), e.g. ["docker", "compose", "down"]. */
+  command?: string[];
+  /** Milliseconds the program gets to exit before SIGKILL, instead of `devProcesses.stopTimeoutMs`. */
+  timeoutMs?: number;
 }
 
 /** A definition's `debug`: a preset, or an attach configuration for any debugger. */

@@ -13,7 +13,9 @@ import type { OutputLine } from '../platform/outputRing';
 import { linuxProcessTable } from '../platform/procfs';
 import { ReapGate } from '../platform/reapWait';
 import { RecoveryController } from './recovery/recoveryController';
-import { assertInstanceRange, freeInstance, specForInstance } from './pool/replicas';
+import { assertInstanceRange, specForInstance } from './pool/replicas';
+import { instanceToAdd, stopHighestInstance } from './pool/scaling';
+import { notePorts } from './run/runPorts';
 import { RunTable } from './pool/runTable';
 import { maskSecrets, secretValues } from '../platform/redact';
 import { Run, type RunContext } from './run/run';
@@ -97,6 +99,7 @@ export class ProcessEngine {
       onAttemptEnd: (run, error) => this.recovery.attemptEnded(run, error),
       onHung: (run, message) => this.recovery.handleHung(run, message),
       onNoPty: (run, reason) => this.notices.noPty(run.spec.name, reason),
+      portTaken: (run) => this.recovery.portTaken(run),
     };
     this.recovery = new RecoveryController({
       now: this.now,
@@ -149,7 +152,7 @@ export class ProcessEngine {
    */
   async spawn(name: string, options: SpawnOptions = {}): Promise<string> {
     this.assertLive();
-    const spec = this.requireSpec(name);
+    const spec = requireSpec(this.specs, name);
     if (spec.kind === 'service') {
       const all = this.liveInstances(name);
       const live = all.filter((r) => !r.isStopping);
@@ -179,9 +182,9 @@ export class ProcessEngine {
     await this.runs.require(target).stop(this.stopTimeoutMs);
   }
 
-  /** Stops every run; resolves once all their processes are gone. */
-  async killAll(graceMs = this.stopTimeoutMs): Promise<void> {
-    await Promise.all([...this.runs.values()].map((r) => r.stop(graceMs)));
+  /** Stops every run, each with its grace bounded by `capMs` if given; resolves once all their processes are gone. */
+  async killAll(capMs?: number): Promise<void> {
+    await Promise.all([...this.runs.values()].map((r) => r.stop(this.stopTimeoutMs, capMs)));
   }
 
   /** Cancels a run that is queued or waiting to retry. */
@@ -231,24 +234,19 @@ export class ProcessEngine {
   /** Starts one more instance of a service, up to its `instances.max`; resolves to its id. */
   async scaleUp(name: string): Promise<string> {
     this.assertLive();
-    const spec = this.requireSpec(name);
-    const live = this.liveInstances(name);
-    if (spec.kind !== 'service') throw new ProcessError('invalid-argument', `"${name}" is a job; only services have instances.`);
-    if (live.length >= spec.instances.max) {
-      throw new ProcessError('limit-reached', `"${name}" already runs ${live.length} instance(s), its maximum (instances.max).`);
-    }
-    return this.startRun(spec, {}, freeInstance(live.map((r) => r.instance))).id;
+    const spec = requireSpec(this.specs, name);
+    return this.startRun(spec, {}, instanceToAdd({ spec, live: this.liveInstances(name), stopTimeoutMs: this.stopTimeoutMs })).id;
   }
 
   /** Stops the highest instance of a service, down to its `instances.min`. */
   async scaleDown(name: string): Promise<void> {
-    const spec = this.requireSpec(name);
-    const live = this.liveInstances(name);
-    if (live.length === 0) throw new ProcessError('invalid-state', `"${name}" has no running instance.`);
-    if (live.length <= spec.instances.min) {
-      throw new ProcessError('limit-reached', `"${name}" runs ${live.length} instance(s), its minimum (instances.min); use Stop to stop it.`);
-    }
-    await live[live.length - 1].stop(this.stopTimeoutMs);
+    await stopHighestInstance({ spec: requireSpec(this.specs, name), live: this.liveInstances(name), stopTimeoutMs: this.stopTimeoutMs });
+  }
+
+  /** The monitor's reading of the TCP ports the tree of a run's process `pid` listens on (the snapshot's `ports`). */
+  notePorts(runId: string, pid: number, ports: number[]): void {
+    const run = this.runs.get(runId);
+    if (run && notePorts(run, pid, ports)) this.changeEmitter.fire(this.snapshot(run));
   }
 
   /**
@@ -432,10 +430,6 @@ export class ProcessEngine {
 
   private latestRun(name: string): Run | undefined {
     return this.runs.ofName(name).at(-1);
-  }
-
-  private requireSpec(name: string): ProcessSpec {
-    return requireSpec(this.specs, name);
   }
 
   private snapshot(run: Run, positions?: Map<string, number>): ProcessSnapshot {

@@ -3,8 +3,10 @@ import { descendantsOf, entryMatcher, environHas, groupMembers, isGone, processe
 export interface KillTreeOptions {
   /** The group leader: the process we spawned. */
   pid: number;
-  /** Milliseconds between SIGTERM and SIGKILL. */
+  /** Milliseconds between the first signal and SIGKILL. */
   graceMs: number;
+  /** The first signal to the group and the tree (the program's own way to stop); default SIGTERM. */
+  signal?: NodeJS.Signals;
   table: ProcessTable;
   /** How often to look whether everything is gone. */
   pollMs?: number;
@@ -121,8 +123,8 @@ function signalTagged(marker: string, table: ProcessTable, targets: Map<number, 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Takes a whole process tree down: SIGTERM to the group and to every descendant recorded before
- * the first signal, SIGKILL to whatever is left after the grace period, and resolves once every
+ * Takes a whole process tree down: SIGTERM (or `signal`) to the group and to every descendant
+ * recorded before the first signal, SIGKILL to whatever is left after the grace period, and resolves once every
  * one of them is gone (zombies count as gone).
  */
 export async function killTree(opts: KillTreeOptions): Promise<KillTreeResult> {
@@ -148,8 +150,8 @@ export async function killTree(opts: KillTreeOptions): Promise<KillTreeResult> {
     for (const stat of alive()) signal(stat.pid, sig);
   };
 
-  send('SIGTERM');
-  // After the group's SIGTERM, so the common case does not wait for this slower scan.
+  send(opts.signal ?? 'SIGTERM');
+  // After the group's first signal, so the common case does not wait for this slower scan.
   if (sweep) signalTagged(opts.envMarker!, table, targets);
   const deadline = Date.now() + opts.graceMs;
   let collectedAt = Date.now();

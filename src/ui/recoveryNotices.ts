@@ -18,7 +18,8 @@ export class RecoveryNotices extends Disposable {
     super();
     this._register(
       engine.onDidChange((snap) => {
-        if (snap?.state === 'failed' && snap.portConflict) void this.portConflict(snap);
+        // At the first failure: a service waiting to restart would only meet the same holder again.
+        if ((snap?.state === 'failed' || snap?.state === 'backoff') && snap.portConflict) void this.portConflict(snap);
       }),
     );
     this._register(engine.onDidLoseLauncher((loss) => void vscode.window.showWarningMessage(launcherLossMessage(loss))));

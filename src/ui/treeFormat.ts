@@ -88,7 +88,13 @@ export function runRowLabel(run: ProcessSnapshot, replicated: boolean): string {
 /** A run row's description: the detail its label does not already say. */
 export function runRowDescription(run: ProcessSnapshot, now: number): string {
   // The label names the state when there is no pid, and the pid otherwise: say neither twice.
-  return describeRun(run, now, { pid: false, state: run.adhoc || run.pid !== null });
+  const text = describeRun(run, now, { pid: false, state: run.adhoc || run.pid !== null });
+  return run.ports.length > 0 ? `${text} · ${formatPorts(run.ports)}` : text;
+}
+
+/** Listening ports as a row shows them: ":3000 :9229". */
+export function formatPorts(ports: readonly number[]): string {
+  return ports.map((p) => `:${p}`).join(' ');
 }
 
 /**
@@ -121,6 +127,8 @@ export function definitionSummary(runs: readonly ProcessSnapshot[], now: number)
   if (started.length > 0) parts.push(`up ${formatDuration(now - Math.min(...started))}`);
   // One process: its pid is the handle a user looks for (in `ps`, in a debugger).
   if (live.length === 1 && live[0].pid !== null) parts.push(`pid ${live[0].pid}`);
+  const ports = [...new Set(live.flatMap((r) => r.ports))].sort((a, b) => a - b);
+  if (ports.length > 0) parts.push(formatPorts(ports));
   const waiting = pending.filter((r) => r.state === 'backoff');
   if (waiting.length > 0) parts.push(`${waiting.length} waiting to ${waiting[0].kind === 'service' ? 'restart' : 'retry'}`);
   if (live.some((r) => r.definitionStatus === 'changed')) parts.push('changed, restart to apply');

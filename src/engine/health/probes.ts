@@ -70,8 +70,9 @@ const PROBE_MARKER = 'DEVPROC_PROBE';
 /**
  * Runs the probe's command through the launcher, in a group of its own. On timeout or abort its
  * whole tree is killed, a child that left the group too; what it left in its group is swept when it ends.
+ * Resolves to why it failed, or null; a stop's `command` runs the same way.
  */
-function execProbe(probe: ProbeSpec, signal: AbortSignal, ctx: ProbeContext): Promise<string | null> {
+export function execProbe(probe: Pick<ProbeSpec, 'command' | 'args' | 'timeoutMs'>, signal: AbortSignal, ctx: Omit<ProbeContext, 'foreignPort'>): Promise<string | null> {
   const command = probe.command!;
   const marker = randomUUID();
   const env = { ...ctx.env, [PROBE_MARKER]: marker };
@@ -100,7 +101,7 @@ function execProbe(probe: ProbeSpec, signal: AbortSignal, ctx: ProbeContext): Pr
 }
 
 /** Waits for a kill in progress, then sweeps what the probe left in its group (known by its marker). */
-async function settle(child: LaunchedProcess, ctx: ProbeContext, kill: Promise<unknown>, envMarker: string): Promise<void> {
+async function settle(child: LaunchedProcess, ctx: Pick<ProbeContext, 'table'>, kill: Promise<unknown>, envMarker: string): Promise<void> {
   await kill;
   if (child.pid !== undefined) await killTree({ pid: child.pid, graceMs: 0, table: ctx.table, leaderExited: true, envMarker, sweep: false });
 }

@@ -6,7 +6,8 @@ import type { ProcessSpec } from '../../core/types';
 import { mergeLimits } from './alertRules';
 import { AlertBook, type AlertChange, type AlertContext } from './alerts';
 import { RunRecord } from './runCounters';
-import { TreeSampler, type TreeSamplerLike } from './sampler';
+import { TreeSampler, type TreeSamplerLike, type TreeUsage } from './sampler';
+import { listeningPortsOf } from '../../platform/ports';
 import type { Limits } from '../../core/types';
 import type { Alert, JobCounts, MonitorApi, RunHistory, RunSample } from './types';
 
@@ -19,6 +20,8 @@ export interface MonitoredEngine {
   readonly onDidOutput: Event<Pick<OutputEvent, 'id' | 'lines' | 'restored'>>;
   list(): MonitoredRun[];
   definitions(): Pick<ProcessSpec, 'name' | 'limits'>[];
+  /** Takes the TCP ports the tree of the run's process `pid` listens on, read each round. */
+  notePorts?(runId: string, pid: number, ports: number[]): void;
 }
 
 export interface MonitorOptions {
@@ -36,6 +39,8 @@ export interface MonitorOptions {
   endedRunsKept?: number;
   /** Alerts kept in the history; default 500. */
   alertHistory?: number;
+  /** The listening TCP ports of each tree given by its pids; default: read from /proc. */
+  listeningPorts?: (trees: readonly (readonly number[])[]) => number[][];
 }
 
 /** Intervals shorter than this would cost more than they tell. */
@@ -214,6 +219,7 @@ export class ProcessMonitor implements MonitorApi, Disposable {
         const limits = mergeLimits(record.adhoc ? undefined : definitions.get(record.subject.name), this.globalLimits);
         this.publish(this.book.observe(record.subject, sample, limits, now), { kind: record.subject.kind, limits, sample });
       }
+      this.notePorts(live, usage);
       if (samples.length > 0) this.sampleEmitter.fire(samples);
       this.pruneEnded(now);
     } catch (err) {
@@ -222,6 +228,15 @@ export class ProcessMonitor implements MonitorApi, Disposable {
       this.inRound = false;
       this.schedule();
     }
+  }
+
+  /** The same round's trees: which TCP ports each listens on, for the run's snapshot. */
+  private notePorts(live: RunRecord[], usage: Map<number, TreeUsage>): void {
+    const notePorts = this.engine.notePorts?.bind(this.engine);
+    const trees = live.filter((r) => r.pid !== null && usage.get(r.pid)?.alive);
+    if (!notePorts || trees.length === 0) return;
+    const ports = (this.options.listeningPorts ?? listeningPortsOf)(trees.map((r) => usage.get(r.pid!)!.pids));
+    trees.forEach((record, i) => notePorts(record.subject.runId, record.pid!, ports[i]));
   }
 
   private definitionLimits(): Map<string, Limits | undefined> {

@@ -6,7 +6,7 @@ const INSTANCE = /\$\{instance\}/g;
 
 /**
  * The spec of replica `instance` of a service: `${instance}` expanded in command, args, cwd, env
- * values and health probes, and DEVPROC_INSTANCE set, so `PORT=300${instance}` keeps replicas apart.
+ * values, health probes, `port` and `stop.command`, and DEVPROC_INSTANCE set, so `PORT=300${instance}` keeps replicas apart.
  */
 export function specForInstance(spec: ProcessSpec, instance: number): ProcessSpec {
   if (spec.kind !== 'service') return spec;
@@ -34,7 +34,9 @@ function expandInstance(spec: ProcessSpec, instance: number): ProcessSpec {
       args: p.args?.map(expand),
     };
   const healthCheck = spec.healthCheck && { readiness: probe(spec.healthCheck.readiness), liveness: probe(spec.healthCheck.liveness) };
-  return { ...spec, command: expand(spec.command), args: spec.args.map(expand), cwd: expand(spec.cwd), env, healthCheck };
+  const stop = spec.stop?.command && { stop: { ...spec.stop, command: spec.stop.command.map(expand) } };
+  const port = typeof spec.port === 'string' && { port: Number(expand(spec.port)) };
+  return { ...spec, command: expand(spec.command), args: spec.args.map(expand), cwd: expand(spec.cwd), env, healthCheck, ...stop, ...port };
 }
 
 /** The lowest replica index not in use. */

@@ -3,7 +3,8 @@ import { formatDuration } from '../../core/duration';
 import { ProcessError } from '../../core/errors';
 import type { Event } from '../../core/events';
 import { classifyFromOutput, portInUse } from './failureHints';
-import { findPortHolder } from '../../platform/ports';
+import { findPortHolder, listeningInodes, type PortHolder } from '../../platform/ports';
+import { declaredPort } from '../run/runPorts';
 import { descendantsOf, type ProcessTable } from '../../platform/procfs';
 import { endsRun, strategyFor } from './strategies';
 import { decideRestart } from './restartPolicy';
@@ -12,6 +13,9 @@ import type { Run } from '../run/run';
 import type { ProcessSnapshot } from '../run/snapshot';
 import { isActive, isFinal } from '../run/stateMachine';
 import type { ProcessSpec, RecoveryStrategy } from '../../core/types';
+
+/** The cause of a start refused because the declared port is taken: its message names the holder already. */
+const PORT_TAKEN = Symbol('port taken before the start');
 
 /** A service that exits 0 sooner than this after its start probably did not run as meant. */
 export const QUICK_EXIT_MS = 5000;
@@ -149,6 +153,8 @@ export class RecoveryController {
    * another process holds (named, and marked when it is one of ours so the UI can offer to stop it).
    */
   private explain(run: Run, error: ProcessError): ProcessError {
+    // The check before the start named the holder already.
+    if (error.cause === PORT_TAKEN) return error;
     const recent = run.output.toArray(50).filter((l) => l.stream !== 'system').map((l) => l.text);
     const code = classifyFromOutput(error.code, recent);
     let message = code === error.code ? error.message : `${error.message.replace(/\.$/, '')}: its output shows it ran out of resources.`;
@@ -156,17 +162,38 @@ export class RecoveryController {
     const port = portInUse(recent);
     if (port !== undefined) {
       const holder = findPortHolder(port);
-      const owner = holder && this.runHolding(holder.pid);
       if (holder) {
-        run.portConflict = { port, pid: holder.pid, command: run.redact(holder.command), runId: owner?.id ?? null };
-        const ours = owner ? `, which is "${owner.spec.name}" here` : '';
-        message = `${message.replace(/\.$/, '')}: port ${port} is in use by pid ${holder.pid} (${run.portConflict.command.slice(0, 80)})${ours}.`;
+        message = `${message.replace(/\.$/, '')}: port ${port} is in use by ${this.noteHolder(run, holder)}.`;
       } else {
         message = `${message.replace(/\.$/, '')}: port ${port} is already in use.`;
       }
     }
     if (code === error.code && message === error.message) return error;
     return new ProcessError(code, message, { exitCode: error.exitCode, signal: error.signal, cause: error });
+  }
+
+  /**
+   * The check before a start of a definition that declares its `port`: a process already
+   * listening there fails the start before anything is spawned (`spawn-failed`), named, and
+   * marked when it is one of ours so the UI can offer to stop it. Null when the port is free.
+   */
+  portTaken(run: Run): ProcessError | null {
+    run.portConflict = null;
+    const port = declaredPort(run.spec, run.instance);
+    if (port === undefined) return null;
+    const inodes = listeningInodes(port);
+    if (inodes.size === 0) return null;
+    const holder = findPortHolder(port, inodes);
+    const who = holder ? this.noteHolder(run, holder) : 'a process that cannot be seen from here';
+    return new ProcessError('spawn-failed', `"${run.spec.name}" was not started: its port ${port} is in use by ${who}.`, { cause: PORT_TAKEN });
+  }
+
+  /** Records who holds the run's port (see `portConflict`); the holder as a message names it. */
+  private noteHolder(run: Run, holder: PortHolder): string {
+    const owner = this.runHolding(holder.pid);
+    run.portConflict = { port: holder.port, pid: holder.pid, command: run.redact(holder.command), runId: owner?.id ?? null };
+    const ours = owner ? `, which is "${owner.spec.name}" here` : '';
+    return `pid ${holder.pid} (${run.portConflict.command.slice(0, 80)})${ours}`;
   }
 
   /** The live run whose process tree holds `pid`. */

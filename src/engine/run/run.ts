@@ -11,7 +11,7 @@ import { StreamGate } from '../../platform/streamGate';
 import type { ProcStat } from '../../platform/procfs';
 import { describeReapWait } from '../../platform/reapWait';
 import { runMarker, type ProcessRecord } from '../../platform/records';
-import { killForStop, spawnSettled, sweepAfterLeader, whenGone, type RunTree } from './runTree';
+import { attemptTimeout, killForStop, killWhenConfirmed, spawnSettled, sweepAfterLeader, whenGone, type RunTree } from './runTree';
 import { assertTransition, isFinal } from './stateMachine';
 import { endLine, formatCommandLine } from './commandLine';
 import { withExtraArgs, type RunExtras } from './runExtras';
@@ -20,6 +20,8 @@ import type { RunHost } from './runContext';
 import { largestInput, prepareEnvironment, withEnvFile, resolvedNote, resolveProgram } from './runEnvironment';
 import { drain, pipeLines, toOutputLines } from './runOutput';
 import { RunTty } from './runTty';
+import type { PortReading } from './runPorts';
+import { runStopCommand, stopPlan, stoppingLine, type StopPlan } from './runStop';
 import type { PortConflict, ProcessSpec, RecoveryStrategy, RunState } from '../../core/types';
 
 export type RunContext = RunHost<Run>;
@@ -47,6 +49,8 @@ export class Run {
   lastRecovery: { strategy: RecoveryStrategy; reason: string; at: number } | null = null;
   /** Set when the last attempt failed because another process holds its port. */
   portConflict: PortConflict | null = null;
+  /** The TCP ports its tree listens on, as the monitor last read them (see `portsOf`). */
+  listening: PortReading | undefined;
   /** The file the command resolved to on the run's PATH, read at each start; null when not found. */
   executable: string | null = null;
   /** Something a user should know about a run that did not fail (a service that exited at once). */
@@ -168,6 +172,8 @@ export class Run {
   }
 
   private launch(gen: number, env: Record<string, string>): void {
+    const taken = this.ctx.portTaken(this);
+    if (taken) return this.ctx.onAttemptEnd(this, taken);
     const { command, cwd, shell } = this.spec;
     const child = this.ctx.launcher.launch({ command, args: withExtraArgs(this.spec.args, this.extras), cwd, env, shell, tty: this.tty.option });
     this.child = child;
@@ -203,14 +209,7 @@ export class Run {
       this.leaderExited?.();
       if (this.state !== 'stopping') this.finishing ??= this.sweepAfterExit(gen, streamsClosed);
     });
-    if (this.spec.timeoutMs !== undefined) {
-      // Counts from the start request: a launcher that never confirms the start cannot stop it.
-      this.timeoutTimer = setTimeout(() => {
-        const error = new ProcessError('timeout', `"${this.spec.name}" timed out after ${formatDuration(this.spec.timeoutMs!)}.`);
-        if (this.state === 'starting' && this.pid === null) this.abandonStart(gen, child, error);
-        else this.terminateAttempt(gen, error);
-      }, this.spec.timeoutMs);
-    }
+    this.timeoutTimer = attemptTimeout(this.spec, (error) => (this.state === 'starting' && this.pid === null ? this.abandonStart(gen, child, error) : this.terminateAttempt(gen, error)));
   }
 
   /** Ends an attempt whose start was never confirmed; a process confirmed later is taken down at once. */
@@ -218,11 +217,7 @@ export class Run {
     if (gen !== this.generation) return;
     // The attempt's late events (output, exit, errors) are dropped from here on.
     this.generation++;
-    child.onSpawn(() => {
-      if (child.pid === undefined) return;
-      this.system(`A start confirmed after the attempt ended (pid ${child.pid}); stopping it.`);
-      void killTree({ pid: child.pid, graceMs: 0, table: this.ctx.table });
-    });
+    killWhenConfirmed(child, this.ctx.table, (text) => this.system(text));
     this.ctx.onAttemptEnd(this, error);
   }
 
@@ -307,14 +302,16 @@ export class Run {
   private terminateAttempt(gen: number, error: ProcessError): void {
     if (gen !== this.generation || this.pid === null || this.leaderExit || this.state !== 'running' || this.forcedEnd) return;
     this.system(`${error.message.replace(/\.$/, '')}; stopping the process tree.`);
-    this.forcedEnd = { error, kill: killTree({ ...this.treeOf(this.pid), graceMs: this.ctx.stopTimeoutMs(), sweep: false }) };
+    const { signal, graceMs } = stopPlan(this.spec, this.ctx.stopTimeoutMs());
+    this.forcedEnd = { error, kill: killTree({ ...this.treeOf(this.pid), graceMs, signal, sweep: false }) };
   }
 
   /**
-   * Stops the whole process tree (SIGTERM, then SIGKILL after `graceMs`) and resolves once every
-   * process of it is gone. A run that has no process yet ends at once.
+   * Stops the whole process tree (the definition's `stop`: its command, its signal or SIGTERM,
+   * then SIGKILL after its grace or `graceMs`) and resolves once every process of it is gone;
+   * `capMs` bounds all of it. A run that has no process yet ends at once.
    */
-  stop(graceMs: number): Promise<void> {
+  stop(graceMs: number, capMs?: number): Promise<void> {
     this.stopRequested = true;
     if (isFinal(this.state)) return Promise.resolve();
     if (this.state === 'queued' || this.state === 'backoff') {
@@ -324,7 +321,7 @@ export class Run {
     }
     // The leader already exited by itself; its sweep ends the run as stopped (stopRequested).
     if (this.finishing) return this.finishing;
-    this.stopping ??= this.stopTree(graceMs);
+    this.stopping ??= this.stopTree(stopPlan(this.spec, graceMs, capMs));
     return this.stopping;
   }
 
@@ -357,21 +354,23 @@ export class Run {
     return { pid, table: this.ctx.table, envMarker: this.envMarker, startTime: this.startTime };
   }
 
-  private async stopTree(graceMs: number): Promise<void> {
+  private async stopTree(plan: StopPlan): Promise<void> {
     clearTimeout(this.timeoutTimer);
     this.health?.dispose();
     this.moveTo('stopping');
-    this.system('Stopping (SIGTERM to the process group)...');
+    this.system(stoppingLine(plan));
     // Stopped before the spawn was confirmed: wait for it, or the process would start unseen.
     if (this.pid === null && this.child && !this.leaderExit) await this.spawnSettled;
     const leaderGone = new Promise<void>((resolve) => {
       if (this.leaderExit || this.pid === null) resolve();
       else this.leaderExited = resolve;
     });
-    const { forced, reportWait } = await killForStop(this.tree, graceMs);
+    const failed = this.pid === null || this.leaderExit ? undefined : await runStopCommand(plan, { ...this.ctx, cwd: this.spec.cwd, env: this.env });
+    if (failed) this.system(failed);
+    const { forced, reportWait } = await killForStop(this.tree, plan.graceMs, plan.signal);
     await leaderGone;
     clearTimeout(reportWait);
-    const how = forced ? `did not stop within ${formatDuration(graceMs)}; killed (SIGKILL)` : 'stopped';
+    const how = forced ? `did not stop within ${formatDuration(plan.graceMs)}; killed (SIGKILL)` : 'stopped';
     this.exitCode = this.leaderExit?.exitCode ?? null;
     this.signal = this.leaderExit?.signal ?? null;
     this.finish(new ProcessError('canceled', `"${this.spec.name}" was ${how} on request.`), 'terminated');

@@ -24,6 +24,8 @@ export interface RunHost<R> {
   onHung(run: R, message: string): void;
   /** The run wanted a pty and runs on pipes; said once per run (its output has the line already). */
   onNoPty(run: R, reason: string): void;
+  /** Why the run's declared `port` forbids a start now (another process listens there); null when free. */
+  portTaken(run: R): ProcessError | null;
   /** An attempt ended by itself (not by a stop): the engine retries it or finishes the run. */
   onAttemptEnd(run: R, error: ProcessError | null): void;
 }

@@ -1,3 +1,6 @@
+import { formatDuration } from '../../core/duration';
+import { ProcessError } from '../../core/errors';
+import type { ProcessSpec } from '../../core/types';
 import { killTree, type KillTreeOptions, type KillTreeResult } from '../../platform/killTree';
 import type { LaunchedProcess } from '../../platform/launcher';
 import { isGone, type ProcessTable, type ProcStat } from '../../platform/procfs';
@@ -22,14 +25,14 @@ export interface RunTree {
  * The signalling part of a stop: resolves with whether SIGKILL was needed and the timer that
  * stands in for the launcher's exit report (to clear once the leader is gone).
  */
-export async function killForStop(run: RunTree, graceMs: number): Promise<{ forced: boolean; reportWait: NodeJS.Timeout | undefined }> {
+export async function killForStop(run: RunTree, graceMs: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<{ forced: boolean; reportWait: NodeJS.Timeout | undefined }> {
   let forced = false;
   let reportWait: NodeJS.Timeout | undefined;
   if (run.adoptedFrom && !stillRunning(run.table, run.adoptedFrom)) {
     // Gone already, or its pid now belongs to someone else: never signal it.
     run.leaderExited();
   } else if (run.pid() !== null) {
-    const result = await killTree({ ...run.treeOf(run.pid()!), graceMs });
+    const result = await killTree({ ...run.treeOf(run.pid()!), graceMs, signal });
     run.remember(result.tree);
     forced = result.forced;
     if (result.survivors.length > 0) {
@@ -71,4 +74,23 @@ export function spawnSettled(child: LaunchedProcess): Promise<void> {
     child.onSpawn(resolve);
     child.onError(() => resolve());
   });
+}
+
+/** A start confirmed after its attempt was given up: the process is taken down at once. */
+export function killWhenConfirmed(child: LaunchedProcess, table: ProcessTable, system: (text: string) => void): void {
+  child.onSpawn(() => {
+    if (child.pid === undefined) return;
+    system(`A start confirmed after the attempt ended (pid ${child.pid}); stopping it.`);
+    void killTree({ pid: child.pid, graceMs: 0, table });
+  });
+}
+
+/**
+ * The timer of a definition's `timeoutMs`, undefined when it has none. It counts from the start
+ * request: a launcher that never confirms the start cannot stop it.
+ */
+export function attemptTimeout(spec: Pick<ProcessSpec, 'name' | 'timeoutMs'>, onTimeout: (error: ProcessError) => void): NodeJS.Timeout | undefined {
+  if (spec.timeoutMs === undefined) return undefined;
+  const ms = spec.timeoutMs;
+  return setTimeout(() => onTimeout(new ProcessError('timeout', `"${spec.name}" timed out after ${formatDuration(ms)}.`)), ms);
 }

@@ -2,6 +2,7 @@ import type { ErrorCode } from '../../core/errors';
 import type { HealthState } from '../health/healthWatch';
 import { specForInstance } from '../pool/replicas';
 import type { Run } from './run';
+import { portsOf } from './runPorts';
 import type { DependencyCondition, PortConflict, Priority, ProcessKind, ProcessSpec, RecoveryStrategy, RunState } from '../../core/types';
 
 /** Why a queued run has not started yet. */
@@ -55,8 +56,10 @@ export interface ProcessSnapshot {
   lastRecovery: { strategy: RecoveryStrategy; reason: string; at: number } | null;
   /** Taken over from a previous window: no output is available for it. */
   adopted: boolean;
-  /** The last attempt failed on "address already in use": who holds the port. */
+  /** The last attempt failed on "address already in use", or its declared `port` was taken before the start: who holds the port. */
   portConflict: PortConflict | null;
+  /** TCP ports (IPv4 and IPv6) its process tree listens on, sorted, as the monitor last read them; [] when none or not running. */
+  ports: number[];
   /** The file the command resolved to on the run's PATH (e.g. /usr/bin/node); null when not found or not started. */
   executable: string | null;
   /** Something to know about a run that did not fail, e.g. a service that exited 0 at once. */
@@ -119,6 +122,7 @@ export function snapshotOf(run: Run, current: ProcessSpec | undefined, queuePosi
     health: run.healthState ? { ...run.healthState } : null,
     lastRecovery: run.lastRecovery,
     portConflict: run.portConflict,
+    ports: portsOf(run),
     adopted: run.adoptedFrom !== undefined,
     executable: run.executable,
     hint: run.hint,

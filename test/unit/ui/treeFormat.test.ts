@@ -11,7 +11,7 @@ function run(extra: Partial<ProcessSnapshot> = {}): ProcessSnapshot {
     id: 'r1', name: 'web', kind: 'service', state: 'running', pid: 4242, exitCode: null, signal: null,
     startedAt: NOW - 4000, endedAt: null, restarts: 0, attempts: 1, error: null, commandLine: 'node server.js',
     adhoc: false, priority: 'normal', instance: 0, queuePosition: null, waitingFor: null, exitedAt: null, nextAttemptAt: null,
-    ready: false, health: null, lastRecovery: null, adopted: false, portConflict: null, executable: null, hint: null, tty: false, definitionStatus: 'current',
+    ready: false, health: null, lastRecovery: null, adopted: false, portConflict: null, executable: null, hint: null, tty: false, definitionStatus: 'current', ports: [],
     ...extra,
   };
 }
@@ -120,4 +120,11 @@ test('the definition tooltip masks secrets in the command line, including values
   const shown = md.replace(/\\(.)/g, '$1');
   for (const secret of ['bearer-777777', 'pw-888888', 'tok-999999', 'from-env-000000']) assert.ok(!shown.includes(secret), shown);
   assert.match(shown, /curl -H Authorization: Bearer \*+ http:\/\/u:\*+@h\/\?token=\*+ \*+/);
+});
+
+test('a run that listens shows its ports on its row and its definition\'s', () => {
+  assert.equal(runRowDescription(run({ ports: [3000] }), NOW), 'running · up 4 s · :3000');
+  assert.equal(runRowDescription(run({ ports: [3000, 9229] }), NOW), 'running · up 4 s · :3000 :9229');
+  assert.match(definitionSummary([run({ ports: [9229, 3000] })], NOW), / · :3000 :9229$/);
+  assert.doesNotMatch(definitionSummary([run()], NOW), /:\d/);
 });
