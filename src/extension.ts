@@ -13,6 +13,7 @@ import { LogFiles } from './ui/logFiles';
 import { registerMetricsPanel } from './ui/metricsPanel';
 import { OutputChannels } from './ui/outputChannels';
 import { DebugSessions } from './ui/debugSessions';
+import { PortActions } from './ui/portActions';
 import { ProblemsPanel } from './ui/problemsPanel';
 import { ProcessTree } from './ui/processTree';
 import { RecoveryNotices } from './ui/recoveryNotices';
@@ -83,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     problems,
     logFiles,
     new TerminalViews(current),
+    new PortActions(current),
     tree,
     debugSessions,
     diagnostics,

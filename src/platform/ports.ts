@@ -36,44 +36,89 @@ export function listeningInodes(port: number, tables: string[] = TCP_TABLES): Se
   return new Set([...listeningSockets(tables)].filter(([, p]) => p === port).map(([inode]) => inode));
 }
 
-/** The socket inodes a process holds open; empty when it is gone or not ours to read. */
-function socketInodes(pid: number): string[] {
+/** The socket inodes a process holds open, looking at most at `limit` of its fds; empty when it is gone or not ours to read. */
+function socketInodes(pid: number, limit = Infinity): { inodes: string[]; looked: number } {
   let fds: string[];
   try {
     fds = fs.readdirSync(`/proc/${pid}/fd`);
   } catch {
-    return [];
+    return { inodes: [], looked: 0 };
   }
   const inodes: string[] = [];
-  for (const fd of fds) {
+  const looked = Math.min(fds.length, limit);
+  for (let i = 0; i < looked; i++) {
     let target: string;
     try {
-      target = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+      target = fs.readlinkSync(`/proc/${pid}/fd/${fds[i]}`);
     } catch {
       continue;
     }
     if (target.startsWith('socket:[')) inodes.push(target.slice(8, -1));
   }
-  return inodes;
+  return { inodes, looked };
 }
 
 /**
- * The TCP ports each process tree listens on (sorted, unique), one list per tree given as its
- * pids: the socket tables are read once for all of them.
+ * File descriptors one scan looks at, over every tree: reading /proc runs on the extension host's
+ * thread, so a tree of hundreds of processes must not stall it. Trees are read leader first, where
+ * a dev server listens.
  */
-export function listeningPortsOf(trees: readonly (readonly number[])[]): number[][] {
-  const sockets = listeningSockets();
-  return trees.map((pids) => {
-    const ports = new Set<number>();
-    if (sockets.size > 0) for (const pid of pids) for (const inode of socketInodes(pid)) if (sockets.has(inode)) ports.add(sockets.get(inode)!);
-    return [...ports].sort((a, b) => a - b);
-  });
+export const PORT_SCAN_FD_BUDGET = 2000;
+/** Rounds a new listening socket no tree was seen holding is looked for again (its process may have joined a tree late). */
+const PENDING_ROUNDS = 5;
+
+/**
+ * The TCP ports process trees listen on, read round after round. /proc/net/tcp{,6} is read every
+ * round (cheap); the fds of the trees' processes (costly: one readlink per fd) are read only when
+ * a listening socket appeared that no tree is known to hold, so a quiet machine costs two reads.
+ */
+export class PortScanner {
+  /** Listening sockets each tree (by key) is known to hold. */
+  private owned = new Map<string, Set<string>>();
+  /** New sockets no tree held yet, with the rounds left to look for them. */
+  private pending = new Map<string, number>();
+  private known = new Set<string>();
+
+  constructor(private readonly tables: string[] = TCP_TABLES) {}
+
+  /** One round: the ports (sorted, unique) of each tree, given as its key and its pids, leader first. */
+  scan(trees: readonly { key: string; pids: readonly number[] }[]): number[][] {
+    const sockets = listeningSockets(this.tables);
+    for (const inode of sockets.keys()) if (!this.known.has(inode)) this.pending.set(inode, PENDING_ROUNDS);
+    this.known = new Set(sockets.keys());
+    for (const inode of this.pending.keys()) if (!sockets.has(inode)) this.pending.delete(inode);
+    const owned = new Map<string, Set<string>>();
+    for (const { key } of trees) owned.set(key, new Set([...(this.owned.get(key) ?? [])].filter((inode) => sockets.has(inode))));
+    if (this.pending.size > 0) this.lookFor(trees, owned);
+    this.owned = owned;
+    return trees.map(({ key }) => [...new Set([...owned.get(key)!].map((inode) => sockets.get(inode)!))].sort((a, b) => a - b));
+  }
+
+  private lookFor(trees: readonly { key: string; pids: readonly number[] }[], owned: Map<string, Set<string>>): void {
+    let left = PORT_SCAN_FD_BUDGET;
+    for (const { key, pids } of trees) {
+      for (const pid of pids) {
+        if (left <= 0 || this.pending.size === 0) break;
+        const { inodes, looked } = socketInodes(pid, left);
+        left -= looked + 1;
+        for (const inode of inodes) {
+          if (!this.pending.has(inode)) continue;
+          owned.get(key)!.add(inode);
+          this.pending.delete(inode);
+        }
+      }
+    }
+    for (const [inode, rounds] of this.pending) {
+      if (rounds <= 1) this.pending.delete(inode);
+      else this.pending.set(inode, rounds - 1);
+    }
+  }
 }
 
 /** The first of `pids` with an open fd on one of the socket `inodes`; undefined if none we can see. */
 export function holderAmong(pids: Iterable<number>, inodes: ReadonlySet<string>): number | undefined {
   if (inodes.size === 0) return undefined;
-  for (const pid of pids) if (socketInodes(pid).some((inode) => inodes.has(inode))) return Number(pid);
+  for (const pid of pids) if (socketInodes(pid).inodes.some((inode) => inodes.has(inode))) return Number(pid);
   return undefined;
 }
 

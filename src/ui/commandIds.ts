@@ -33,6 +33,9 @@ export const CommandIds = {
   showAllLogs: 'devProcesses.showAllLogs',
   /** The debugger's (debugSessions.ts). */
   debug: 'devProcesses.debug',
+  /** The ports' (portActions.ts). */
+  openInBrowser: 'devProcesses.openInBrowser',
+  openInSimpleBrowser: 'devProcesses.openInSimpleBrowser',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -23,9 +23,10 @@ export function definitionContext(live: boolean, kind: ProcessKind | undefined, 
   return `definition:${live ? 'running' : 'idle'}:${kind ?? 'removed'}${failed ? ':failed' : ''}`;
 }
 
-/** "run:<running|queued|backoff|completed|failed|terminated>". */
-export function runContext(state: RunState): string {
-  return `run:${RUN_STATE_CONTEXT[state]}`;
+/** "run:<running|queued|backoff|completed|failed|terminated>", and ":ports" on a live run that listens (Open in Browser). */
+export function runContext(state: RunState, listening = false): string {
+  const base = `run:${RUN_STATE_CONTEXT[state]}`;
+  return listening && base === 'run:running' ? `${base}:ports` : base;
 }
 
 /** Every value a row can have. */
@@ -33,6 +34,6 @@ export function allContextValues(): string[] {
   const definitions = [true, false].flatMap((live) =>
     (['service', 'job', undefined] as const).flatMap((kind) => [true, false].map((failed) => definitionContext(live, kind, failed))),
   );
-  const runs = (Object.keys(RUN_STATE_CONTEXT) as RunState[]).map(runContext);
+  const runs = (Object.keys(RUN_STATE_CONTEXT) as RunState[]).flatMap((state) => [runContext(state), runContext(state, true)]);
   return [...new Set([...definitions, ...runs, PROBLEM_CONTEXT, ADHOC_CONTEXT])];
 }

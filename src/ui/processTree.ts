@@ -55,7 +55,7 @@ export class RunItem extends vscode.TreeItem {
   constructor(readonly run: ProcessSnapshot, now: number, usage?: string, replicated = false, debugging = false) {
     super(runRowLabel(run, replicated));
     this.id = `run:${run.id}`;
-    this.contextValue = runContext(run.state);
+    this.contextValue = runContext(run.state, run.ports.length > 0);
     this.description = runRowDescription(run, now);
     if (debugging) this.description = `${this.description} · debugging`;
     if (usage) this.description = `${this.description} · ${usage}`;

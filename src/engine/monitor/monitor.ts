@@ -7,7 +7,7 @@ import { mergeLimits } from './alertRules';
 import { AlertBook, type AlertChange, type AlertContext } from './alerts';
 import { RunRecord } from './runCounters';
 import { TreeSampler, type TreeSamplerLike, type TreeUsage } from './sampler';
-import { listeningPortsOf } from '../../platform/ports';
+import { PortScanner } from '../../platform/ports';
 import type { Limits } from '../../core/types';
 import type { Alert, JobCounts, MonitorApi, RunHistory, RunSample } from './types';
 
@@ -39,8 +39,8 @@ export interface MonitorOptions {
   endedRunsKept?: number;
   /** Alerts kept in the history; default 500. */
   alertHistory?: number;
-  /** The listening TCP ports of each tree given by its pids; default: read from /proc. */
-  listeningPorts?: (trees: readonly (readonly number[])[]) => number[][];
+  /** Reads the listening TCP ports of the trees each round; default: from /proc. */
+  ports?: Pick<PortScanner, 'scan'>;
 }
 
 /** Intervals shorter than this would cost more than they tell. */
@@ -72,6 +72,7 @@ export class ProcessMonitor implements MonitorApi, Disposable {
   private globalLimits: Limits;
   private timer: NodeJS.Timeout | undefined;
   private inRound = false;
+  private portScanner: Pick<PortScanner, 'scan'> | undefined;
   private disposed = false;
 
   constructor(
@@ -235,7 +236,8 @@ export class ProcessMonitor implements MonitorApi, Disposable {
     const notePorts = this.engine.notePorts?.bind(this.engine);
     const trees = live.filter((r) => r.pid !== null && usage.get(r.pid)?.alive);
     if (!notePorts || trees.length === 0) return;
-    const ports = (this.options.listeningPorts ?? listeningPortsOf)(trees.map((r) => usage.get(r.pid!)!.pids));
+    this.portScanner ??= this.options.ports ?? new PortScanner();
+    const ports = this.portScanner.scan(trees.map((r) => ({ key: r.subject.runId, pids: usage.get(r.pid!)!.pids })));
     trees.forEach((record, i) => notePorts(record.subject.runId, record.pid!, ports[i]));
   }
 

@@ -35,6 +35,7 @@ const ROWS = [
   'definition:running:job:failed',
   'definition:running:removed',
   'run:running',
+  'run:running:ports',
   'run:queued',
   'run:backoff',
   'run:completed',

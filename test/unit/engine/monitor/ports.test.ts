@@ -38,6 +38,19 @@ describe('ports: the monitor reads what each run listens on', () => {
     assert.deepEqual(engine.get(id)!.ports, [low, high]);
   });
 
+  test('a port opened after the tree was first read is seen', async (t) => {
+    const port = await freePort();
+    const engine = makeEngine(t, [nodeSpec('late', 'http-server.js', ['--delay', '600'], { env: { PORT: String(port) } })]);
+    const monitor = new ProcessMonitor(engine, { intervalMs: 100 });
+    t.after(() => monitor.dispose());
+    const id = await engine.spawn('late');
+    await waitFor(() => (monitor.latest(id) ?? null) !== null, 'a first round');
+    assert.deepEqual(engine.get(id)!.ports, []);
+    await waitForLine(engine, id, /^listening on /);
+    await waitFor(() => engine.get(id)!.ports.length > 0, 'the late port', 5000);
+    assert.deepEqual(engine.get(id)!.ports, [port]);
+  });
+
   test('an IPv6 listener counts', { skip: !hasIpv6Loopback && 'no IPv6 loopback here' }, async (t) => {
     const port = await freePort();
     const engine = makeEngine(t, [nodeSpec('v6', 'listen.js', [String(port)], { env: { LISTEN_HOST: '::1' } })]);
