@@ -39,8 +39,8 @@ export async function checkLogView(page: Page, shot: (name: string) => Promise<u
   await frame.locator('#app[data-state="ready"]').waitFor({ timeout: WAIT_MS });
   await poll(() => count(frame, 'lines'), (n) => n >= 24);
   for (const name of ['ticker', 'api']) await frame.locator('.row .name', { hasText: new RegExp(`^${name}$`) }).first().waitFor({ timeout: WAIT_MS });
-  // Rows are redrawn as lines arrive: a row read while it is replaced has no style; read again.
-  const colorOf = (name: string) => frame.locator('.row .name', { hasText: new RegExp(`^${name}$`) }).first().evaluate((e) => (globalThis as unknown as Styles).getComputedStyle(e).color).catch(() => '');
+  // Read from the name chips (same colour classes as the prefixes): rows are redrawn as lines arrive.
+  const colorOf = (name: string) => frame.locator('.names .chip', { hasText: new RegExp(`^${name}$`) }).first().evaluate((e) => (globalThis as unknown as Styles).getComputedStyle(e).color).catch(() => '');
   const colors = await poll(() => Promise.all(['ticker', 'api'].map(colorOf)), (c) => c.every((x) => x !== ''));
   if (colors[0] === colors[1]) throw new Error(`"ticker" and "api" have the same prefix colour ${colors[0]}`);
   await shot('all');
@@ -62,6 +62,21 @@ export async function checkLogView(page: Page, shot: (name: string) => Promise<u
   if (!/^[\d,]+ lines, [\d,]+ match(es)?$/.test(counts)) throw new Error(`the counts read "${counts}"`);
   await page.mouse.move(0, 0);
   await shot('filtered');
+
+  // "stderr only" leaves only marked rows; a name's chip hides that process.
+  await search.fill('');
+  const stderr = frame.locator('button.toggle', { hasText: 'stderr only' });
+  await stderr.click();
+  await poll(() => frame.locator('.row').evaluateAll((rows) => rows.length > 0 && rows.every((r) => r.classList.contains('stderr'))), Boolean);
+  await stderr.click();
+  await frame.locator('.names .chip', { hasText: /^ticker$/ }).click();
+  await poll(() => frame.locator('.row .name', { hasText: /^ticker$/ }).count(), (n) => n === 0);
+  await frame.locator('.names .chip.show-all').click();
+  await frame.locator('.row .name', { hasText: /^ticker$/ }).first().waitFor({ timeout: WAIT_MS });
+  // A click on a prefix shows that process's output (its terminal or channel, per output.view).
+  await frame.locator('.row .name', { hasText: /^ticker$/ }).last().click();
+  await page.locator('.part.panel', { hasText: 'ticker' }).waitFor({ timeout: WAIT_MS });
+  await shot('jump');
   return `${counts}; ${matches} matching; prefix colours ${colors.join(' / ')}`;
 }
 
@@ -73,7 +88,10 @@ async function themeScreenshots(): Promise<void> {
     await treeRow(view, 'api').filter({ hasText: /running/ }).waitFor({ timeout: 60_000 });
     // A few seconds of output from both.
     await page.waitForTimeout(4000);
-    const summary = await checkLogView(page, (name) => page.screenshot({ path: path.join(out, name === 'filtered' ? `logs-${slug}.png` : `logs-${slug}-${name}.png`) }));
+    const summary = await checkLogView(page, (name) => page.screenshot({ path: path.join(out, name === 'filtered' ? `logs-${slug}.png` : `logs-${slug}-${name}.png`) })).catch(async (err: unknown) => {
+      await page.screenshot({ path: path.join(out, `failure-${slug}.png`) }).catch(() => undefined);
+      throw err;
+    });
     console.log(`log view (${theme}): ${summary}`);
   });
 }
