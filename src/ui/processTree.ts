@@ -184,7 +184,7 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
 
   private build(node?: Node): Node[] {
     const now = Date.now();
-    if (node instanceof DefinitionItem) return node.runs.map((r) => new RunItem(r, now, this.usage([r]), isReplicated(r, node.spec), this.debugging?.isDebugging(r.id)));
+    if (node instanceof DefinitionItem) return node.runs.map((r) => this.withProblems(new RunItem(r, now, this.usage([r]), isReplicated(r, node.spec), this.debugging?.isDebugging(r.id)), [r]));
     if (node instanceof AdhocGroupItem) return node.runs.map((r) => new RunItem(r, now, this.usage([r])));
     if (node) return [];
     this.prune();
@@ -195,7 +195,7 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
     const items: Node[] = this.problems.map((p) => new ProblemItem(p));
     items.push(...specs.map((spec) => {
       const own = runs.filter((r) => !r.adhoc && r.name === spec.name);
-      return new DefinitionItem(spec.name, spec, own, now, this.usage(own));
+      return this.withProblems(new DefinitionItem(spec.name, spec, own, now, this.usage(own)), own);
     }));
     // Runs whose definition was removed stay visible until they end or are stopped.
     const orphaned = [...new Set(runs.filter((r) => !r.adhoc && !names.has(r.name) && isLive(r)).map((r) => r.name))];
@@ -211,11 +211,17 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
     for (const id of this.items.keys()) if (id.startsWith('run:') && !runIds.has(id)) this.items.delete(id);
   }
 
-  /** "3 errors" from the output of the runs given, then "12% CPU · 85 MiB" of the running ones (summed), from the monitor's newest samples. */
+  /** "12% CPU · 85 MiB" of the running runs given (summed), from the monitor's newest samples. */
   private usage(runs: ProcessSnapshot[]): string | undefined {
+    if (!this.monitor) return undefined;
+    return formatUsage(runs.filter((r) => r.state === 'running').map((r) => this.monitor!.latest(r.id)));
+  }
+
+  /** "3 errors" from the runs' output, first in the row's description: what needs doing, in a narrow sidebar too. */
+  private withProblems<T extends DefinitionItem | RunItem>(item: T, runs: ProcessSnapshot[]): T {
     const problems = this.problemCounts && formatProblemCounts(runs.map((r) => this.problemCounts!.countsOf(r.id)));
-    const usage = this.monitor && formatUsage(runs.filter((r) => r.state === 'running').map((r) => this.monitor!.latest(r.id)));
-    return [problems, usage].filter(Boolean).join(' · ') || undefined;
+    if (problems) item.description = `${problems} · ${String(item.description)}`;
+    return item;
   }
 
   /**
