@@ -27,13 +27,6 @@ export interface LogFeedOptions {
 
 const STREAM_CODE: Record<string, number> = Object.fromEntries(STREAMS.map((s, i) => [s, i]));
 
-/** A small, stable number per name (ad-hoc command lines have no place in the definitions). */
-function hash(text: string): number {
-  let h = 0;
-  for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) | 0;
-  return Math.abs(h);
-}
-
 /**
  * Every run's lines merged in time order, kept within bounds, and the webview's copy of them:
  * the backlog of each listed run when made, then live output gathered for `flushMs` and sent
@@ -44,6 +37,11 @@ export class LogFeed implements Disposable {
   readonly store: LogLines;
   private readonly sources = new Map<string, LogSource>();
   private readonly keys: LogSource[] = [];
+  /**
+   * A colour per name, in the order the names first show up here: the processes on screen get
+   * distinct colours while there are fewer of them than colours, however many are defined.
+   */
+  private readonly colors = new Map<string, number>();
   /** Lines not yet given to the store (gathered between flushes). */
   private pending: LogLine[] = [];
   /** Lines in the store the webview has not been sent yet, oldest first. */
@@ -126,8 +124,8 @@ export class LogFeed implements Disposable {
     const label = run.adhoc
       ? run.name.length > ADHOC_LABEL_CHARS ? `${run.name.slice(0, ADHOC_LABEL_CHARS - 1)}…` : run.name
       : replicated ? `${run.name}#${run.instance}` : run.name;
-    const index = run.adhoc ? -1 : this.engine.definitions().findIndex((s) => s.name === run.name);
-    const color = (index >= 0 ? index : hash(run.name)) % LOG_LIMITS.colors;
+    let color = this.colors.get(run.name);
+    if (color === undefined) this.colors.set(run.name, (color = this.colors.size % LOG_LIMITS.colors));
     source = { key: this.keys.length, runId: run.id, name: run.name, label, color };
     this.sources.set(run.id, source);
     this.keys.push(source);

@@ -78,7 +78,7 @@ test('live lines are batched per flush interval and merged with lines read earli
   feed.dispose();
 });
 
-test('replicas are labelled name#N, ad-hoc runs by their command line; colours follow the definitions', () => {
+test('replicas are labelled name#N, ad-hoc runs by their command line; each name its colour, in the order names appear', () => {
   const { feed, output, clock, posted } = setup([], { web: 2 });
   feed.resend();
   output.fire({ id: 'w0', name: 'web', instance: 0, lines: [out('a', 1)] });
@@ -90,7 +90,7 @@ test('replicas are labelled name#N, ad-hoc runs by their command line; colours f
   assert.equal(batch.type, 'lines');
   if (batch.type !== 'lines') return;
   assert.deepEqual(batch.sources.map((s) => s.label), ['web#0', 'web#1', 'db', 'npx some-long-command --with ma…']);
-  assert.deepEqual(batch.sources.slice(0, 3).map((s) => s.color), [0, 0, 1]);
+  assert.deepEqual(batch.sources.map((s) => s.color), [0, 0, 1, 2]);
   assert.equal(feed.sourceByRun('w1')?.name, 'web');
   feed.dispose();
 });
