@@ -90,7 +90,12 @@ async function main(): Promise<number> {
         await paletteCommand(page, 'Dev Processes: Start', /Dev Processes: Start\.\.\./);
         // Second quick pick: the definitions plus "Run a command line...".
         const pick = page.locator('.quick-input-widget');
+        // The list draws only the rows in view: "Run a command line..." comes last, so filter to it.
+        const filter = pick.locator('input');
+        await filter.fill('command line');
         await pick.locator('.quick-input-list .monaco-list-row', { hasText: 'Run a command line' }).waitFor({ timeout: WAIT_MS });
+        await filter.fill('');
+        await pick.locator('.quick-input-list .monaco-list-row', { hasText: 'ticker' }).first().waitFor({ timeout: WAIT_MS });
         await shot(2, 'pick-definition');
         await pick.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^\s*ticker\s*$/ }) }).click();
         await pick.waitFor({ state: 'hidden', timeout: WAIT_MS });

@@ -91,6 +91,8 @@ export function treeSteps(page: Page, view: () => Locator, shot: (name: string) 
       run: async () => {
         await paletteCommand(page, 'Dev Processes: Start', /Dev Processes: Start\.\.\./);
         const pick = page.locator('.quick-input-widget');
+        // The list draws only the rows in view, and "Run a command line..." comes last: filter to it.
+        await pick.locator('input').fill('command line');
         await pick.locator('.quick-input-list .monaco-list-row', { hasText: 'Run a command line' }).click({ timeout: WAIT_MS });
         const input = page.locator('.quick-input-widget input');
         await input.fill("printf '\\033[31mred\\033[0m\\n'");
