@@ -1,17 +1,7 @@
 import * as assert from 'node:assert/strict';
-import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { DevProcessesApi } from '../../src/api/api';
-import { fixture, getApi, setTasks, snapshot, waitFor, waitForOutput, waitForState } from './helpers';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { fixture, freePort, getApi, setTasks, snapshot, waitFor, waitForOutput, waitForState } from './helpers';
 
 describe('ports and stop in a real extension host', function () {
   let api: DevProcessesApi;

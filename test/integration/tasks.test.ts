@@ -1,16 +1,7 @@
 import * as assert from 'node:assert/strict';
-import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { DevProcessesApi } from '../../src/api/api';
-import { fixture, getApi, gone, setTasks, snapshot, waitFor, waitForState } from './helpers';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { fixture, freePort, getApi, gone, setTasks, snapshot, waitFor, waitForState } from './helpers';
 
 /** Our task for a definition, or the tasks.json entry with that label (read a moment after it was written). */
 async function taskNamed(name: string, label?: string): Promise<vscode.Task> {

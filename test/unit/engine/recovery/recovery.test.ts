@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { DEFAULT_PROBE_TIMING, DEFAULT_SERVICE_RESTART } from '../../../../src/core/defaults';
 import type { ProbeSpec, RestartPolicy } from '../../../../src/core/types';
-import { makeEngine, nodeSpec, waitFor, waitForLine } from '../../helpers';
+import { freePort, makeEngine, nodeSpec, waitFor, waitForLine } from '../../helpers';
 
 const restart = (over: Partial<RestartPolicy> = {}): RestartPolicy => ({
   ...DEFAULT_SERVICE_RESTART, initialDelayMs: 100, maxDelayMs: 2000, multiplier: 2, jitter: 0, resetAfterMs: 1000, maxRestarts: 3, windowMs: 60_000, ...over,
@@ -16,16 +16,6 @@ function tempFile(t: { after(fn: () => void): void }): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   return path.join(dir, 'counter');
-}
-
-async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 describe('recovery: restart policy against real processes', () => {
