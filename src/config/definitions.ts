@@ -189,7 +189,7 @@ function defaultSpec(ctx: DefinitionContext): ProcessSpec {
 }
 
 /** C0 and C1 controls but tab, and Unicode line breaks: a name goes into labels, titles and log lines. */
-const CONTROL_CHARACTER = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/;
+export const CONTROL_CHARACTER = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/;
 
 function applyName(value: unknown, entry: Entry): void {
   if (!isNonBlank(value)) {

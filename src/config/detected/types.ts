@@ -56,3 +56,9 @@ export interface DetectFs {
 
 /** `devProcesses.detect`: the sources read; every one unless turned off. */
 export type DetectSelection = Readonly<Record<DetectSource, boolean>>;
+
+/** Files larger than this are refused with a problem: a `DetectFs` need not read more than this plus one byte. */
+export const MAX_DETECT_FILE_BYTES = 4 * 1024 * 1024;
+
+/** The program that runs a package's scripts: `npm run`, `pnpm run`, `yarn run` or `bun run`. */
+export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
