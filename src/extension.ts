@@ -13,6 +13,7 @@ import { LogFiles } from './ui/logFiles';
 import { registerMetricsPanel } from './ui/metricsPanel';
 import { OutputChannels } from './ui/outputChannels';
 import { DebugSessions } from './ui/debugSessions';
+import { registerGroupCommands } from './ui/groupCommands';
 import { PortActions } from './ui/portActions';
 import { ProblemsPanel } from './ui/problemsPanel';
 import { ProcessTree } from './ui/processTree';
@@ -91,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     registerSettingsQuickFixes(diagnostics),
     watcher,
     registerTreeCommands(current, channels, () => watcher.problems),
+    registerGroupCommands(current),
     registerTaskProvider(current, () => watcher.problems),
     new StatusBar(current, monitor),
     ...registerMetricsPanel(context.extensionUri, current, monitor),

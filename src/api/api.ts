@@ -131,8 +131,8 @@ export interface DevProcessesApi {
   get(target: string): ProcessSnapshot | undefined;
   /** Recent output of a run (or a definition's latest run), oldest first: plain text, or as written with `ansi`. */
   output(target: string, options?: OutputOptions): OutputLine[];
-  /** The valid definitions, as read from the settings. */
-  definitions(): { name: string; kind: ProcessKind }[];
+  /** The valid definitions, as read from the settings; `group` when the definition has one or more. */
+  definitions(): { name: string; kind: ProcessKind; group?: string[] }[];
   /** The settings entries that could not be used, with the reason. */
   problems(): DefinitionProblem[];
   /** Scheduler and pool figures: runs completed, failed, timed out, retried, durations, processes, queue. */
@@ -154,7 +154,7 @@ export function createApi(
   return {
     alerts: () => monitor.alerts(),
     onDidAlert: monitor.onDidAlert,
-    definitions: () => engine.definitions().map((s) => ({ name: s.name, kind: s.kind })),
+    definitions: () => engine.definitions().map((s) => ({ name: s.name, kind: s.kind, ...(s.groups && { group: [...s.groups] }) })),
     problems,
     metrics: () => engine.metrics(),
     list: () => engine.list(),

@@ -5,6 +5,7 @@ import { applyDebug } from './debugFields';
 import { expand, readArgs, readEnv } from './valueFields';
 import { applyDependsOn, resolveDependencies, type SpecOrigin } from './dependsOnFields';
 import { assign, report, taskLabel, type Entry, type FieldRule } from './entry';
+import { applyGroup } from './groupFields';
 import { applyHealthCheck } from './healthCheckFields';
 import { applyLimits } from './limitsFields';
 import { applyProblemMatcher } from './problemMatcherFields';
@@ -12,7 +13,7 @@ import { applyOpenOnReady, applyPort } from './portFields';
 import { applyStop } from './stopFields';
 import { applyRecovery, applyRestart } from './recoveryFields';
 import { MAX_TIMER_MS, applyIdleTimeout, applyInstances, applyMaxOutputMBps, applyPriority, applyRetry, applyTimeout } from './schedulingFields';
-import { describe, didYouMean, didYouMeanFix, isNonBlank, isObject, quote, typeName } from './text';
+import { describe, didYouMean, didYouMeanFix, hasControlCharacter, isNonBlank, isObject, quote, typeName } from './text';
 import { SETTINGS_SCHEMA } from './schema';
 import type { DefinitionContext } from './types';
 
@@ -117,6 +118,7 @@ const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   stop: { apply: applyStop },
   port: { apply: applyPort },
   openOnReady: { apply: applyOpenOnReady },
+  group: { apply: applyGroup },
 };
 
 /** The names of every field a definition may have. */
@@ -188,15 +190,15 @@ function defaultSpec(ctx: DefinitionContext): ProcessSpec {
   };
 }
 
-/** C0 and C1 controls but tab, and Unicode line breaks: a name goes into labels, titles and log lines. */
-export const CONTROL_CHARACTER = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/;
+/** The detected sources check names with it too. */
+export { CONTROL_CHARACTER } from './text';
 
 function applyName(value: unknown, entry: Entry): void {
   if (!isNonBlank(value)) {
     const got = typeof value === 'string' ? '' : `; got ${typeName(value)}`;
     return report(entry, 'name', `"name" must be a non-empty string${got}.`);
   }
-  if (CONTROL_CHARACTER.test(value)) {
+  if (hasControlCharacter(value)) {
     return report(entry, 'name', `"name" must not contain control characters such as line breaks or escapes.`);
   }
   const first = entry.namesSeen.get(value);

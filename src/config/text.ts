@@ -6,6 +6,13 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** C0 and C1 controls but tab, and Unicode line breaks: a name goes into labels, titles and log lines. */
+export const CONTROL_CHARACTER = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/;
+
+export function hasControlCharacter(text: string): boolean {
+  return CONTROL_CHARACTER.test(text);
+}
+
 export function isNonBlank(value: unknown): value is string {
   return typeof value === 'string' && value.trim() !== '';
 }

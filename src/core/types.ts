@@ -176,6 +176,8 @@ export interface ProcessSpec {
   port?: number | string;
   /** Open the run's first port once it becomes ready: in the browser (true) or in the Simple Browser. */
   openOnReady?: true | 'simple';
+  /** The groups it belongs to (`group`), each once; undefined for none. */
+  groups?: string[];
 }
 
 /** The signals a stop may start with. */

@@ -36,6 +36,11 @@ export const CommandIds = {
   /** The ports' (portActions.ts). */
   openInBrowser: 'devProcesses.openInBrowser',
   openInSimpleBrowser: 'devProcesses.openInSimpleBrowser',
+  /** The groups' (groupCommands.ts). */
+  startGroup: 'devProcesses.startGroup',
+  stopGroup: 'devProcesses.stopGroup',
+  restartGroup: 'devProcesses.restartGroup',
+  startAll: 'devProcesses.startAll',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -17,6 +17,8 @@ const RUN_STATE_CONTEXT: Record<RunState, string> = {
 
 export const PROBLEM_CONTEXT = 'problem';
 export const ADHOC_CONTEXT = 'adhoc';
+/** A group's row in the view by group (see groupTree.ts). */
+export const GROUP_CONTEXT = 'group';
 
 /** "definition:<running|idle>:<service|job|removed>[:failed]"; `kind` undefined for a definition removed from the settings. */
 export function definitionContext(live: boolean, kind: ProcessKind | undefined, failed: boolean): string {
@@ -35,5 +37,5 @@ export function allContextValues(): string[] {
     (['service', 'job', undefined] as const).flatMap((kind) => [true, false].map((failed) => definitionContext(live, kind, failed))),
   );
   const runs = (Object.keys(RUN_STATE_CONTEXT) as RunState[]).flatMap((state) => [runContext(state), runContext(state, true)]);
-  return [...new Set([...definitions, ...runs, PROBLEM_CONTEXT, ADHOC_CONTEXT])];
+  return [...new Set([...definitions, ...runs, PROBLEM_CONTEXT, ADHOC_CONTEXT, GROUP_CONTEXT])];
 }

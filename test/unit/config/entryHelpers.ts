@@ -18,3 +18,10 @@ export function messagesWith(fields: Record<string, unknown>): string[] {
   assert.equal(set.specs.length, 0, 'an entry with errors gives no spec');
   return set.errors.map((e) => e.message);
 }
+
+/** The fields and messages of `{ name: "web", command: "x", ...fields }`, which must give no spec. */
+export function errorsWith(fields: Record<string, unknown>): { field?: string; message: string }[] {
+  const set = parseDefinitions([{ name: 'web', command: 'x', ...fields }], ctx);
+  assert.equal(set.specs.length, 0, 'an entry with errors gives no spec');
+  return set.errors.map(({ field, message }) => ({ field, message }));
+}
