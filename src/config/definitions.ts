@@ -17,6 +17,9 @@ import { describe, didYouMean, didYouMeanFix, hasControlCharacter, isNonBlank, i
 import { SETTINGS_SCHEMA } from './schema';
 import type { DefinitionContext } from './types';
 
+/** The detected sources check names with it too. */
+export { CONTROL_CHARACTER } from './text';
+
 
 export const TASKS_SETTING = 'devProcesses.tasks';
 /** `DefinitionError.index` of a problem with the whole setting rather than one of its entries. */
@@ -189,9 +192,6 @@ function defaultSpec(ctx: DefinitionContext): ProcessSpec {
     autoStart: false,
   };
 }
-
-/** The detected sources check names with it too. */
-export { CONTROL_CHARACTER } from './text';
 
 function applyName(value: unknown, entry: Entry): void {
   if (!isNonBlank(value)) {
