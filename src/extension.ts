@@ -14,6 +14,7 @@ import { registerMetricsPanel } from './ui/metricsPanel';
 import { OutputChannels } from './ui/outputChannels';
 import { DebugSessions } from './ui/debugSessions';
 import { registerGroupCommands } from './ui/groupCommands';
+import { FileWatchers } from './ui/fileWatch';
 import { PortActions } from './ui/portActions';
 import { ProblemsPanel } from './ui/problemsPanel';
 import { ProcessTree } from './ui/processTree';
@@ -50,8 +51,10 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
   // leaves records the next activation adopts instead of orphans nobody knows about.
   const records = context.storageUri && new FileRecordStore(path.join(context.storageUri.fsPath, 'processes.json'));
   launcher = createLauncher();
+  const fileWatchers = new FileWatchers();
   const current = new ProcessEngine({
     launcher,
+    fileWatcher: fileWatchers,
     stopTimeoutMs: readStopTimeoutMs(),
     defaultCwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir(),
     records,
@@ -61,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
   const changed = new vscode.EventEmitter<void>();
   const channels = new OutputChannels(current);
   const logFiles = new LogFiles(current, path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'logs'));
+  context.subscriptions.push(fileWatchers.attach(current, () => [logFiles.directory]));
   const monitor = new ProcessMonitor(current, { intervalMs: readMonitorIntervalMs(), globalLimits: readAlertLimits() });
   const memoryGuard = new MemoryGuard({
     onDidRaise: monitor.onDidRaise,

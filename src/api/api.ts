@@ -63,6 +63,14 @@ export interface ProcessSnapshot {
   tty: boolean;
   /** Whether its definition changed or was removed since it started (restart to apply). */
   definitionStatus: 'current' | 'changed' | 'removed';
+  /** Its definition's `watch` (null without one): where the watch stands, the file that triggered the last action, and globs that match no file yet. */
+  watch: {
+    status: 'watching' | 'pending' | 'building' | 'restarting' | 'stale' | 'kept-previous' | 'paused' | 'unwatched';
+    lastChange: { file: string; at: number } | null;
+    /** e.g. "stale: build failed"; null when all is well. */
+    message: string | null;
+    unmatched: string[];
+  } | null;
 }
 
 /** One line a run wrote, or one the extension wrote about it (`system`). */

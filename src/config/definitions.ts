@@ -11,6 +11,7 @@ import { applyLimits } from './limitsFields';
 import { applyProblemMatcher } from './problemMatcherFields';
 import { applyOpenOnReady, applyPort } from './portFields';
 import { applyStop } from './stopFields';
+import { applyWatch, resolveWatchBuilds } from './watchFields';
 import { applyRecovery, applyRestart } from './recoveryFields';
 import { MAX_TIMER_MS, applyIdleTimeout, applyInstances, applyMaxOutputMBps, applyPriority, applyRetry, applyTimeout } from './schedulingFields';
 import { describe, didYouMean, didYouMeanFix, hasControlCharacter, isNonBlank, isObject, quote, typeName } from './text';
@@ -47,7 +48,7 @@ export function readMaxConcurrent(raw: unknown, cpuCount: number): number {
  */
 export function parseDefinitions(raw: unknown, ctx: DefinitionContext): DefinitionSet {
   const { set, origins } = parseEntries(raw, ctx);
-  return resolveDependencies(set, origins);
+  return resolveDependencies(resolveWatchBuilds(set, origins), origins);
 }
 
 /** The entries parsed one by one: `dependsOn` is not resolved yet (see `resolveDependencies`). */
@@ -122,6 +123,8 @@ const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   port: { apply: applyPort },
   openOnReady: { apply: applyOpenOnReady },
   group: { apply: applyGroup },
+  // After `cwd`: the globs are relative to it.
+  watch: { apply: applyWatch, onlyFor: { kind: 'service', otherwise: 'a job runs to completion (name it in a service\'s "watch.build")' } },
 };
 
 /** The names of every field a definition may have. */

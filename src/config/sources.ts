@@ -2,6 +2,7 @@ import type { DefinitionError, DefinitionSet, ProcessSpec } from '../core/types'
 import { parseEntries } from './definitions';
 import type { DefinitionContext } from './types';
 import { resolveDependencies, type SpecOrigin } from './dependsOnFields';
+import { resolveWatchBuilds } from './watchFields';
 import { taskLabel } from './entry';
 
 /** One place `devProcesses.tasks` is set: the workspace (or the only folder), or one folder of several. */
@@ -81,7 +82,7 @@ export function parseOwnedSources(
       origins.set(spec, source.folder ? { ...origin, folder: source.folder } : origin);
     });
   });
-  return { set: resolveDependencies(all, origins), owners };
+  return { set: resolveDependencies(resolveWatchBuilds(all, origins), origins), owners };
 }
 
 /** For each name used more than once in the window, the entry that keeps it. */

@@ -178,6 +178,26 @@ export interface ProcessSpec {
   openOnReady?: true | 'simple';
   /** The groups it belongs to (`group`), each once; undefined for none. */
   groups?: string[];
+  /** Restart on a change of these files (services only); undefined when the definition has no `watch`. */
+  watch?: WatchSpec;
+}
+
+/** What a change of a watched file does: restart the service, also its dependents, or only say so. */
+export type WatchAction = 'restart' | 'restart-with-dependents' | 'none';
+
+/** A service's `watch`. */
+export interface WatchSpec {
+  /** Absolute globs (`cwd` joined with what was written); a folder stands for everything in it. */
+  paths: string[];
+  /** Globs whose changes are ignored, as written: relative to `cwd`, or a bare name matched at any depth. */
+  exclude: string[];
+  /** Quiet time after the last change before acting. */
+  debounceMs: number;
+  action: WatchAction;
+  /** A job run first on each change: the service restarts only when it succeeds. */
+  build?: string;
+  /** Start the new process beside the old one, and stop the old one once the new one is ready. */
+  overlap: boolean;
 }
 
 /** The signals a stop may start with. */

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { specDefaults } from '../core/defaults';
 import { startDependencies } from './scheduler/dependencyStarts';
 import { inheritedEnvironment } from '../platform/environment';
@@ -19,6 +18,8 @@ import { notePorts } from './run/runPorts';
 import { RunTable } from './pool/runTable';
 import { maskSecrets, secretValues } from '../platform/redact';
 import { Run, type RunContext } from './run/run';
+import { newRunId } from './run/runId';
+import { watchController, type WatchController } from './watch/engineWatch';
 import { runOutputControl, type RunOutputControl } from './run/outputControl';
 import { SurvivorRecords } from './run/adoption';
 import { engineMetrics } from './engineMetrics';
@@ -68,6 +69,7 @@ export class ProcessEngine {
   private readonly counts = { completed: 0, failed: 0, timedOut: 0, retried: 0, created: 0, destroyed: 0 };
   private readonly idle: IdleWatch;
   private readonly recovery: RecoveryController;
+  private readonly watch: WatchController;
   /** Some service has an idle timeout: only then is there anything for the idle watch to do. */
   private idleTimeouts = false;
   private seq = 0;
@@ -116,6 +118,8 @@ export class ProcessEngine {
     });
     this.idle = new IdleWatch(table, this.now, (run) => void run.stop(this.stopTimeoutMs));
     this.notices.follow(this.ctx.launcher);
+    const own = { now: this.now, specOf: (id: string) => this.runs.get(id)?.spec, system: (id: string, text: string) => this.runs.get(id)?.system(text) };
+    this.watch = watchController(this, { ...own, startInstance: (spec, i) => this.startRun(spec, {}, i).id, changed: (name) => this.runs.ofName(name).forEach((r) => this.changeEmitter.fire(this.snapshot(r))) }, options);
   }
 
   /** Running job attempts at once; a lower limit stops nothing, it only holds back new starts. */
@@ -133,6 +137,7 @@ export class ProcessEngine {
     this.specs = new Map(specs.map((s) => [s.name, s]));
     this.idleTimeouts = specs.some((s) => s.kind === 'service' && s.idleTimeoutMs !== undefined);
     this.updateIdleWatch();
+    this.watch.setDefinitions(specs);
     this.changeEmitter.fire(undefined);
     this.scheduler.schedulePump();
   }
@@ -334,6 +339,7 @@ export class ProcessEngine {
     this.disposed = true;
     this.scheduler.dispose();
     this.idle.dispose();
+    this.watch.dispose();
     let deadline: NodeJS.Timeout | undefined;
     await Promise.race([this.killAll(graceMs), new Promise((resolve) => (deadline = setTimeout(resolve, graceMs + SHUTDOWN_SLACK_MS)))]);
     clearTimeout(deadline);
@@ -360,14 +366,6 @@ export class ProcessEngine {
     return run;
   }
 
-  /**
-   * A run id, which every process of the run carries in its environment: random bits make it
-   * unguessable, so a process cannot pass for ours by copying a likely marker.
-   */
-  private newRunId(): string {
-    return `${this.idPrefix}-${++this.seq}-${randomBytes(8).toString('hex')}`;
-  }
-
   private rerun(old: Run, options: Pick<SpawnOptions, 'extras'> = {}): Run {
     this.assertLive();
     if (old.adhoc) return this.startRun(old.spec, options, 0, true);
@@ -388,7 +386,7 @@ export class ProcessEngine {
   }
 
   private createRun(spec: ProcessSpec, adhoc = false, instance = 0): Run {
-    const run = new Run(this.newRunId(), spec, adhoc, this.ctx, instance);
+    const run = new Run(newRunId(this.idPrefix, ++this.seq), spec, adhoc, this.ctx, instance);
     this.runs.set(run.id, run);
     this.lastState.set(run.id, run.state);
     return run;
@@ -435,7 +433,7 @@ export class ProcessEngine {
   private snapshot(run: Run, positions?: Map<string, number>): ProcessSnapshot {
     const position = run.state !== 'queued' ? null : ((positions ? positions.get(run.id) : this.scheduler.positionOf(run.id)) ?? null);
     const wait = position === null ? null : this.scheduler.waitReason(run, position);
-    return snapshotOf(run, run.adhoc ? undefined : this.specs.get(run.spec.name), position, wait);
+    return snapshotOf(run, run.adhoc ? undefined : this.specs.get(run.spec.name), position, wait, run.adhoc ? null : this.watch.stateOf(run.spec.name));
   }
 
   private assertLive(): void {

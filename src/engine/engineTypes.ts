@@ -4,6 +4,7 @@ import type { ProcessTable } from '../platform/procfs';
 import type { RecordStore } from '../platform/records';
 import type { Priority } from '../core/types';
 import type { RunExtras } from './run/runExtras';
+import type { FileWatcherFactory, WatchTimings } from './watch/watchTypes';
 
 export interface EngineOptions {
   launcher?: Launcher;
@@ -28,6 +29,10 @@ export interface EngineOptions {
    * zombie still passes kill(pid, 0)); then it starts anyway and says so. 0 never waits.
    */
   reapWaitMs?: number;
+  /** Gives the file watchers of services with `watch`; without it nothing is watched. */
+  fileWatcher?: FileWatcherFactory;
+  /** Loop detection and readiness bounds of watch restarts (see WatchTimings). */
+  watchTimings?: Partial<WatchTimings>;
 }
 
 export interface OutputEvent {

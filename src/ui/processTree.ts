@@ -8,7 +8,7 @@ import { CommandIds } from './commandIds';
 import { ADHOC_CONTEXT, definitionContext, PROBLEM_CONTEXT, runContext } from './contextValues';
 import { isLive, isTicking } from './format';
 import { formatUsage } from './monitorFormat';
-import { definitionSummary, definitionTooltip, formatProblemCounts, isReplicated, relativePaths, runRowDescription, runRowLabel } from './treeFormat';
+import { definitionSummary, definitionTooltip, formatProblemCounts, isReplicated, relativePaths, runRowDescription, runRowLabel, watchNotes } from './treeFormat';
 import type { ProblemCounts } from '../core/problemMatchers';
 
 function isFinal(run: ProcessSnapshot): boolean {
@@ -40,10 +40,12 @@ export class DefinitionItem extends vscode.TreeItem {
     this.description = definitionSummary(runs, now);
     if (!spec) this.description = `removed from settings · ${this.description}`;
     if (usage) this.description = `${this.description} · ${usage}`;
+    // "stale: build failed" first: the row's news, in a narrow sidebar too.
+    if (latest?.watch?.message) this.description = `${latest.watch.message} · ${this.description}`;
     this.iconPath = latest ? stateIcon(latest.state) : new vscode.ThemeIcon(spec?.kind === 'job' ? 'tools' : 'server-process');
     // Escaped text only, and no command links, HTML or theme icons: a name or an error message
     // must not turn into a link or an image.
-    const tooltip = new vscode.MarkdownString(definitionTooltip(name, spec, latest?.error?.message, workspaceFolders(), process.env), false);
+    const tooltip = new vscode.MarkdownString(definitionTooltip(name, spec, latest?.error?.message, workspaceFolders(), process.env, watchNotes(latest?.watch, now)), false);
     tooltip.isTrusted = false;
     tooltip.supportHtml = false;
     this.tooltip = tooltip;

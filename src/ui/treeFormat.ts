@@ -66,6 +66,7 @@ export function definitionTooltip(
   error: string | undefined,
   folders: readonly string[],
   inheritedEnv: Record<string, string | undefined>,
+  notes: readonly string[] = [],
 ): string {
   const parts = [`**${escapeMarkdown(name)}** ${escapeMarkdown(`(${spec?.kind ?? 'removed'})`)}`];
   if (spec) {
@@ -75,7 +76,18 @@ export function definitionTooltip(
     parts.push(escapeMarkdown(relativePaths(commandLine, folders)));
   }
   if (error) parts.push(escapeMarkdown(error));
+  parts.push(...notes.map(escapeMarkdown));
   return parts.join('\n\n');
+}
+
+/** A watched service's tooltip lines: what the last change did, and globs that match no file yet. */
+export function watchNotes(watch: ProcessSnapshot['watch'] | undefined, now: number): string[] {
+  if (!watch) return [];
+  const notes: string[] = [];
+  if (watch.lastChange) notes.push(`Watch: ${watch.lastChange.file} changed ${formatDuration(Math.max(0, now - watch.lastChange.at))} ago${watch.message ? ` (${watch.message})` : ''}`);
+  else if (watch.message) notes.push(`Watch: ${watch.message}`);
+  if (watch.unmatched.length > 0) notes.push(`Watch: ${watch.unmatched.join(', ')} ${watch.unmatched.length === 1 ? 'matches' : 'match'} no file yet (new files will count)`);
+  return notes;
 }
 
 /** A run row's label: "#1 pid 123" for a replica, "pid 123", or its state before it has a pid. */

@@ -3,6 +3,7 @@ import type { HealthState } from '../health/healthWatch';
 import { specForInstance } from '../pool/replicas';
 import type { Run } from './run';
 import { portsOf } from './runPorts';
+import type { WatchState } from '../watch/watchState';
 import type { DependencyCondition, PortConflict, Priority, ProcessKind, ProcessSpec, RecoveryStrategy, RunState } from '../../core/types';
 
 /** Why a queued run has not started yet. */
@@ -68,18 +69,20 @@ export interface ProcessSnapshot {
   tty: boolean;
   /** The definition changed or was removed since this run started: restart to apply. */
   definitionStatus: 'current' | 'changed' | 'removed';
+  /** Its definition's `watch`: what the last change did; null without `watch`. */
+  watch: WatchState | null;
 }
 
 const keys = new WeakMap<ProcessSpec, string>();
 
 /**
  * What makes two specs run alike, memoised per spec object (snapshots are taken on every change).
- * Limits apply live (the monitor reads them each round), so they never need a restart; priority
- * is compared on its own, so no key is built per snapshot.
+ * Limits apply live (the monitor reads them each round), and so does `watch`: neither needs a
+ * restart; priority is compared on its own, so no key is built per snapshot.
  */
 function specKey(spec: ProcessSpec): string {
   let key = keys.get(spec);
-  if (key === undefined) keys.set(spec, (key = JSON.stringify({ ...spec, priority: undefined, limits: undefined })));
+  if (key === undefined) keys.set(spec, (key = JSON.stringify({ ...spec, priority: undefined, limits: undefined, watch: undefined })));
   return key;
 }
 
@@ -91,7 +94,7 @@ function runsAlike(current: ProcessSpec, running: ProcessSpec): boolean {
  * What the editor and the API see of a run. `current` is its definition as the settings say now
  * (undefined when removed, or for an ad-hoc run), to tell whether the run is out of date.
  */
-export function snapshotOf(run: Run, current: ProcessSpec | undefined, queuePosition: number | null, waitingFor: WaitReason | null = null): ProcessSnapshot {
+export function snapshotOf(run: Run, current: ProcessSpec | undefined, queuePosition: number | null, waitingFor: WaitReason | null = null, watch: WatchState | null = null): ProcessSnapshot {
   let definitionStatus: ProcessSnapshot['definitionStatus'] = 'current';
   if (!run.adhoc) {
     if (!current) definitionStatus = 'removed';
@@ -128,5 +131,6 @@ export function snapshotOf(run: Run, current: ProcessSpec | undefined, queuePosi
     hint: run.hint,
     tty: run.tty.active,
     definitionStatus,
+    watch,
   };
 }

@@ -11,7 +11,7 @@ function run(extra: Partial<ProcessSnapshot> = {}): ProcessSnapshot {
     id: 'r1', name: 'web', kind: 'service', state: 'running', pid: 4242, exitCode: null, signal: null,
     startedAt: NOW - 4000, endedAt: null, restarts: 0, attempts: 1, error: null, commandLine: 'node server.js',
     adhoc: false, priority: 'normal', instance: 0, queuePosition: null, waitingFor: null, exitedAt: null, nextAttemptAt: null,
-    ready: false, health: null, lastRecovery: null, adopted: false, portConflict: null, executable: null, hint: null, tty: false, definitionStatus: 'current', ports: [],
+    ready: false, health: null, lastRecovery: null, adopted: false, portConflict: null, executable: null, hint: null, tty: false, definitionStatus: 'current', ports: [], watch: null,
     ...extra,
   };
 }
