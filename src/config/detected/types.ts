@@ -52,6 +52,11 @@ export interface DetectFs {
   findDirectories(folder: string, globs: readonly string[]): Promise<string[]>;
   /** Whether a program is found on PATH (`docker` for compose files). */
   onPath(program: string): Promise<boolean>;
+  /**
+   * Whether a file exists, for lockfiles, which can be large and whose text is not needed;
+   * without it, `readText` tells.
+   */
+  exists?(file: string): Promise<boolean>;
 }
 
 /** `devProcesses.detect`: the sources read; every one unless turned off. */
