@@ -18,9 +18,6 @@ import { describe, didYouMean, didYouMeanFix, hasControlCharacter, isNonBlank, i
 import { SETTINGS_SCHEMA } from './schema';
 import type { DefinitionContext } from './types';
 
-/** The detected sources check names with it too. */
-export { CONTROL_CHARACTER } from './text';
-
 
 export const TASKS_SETTING = 'devProcesses.tasks';
 /** `DefinitionError.index` of a problem with the whole setting rather than one of its entries. */

@@ -1,6 +1,5 @@
 import * as path from 'node:path';
-import { CONTROL_CHARACTER } from '../definitions';
-import { quote } from '../text';
+import { hasControlCharacter, quote } from '../text';
 import { MAX_DETECT_FILE_BYTES, type DetectedEntry, type DetectProblem, type DetectResult, type DetectSource, type FilePosition } from './types';
 
 /** A name part (script, label, service) longer than this is skipped: it would fill every label it appears in. */
@@ -40,7 +39,7 @@ export function tooLarge(source: DetectSource, text: string, file: string): Dete
 export function badName(name: string, what: string): string | undefined {
   if (name.trim() === '') return `${what} has an empty name; skipped.`;
   if (name.length > MAX_DETECT_NAME_LENGTH) return `${what} ${quote(name)} has a name longer than ${MAX_DETECT_NAME_LENGTH} characters; skipped.`;
-  if (CONTROL_CHARACTER.test(name)) return `${what} ${quote(name)} has control characters such as line breaks in its name; skipped.`;
+  if (hasControlCharacter(name)) return `${what} ${quote(name)} has control characters such as line breaks in its name; skipped.`;
   return undefined;
 }
 
