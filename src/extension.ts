@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { createApi, type DevProcessesApi } from './api/api';
 import { ProcessEngine } from './engine/engine';
+import { startMany } from './engine/groupActions';
 import { createChildProcessLauncher, defaultPtyModules, editorPtyModules, HelperLauncher, type Launcher } from './platform/launcher';
 import { MemoryGuard } from './engine/monitor/memoryGuard';
 import { ProcessMonitor } from './engine/monitor/monitor';
@@ -16,6 +17,7 @@ import { DebugSessions } from './ui/debugSessions';
 import { registerGroupCommands } from './ui/groupCommands';
 import { FileWatchers } from './ui/fileWatch';
 import { PortActions } from './ui/portActions';
+import { ProfileStatus } from './ui/profileStatus';
 import { ProblemsPanel } from './ui/problemsPanel';
 import { ProcessTree } from './ui/processTree';
 import { RecoveryNotices } from './ui/recoveryNotices';
@@ -99,6 +101,7 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     registerGroupCommands(current),
     registerTaskProvider(current, () => watcher.problems),
     new StatusBar(current, monitor),
+    new ProfileStatus(current, watcher.profiles, () => watcher.reload()),
     ...registerMetricsPanel(context.extensionUri, current, monitor),
     ...registerLogPanel(context.extensionUri, current),
   );
@@ -115,9 +118,7 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
   // nothing starts by itself until the user trusts it.
   const autoStart = () => {
     if (!vscode.workspace.isTrusted) return;
-    for (const spec of current.definitions().filter((s) => s.autoStart)) {
-      current.spawn(spec.name).catch((err) => void vscode.window.showErrorMessage(`Dev Processes: ${err.message}`));
-    }
+    startMany(current, watcher.profiles.startOnOpen(current.definitions())).catch((err) => void vscode.window.showErrorMessage(`Dev Processes: ${err.message}`));
   };
   context.subscriptions.push(
     vscode.workspace.onDidGrantWorkspaceTrust(() => {

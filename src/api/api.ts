@@ -129,6 +129,8 @@ export interface DefinitionProblem {
   message: string;
   /** The folder whose settings hold it, in a multi-root window. */
   folder?: string;
+  /** The setting it is in when not `devProcesses.tasks` (e.g. `devProcesses.profiles`); `field` is then a path inside it. */
+  setting?: string;
 }
 
 /** What `activate()` returns to other extensions (and to our tests). */

@@ -57,10 +57,7 @@ const KNOWN_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
  * (the tasks then come from another file, such as the user settings). Never throws.
  */
 export function findTasksSetting(text: string, prefix: JSONPath = []): TasksInSettings | undefined {
-  let node = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
-  for (const segment of prefix) node = valueAt(node, segment);
-  // VS Code also reads a dotted setting written as nested objects.
-  const setting = propertyOf(node, TASKS_SETTING) ?? propertyOf(valueAt(node, 'devProcesses'), 'tasks');
+  const setting = findSetting(text, prefix, TASKS_SETTING);
   const tasks = setting?.children?.[1];
   if (!setting || !tasks) return undefined;
   const key = setting.children![0];
@@ -73,6 +70,25 @@ export function findTasksSetting(text: string, prefix: JSONPath = []): TasksInSe
       return problem.field === undefined ? range(entry, 'entry') : locateField(entry, problem.field);
     },
   };
+}
+
+/** The property of a setting such as `devProcesses.tasks` in the text of a settings file. */
+function findSetting(text: string, prefix: JSONPath, name: string): Node | undefined {
+  let node = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+  for (const segment of prefix) node = valueAt(node, segment);
+  // VS Code also reads a dotted setting written as nested objects.
+  const dot = name.indexOf('.');
+  return propertyOf(node, name) ?? propertyOf(valueAt(node, name.slice(0, dot)), name.slice(dot + 1));
+}
+
+/**
+ * Where `field` (a path inside the value, such as `dev.start[1]`; undefined for the whole value)
+ * is in a setting other than `devProcesses.tasks`; undefined when the file does not set it.
+ */
+export function locateSetting(text: string, setting: string, field?: string, prefix: JSONPath = []): SettingsRange | undefined {
+  const value = findSetting(text, prefix, setting)?.children?.[1];
+  if (!value) return undefined;
+  return field === undefined ? range(value, 'field') : locateField(value, field);
 }
 
 /** `findTasksSetting(text, prefix)?.locate(problem)`, for a single problem. */

@@ -253,6 +253,11 @@ export interface DefinitionError {
   message: string;
   /** The folder whose settings hold the entry, in a multi-root window; absent for workspace-wide settings. */
   folder?: string;
+  /**
+   * The setting the problem is in when it is not `devProcesses.tasks` (`index` is then -1, and
+   * `field` a path inside the setting's value, e.g. `dev.start[1]`).
+   */
+  setting?: string;
   /** A change of the field as written that fixes the problem, when it is known. */
   fix?: SettingsFix;
   /**

@@ -41,6 +41,8 @@ export const CommandIds = {
   stopGroup: 'devProcesses.stopGroup',
   restartGroup: 'devProcesses.restartGroup',
   startAll: 'devProcesses.startAll',
+  /** The profile's status bar item (profileStatus.ts). */
+  switchProfile: 'devProcesses.switchProfile',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -78,7 +78,7 @@ export class RunItem extends vscode.TreeItem {
 /** A row for a broken settings entry: the other entries keep working. */
 export class ProblemItem extends vscode.TreeItem {
   constructor(readonly problem: DefinitionError) {
-    super(problem.name ?? (problem.index >= 0 ? `devProcesses.tasks[${problem.index}]` : 'devProcesses.tasks'));
+    super(problem.name ?? problem.setting ?? (problem.index >= 0 ? `devProcesses.tasks[${problem.index}]` : 'devProcesses.tasks'));
     this.contextValue = PROBLEM_CONTEXT;
     // The label names the entry already: the message's own "Task "web": " is not repeated.
     this.description = problem.message.replace(/^(Task "[^"]*"|devProcesses\.tasks(\[\d+\])?)( in [^:]*)?: /, '');

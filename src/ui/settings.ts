@@ -7,7 +7,8 @@ import { WORKSPACE_FILE_PREFIX } from '../config/locate';
 import { findSyntaxError, syntaxErrorMessage, type JsonSyntaxError } from '../config/syntax';
 import { readAlertDefaults, readMonitorInterval } from '../config/limitsFields';
 import { readTimestampMode, type TimestampMode } from '../config/outputFields';
-import type { Limits } from '../core/types';
+import type { Limits, ProcessSpec } from '../core/types';
+import { readProfiles, type ProfileSettings } from '../config/profiles';
 import { parseOwnedSources, type DefinitionSource, type NameOwner, type OwnedDefinitions } from '../config/sources';
 
 export const SECTION = 'devProcesses';
@@ -131,4 +132,11 @@ export function readAlertLimits(): Limits {
 /** `devProcesses.output.timestamps`. */
 export function readTimestampSetting(): TimestampMode {
   return readTimestampMode(vscode.workspace.getConfiguration(SECTION).get('output.timestamps'));
+}
+
+/** `devProcesses.profiles` and `devProcesses.activeProfile`, of the whole workspace, checked against the definitions. */
+export function readProfileSettings(specs: readonly ProcessSpec[]): ProfileSettings {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const ctx = { workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, env: process.env, homeDir: os.homedir() };
+  return readProfiles(config.get('profiles'), config.get('activeProfile'), specs, ctx);
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 // The ES module build, as in locate.ts.
 import { parse } from 'jsonc-parser/lib/esm/main.js';
-import { findTasksSetting, positionAt, type TasksInSettings } from '../config/locate';
+import { findTasksSetting, locateSetting, positionAt, type SettingsRange, type TasksInSettings } from '../config/locate';
 import { Disposable } from '../core/dispose';
 import type { DefinitionError, SettingsFix } from '../core/types';
 import { CommandIds } from './commandIds';
@@ -75,19 +75,25 @@ export class SettingsDiagnostics extends Disposable {
   private async refresh(): Promise<void> {
     const generation = ++this.generation;
     const byFolder = new Map<string | undefined, DefinitionError[]>();
-    for (const problem of this.problems) byFolder.set(problem.folder, [...(byFolder.get(problem.folder) ?? []), problem]);
+    for (const problem of this.problems.filter((p) => !p.setting)) byFolder.set(problem.folder, [...(byFolder.get(problem.folder) ?? []), problem]);
 
     const shown: [vscode.Uri, vscode.Diagnostic[]][] = this.syntax.map((problem) => [problem.uri, [syntaxDiagnostic(problem)]]);
     const fixes = new Map<string, LocatedFix[]>();
     // The last good definitions' problems cannot be placed in a file that does not parse.
     for (const problem of this.syntax) byFolder.delete(problem.folder);
+    const place = (uri: vscode.Uri, located: { diagnostic: vscode.Diagnostic; fix?: LocatedFix }[]) => {
+      shown.push([uri, located.map(({ diagnostic }) => diagnostic)]);
+      fixes.set(uri.toString(), [...(fixes.get(uri.toString()) ?? []), ...located.flatMap(({ fix }) => (fix ? [fix] : []))]);
+    };
     for (const [folder, problems] of byFolder) {
       const found = await this.findTasks(folder);
       if (!found) continue;
       const { uri, text, tasks } = found;
-      const located = problems.map((problem) => locate(problem, tasks, text));
-      shown.push([uri, located.map(({ diagnostic }) => diagnostic)]);
-      fixes.set(uri.toString(), [...(fixes.get(uri.toString()) ?? []), ...located.flatMap(({ fix }) => (fix ? [fix] : []))]);
+      place(uri, problems.map((problem) => locate(problem, tasks.locate(problem), text)));
+    }
+    for (const problem of this.problems.filter((p) => p.setting && !this.syntax.some((broken) => broken.folder === p.folder))) {
+      const found = await this.findSetting(problem);
+      if (found) place(found.uri, [locate(problem, found.range, found.text)]);
     }
     if (generation !== this.generation) return;
     this.all.clear();
@@ -118,6 +124,16 @@ export class SettingsDiagnostics extends Disposable {
       const text = await readText(uri);
       const tasks = text === undefined ? undefined : findTasksSetting(text, prefix);
       if (text !== undefined && tasks) return { uri, text, tasks };
+    }
+    return undefined;
+  }
+
+  /** The first workspace settings file that sets the setting of a problem outside `devProcesses.tasks`, and the problem's place in it. */
+  private async findSetting(problem: DefinitionError): Promise<{ uri: vscode.Uri; text: string; range: SettingsRange } | undefined> {
+    for (const { uri, prefix } of settingsFiles(problem.folder)) {
+      const text = await readText(uri);
+      const range = text === undefined ? undefined : locateSetting(text, problem.setting!, problem.field, prefix);
+      if (text !== undefined && range) return { uri, text, range };
     }
     return undefined;
   }
@@ -186,8 +202,7 @@ function syntaxDiagnostic({ error, message }: SettingsSyntaxProblem): vscode.Dia
   return diagnostic;
 }
 
-function locate(problem: DefinitionError, tasks: TasksInSettings, text: string): { diagnostic: vscode.Diagnostic; fix?: LocatedFix } {
-  const { start, end, precision } = tasks.locate(problem);
+function locate(problem: DefinitionError, { start, end, precision }: SettingsRange, text: string): { diagnostic: vscode.Diagnostic; fix?: LocatedFix } {
   const from = positionAt(text, start);
   const to = positionAt(text, end);
   const range = new vscode.Range(from.line, from.character, to.line, to.character);

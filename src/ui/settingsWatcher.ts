@@ -5,6 +5,7 @@ import type { ProcessEngine } from '../engine/engine';
 import type { DefinitionError } from '../core/types';
 import { CommandIds } from './commandIds';
 import { isLive } from './format';
+import { ProfileState } from './profileState';
 import type { ProcessTree } from './processTree';
 import { registerCommand } from './registerCommand';
 import type { SettingsDiagnostics } from './settingsDiagnostics';
@@ -49,6 +50,8 @@ export class SettingsWatcher extends Disposable {
   private owners: ReadonlyMap<string, NameOwner>;
   /** The settings entries that could not be used, as of the last read. */
   problems: DefinitionError[] = [];
+  /** The profiles, read with the definitions: the active one's env goes onto them. */
+  readonly profiles = this._register(new ProfileState());
 
   constructor(
     private readonly engine: ProcessEngine,
@@ -93,12 +96,13 @@ export class SettingsWatcher extends Disposable {
     clearTimeout(this.settle);
     const before = new Set(this.engine.definitions().map((s) => s.name));
     const syntax = readSyntaxProblems();
-    const { set: { specs, errors }, owners } = readDefinitions(this.keepLastGood(readSources(), syntax), this.owners);
+    const { set: { specs, errors: specErrors }, owners } = readDefinitions(this.keepLastGood(readSources(), syntax), this.owners);
     this.owners = owners;
     void this.memory?.update(OWNERS_KEY, [...owners]);
     this.engine.stopTimeoutMs = readStopTimeoutMs();
     this.engine.maxConcurrent = readMaxConcurrentSetting();
-    this.engine.setDefinitions(specs);
+    this.engine.setDefinitions(this.profiles.apply(specs));
+    const errors = [...specErrors, ...this.profiles.settings.problems];
     const problems: DefinitionError[] = [...syntax.map((p) => ({ index: -1, message: p.message, syntax: true, ...(p.folder ? { folder: p.folder } : {}) })), ...errors];
     this.problems = problems;
     this.tree.setProblems(problems);

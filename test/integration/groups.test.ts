@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DevProcessesApi } from '../../src/api/api';
-import { fixture, getApi, gone, setTasks, snapshot, waitFor, waitForState } from './helpers';
+import { fixture, getApi, gone, setTasks, snapshot, waitFor, waitForOutput, waitForState, workspaceSettingsUri } from './helpers';
 
 const READY_AFTER_MS = 400;
 
@@ -86,5 +86,106 @@ describe('groups in a real extension host', function () {
     const problem = api.problems().find((p) => p.name === 'grp-bad')!;
     assert.equal(problem.field, 'group');
     assert.ok(!api.definitions().some((d) => d.name === 'grp-bad'));
+    // The suites after this one expect settings without problems.
+    await setTasks(api, stack);
+    await waitFor(() => api.problems().length === 0, 'the problem to clear');
+  });
+});
+
+/** A service that prints the variables named, then runs until stopped. */
+const printsEnv = (name: string, vars: string[], extra: object = {}) => ({
+  name,
+  command: 'node',
+  args: ['-e', `console.log('env ' + JSON.stringify(Object.fromEntries(${JSON.stringify(vars)}.map((v) => [v, process.env[v] ?? null])))); setInterval(() => {}, 1 << 30);`],
+  ...extra,
+});
+
+describe('profiles in a real extension host', function () {
+  let api: DevProcessesApi;
+  const config = () => vscode.workspace.getConfiguration('devProcesses');
+  const envOf = async (id: string) => JSON.parse((await waitForOutput(api, id, /^env /)).slice(4)) as Record<string, string | null>;
+  const latest = (name: string) => api.get(name);
+
+  before(async () => {
+    api = await getApi();
+    await setTasks(api, [
+      printsEnv('prof-web', ['STAGE', 'OWN', 'ROOT'], { env: { OWN: 'own', STAGE: 'own' }, dependsOn: ['prof-db'], group: 'prof-front' }),
+      printsEnv('prof-db', ['STAGE']),
+      printsEnv('prof-tools', ['STAGE']),
+    ]);
+    await config().update('profiles', {
+      dev: { start: ['prof-front'], env: { STAGE: 'dev', ROOT: '${workspaceFolder}' } },
+      tools: { start: ['prof-tools', 'prof-db'], env: { STAGE: 'tools' } },
+    }, vscode.ConfigurationTarget.Workspace);
+  });
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('devProcesses.killAll');
+  });
+
+  after(async () => {
+    await config().update('activeProfile', undefined, vscode.ConfigurationTarget.Workspace);
+    await config().update('profiles', undefined, vscode.ConfigurationTarget.Workspace);
+    await waitFor(() => api.problems().length === 0, 'the profile problems to clear');
+  });
+
+  it("switchProfile with a name starts the profile's members after their dependencies, with its env over theirs", async () => {
+    const ids = await vscode.commands.executeCommand<string[]>('devProcesses.switchProfile', 'dev', { restart: true });
+    assert.equal(config().get('activeProfile'), 'dev');
+    assert.deepEqual(ids.map((id) => snapshot(api, id).name), ['prof-web']);
+    const db = await waitFor(() => latest('prof-db'), 'the dependency to start');
+    assert.deepEqual(await envOf(db.id), { STAGE: 'dev' }, 'the dependency it started gets the env too');
+    const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    assert.deepEqual(await envOf(ids[0]), { STAGE: 'dev', OWN: 'own', ROOT: root });
+  });
+
+  it('a member started by hand gets the env of the active profile; others do not', async () => {
+    const [web] = await vscode.commands.executeCommand<string[]>('devProcesses.switchProfile', 'dev', { restart: false });
+    await vscode.commands.executeCommand('devProcesses.kill', web);
+    const again = await vscode.commands.executeCommand<string>('devProcesses.spawn', 'prof-web');
+    assert.equal((await envOf(again)).STAGE, 'dev');
+    const tools = await vscode.commands.executeCommand<string>('devProcesses.spawn', 'prof-tools');
+    assert.deepEqual(await envOf(tools), { STAGE: null });
+  });
+
+  it('switching with restart: stops what the new profile does not start, restarts what changes env, starts the rest', async () => {
+    const [web] = await vscode.commands.executeCommand<string[]>('devProcesses.switchProfile', 'dev', { restart: true });
+    await waitForState(api, web, 'running');
+    const db = latest('prof-db')!.id;
+    await waitForState(api, db, 'running');
+    const ids = await vscode.commands.executeCommand<string[]>('devProcesses.switchProfile', 'tools', { restart: true });
+    assert.equal(snapshot(api, web).state, 'terminated', 'a definition the new profile does not start kept running');
+    assert.equal(snapshot(api, db).state, 'terminated', 'the dependency whose env changed was not restarted');
+    assert.deepEqual(ids.map((id) => snapshot(api, id).name).sort(), ['prof-db', 'prof-tools']);
+    for (const id of ids) assert.deepEqual(await envOf(id), { STAGE: 'tools' });
+  });
+
+  it('switching without restart only starts the new profile\'s; "No profile" with null', async () => {
+    const [tools] = await vscode.commands.executeCommand<string[]>('devProcesses.switchProfile', 'tools', { restart: true });
+    await waitForState(api, tools, 'running');
+    const ids = await vscode.commands.executeCommand<string[]>('devProcesses.switchProfile', 'dev', { restart: false });
+    assert.equal(snapshot(api, tools).state, 'running');
+    assert.equal(api.definitions().length, 3);
+    assert.deepEqual(ids.map((id) => snapshot(api, id).name), ['prof-web']);
+    assert.deepEqual(await vscode.commands.executeCommand('devProcesses.switchProfile', null, { restart: false }), []);
+    assert.equal(config().get('activeProfile') || undefined, undefined);
+  });
+
+  it('an unknown profile is a clear error; a bad profile is a located problem and the rest works', async () => {
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('devProcesses.switchProfile', 'nope', { restart: false })),
+      (err: Error) => /There is no profile named "nope" \(profiles: "dev", "tools"\)/.test(err.message),
+    );
+    await config().update('profiles', { dev: { start: ['prof-wbe', 'prof-web'] } }, vscode.ConfigurationTarget.Workspace);
+    const problem = await waitFor(() => api.problems().find((p) => p.field === 'dev.start[0]'), 'the profile problem');
+    assert.match(problem.message, /"prof-wbe", which is neither a definition nor a group \(did you mean "prof-web"\?\)/);
+    const diagnostic = await waitFor(() => vscode.languages.getDiagnostics(workspaceSettingsUri()).find((d) => d.code === 'dev.start[0]'), 'the diagnostic in settings.json');
+    // Read from disk: a document opened here would stay open for the suites after this one.
+    const lines = new TextDecoder().decode(await vscode.workspace.fs.readFile(workspaceSettingsUri())).split(/\r?\n/);
+    const { start, end } = diagnostic.range;
+    assert.equal(start.line, end.line);
+    assert.equal(lines[start.line].slice(start.character, end.character), '"prof-wbe"');
+    const ids = await vscode.commands.executeCommand<string[]>('devProcesses.switchProfile', 'dev', { restart: false });
+    assert.deepEqual(ids.map((id) => snapshot(api, id).name), ['prof-web']);
   });
 });
