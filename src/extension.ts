@@ -21,7 +21,7 @@ import { ProfileStatus } from './ui/profileStatus';
 import { ProblemsPanel } from './ui/problemsPanel';
 import { ProcessTree } from './ui/processTree';
 import { RecoveryNotices } from './ui/recoveryNotices';
-import { readAlertLimits, readMonitorIntervalMs, readStopTimeoutMs } from './ui/settings';
+import { readAlertLimits, readKeepRunningOnReload, readMonitorIntervalMs, readReconnectGraceMs, readStopTimeoutMs } from './ui/settings';
 import { SettingsDiagnostics } from './ui/settingsDiagnostics';
 import { registerSettingsQuickFixes } from './ui/settingsQuickFixes';
 import { SettingsWatcher } from './ui/settingsWatcher';
@@ -41,7 +41,9 @@ function createLauncher(): Launcher {
   // Our own node-pty first; the editor ships one too, a fallback should ours not load.
   const ptyModules = [...defaultPtyModules(), ...editorPtyModules(vscode.env.appRoot)];
   try {
-    return new HelperLauncher({ ptyModules });
+    // Kept for a reconnecting window also when the host dies without deactivating (killed, crashed).
+    const reconnectGraceMs = readKeepRunningOnReload() ? readReconnectGraceMs() : 0;
+    return new HelperLauncher({ ptyModules, reconnectGraceMs, stopGraceMs: Math.min(readStopTimeoutMs(), 3000) });
   } catch (err) {
     console.warn('Dev Processes: the launcher helper is missing; spawning from the extension host', err);
     return createChildProcessLauncher({ ptyModules });
@@ -130,12 +132,20 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
   return createApi(current, monitor, () => watcher.problems, changed.event);
 }
 
-/** Stops every process within VS Code's shutdown budget: no orphans on reload or close. */
+/**
+ * With `keepRunningOnReload`, leaves the running processes to the launcher helper, which keeps
+ * them for the next window (or stops them after the grace); else stops every process within VS
+ * Code's shutdown budget. Either way no orphans on reload or close.
+ */
 export async function deactivate(): Promise<void> {
   const stopping = engine;
   const helper = launcher;
   engine = undefined;
   launcher = undefined;
+  if (helper instanceof HelperLauncher && readKeepRunningOnReload()) {
+    helper.release();
+    return;
+  }
   await stopping?.shutdown(Math.min(stopping.stopTimeoutMs, 3000));
   if (helper instanceof HelperLauncher) helper.dispose();
 }

@@ -113,6 +113,17 @@ export function readStopTimeoutMs(): number {
   return readStopTimeout(vscode.workspace.getConfiguration(SECTION).get('stopTimeoutMs'));
 }
 
+/** `devProcesses.keepRunningOnReload`: leave running processes to the launcher helper on reload (default true). */
+export function readKeepRunningOnReload(): boolean {
+  return vscode.workspace.getConfiguration(SECTION).get('keepRunningOnReload') !== false;
+}
+
+/** `devProcesses.reconnectGraceMs`: an integer >= 0; anything else means 15000. */
+export function readReconnectGraceMs(): number {
+  const raw = vscode.workspace.getConfiguration(SECTION).get('reconnectGraceMs');
+  return typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0 ? raw : 15_000;
+}
+
 /** `devProcesses.maxConcurrent`; absent or null means the number of cores, at least 2. */
 export function readMaxConcurrentSetting(): number {
   return readMaxConcurrent(vscode.workspace.getConfiguration(SECTION).get('maxConcurrent'), os.availableParallelism());

@@ -1,7 +1,7 @@
-// Fault: the launcher helper is killed outright (SIGKILL) while its children run. The children run
-// on, but their exit status went with the helper: the runs say so (launcher-lost), never with a
-// made-up exit code; a service is restarted per its policy, a job is not retried, and the engine
-// tells once that the launcher was lost.
+// Fault: the launcher helper is killed outright (SIGKILL) while its children run. The helper held
+// their stdio: a quiet child runs on, one reading stdin reads EOF. Their exit status went with the
+// helper: the runs say so (launcher-lost), never with a made-up exit code; a service is restarted
+// per its policy, a job is not retried, and the engine tells once that the launcher was lost.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DEFAULT_SERVICE_RESTART } from '../../src/core/defaults';
@@ -37,7 +37,7 @@ describe('the launcher helper killed while its children run', () => {
     const id = await engine.spawn('job');
     await waitForLine(engine, id, /^ready$/);
     await killHelper(launcher);
-    engine.sendInput(id, 'exit');
+    // The helper held its stdin: echo.js reads EOF and exits 0.
     await withTimeout(engine.whenDone(id), 10_000, 'the job to end');
 
     const snap = engine.get(id)!;
@@ -61,7 +61,7 @@ describe('the launcher helper killed while its children run', () => {
     await waitForLine(engine, id, /^ready$/);
     const first = engine.get(id)!.pid!;
     await killHelper(launcher);
-    engine.sendInput(id, 'exit');
+    // The helper held its stdin: echo.js reads EOF and exits 0.
     await waitFor(() => engine.get(id)!.restarts === 1 && engine.get(id)!.state === 'running', 'the service to be restarted', 10_000);
 
     const snap = engine.get(id)!;
@@ -74,7 +74,7 @@ describe('the launcher helper killed while its children run', () => {
 
   test('the engine reports the loss once, with how many runs it touched', { timeout: 30_000 }, async (t) => {
     const launcher = launcherFor(t);
-    const engine = faultEngine(t, [nodeSpec('a', 'echo.js'), nodeSpec('b', 'echo.js')], { launcher });
+    const engine = faultEngine(t, [nodeSpec('a', 'hang.js'), nodeSpec('b', 'hang.js')], { launcher });
     const losses: LauncherLoss[] = [];
     engine.onDidLoseLauncher((loss) => losses.push(loss));
     const ids = [await engine.spawn('a'), await engine.spawn('b')];

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Emitter, type Disposable } from '../../core/events';
 import { linuxProcessTable, type ProcessTable } from '../procfs';
 import { HelperProcess, type HelperGone } from './helperProcess';
-import { PTY_MODULES_ENV, SOCKET_ENV, TOKEN_ENV } from './protocol';
+import { GRACE_ENV, PTY_MODULES_ENV, REPLAY_ENV, SOCKET_ENV, STOP_GRACE_ENV, TOKEN_ENV } from './protocol';
 import { RemoteProcess } from './remoteProcess';
 import { StdioServer } from './stdioServer';
 import type { LaunchedProcess, LaunchOptions, Launcher, LauncherLoss } from './types';
@@ -40,6 +40,15 @@ export interface HelperLauncherOptions {
    * bundle, then in node_modules (see `defaultPtyModules`).
    */
   ptyModules?: string[];
+  /**
+   * How long the helper keeps its children once this host is gone (released, crashed, killed),
+   * for a window that reconnects; then it stops them all. Default 0: stopped at once.
+   */
+  reconnectGraceMs?: number;
+  /** Between SIGTERM and SIGKILL when the helper stops its children itself (default 3000). */
+  stopGraceMs?: number;
+  /** Bytes of recent output the helper keeps per run for a reconnecting window (default 1 MiB). */
+  replayBytes?: number;
 }
 
 /**
@@ -59,6 +68,7 @@ export class HelperLauncher implements Launcher, Disposable {
   private readonly helperScript: string;
   private readonly heartbeatMs: number;
   private readonly ptyModules: string[] | undefined;
+  private readonly keep: Pick<HelperLauncherOptions, 'reconnectGraceMs' | 'stopGraceMs' | 'replayBytes'>;
   private readonly lossEmitter = new Emitter<LauncherLoss>();
   private seq = 0;
   private disposed = false;
@@ -70,6 +80,7 @@ export class HelperLauncher implements Launcher, Disposable {
     this.table = options.table ?? linuxProcessTable;
     this.heartbeatMs = options.heartbeatMs ?? 1000;
     this.ptyModules = options.ptyModules;
+    this.keep = options;
   }
 
   /** The running helper's pid, if one runs. */
@@ -110,6 +121,17 @@ export class HelperLauncher implements Launcher, Disposable {
     this.lossEmitter.dispose();
   }
 
+  /**
+   * Leaves the running children to the helper, which keeps them for its reconnect grace (a window
+   * reload) and then stops them; this launcher is shut down. Without a helper, as `dispose`.
+   */
+  release(): void {
+    if (this.disposed) return;
+    this.helper?.release();
+    this.helper = undefined;
+    this.dispose();
+  }
+
   private ready(): { helper: HelperProcess; stdio: StdioServer } {
     if (this.disposed) throw new Error('the process launcher was shut down');
     this.stdio ??= new StdioServer(this.table);
@@ -128,6 +150,11 @@ export class HelperLauncher implements Launcher, Disposable {
     // Not inherited from a host that itself runs under one of ours: the helper's defaults apply then.
     if (this.ptyModules) env[PTY_MODULES_ENV] = JSON.stringify(this.ptyModules);
     else delete env[PTY_MODULES_ENV];
+    const keep: [string, number | undefined][] = [[GRACE_ENV, this.keep.reconnectGraceMs], [STOP_GRACE_ENV, this.keep.stopGraceMs], [REPLAY_ENV, this.keep.replayBytes]];
+    for (const [name, value] of keep) {
+      if (value === undefined) delete env[name];
+      else env[name] = String(value);
+    }
     // In VS Code desktop process.execPath is Electron; this makes it a plain Node.
     if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
     // The host's NODE_OPTIONS (an --inspect port, a --require) are not for the helper.

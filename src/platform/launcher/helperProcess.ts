@@ -48,6 +48,9 @@ export class HelperProcess {
       // stderr inherited: if the helper itself fails, its trace lands in the host's log.
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       env,
+      // A group of its own: whatever takes the host's group down (a closing window) leaves it
+      // to keep the children for the reconnect grace.
+      detached: true,
       windowsHide: true,
     });
     this.child.on('message', (report: HelperReport) => this.receive(report));
@@ -71,6 +74,18 @@ export class HelperProcess {
   launch(id: number, remote: RemoteProcess, request: LaunchRequest): void {
     this.launches.set(id, remote);
     this.send(request);
+  }
+
+  /**
+   * Leaves the helper and its children running: it keeps them for its reconnect grace, then
+   * stops them. Launches it never confirmed are killed; this host hears nothing more from it.
+   */
+  release(): void {
+    clearInterval(this.heartbeat);
+    this.killUnconfirmed();
+    this.gone = true;
+    this.launches.clear();
+    if (this.child.connected) this.child.disconnect();
   }
 
   /** Sets the pty size of a `tty` launch it confirmed. */

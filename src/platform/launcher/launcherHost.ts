@@ -1,14 +1,18 @@
 /**
  * The launcher helper, bundled to dist/launcherHost.js: a small Node process that spawns children
  * for the extension host, so the host never pays fork()'s cost, which grows with the host's memory
- * (bench/README.md has the figures). HelperLauncher starts it; it exits when the host goes away. Children run detached (a
- * process group of their own) and outlive it: the host stops them by group, not through us.
+ * (bench/README.md has the figures). HelperLauncher starts it. Children run detached (a process
+ * group of their own); the host stops them by group, not through us. The helper holds their
+ * stdio (heldRuns.ts): when the host goes away, they run on for the reconnect grace, then the
+ * helper stops them all and exits (docs/sessions.md).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
+import { HeldRuns } from './heldRuns';
 import { HelperPtys } from './helperPty';
-import { PTY_MODULES_ENV, SOCKET_ENV, TOKEN_ENV, stdioHeader, type HelperReport, type HostRequest, type LaunchRequest, type SpawnErrorInfo, type StdioIndex } from './protocol';
+import { GRACE_ENV, PTY_MODULES_ENV, REPLAY_ENV, SOCKET_ENV, STOP_GRACE_ENV, TOKEN_ENV, stdioHeader, whole, type HelperReport, type HostRequest, type LaunchRequest, type SpawnErrorInfo, type StdioIndex } from './protocol';
 import { defaultPtyModules } from './pty';
+import { DEFAULT_REPLAY_BYTES } from './replayBuffer';
 
 const socketPath = process.env[SOCKET_ENV] ?? '';
 const token = process.env[TOKEN_ENV] ?? '';
@@ -17,7 +21,17 @@ if (!socketPath || !token || !process.send) {
   process.exit(2);
 }
 
+const held = new HeldRuns({
+  graceMs: whole(process.env[GRACE_ENV], 0),
+  stopGraceMs: whole(process.env[STOP_GRACE_ENV], 3000),
+  replayBytes: whole(process.env[REPLAY_ENV], DEFAULT_REPLAY_BYTES),
+  onDone: () => process.exit(0),
+});
+
 function report(message: HelperReport): void {
+  if (message.type === 'spawned') held.started(message.id, message.pid);
+  else if (message.type === 'exit') held.ended(message.id, message.exitCode, message.signal);
+  else if (message.type === 'failed') held.failed(message.id);
   if (process.connected) process.send!(message);
 }
 
@@ -52,6 +66,7 @@ async function launch(req: LaunchRequest): Promise<void> {
   const connected = await Promise.allSettled(([0, 1, 2] as const).map((index) => connectStdio(req.id, index)));
   const sockets = connected.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const refused = connected.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const run = held.add(req.id, req.env);
   const ttyUnavailable = req.tty && !refused ? ptys.start(req, sockets) : undefined;
   // On a pty (or failed, and reported): the helper keeps the sockets and joins them to the pty.
   if (req.tty && !refused && ttyUnavailable === undefined) return;
@@ -63,15 +78,17 @@ async function launch(req: LaunchRequest): Promise<void> {
       env: req.env,
       shell: req.shell ? '/bin/sh' : false,
       detached: true,
-      stdio: sockets,
+      // Pipes to us, not the host's sockets: the child's output must not depend on the host.
+      stdio: 'pipe',
       windowsHide: true,
     });
   } catch (err) {
     report({ type: 'failed', id: req.id, error: errorInfo(err) });
-  } finally {
-    // The child holds its own copies; ours would keep the host's streams from ending. Destroy, not
-    // end: end() would shut the socket down for the child as well.
+  }
+  if (!child?.pid) {
     for (const socket of sockets) socket.destroy();
+  } else {
+    run.relay(child, sockets);
   }
   if (!child) return;
   const spawned = child;
@@ -85,5 +102,7 @@ process.on('message', (message: HostRequest) => {
   else if (message.type === 'resize') ptys.resize(message.id, message.cols, message.rows);
   else if (message.type === 'ping') report({ type: 'pong' });
 });
-// The host closed, crashed or was killed: no one is left to report to. Children keep running.
-process.on('disconnect', () => process.exit(0));
+// The host closed, crashed or was killed: the children are kept for a window that reconnects.
+process.on('disconnect', () => held.hostGone());
+// Asked to stop (a session ending, a test harness cleaning up): the children go first, gracefully.
+process.on('SIGTERM', () => void held.stopAll());

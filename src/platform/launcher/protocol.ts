@@ -1,8 +1,8 @@
 /**
  * What the extension host and the launcher helper (launcherHost.ts) say to each other. Requests
  * and reports travel over the Node IPC channel; each child's stdin, stdout and stderr are Unix
- * socket connections the helper opens to the host's stdio server and hands to the child, so the
- * child's bytes go straight to the host, never through the helper.
+ * socket connections the helper opens to the host's stdio server. The helper holds the child's
+ * pipes and relays them (streamRelay.ts), so the child does not depend on the host being there.
  */
 import type { LaunchOptions } from './types';
 
@@ -11,6 +11,18 @@ export const SOCKET_ENV = 'DPM_LAUNCHER_SOCKET';
 export const TOKEN_ENV = 'DPM_LAUNCHER_TOKEN';
 /** Where the helper looks for node-pty (a JSON array of module paths); its defaults without it. */
 export const PTY_MODULES_ENV = 'DPM_PTY_MODULES';
+/** Milliseconds the helper keeps its children once its host is gone (0: stops them at once). */
+export const GRACE_ENV = 'DPM_RECONNECT_GRACE_MS';
+/** Milliseconds between SIGTERM and SIGKILL when the helper stops its children itself. */
+export const STOP_GRACE_ENV = 'DPM_STOP_GRACE_MS';
+/** Bytes of recent output the helper keeps per run. */
+export const REPLAY_ENV = 'DPM_REPLAY_BYTES';
+
+/** A whole number of at least 0 from the environment, else `fallback`. */
+export function whole(text: string | undefined, fallback: number): number {
+  const n = Number(text);
+  return text !== undefined && text !== '' && Number.isSafeInteger(n) && n >= 0 ? n : fallback;
+}
 
 export interface LaunchRequest extends LaunchOptions {
   type: 'launch';

@@ -155,9 +155,9 @@ describe('HelperLauncher: stopping, and the helper going away', () => {
     assert.deepEqual(alive(pids), []);
   });
 
-  test('SIGKILL to the helper: the child runs on with its stdio, is still stopped, and the next launch starts a new helper', async (t) => {
-    const { engine, launcher } = helperEngine(t, [nodeSpec('echo', 'echo.js'), nodeSpec('svc', 'hang.js')]);
-    const id = await engine.spawn('echo');
+  test('SIGKILL to the helper: a quiet child runs on without its stdio (held by the helper), is still stopped, and the next launch starts a new helper', async (t) => {
+    const { engine, launcher } = helperEngine(t, [nodeSpec('quiet', 'hang.js'), nodeSpec('svc', 'hang.js')]);
+    const id = await engine.spawn('quiet');
     await waitForLine(engine, id, /^ready$/);
     const pid = engine.get(id)!.pid!;
     t.after(() => reap([pid]));
@@ -167,8 +167,6 @@ describe('HelperLauncher: stopping, and the helper going away', () => {
     await waitFor(() => launcher.helperPid !== helper, 'the launcher to notice');
     assert.deepEqual(alive([pid]), [pid]);
     assert.equal(engine.get(id)!.state, 'running');
-    engine.sendInput(id, 'still here');
-    assert.equal(await waitForLine(engine, id, /^echo: /), 'echo: still here');
 
     await engine.kill(id);
     assert.equal(engine.get(id)!.state, 'terminated');

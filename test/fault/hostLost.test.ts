@@ -1,0 +1,52 @@
+// Fault: the extension host is killed outright (SIGKILL) while chatty children write. A plain Node
+// process plays the host (test/fixtures/launcher-host.js). The helper holds the children's pipes:
+// they run on through the reconnect grace (no SIGPIPE, not blocked on a full pipe), and after it
+// the helper stops every tree and exits, leaving nothing behind.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { test } from 'node:test';
+import { isGone, linuxProcessTable } from '../../src/platform/procfs';
+import { fixture, reap, repoRoot, waitFor } from '../unit/helpers';
+import { assertNothingLeft, taggedEnv } from './faultHelpers';
+import * as path from 'node:path';
+
+const HELPER_SCRIPT = path.join(repoRoot, 'dist', 'launcherHost.js');
+const GRACE_MS = 2500;
+
+/** CPU ticks the process has used (utime + stime from /proc/PID/stat). */
+function cpuTicks(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+test('SIGKILL to the host: chatty children outlive it for the grace, then the helper stops them and exits', { timeout: 30_000 }, async (t) => {
+  const children = [['node', fixture('flood.js'), '100000'], ['node', fixture('ticks.js'), 'tick', '1000000', '5']];
+  const host = spawn(process.execPath, [fixture('launcher-host.js'), HELPER_SCRIPT, String(GRACE_MS), '500', ...children.map((c) => JSON.stringify(c))], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: taggedEnv(),
+  });
+  const lines: string[] = [];
+  host.stdout.setEncoding('utf8').on('data', (text: string) => lines.push(...text.split('\n').filter(Boolean)));
+  await waitFor(() => lines.length === children.length, 'both children to start');
+  const helper = Number(lines[0].split(' ')[0]);
+  const pids = lines.map((l) => Number(l.split(' ')[1]));
+  t.after(() => reap([host.pid!, helper, ...pids]));
+  // Writing for a while through the host first.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+
+  host.kill('SIGKILL');
+  const killedAt = Date.now();
+  await waitFor(() => isGone(linuxProcessTable, host.pid!), 'the host to die');
+  const before = pids.map(cpuTicks);
+  await new Promise((resolve) => setTimeout(resolve, GRACE_MS / 2));
+  for (const pid of pids) assert.equal(isGone(linuxProcessTable, pid), false, `child ${pid} runs on without its host`);
+  assert.equal(isGone(linuxProcessTable, helper), false, 'the helper waits for a window to reconnect');
+  const after = pids.map(cpuTicks);
+  assert.ok(after[0] > before[0], 'the flooder still writes: its pipe is read without a host');
+
+  await waitFor(() => isGone(linuxProcessTable, helper), 'the helper to exit after the grace', GRACE_MS + 10_000);
+  assert.ok(Date.now() - killedAt >= GRACE_MS, 'not before the grace');
+  assertNothingLeft(pids, 'after the grace');
+});
