@@ -77,3 +77,10 @@ export function guarded(source: DetectSource, file: string, parse: () => DetectR
 export function unreadable(source: DetectSource, file: string): DetectProblem {
   return problemAt(source, { file, line: 0, column: 0 }, `${path.basename(file)} could not be read (too deeply nested or otherwise unusual); skipped.`);
 }
+
+/** A file's own grouping (a process-compose namespace, compose profiles) as our `group`; unusable names are left out. */
+export function groupOf(raw: unknown): string | string[] | undefined {
+  const names = (Array.isArray(raw) ? raw : [raw]).filter((name): name is string => typeof name === 'string' && badName(name, 'group') === undefined);
+  const unique = [...new Set(names)];
+  return unique.length === 0 ? undefined : unique.length === 1 ? unique[0] : unique;
+}

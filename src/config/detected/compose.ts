@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { isObject, quote } from '../text';
-import { badName, detected, guarded, problemAt, relativeCwd } from './common';
+import { badName, detected, groupOf, guarded, problemAt, relativeCwd } from './common';
 import { parseYamlObject } from './yamlText';
 import type { DetectProblem, DetectResult } from './types';
 
@@ -30,7 +30,8 @@ export function parseCompose(text: string, file: string, folder: string): Detect
         result.problems.push(problemAt('compose', at, why));
         continue;
       }
-      const fields = { command: 'docker', args: ['compose', '-f', path.basename(file), 'up', service], cwd, kind: 'service', stop: { signal: 'SIGINT' } };
+      const args = ['compose', '-f', path.basename(file), 'up', service];
+      const fields = { command: 'docker', args, cwd, kind: 'service', stop: { signal: 'SIGINT' }, group: groupOf(isObject(settings) ? settings.profiles : undefined) };
       result.entries.push(detected('compose', `compose: ${service}`, folder, at, fields));
     }
     return result;

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { DependencyCondition } from '../../core/types';
 import { isNonBlank, isObject, quote } from '../text';
-import { badName, detected, guarded, problemAt, relativeCwd } from './common';
+import { badName, detected, groupOf, guarded, problemAt, relativeCwd } from './common';
 import { keepRunnable, type PendingEntry, type WrittenDependency } from './dependencies';
 import { healthCheckOf, restartOf, stopOf } from './processComposeFields';
 import { parseYamlObject, type YamlObject } from './yamlText';
@@ -63,6 +63,7 @@ function readProcesses(processes: Record<string, unknown>, yaml: YamlObject, fil
       healthCheck: service ? healthCheckOf(process) : undefined,
       restart: service ? restartOf(process.availability) : undefined,
       stop: stopOf(process.shutdown),
+      group: groupOf(process.namespace),
     };
     const entry = detected('process-compose', `process-compose: ${name}`, folder, yaml.placeOf(['processes', name]), fields);
     pending.push({ entry, label: name, dependsOn });

@@ -9,10 +9,13 @@ const PROCESS_LINE = /^([A-Za-z0-9_-]+):[ \t]*(.*?)\s*$/;
 const FIRST_PORT = 5000;
 const PORT_STEP = 100;
 const USES_PORT = /\$(\{PORT\}|PORT\b)/;
+/** Heroku runs the `release` line once per deploy (migrations): it ends by itself. */
+const ONE_OFF = 'release';
 
 /**
  * A Procfile (or Procfile.dev): each `name: command` line a service run through the shell in the
- * file's folder. `#` comments and blank lines are skipped; any other line is one problem.
+ * file's folder (a `release` line a job). `#` comments and blank lines are skipped; any other
+ * line is one problem.
  */
 export function parseProcfile(text: string, file: string, folder: string): DetectResult {
   const large = tooLarge('Procfile', text, file);
@@ -37,7 +40,7 @@ function readLines(text: string, file: string, folder: string): DetectResult {
       const { name, command, at } = found;
       // foreman gives each line its own PORT; without it "-p $PORT" would start on no port at all.
       const env = USES_PORT.test(command) ? { PORT: String(FIRST_PORT + PORT_STEP * (seen.size - 1)) } : undefined;
-      result.entries.push(detected('Procfile', `Procfile: ${name}`, folder, at, { command, shell: true, cwd, env, kind: 'service' }));
+      result.entries.push(detected('Procfile', `Procfile: ${name}`, folder, at, { command, shell: true, cwd, env, kind: name === ONE_OFF ? 'job' : 'service' }));
     }
   }
   return result;

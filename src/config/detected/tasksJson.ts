@@ -79,7 +79,7 @@ function readTask(node: Node, ctx: TaskContext): PendingEntry | DetectProblem | 
   if (command === undefined) {
     return dependsOn.length > 0 ? undefined : problemAt('tasks', at, `task ${quote(label)} has no "command"; skipped.`);
   }
-  const args = argsOf(task.args);
+  const args = argsOf(task.args, type === 'shell');
   if (args === undefined) return problemAt('tasks', at, `task ${quote(label)}: "args" must be a list of strings; skipped.`);
   const options = { ...asTask(ctx.sharedOptions), ...asTask(task.options) };
   const env = envOf({ ...asTask(asTask(ctx.sharedOptions).env), ...asTask(asTask(task.options).env) });
@@ -123,11 +123,23 @@ function textOf(value: unknown): string | undefined {
   return undefined;
 }
 
-function argsOf(value: unknown): string[] | undefined {
+/**
+ * A shell task's arguments are quoted as the editor quotes them, since the shell gets them joined
+ * into one line: a string with white space in single quotes, an object by its `quoting`.
+ */
+function argsOf(value: unknown, shell: boolean): string[] | undefined {
   if (value === undefined) return [];
   if (!Array.isArray(value)) return undefined;
   const args = value.map((arg) => (typeof arg === 'string' ? arg : isObject(arg) && typeof arg.value === 'string' ? arg.value : undefined));
-  return args.every((arg) => arg !== undefined) ? (args as string[]) : undefined;
+  if (!args.every((arg) => arg !== undefined)) return undefined;
+  return shell ? args.map((arg, i) => quoteForShell(arg, asTask(value[i]).quoting)) : args;
+}
+
+function quoteForShell(arg: string, quoting: unknown): string {
+  if (quoting === 'escape') return arg.replace(/([\\\s'"`$&|;<>()*?[\]#~!{}])/g, '\\$1');
+  if (quoting === 'weak') return `"${arg.replace(/(["\\`])/g, '\\$1')}"`;
+  if (quoting !== 'strong' && arg !== '' && !/\s/.test(arg)) return arg;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 function envOf(raw: Task): Record<string, string> | undefined {

@@ -14,6 +14,7 @@ test('each compose service runs as docker compose up SERVICE with this file, sto
     name: 'compose: db', command: 'docker', args: ['compose', '-f', 'docker-compose.yml', 'up', 'db'], kind: 'service', stop: { signal: 'SIGINT' },
   });
   assert.deepEqual(entries[1].at, { file, line: 18, column: 2 });
+  assert.equal(entries[2].entry.group, 'app', 'profiles are groups');
   assertValidEntries(entries);
 });
 

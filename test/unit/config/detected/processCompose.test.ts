@@ -51,6 +51,7 @@ test('http probes become URLs, too-fast periods our minimum, and ready_log_line 
   assert.deepEqual(web?.healthCheck, { readiness: { type: 'log', pattern: 'ready in' } });
   assert.deepEqual(web?.dependsOn, [{ name: 'process-compose: api', condition: 'started' }]);
   assert.equal(web?.cwd, 'web');
+  assert.equal(web?.group, 'frontend', 'a namespace is a group');
 });
 
 test('a dependency on a disabled or unknown process skips the dependent, with a problem at the dependency', () => {

@@ -17,6 +17,12 @@ test('a Rails Procfile.dev: each line a service through the shell, PORT set as f
   assertValidEntries(entries);
 });
 
+test('the release line of a Heroku Procfile is a job', () => {
+  const { entries } = parseProcfile(readFixture('rails-app', 'Procfile'), detectFixture('rails-app', 'Procfile'), folder);
+  assert.deepEqual(entries.map((e) => [e.name, e.entry.kind]), [['Procfile: web', 'service'], ['Procfile: worker', 'service'], ['Procfile: release', 'job']]);
+  assertValidEntries(entries);
+});
+
 test('a Procfile below the folder runs in its own folder', () => {
   const { entries } = parseProcfile('web: node server.js\n', '/ws/api/Procfile', '/ws');
   assert.equal(entries[0].entry.cwd, 'api');

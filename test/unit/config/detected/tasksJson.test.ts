@@ -12,7 +12,7 @@ test('shell and process tasks of a commented tasks.json become entries; other ty
   assert.deepEqual(entries.map((e) => e.name), ['tasks: build', 'tasks: watch', 'tasks: api', 'tasks: migrate']);
   const tasks = byName(entries);
   assert.deepEqual(tasks.get('tasks: build')?.entry, {
-    name: 'tasks: build', command: 'make', args: ['-j4', 'all targets'], shell: true, env: { NODE_ENV: 'development' }, kind: 'job', problemMatcher: '$gcc',
+    name: 'tasks: build', command: 'make', args: ['-j4', "'all targets'"], shell: true, env: { NODE_ENV: 'development' }, kind: 'job', problemMatcher: '$gcc',
   });
   assert.deepEqual(tasks.get('tasks: build')?.at, { file, line: 9, column: 15 });
   assert.deepEqual(tasks.get('tasks: watch')?.entry, {
@@ -106,4 +106,12 @@ test('only the problem matchers we ship are copied', () => {
   assert.equal(entries.get('tasks: b')?.entry.problemMatcher, undefined);
   assert.deepEqual(entries.get('tasks: c')?.entry.problemMatcher, ['$tsc', '$go']);
   assertValidEntries([...entries.values()]);
+});
+
+test('a shell task\'s arguments are quoted as the editor quotes them; a process task\'s are passed as they are', () => {
+  const args = ['plain', 'two words', '', { value: "it's", quoting: 'strong' }, { value: 'a $HOME "b"', quoting: 'weak' }, { value: 'a b;c', quoting: 'escape' }, '$HOME', '*.js'];
+  const text = JSON.stringify({ tasks: [{ label: 'sh', type: 'shell', command: 'echo', args }, { label: 'proc', type: 'process', command: 'echo', args }] });
+  const found = byName(parseTasksJson(text, '/ws/.vscode/tasks.json', '/ws', 'linux').entries);
+  assert.deepEqual(found.get('tasks: sh')?.entry.args, ['plain', "'two words'", "''", "'it'\\''s'", '"a $HOME \\"b\\""', 'a\\ b\\;c', '$HOME', '*.js']);
+  assert.deepEqual(found.get('tasks: proc')?.entry.args, ['plain', 'two words', '', "it's", 'a $HOME "b"', 'a b;c', '$HOME', '*.js']);
 });
