@@ -102,6 +102,19 @@ describe('watch: a change restarts the service', () => {
     assert.equal(engine.get(id)!.state, 'running');
   });
 
+  test('a changed "watch" makes a new watcher; an unchanged one, or another field, keeps it', async (t) => {
+    const web = watched('web');
+    const { engine, watchers } = setup(t, [web]);
+    await started(engine, watchers, 'web');
+    engine.setDefinitions([{ ...web, env: { A: '1' } }]);
+    assert.equal(watchers.made, 1);
+    engine.setDefinitions([watched('web', { paths: [`${repoRoot}/src/**`] })]);
+    assert.equal(watchers.disposed, 1);
+    assert.equal(watchers.made, 2);
+    engine.setDefinitions([]);
+    assert.equal(watchers.disposed, 2, 'a removed definition is no longer watched');
+  });
+
   test('restart-with-dependents restarts the live dependents once it is up again', async (t) => {
     const { engine, watchers } = setup(t, [watched('web', { action: 'restart-with-dependents' }), nodeSpec('api', 'hang.js', [], { dependsOn: [{ name: 'web', condition: 'started' }] })]);
     const api = await engine.spawn('api');
