@@ -8,7 +8,9 @@ import { createChildProcessLauncher, defaultPtyModules, editorPtyModules, Helper
 import { MemoryGuard } from './engine/monitor/memoryGuard';
 import { ProcessMonitor } from './engine/monitor/monitor';
 import { FileRecordStore } from './platform/records';
+import { registerAddToSettings } from './ui/addToSettings';
 import { AlertNotifier } from './ui/alertNotifier';
+import { DetectedSources } from './ui/detectedSources';
 import { registerLogPanel } from './ui/logView/logPanel';
 import { LogFiles } from './ui/logFiles';
 import { registerMetricsPanel } from './ui/metricsPanel';
@@ -79,7 +81,8 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
   const debugSessions = new DebugSessions(current);
   const tree = new ProcessTree(current, monitor, problems, debugSessions);
   const diagnostics = new SettingsDiagnostics();
-  const watcher = new SettingsWatcher(current, tree, diagnostics, context.workspaceState);
+  const detected = new DetectedSources();
+  const watcher = new SettingsWatcher(current, tree, diagnostics, context.workspaceState, detected);
   context.subscriptions.push(
     monitor,
     memoryGuard,
@@ -98,7 +101,9 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     debugSessions,
     diagnostics,
     registerSettingsQuickFixes(diagnostics),
+    detected,
     watcher,
+    registerAddToSettings(detected),
     registerTreeCommands(current, channels, () => watcher.problems),
     registerGroupCommands(current),
     registerTaskProvider(current, () => watcher.problems),
@@ -112,6 +117,7 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
   context.subscriptions.push(notices);
 
   watcher.reload();
+  void detected.refresh();
   const adoptedSince = Date.now();
   const adopted = current.adoptSurvivors();
   void notices.adopted(adopted);

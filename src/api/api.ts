@@ -2,13 +2,13 @@ import type * as vscode from 'vscode';
 import { ProcessError, type ErrorCode } from '../core/errors';
 import type { ProcessEngine } from '../engine/engine';
 import type { MonitorApi } from '../engine/monitor/types';
-import type { Priority, ProcessKind, RecoveryStrategy, RunState } from '../core/types';
+import type { Priority, ProcessKind, RecoveryStrategy, RunState, SpecSource } from '../core/types';
 
 // The public API is declared here, apart from the engine's own structures, so that a change
 // inside the engine cannot change what other extensions see without this file changing too.
 // Only the core vocabulary (states, error codes, priorities) is shared with the engine.
 
-export type { ErrorCode, Priority, ProcessKind, RecoveryStrategy, RunState };
+export type { ErrorCode, Priority, ProcessKind, RecoveryStrategy, RunState, SpecSource };
 
 /** A probe's verdict; `none` when the definition has no such probe. */
 export type ProbeVerdict = 'none' | 'pending' | 'passing' | 'failing';
@@ -133,6 +133,16 @@ export interface DefinitionProblem {
   setting?: string;
 }
 
+/** One definition as other extensions see it. */
+export interface DefinitionInfo {
+  name: string;
+  kind: ProcessKind;
+  /** Where it comes from: `settings`, or the kind of project file it was detected in. */
+  source: SpecSource;
+  /** Its groups, when it has one or more. */
+  group?: string[];
+}
+
 /** What `activate()` returns to other extensions (and to our tests). */
 export interface DevProcessesApi {
   /** Every run the engine knows: live ones and the last finished ones. */
@@ -141,8 +151,11 @@ export interface DevProcessesApi {
   get(target: string): ProcessSnapshot | undefined;
   /** Recent output of a run (or a definition's latest run), oldest first: plain text, or as written with `ansi`. */
   output(target: string, options?: OutputOptions): OutputLine[];
-  /** The valid definitions, as read from the settings; `group` when the definition has one or more. */
-  definitions(): { name: string; kind: ProcessKind; group?: string[] }[];
+  /**
+   * The valid definitions: the settings' (`source: "settings"`), then those detected in the
+   * project's files (`npm: dev`, `tasks: build`, ...), which `spawn`, `kill` and `restart` take by name alike.
+   */
+  definitions(): DefinitionInfo[];
   /** The settings entries that could not be used, with the reason. */
   problems(): DefinitionProblem[];
   /** Scheduler and pool figures: runs completed, failed, timed out, retried, durations, processes, queue. */
@@ -164,7 +177,7 @@ export function createApi(
   return {
     alerts: () => monitor.alerts(),
     onDidAlert: monitor.onDidAlert,
-    definitions: () => engine.definitions().map((s) => ({ name: s.name, kind: s.kind, ...(s.groups && { group: [...s.groups] }) })),
+    definitions: () => engine.definitions().map((s) => ({ name: s.name, kind: s.kind, source: s.source ?? 'settings', ...(s.groups && { group: [...s.groups] }) })),
     problems,
     metrics: () => engine.metrics(),
     list: () => engine.list(),

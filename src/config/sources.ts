@@ -4,6 +4,8 @@ import type { DefinitionContext } from './types';
 import { resolveDependencies, type SpecOrigin } from './dependsOnFields';
 import { resolveWatchBuilds } from './watchFields';
 import { taskLabel } from './entry';
+import { parseDetected, problemAt } from './detected/join';
+import type { DetectedEntry, DetectProblem } from './detected/types';
 
 /** One place `devProcesses.tasks` is set: the workspace (or the only folder), or one folder of several. */
 export interface DefinitionSource {
@@ -25,6 +27,8 @@ export interface NameOwner {
 export interface OwnedDefinitions {
   set: DefinitionSet;
   owners: Map<string, NameOwner>;
+  /** Problems of detected entries (see `devProcesses.detect`), at the place in their own files. */
+  detectedProblems: DetectProblem[];
 }
 
 /** An entry of a source, where a name may be claimed. */
@@ -54,6 +58,7 @@ export function parseOwnedSources(
   sources: DefinitionSource[],
   ctx: Omit<DefinitionContext, 'workspaceFolder'>,
   previous: ReadonlyMap<string, NameOwner> = new Map(),
+  detected: readonly DetectedEntry[] = [],
 ): OwnedDefinitions {
   const all: DefinitionSet = { specs: [], errors: [] };
   const origins = new Map<ProcessSpec, SpecOrigin>();
@@ -82,7 +87,18 @@ export function parseOwnedSources(
       origins.set(spec, source.folder ? { ...origin, folder: source.folder } : origin);
     });
   });
-  return { set: resolveDependencies(resolveWatchBuilds(all, origins), origins), owners };
+  // Detected entries join before dependencies are resolved: a definition may depend on one.
+  const found = parseDetected(detected, ctx, all.specs);
+  for (const spec of found.specs) origins.set(spec, found.origins.get(spec)!);
+  const joined = resolveDependencies(resolveWatchBuilds({ specs: [...all.specs, ...found.specs], errors: all.errors }, origins), origins);
+  const byName = new Map(detected.map((d) => [d.name, d]));
+  const detectedNames = new Set(found.specs.map((s) => s.name));
+  const ofDetected = (e: DefinitionError) => e.index === -1 && e.name !== undefined && detectedNames.has(e.name);
+  return {
+    set: { specs: joined.specs, errors: joined.errors.filter((e) => !ofDetected(e)) },
+    owners,
+    detectedProblems: [...found.problems, ...joined.errors.filter(ofDetected).map((e) => problemAt(byName.get(e.name!)!, e))],
+  };
 }
 
 /** For each name used more than once in the window, the entry that keeps it. */

@@ -124,9 +124,14 @@ export interface HealthCheck {
 }
 
 /** A validated definition, ready for the engine: every variable expanded, every path absolute. */
+/** Where a definition comes from: the settings, or a file the project already has (see `devProcesses.detect`). */
+export type SpecSource = 'settings' | 'npm' | 'tasks' | 'Procfile' | 'process-compose' | 'compose';
+
 export interface ProcessSpec {
   /** Unique within the window. */
   name: string;
+  /** Absent for a definition of the settings. */
+  source?: Exclude<SpecSource, 'settings'>;
   kind: ProcessKind;
   command: string;
   args: string[];

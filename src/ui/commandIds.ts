@@ -43,6 +43,8 @@ export const CommandIds = {
   startAll: 'devProcesses.startAll',
   /** The profile's status bar item (profileStatus.ts). */
   switchProfile: 'devProcesses.switchProfile',
+  /** Detected entries' (addToSettings.ts). */
+  addToSettings: 'devProcesses.addToSettings',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -20,9 +20,15 @@ export const ADHOC_CONTEXT = 'adhoc';
 /** A group's row in the view by group (see groupTree.ts). */
 export const GROUP_CONTEXT = 'group';
 
-/** "definition:<running|idle>:<service|job|removed>[:failed]"; `kind` undefined for a definition removed from the settings. */
-export function definitionContext(live: boolean, kind: ProcessKind | undefined, failed: boolean): string {
-  return `definition:${live ? 'running' : 'idle'}:${kind ?? 'removed'}${failed ? ':failed' : ''}`;
+export const DETECTED_CONTEXT = 'detected';
+export const DETECTED_SOURCE_CONTEXT = 'detectedSource';
+
+/**
+ * "definition:<running|idle>:<service|job|removed>[:failed][:detected]"; `kind` undefined for a
+ * definition removed from the settings, `detected` for one found in a project file (read-only: "Add to Settings").
+ */
+export function definitionContext(live: boolean, kind: ProcessKind | undefined, failed: boolean, detected = false): string {
+  return `definition:${live ? 'running' : 'idle'}:${kind ?? 'removed'}${failed ? ':failed' : ''}${detected ? ':detected' : ''}`;
 }
 
 /** "run:<running|queued|backoff|completed|failed|terminated>", and ":ports" on a live run that listens (Open in Browser). */
@@ -34,8 +40,10 @@ export function runContext(state: RunState, listening = false): string {
 /** Every value a row can have. */
 export function allContextValues(): string[] {
   const definitions = [true, false].flatMap((live) =>
-    (['service', 'job', undefined] as const).flatMap((kind) => [true, false].map((failed) => definitionContext(live, kind, failed))),
+    (['service', 'job', undefined] as const).flatMap((kind) =>
+      [true, false].flatMap((failed) => [definitionContext(live, kind, failed), ...(kind ? [definitionContext(live, kind, failed, true)] : [])]),
+    ),
   );
   const runs = (Object.keys(RUN_STATE_CONTEXT) as RunState[]).flatMap((state) => [runContext(state), runContext(state, true)]);
-  return [...new Set([...definitions, ...runs, PROBLEM_CONTEXT, ADHOC_CONTEXT, GROUP_CONTEXT])];
+  return [...new Set([...definitions, ...runs, PROBLEM_CONTEXT, ADHOC_CONTEXT, GROUP_CONTEXT, DETECTED_CONTEXT, DETECTED_SOURCE_CONTEXT])];
 }

@@ -10,6 +10,8 @@ import { isLive, isTicking } from './format';
 import { formatUsage } from './monitorFormat';
 import { definitionSummary, definitionTooltip, formatProblemCounts, isReplicated, relativePaths, runRowDescription, runRowLabel, watchNotes } from './treeFormat';
 import type { ProblemCounts } from '../core/problemMatchers';
+import type { DetectProblem } from '../config/detected/types';
+import { DetectedItem, DetectedProblemItem, DetectedSourceItem, detectedSourceItems } from './detectedTree';
 
 function isFinal(run: ProcessSnapshot): boolean {
   return run.state === 'completed' || run.state === 'failed' || run.state === 'terminated';
@@ -36,7 +38,7 @@ export class DefinitionItem extends vscode.TreeItem {
     const live = runs.some(isLive);
     // The id changes with the fold: VS Code applies a collapsible state only to an id it has not seen.
     this.id = `definition:${name}:${runs.length === 0 ? 'none' : pending ? 'runs' : 'past'}`;
-    this.contextValue = definitionContext(live, spec?.kind, latest?.state === 'failed');
+    this.contextValue = definitionContext(live, spec?.kind, latest?.state === 'failed', spec?.source !== undefined);
     this.description = definitionSummary(runs, now);
     if (!spec) this.description = `removed from settings · ${this.description}`;
     if (usage) this.description = `${this.description} · ${usage}`;
@@ -101,7 +103,7 @@ export class AdhocGroupItem extends vscode.TreeItem {
   }
 }
 
-type Node = DefinitionItem | RunItem | ProblemItem | AdhocGroupItem;
+type Node = DefinitionItem | RunItem | ProblemItem | AdhocGroupItem | DetectedItem | DetectedSourceItem | DetectedProblemItem;
 
 const icons: Record<RunState, [string, string | undefined]> = {
   queued: ['clock', undefined],
@@ -124,6 +126,7 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
   private readonly changed = this._register(new vscode.EventEmitter<Node | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private problems: DefinitionError[] = [];
+  private detectedProblems: readonly DetectProblem[] = [];
   private readonly view: vscode.TreeView<Node>;
   private ticker: NodeJS.Timeout | undefined;
   private refreshQueued = false;
@@ -145,8 +148,9 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
     this._register({ dispose: () => clearInterval(this.ticker) });
   }
 
-  setProblems(problems: DefinitionError[]): void {
+  setProblems(problems: DefinitionError[], detectedProblems: readonly DetectProblem[] = []): void {
     this.problems = problems;
+    this.detectedProblems = detectedProblems;
     this.refresh();
   }
 
@@ -188,6 +192,8 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
     const now = Date.now();
     if (node instanceof DefinitionItem) return node.runs.map((r) => this.withProblems(new RunItem(r, now, this.usage([r]), isReplicated(r, node.spec), this.debugging?.isDebugging(r.id)), [r]));
     if (node instanceof AdhocGroupItem) return node.runs.map((r) => new RunItem(r, now, this.usage([r])));
+    if (node instanceof DetectedItem) return node.sources;
+    if (node instanceof DetectedSourceItem) return [...node.problems, ...node.specs.map((spec) => this.definitionItem(spec, this.engine.list().reverse(), now))];
     if (node) return [];
     this.prune();
     const runs = this.engine.list().reverse(); // newest first
@@ -195,16 +201,20 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
     const names = new Set(specs.map((s) => s.name));
     // Problems first: an entry that cannot run is what needs doing.
     const items: Node[] = this.problems.map((p) => new ProblemItem(p));
-    items.push(...specs.map((spec) => {
-      const own = runs.filter((r) => !r.adhoc && r.name === spec.name);
-      return this.withProblems(new DefinitionItem(spec.name, spec, own, now, this.usage(own)), own);
-    }));
+    items.push(...specs.filter((spec) => spec.source === undefined).map((spec) => this.definitionItem(spec, runs, now)));
     // Runs whose definition was removed stay visible until they end or are stopped.
     const orphaned = [...new Set(runs.filter((r) => !r.adhoc && !names.has(r.name) && isLive(r)).map((r) => r.name))];
     for (const name of orphaned) items.push(new DefinitionItem(name, undefined, runs.filter((r) => !r.adhoc && r.name === name), now));
+    const detected = detectedSourceItems(specs, this.detectedProblems);
+    if (detected.length > 0) items.push(new DetectedItem(detected));
     const adhoc = runs.filter((r) => r.adhoc);
     if (adhoc.length > 0) items.push(new AdhocGroupItem(adhoc));
     return items;
+  }
+
+  private definitionItem(spec: ProcessSpec, runs: ProcessSnapshot[], now: number): DefinitionItem {
+    const own = runs.filter((r) => !r.adhoc && r.name === spec.name);
+    return this.withProblems(new DefinitionItem(spec.name, spec, own, now, this.usage(own)), own);
   }
 
   /** Forgets rows of runs the engine no longer keeps. */
@@ -234,6 +244,7 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
   private tick(): void {
     for (const item of this.getChildren()) {
       if ((item instanceof DefinitionItem || item instanceof AdhocGroupItem) && item.runs.some(isTicking)) this.changed.fire(item);
+      if (item instanceof DetectedItem && this.engine.list().some((r) => isTicking(r) && item.names.has(r.name))) this.changed.fire(item);
     }
   }
 

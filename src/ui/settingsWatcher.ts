@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import type { DefinitionSource, NameOwner } from '../config/sources';
+import type { DetectProblem } from '../config/detected/types';
 import { Disposable } from '../core/dispose';
 import type { ProcessEngine } from '../engine/engine';
 import type { DefinitionError } from '../core/types';
 import { CommandIds } from './commandIds';
+import type { DetectedSources } from './detectedSources';
 import { isLive } from './format';
 import { ProfileState } from './profileState';
 import type { ProcessTree } from './processTree';
@@ -52,6 +54,8 @@ export class SettingsWatcher extends Disposable {
   problems: DefinitionError[] = [];
   /** The profiles, read with the definitions: the active one's env goes onto them. */
   readonly profiles = this._register(new ProfileState());
+  /** The project files that could not be read, and detected entries that could not be used. */
+  detectedProblems: DetectProblem[] = [];
 
   constructor(
     private readonly engine: ProcessEngine,
@@ -59,8 +63,11 @@ export class SettingsWatcher extends Disposable {
     private readonly diagnostics: SettingsDiagnostics,
     /** Where who holds each name is kept across window reloads. */
     private readonly memory?: vscode.Memento,
+    /** What the project's own files define, joined after the settings' definitions. */
+    private readonly detected?: DetectedSources,
   ) {
     super();
+    if (detected) this._register(detected.onDidChange(() => this.reload()));
     this._register(registerCommand(CommandIds.openSettings, openSettings));
     this.owners = new Map(memory?.get<[string, NameOwner][]>(OWNERS_KEY) ?? []);
     this._register(
@@ -96,7 +103,10 @@ export class SettingsWatcher extends Disposable {
     clearTimeout(this.settle);
     const before = new Set(this.engine.definitions().map((s) => s.name));
     const syntax = readSyntaxProblems();
-    const { set: { specs, errors: specErrors }, owners } = readDefinitions(this.keepLastGood(readSources(), syntax), this.owners);
+    const read = readDefinitions(this.keepLastGood(readSources(), syntax), this.owners, this.detected?.entries);
+    const { set: { specs, errors: specErrors }, owners } = read;
+    this.detectedProblems = [...(this.detected?.problems ?? []), ...read.detectedProblems];
+    this.detected?.publish(this.detectedProblems);
     this.owners = owners;
     void this.memory?.update(OWNERS_KEY, [...owners]);
     this.engine.stopTimeoutMs = readStopTimeoutMs();
@@ -105,7 +115,7 @@ export class SettingsWatcher extends Disposable {
     const errors = [...specErrors, ...this.profiles.settings.problems];
     const problems: DefinitionError[] = [...syntax.map((p) => ({ index: -1, message: p.message, syntax: true, ...(p.folder ? { folder: p.folder } : {}) })), ...errors];
     this.problems = problems;
-    this.tree.setProblems(problems);
+    this.tree.setProblems(problems, this.detectedProblems);
     void this.diagnostics.update(errors, syntax);
     void vscode.commands.executeCommand('setContext', 'devProcesses.noDefinitions', specs.length === 0 && problems.length === 0);
     this.reportProblems(errors, syntax);

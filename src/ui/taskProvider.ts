@@ -153,7 +153,8 @@ export class DevProcessesTaskProvider implements vscode.TaskProvider {
   ) {}
 
   provideTasks(): vscode.Task[] {
-    return this.engine.definitions().map((spec) => this.taskFor({ type: TASK_TYPE, name: spec.name }));
+    // Detected entries are the editor's own npm scripts and tasks.json tasks already.
+    return this.engine.definitions().filter((spec) => spec.source === undefined).map((spec) => this.taskFor({ type: TASK_TYPE, name: spec.name }));
   }
 
   resolveTask(task: vscode.Task): vscode.Task | undefined {

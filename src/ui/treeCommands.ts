@@ -40,7 +40,7 @@ class TreeCommands {
     const folders = workspaceFolders();
     const items: (vscode.QuickPickItem & { name?: string })[] = this.engine.definitions().map((s) => ({
       label: s.name,
-      description: s.kind,
+      description: s.source ? `${s.kind} · detected` : s.kind,
       detail: relativePaths([s.command, ...s.args].join(' '), folders),
       name: s.name,
     }));

@@ -4,8 +4,10 @@
  * validation and the same engine run them.
  */
 
+import type { SpecSource } from '../../core/types';
+
 /** Where a detected entry comes from; the prefix of its name (`npm: dev`). */
-export type DetectSource = 'npm' | 'tasks' | 'Procfile' | 'process-compose' | 'compose';
+export type DetectSource = Exclude<SpecSource, 'settings'>;
 
 export const DETECT_SOURCES: readonly DetectSource[] = ['npm', 'tasks', 'Procfile', 'process-compose', 'compose'];
 

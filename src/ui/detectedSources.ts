@@ -1,0 +1,151 @@
+import * as fs from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { type DetectedEntry, type DetectFs, type DetectProblem, type DetectResult, type DetectSelection } from '../config/detected/types';
+import { detectWorkspace } from '../config/detected/detect';
+import { parseDetectSelection } from '../config/detected/selection';
+import { Disposable } from '../core/dispose';
+import { resolveExecutable } from '../platform/executable';
+import { SECTION } from './settings';
+import { DIAGNOSTIC_SOURCE } from './settingsDiagnostics';
+
+/** The files detection reads, wherever they sit in a folder. */
+const WATCHED = '**/{package.json,pnpm-workspace.yaml,Procfile,Procfile.dev,process-compose.yaml,process-compose.yml,compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml,.vscode/tasks.json}';
+
+/** A save often comes as several file events (write, rename, change): one read after they settle. */
+const SETTLE_MS = 250;
+
+/** A file larger than this is not a project's script list: it is not read whole into the host. */
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+/** `devProcesses.detect` as set. */
+function readDetectSelection(): DetectSelection {
+  return parseDetectSelection(vscode.workspace.getConfiguration(SECTION).get('detect'));
+}
+
+/** File access for detection: the workspace's files as they are on disk, bounded. */
+const workspaceFs: DetectFs = {
+  async readText(file) {
+    try {
+      const handle = await fs.open(file, 'r');
+      try {
+        const { size } = await handle.stat();
+        if (size > MAX_FILE_BYTES) return undefined;
+        return new TextDecoder().decode(await handle.readFile());
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      return undefined;
+    }
+  },
+  async findDirectories(folder, globs) {
+    const include = globs.filter((g) => !g.startsWith('!')).map(trimGlob);
+    const exclude = ['**/node_modules/**', ...globs.filter((g) => g.startsWith('!')).map((g) => `${trimGlob(g.slice(1))}/package.json`)];
+    if (include.length === 0) return [];
+    const found = await vscode.workspace.findFiles(
+      new vscode.RelativePattern(folder, `{${include.map((g) => `${g}/package.json`).join(',')}}`),
+      new vscode.RelativePattern(folder, `{${exclude.join(',')}}`),
+    );
+    return found.map((uri) => vscode.Uri.joinPath(uri, '..').fsPath);
+  },
+  async onPath(program) {
+    return resolveExecutable(program, process.env.PATH, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '/') !== undefined;
+  },
+};
+
+function trimGlob(glob: string): string {
+  return glob.replace(/^\.\//, '').replace(/\/+$/, '') || '.';
+}
+
+/**
+ * What the project already defines: read at start and again whenever one of its files changes
+ * or `devProcesses.detect` does. Nothing is read in an untrusted workspace: its scripts are the
+ * workspace's own code, as its settings are.
+ */
+export class DetectedSources extends Disposable {
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
+  /** Fires when the detected entries or their problems changed. */
+  readonly onDidChange = this.changed.event;
+  private result: DetectResult = { entries: [], problems: [] };
+  private readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('devProcesses.detected'));
+  private timer: NodeJS.Timeout | undefined;
+  /** Drops a read that a newer one overtook. */
+  private generation = 0;
+
+  constructor(private readonly detectFs: DetectFs = workspaceFs) {
+    super();
+    const files = this._register(vscode.workspace.createFileSystemWatcher(WATCHED));
+    const onFile = (uri: vscode.Uri) => {
+      if (!uri.path.includes('/node_modules/')) this.schedule();
+    };
+    this._register(files.onDidChange(onFile));
+    this._register(files.onDidCreate(onFile));
+    this._register(files.onDidDelete(onFile));
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${SECTION}.detect`)) this.schedule(0);
+      }),
+    );
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.schedule(0)));
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.schedule(0)));
+    this._register({ dispose: () => clearTimeout(this.timer) });
+  }
+
+  get entries(): readonly DetectedEntry[] {
+    return this.result.entries;
+  }
+
+  get problems(): readonly DetectProblem[] {
+    return this.result.problems;
+  }
+
+  /** The detected entry of that name, as last read. */
+  find(name: string): DetectedEntry | undefined {
+    return this.result.entries.find((e) => e.name === name);
+  }
+
+  /** Shows each problem in the Problems panel, at its place in the project file. */
+  publish(problems: readonly DetectProblem[]): void {
+    const byFile = new Map<string, vscode.Diagnostic[]>();
+    for (const p of problems) {
+      const position = new vscode.Position(p.line, p.column);
+      const diagnostic = new vscode.Diagnostic(new vscode.Range(position, position), p.message, vscode.DiagnosticSeverity.Warning);
+      diagnostic.source = DIAGNOSTIC_SOURCE;
+      byFile.set(p.file, [...(byFile.get(p.file) ?? []), diagnostic]);
+    }
+    this.diagnostics.clear();
+    for (const [file, list] of byFile) this.diagnostics.set(vscode.Uri.file(file), list);
+  }
+
+  /** Reads every source now; resolves once the result is in (and `onDidChange` fired if it changed). */
+  refresh(): Promise<void> {
+    clearTimeout(this.timer);
+    return this.read(++this.generation);
+  }
+
+  private schedule(delayMs = SETTLE_MS): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.refresh();
+    }, delayMs);
+    this.timer.unref?.();
+  }
+
+  private async read(generation: number): Promise<void> {
+    const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
+    let result: DetectResult = { entries: [], problems: [] };
+    if (vscode.workspace.isTrusted && folders.length > 0) {
+      try {
+        result = await detectWorkspace(folders, readDetectSelection(), this.detectFs);
+      } catch (err) {
+        // Detection is never worth losing the settings' definitions over.
+        console.warn('Dev Processes: reading the project files failed', err);
+      }
+    }
+    if (generation !== this.generation) return;
+    const before = JSON.stringify(this.result);
+    this.result = result;
+    if (JSON.stringify(result) !== before) this.changed.fire();
+  }
+}
