@@ -123,6 +123,18 @@ export class DetectedSources extends Disposable {
     return this.read(++this.generation);
   }
 
+  /**
+   * The entries last read from a file that now gives a problem and no entry (a half-typed edit
+   * saved by autosave): they stay, as the settings' last good definitions do, rather than vanish
+   * from under a running process.
+   */
+  private keptFromBrokenFiles(result: DetectResult): DetectedEntry[] {
+    const broken = new Set(result.problems.map((p) => p.file));
+    for (const entry of result.entries) broken.delete(entry.at.file);
+    const names = new Set(result.entries.map((e) => e.name));
+    return this.result.entries.filter((e) => broken.has(e.at.file) && !names.has(e.name));
+  }
+
   private schedule(delayMs = SETTLE_MS): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
@@ -144,6 +156,7 @@ export class DetectedSources extends Disposable {
       }
     }
     if (generation !== this.generation) return;
+    result = { ...result, entries: [...result.entries, ...this.keptFromBrokenFiles(result)] };
     const before = JSON.stringify(this.result);
     this.result = result;
     if (JSON.stringify(result) !== before) this.changed.fire();

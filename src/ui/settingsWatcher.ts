@@ -101,7 +101,7 @@ export class SettingsWatcher extends Disposable {
 
   reload(): void {
     clearTimeout(this.settle);
-    const before = new Set(this.engine.definitions().map((s) => s.name));
+    const before = new Map(this.engine.definitions().map((s) => [s.name, s.source]));
     const syntax = readSyntaxProblems();
     const read = readDefinitions(this.keepLastGood(readSources(), syntax), this.owners, this.detected?.entries);
     const { set: { specs, errors: specErrors }, owners } = read;
@@ -121,7 +121,7 @@ export class SettingsWatcher extends Disposable {
     this.reportProblems(errors, syntax);
     const now = new Set(specs.map((s) => s.name));
     const removedLive = this.engine.list().filter((r) => !r.adhoc && isLive(r) && before.has(r.name) && !now.has(r.name));
-    for (const run of removedLive) void this.offerToStop(run.id, run.name);
+    for (const run of removedLive) void this.offerToStop(run.id, run.name, before.get(run.name) !== undefined);
   }
 
   /** The sources as read, except that a source whose file does not parse keeps its last good value. */
@@ -157,9 +157,9 @@ export class SettingsWatcher extends Disposable {
     });
   }
 
-  private async offerToStop(id: string, name: string): Promise<void> {
+  private async offerToStop(id: string, name: string, detected: boolean): Promise<void> {
     const action = await vscode.window.showInformationMessage(
-      `"${name}" was removed from the settings but is still running.`,
+      `"${name}" was removed from ${detected ? "the project's files" : 'the settings'} but is still running.`,
       'Stop It',
       'Keep Running',
     );
