@@ -1,10 +1,9 @@
-import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { type DetectedEntry, type DetectFs, type DetectProblem, type DetectResult, type DetectSelection } from '../config/detected/types';
 import { detectWorkspace } from '../config/detected/detect';
+import { nodeDetectFs } from '../config/detected/nodeFs';
 import { parseDetectSelection } from '../config/detected/selection';
 import { Disposable } from '../core/dispose';
-import { resolveExecutable } from '../platform/executable';
 import { SECTION } from './settings';
 import { DIAGNOSTIC_SOURCE } from './settingsDiagnostics';
 
@@ -14,47 +13,9 @@ const WATCHED = '**/{package.json,pnpm-workspace.yaml,Procfile,Procfile.dev,proc
 /** A save often comes as several file events (write, rename, change): one read after they settle. */
 const SETTLE_MS = 250;
 
-/** A file larger than this is not a project's script list: it is not read whole into the host. */
-const MAX_FILE_BYTES = 4 * 1024 * 1024;
-
 /** `devProcesses.detect` as set. */
 function readDetectSelection(): DetectSelection {
   return parseDetectSelection(vscode.workspace.getConfiguration(SECTION).get('detect'));
-}
-
-/** File access for detection: the workspace's files as they are on disk, bounded. */
-const workspaceFs: DetectFs = {
-  async readText(file) {
-    try {
-      const handle = await fs.open(file, 'r');
-      try {
-        const { size } = await handle.stat();
-        if (size > MAX_FILE_BYTES) return undefined;
-        return new TextDecoder().decode(await handle.readFile());
-      } finally {
-        await handle.close();
-      }
-    } catch {
-      return undefined;
-    }
-  },
-  async findDirectories(folder, globs) {
-    const include = globs.filter((g) => !g.startsWith('!')).map(trimGlob);
-    const exclude = ['**/node_modules/**', ...globs.filter((g) => g.startsWith('!')).map((g) => `${trimGlob(g.slice(1))}/package.json`)];
-    if (include.length === 0) return [];
-    const found = await vscode.workspace.findFiles(
-      new vscode.RelativePattern(folder, `{${include.map((g) => `${g}/package.json`).join(',')}}`),
-      new vscode.RelativePattern(folder, `{${exclude.join(',')}}`),
-    );
-    return found.map((uri) => vscode.Uri.joinPath(uri, '..').fsPath);
-  },
-  async onPath(program) {
-    return resolveExecutable(program, process.env.PATH, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '/') !== undefined;
-  },
-};
-
-function trimGlob(glob: string): string {
-  return glob.replace(/^\.\//, '').replace(/\/+$/, '') || '.';
 }
 
 /**
@@ -72,7 +33,7 @@ export class DetectedSources extends Disposable {
   /** Drops a read that a newer one overtook. */
   private generation = 0;
 
-  constructor(private readonly detectFs: DetectFs = workspaceFs) {
+  constructor(private readonly detectFs: DetectFs = nodeDetectFs()) {
     super();
     const files = this._register(vscode.workspace.createFileSystemWatcher(WATCHED));
     const onFile = (uri: vscode.Uri) => {
