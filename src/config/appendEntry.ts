@@ -7,6 +7,13 @@ export interface Indentation {
   insertSpaces: boolean;
 }
 
+/** The indentation of the first indented line of a JSON text, if any: what a new entry should follow. */
+export function indentationOf(text: string): Indentation | undefined {
+  const indent = /\n([ \t]+)\S/.exec(text)?.[1];
+  if (indent === undefined) return undefined;
+  return indent.startsWith('\t') ? { tabSize: 4, insertSpaces: false } : { tabSize: indent.length, insertSpaces: true };
+}
+
 /**
  * The settings file's text with `entry` added at the end of `devProcesses.tasks` (the setting
  * created when missing), formatted as the rest of the file, its comments kept. `prefix` is where

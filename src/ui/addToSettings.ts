@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { appendEntry } from '../config/appendEntry';
+import { appendEntry, indentationOf } from '../config/appendEntry';
 import type { DetectedEntry } from '../config/detected/types';
 import { ProcessError } from '../core/errors';
 import { CommandIds } from './commandIds';
@@ -38,7 +38,7 @@ async function addToSettings(detected: DetectedSources, target: unknown): Promis
   const { uri, prefix } = targetFile(entry);
   const document = await readOrEmpty(uri);
   const editor = vscode.workspace.getConfiguration('editor', { uri, languageId: 'jsonc' });
-  const indentation = { tabSize: editor.get<number>('tabSize', 4), insertSpaces: editor.get<boolean>('insertSpaces', true) };
+  const indentation = indentationOf(document?.getText() ?? '') ?? { tabSize: editor.get<number>('tabSize', 4), insertSpaces: editor.get<boolean>('insertSpaces', true) };
   let updated: { text: string; at: number };
   try {
     updated = appendEntry(document?.getText() ?? '', prefix, entry.entry, indentation);

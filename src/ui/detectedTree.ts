@@ -50,16 +50,12 @@ export class DetectedSourceItem extends vscode.TreeItem {
 
 /** "Detected": what the project's own files define, runnable as they are, read-only. */
 export class DetectedItem extends vscode.TreeItem {
-  /** The names of the definitions under it, to redraw it when one of their runs ticks. */
-  readonly names: Set<string>;
-
   constructor(readonly sources: DetectedSourceItem[]) {
     super('Detected', vscode.TreeItemCollapsibleState.Expanded);
     this.id = 'detected';
     this.contextValue = DETECTED_CONTEXT;
     this.tooltip = 'Scripts and services found in the project\'s files (devProcesses.detect). "Add to Settings" makes one your own.';
     this.iconPath = new vscode.ThemeIcon('search');
-    this.names = new Set(sources.flatMap((s) => s.specs.map((spec) => spec.name)));
   }
 }
 

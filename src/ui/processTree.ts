@@ -244,7 +244,12 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
   private tick(): void {
     for (const item of this.getChildren()) {
       if ((item instanceof DefinitionItem || item instanceof AdhocGroupItem) && item.runs.some(isTicking)) this.changed.fire(item);
-      if (item instanceof DetectedItem && this.engine.list().some((r) => isTicking(r) && item.names.has(r.name))) this.changed.fire(item);
+      // Only the rows that tick: a redraw of the whole part would drop the row a context menu was opened on.
+      if (item instanceof DetectedItem) {
+        for (const row of item.sources.flatMap((source) => this.getChildren(source))) {
+          if (row instanceof DefinitionItem && row.runs.some(isTicking)) this.changed.fire(row);
+        }
+      }
     }
   }
 

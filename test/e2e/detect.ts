@@ -45,7 +45,10 @@ async function screenshots(): Promise<void> {
 
     await treeRow(view, 'Procfile: web').click({ button: 'right' });
     await page.locator('.monaco-menu .action-label', { hasText: 'Add to Settings' }).click({ timeout: WAIT_MS });
-    await page.locator('.tab', { hasText: 'settings.json' }).waitFor({ timeout: WAIT_MS });
+    await page.locator('.tab', { hasText: 'settings.json' }).waitFor({ timeout: WAIT_MS }).catch(async (err) => {
+      await page.screenshot({ path: path.join(out, `failed-${slug}.png`) });
+      throw err;
+    });
     await poll(() => depth(treeRow(view, 'Procfile: web')), (level) => level === 1).catch(() => {
       throw new Error('"Procfile: web" did not move to the settings\' definitions after "Add to Settings"');
     });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'jsonc-parser/lib/esm/main.js';
-import { appendEntry } from '../../../src/config/appendEntry';
+import { appendEntry, indentationOf } from '../../../src/config/appendEntry';
 
 const entry = { name: 'npm: dev', command: 'npm', args: ['run', 'dev'] };
 const four = { tabSize: 4, insertSpaces: true };
@@ -25,4 +25,12 @@ test('the setting is created in an empty or missing file, and under "settings" o
 test('a setting that is not an array, or a file that is not an object, is refused and left as written', () => {
   assert.throws(() => appendEntry('{ "devProcesses.tasks": { "name": "x" } }', [], entry, four), /not an array/);
   assert.throws(() => appendEntry('[1, 2]', [], entry, four), /not hold a JSON object/);
+});
+
+test('the indentation of the file is what a new entry follows', () => {
+  assert.deepEqual(indentationOf('{\n  "a": 1\n}'), { tabSize: 2, insertSpaces: true });
+  assert.deepEqual(indentationOf('{\n\t"a": 1\n}'), { tabSize: 4, insertSpaces: false });
+  assert.equal(indentationOf('{ "a": 1 }'), undefined);
+  const { text } = appendEntry('{\n  "devProcesses.tasks": [\n    { "name": "api", "command": "node" }\n  ]\n}\n', [], entry, indentationOf('{\n  "x": 1\n}')!);
+  assert.match(text, /\n {4}\{\n {6}"name": "npm: dev"/);
 });
