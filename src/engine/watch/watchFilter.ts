@@ -7,8 +7,8 @@ export const DEFAULT_EXCLUDES: readonly string[] = ['node_modules', '.git', 'dis
 
 /**
  * Which changed files count for one watched definition: under one of its `paths`, under none of
- * its excludes (the defaults, its own, and `ignoredFolders`). A watcher may report more than
- * asked (a whole folder); this decides.
+ * its excludes (the defaults and its own names at any depth below the folder a glob names, its
+ * own globs from `cwd`, and `ignoredFolders`). A watcher may report more than asked; this decides.
  */
 export class WatchFilter {
   private readonly includes: { base: string; matcher: RegExp }[];
@@ -34,8 +34,8 @@ export class WatchFilter {
     if (this.ignoredFolders.some((folder) => file === folder || file.startsWith(`${folder.replace(/\/+$/, '')}/`))) return undefined;
     const fromCwd = path.posix.relative(this.cwd, file);
     const insideCwd = fromCwd !== '' && !fromCwd.startsWith('..') && !path.posix.isAbsolute(fromCwd);
-    const below = insideCwd ? fromCwd : path.posix.relative(include.base, file);
-    if (this.anyDepth.test(below)) return undefined;
+    // Below the folder the glob names: `"paths": ["dist/**"]` watches dist, on purpose.
+    if (this.anyDepth.test(path.posix.relative(include.base, file))) return undefined;
     if (insideCwd && this.anchored.some((m) => m.test(fromCwd))) return undefined;
     return insideCwd ? fromCwd : file;
   }

@@ -44,6 +44,12 @@ describe('WatchFilter', () => {
     }
   });
 
+  test('a folder the paths name on purpose is watched, excludes apply below it', () => {
+    const dist = new WatchFilter('/ws', { paths: ['/ws/dist/**'], exclude: [] });
+    assert.equal(dist.accept('/ws/dist/server.js'), 'dist/server.js');
+    assert.equal(dist.accept('/ws/dist/node_modules/x.js'), undefined);
+  });
+
   test('a default exclude name above cwd does not hide everything', () => {
     assert.equal(new WatchFilter('/home/me/build/app', { paths: ['/home/me/build/app/**'], exclude: [] }).accept('/home/me/build/app/src/a.ts'), 'src/a.ts');
   });
