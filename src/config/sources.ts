@@ -4,7 +4,7 @@ import type { DefinitionContext } from './types';
 import { resolveDependencies, type SpecOrigin } from './dependsOnFields';
 import { resolveWatchBuilds } from './watchFields';
 import { taskLabel } from './entry';
-import { parseDetected, problemAt } from './detected/join';
+import { parseDetected, problemAt, type DetectedSpecCache } from './detected/join';
 import type { DetectedEntry, DetectProblem } from './detected/types';
 
 /** One place `devProcesses.tasks` is set: the workspace (or the only folder), or one folder of several. */
@@ -59,6 +59,7 @@ export function parseOwnedSources(
   ctx: Omit<DefinitionContext, 'workspaceFolder'>,
   previous: ReadonlyMap<string, NameOwner> = new Map(),
   detected: readonly DetectedEntry[] = [],
+  detectedCache?: DetectedSpecCache,
 ): OwnedDefinitions {
   const all: DefinitionSet = { specs: [], errors: [] };
   const origins = new Map<ProcessSpec, SpecOrigin>();
@@ -88,7 +89,7 @@ export function parseOwnedSources(
     });
   });
   // Detected entries join before dependencies are resolved: a definition may depend on one.
-  const found = parseDetected(detected, ctx, all.specs);
+  const found = parseDetected(detected, ctx, all.specs, detectedCache);
   for (const spec of found.specs) origins.set(spec, found.origins.get(spec)!);
   const joined = resolveDependencies(resolveWatchBuilds({ specs: [...all.specs, ...found.specs], errors: all.errors }, origins), origins);
   const byName = new Map(detected.map((d) => [d.name, d]));

@@ -10,6 +10,7 @@ import { readTimestampMode, type TimestampMode } from '../config/outputFields';
 import type { Limits, ProcessSpec } from '../core/types';
 import { readProfiles, type ProfileSettings } from '../config/profiles';
 import type { DetectedEntry } from '../config/detected/types';
+import type { DetectedSpecCache } from '../config/detected/join';
 import { parseOwnedSources, type DefinitionSource, type NameOwner, type OwnedDefinitions } from '../config/sources';
 
 export const SECTION = 'devProcesses';
@@ -18,8 +19,13 @@ export const SECTION = 'devProcesses';
  * Reads `devProcesses.tasks` from the workspace and, in a multi-root window, from each folder's
  * settings; relative paths resolve against the folder that defines them, else the first folder.
  */
-export function readDefinitions(sources = readSources(), previous?: ReadonlyMap<string, NameOwner>, detected: readonly DetectedEntry[] = []): OwnedDefinitions {
-  return parseOwnedSources(sources, { env: process.env, homeDir: os.homedir() }, previous, detected);
+export function readDefinitions(
+  sources = readSources(),
+  previous?: ReadonlyMap<string, NameOwner>,
+  detected: readonly DetectedEntry[] = [],
+  detectedCache?: DetectedSpecCache,
+): OwnedDefinitions {
+  return parseOwnedSources(sources, { env: process.env, homeDir: os.homedir() }, previous, detected, detectedCache);
 }
 
 /** Where `devProcesses.tasks` is set: the workspace's value, then each folder's own, as the editor read them. */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { DefinitionSource, NameOwner } from '../config/sources';
 import type { DetectProblem } from '../config/detected/types';
+import { DetectedSpecCache } from '../config/detected/join';
 import { Disposable } from '../core/dispose';
 import type { ProcessEngine } from '../engine/engine';
 import type { DefinitionError } from '../core/types';
@@ -56,6 +57,7 @@ export class SettingsWatcher extends Disposable {
   readonly profiles = this._register(new ProfileState());
   /** The project files that could not be read, and detected entries that could not be used. */
   detectedProblems: DetectProblem[] = [];
+  private readonly detectedCache = new DetectedSpecCache();
 
   constructor(
     private readonly engine: ProcessEngine,
@@ -103,7 +105,7 @@ export class SettingsWatcher extends Disposable {
     clearTimeout(this.settle);
     const before = new Map(this.engine.definitions().map((s) => [s.name, s.source]));
     const syntax = readSyntaxProblems();
-    const read = readDefinitions(this.keepLastGood(readSources(), syntax), this.owners, this.detected?.entries);
+    const read = readDefinitions(this.keepLastGood(readSources(), syntax), this.owners, this.detected?.entries, this.detectedCache);
     const { set: { specs, errors: specErrors }, owners } = read;
     this.detectedProblems = [...(this.detected?.problems ?? []), ...read.detectedProblems];
     this.detected?.publish(this.detectedProblems);

@@ -1,5 +1,5 @@
 import type { DefinitionError, ProcessSpec } from '../../core/types';
-import { parseEntries } from '../definitions';
+import { parseEntries, type ParsedEntries } from '../definitions';
 import type { SpecOrigin } from '../dependsOnFields';
 import type { DefinitionContext } from '../types';
 import type { DetectedEntry, DetectProblem } from './types';
@@ -10,6 +10,34 @@ export interface ParsedDetected {
   origins: Map<ProcessSpec, SpecOrigin>;
   /** Entries our own validation refused: a detector's mistake, told where the entry is declared. */
   problems: DetectProblem[];
+}
+
+/**
+ * Detected entries parsed before, by their text: a monorepo's thousands of scripts are validated
+ * once, not again on every read of the settings or the files. Keeps what the last read used.
+ */
+export class DetectedSpecCache {
+  private parsed = new Map<string, ParsedEntries>();
+  private used = new Map<string, ParsedEntries>();
+  /** The key of an entry object: a read of the settings alone meets the very same objects again. */
+  private keys = new WeakMap<DetectedEntry, string>();
+
+  parse(detected: DetectedEntry, ctx: Omit<DefinitionContext, 'workspaceFolder'>): ParsedEntries {
+    let key = this.keys.get(detected);
+    if (key === undefined) {
+      key = `${detected.folder}\0${JSON.stringify(detected.entry)}`;
+      this.keys.set(detected, key);
+    }
+    const parsed = this.parsed.get(key) ?? this.used.get(key) ?? parseEntries([detected.entry], { ...ctx, workspaceFolder: detected.folder });
+    this.used.set(key, parsed);
+    return parsed;
+  }
+
+  /** Forgets the entries the read that ends now did not use. */
+  sweep(): void {
+    this.parsed = this.used;
+    this.used = new Map();
+  }
 }
 
 /** What a settings definition runs, to hide the detected entry it was made from (or that does the same). */
@@ -26,24 +54,28 @@ export function parseDetected(
   entries: readonly DetectedEntry[],
   ctx: Omit<DefinitionContext, 'workspaceFolder'>,
   settings: readonly ProcessSpec[],
+  cache = new DetectedSpecCache(),
 ): ParsedDetected {
   const names = new Set(settings.map((s) => s.name));
+  const commands = new Set(settings.map((s) => s.command));
   const runs = new Set(settings.map(runsKey));
   const result: ParsedDetected = { specs: [], origins: new Map(), problems: [] };
   for (const detected of entries) {
     if (names.has(detected.name)) continue;
-    const { set, origins } = parseEntries([detected.entry], { ...ctx, workspaceFolder: detected.folder });
-    const spec = set.specs[0];
-    if (!spec) {
+    const { set, origins } = cache.parse(detected, ctx);
+    const parsed = set.specs[0];
+    if (!parsed) {
       result.problems.push(...set.errors.map((e) => problemAt(detected, e)));
       continue;
     }
-    if (runs.has(runsKey(spec))) continue;
-    names.add(spec.name);
-    spec.source = detected.source;
+    if (commands.has(parsed.command) && runs.has(runsKey(parsed))) continue;
+    names.add(parsed.name);
+    // A copy: the cached spec is shared by every read.
+    const spec = { ...parsed, source: detected.source };
     result.specs.push(spec);
-    result.origins.set(spec, { ...(origins.get(spec) ?? { dependsOn: [] }), index: -1 });
+    result.origins.set(spec, { ...(origins.get(parsed) ?? { dependsOn: [] }), index: -1 });
   }
+  cache.sweep();
   return result;
 }
 

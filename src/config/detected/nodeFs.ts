@@ -7,7 +7,7 @@ const SKIPPED = new Set(['node_modules', '.git']);
 /** `**` goes this deep at most: workspace packages sit a few levels down, never dozens. */
 const MAX_DEPTH = 8;
 
-/** `DetectFs` on the local disk, for the tests and benchmarks (the editor reads through its own file system). */
+/** `DetectFs` on the disk where the workspace is (the extension runs beside it, also in Remote), as the editor, the tests and the benchmarks use it. */
 export function nodeDetectFs(): DetectFs {
   return { readText, findDirectories, onPath, exists };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DetectedEntry } from '../../../../src/config/detected/types';
 import { parseDetectSelection } from '../../../../src/config/detected/selection';
+import { DetectedSpecCache } from '../../../../src/config/detected/join';
 import { parseOwnedSources } from '../../../../src/config/sources';
 
 const ctx = { env: {}, homeDir: '/home/u' };
@@ -66,4 +67,18 @@ test('devProcesses.detect: every source by default, single ones off, a list, or 
   assert.deepEqual(on(false), []);
   assert.deepEqual(on({ compose: false, npm: true }), ['npm', 'tasks', 'Procfile', 'process-compose']);
   assert.deepEqual(on(['npm', 'Procfile', 'nope']), ['npm', 'Procfile']);
+});
+
+test('with a cache, an unchanged detected entry is parsed once, a changed one anew, and what reads stop using is forgotten', () => {
+  const cache = new DetectedSpecCache();
+  const first = parseOwnedSources(settings([]), ctx, new Map(), [npm('dev'), npm('build', { kind: 'job' })], cache);
+  const second = parseOwnedSources(settings([]), ctx, new Map(), [npm('dev'), npm('build', { kind: 'service' })], cache);
+  assert.deepEqual(first.set.specs[0], second.set.specs[0]);
+  assert.notEqual(first.set.specs[0], second.set.specs[0], 'each read gets its own spec objects');
+  assert.deepEqual(second.set.specs.map((s) => [s.name, s.kind, s.source]), [['npm: dev', 'service', 'npm'], ['npm: build', 'service', 'npm']]);
+  const held = cache.parse(npm('dev'), ctx);
+  assert.equal(cache.parse(npm('dev'), ctx), held, 'the same text is parsed once');
+  parseOwnedSources(settings([]), ctx, new Map(), [npm('lint')], cache);
+  parseOwnedSources(settings([]), ctx, new Map(), [npm('lint')], cache);
+  assert.notEqual(cache.parse(npm('dev'), ctx), held, 'forgotten once reads stop using it');
 });
