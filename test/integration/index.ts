@@ -33,7 +33,8 @@ export function run(): Promise<void> {
     // The extension host has no TTY and forwards console lines: no colours or cursor tricks.
     color: false,
     // The @untrusted tests need a workspace that is not trusted: a run of their own (DEVPROC_TRUST).
-    grep: process.env.DEVPROC_TEST_GREP ?? '@untrusted',
+    // The @reload tests reload the window: a run of their own too (DEVPROC_TEST_GREP=@reload).
+    grep: process.env.DEVPROC_TEST_GREP ?? (process.env.DEVPROC_TRUST === 'untrusted' ? '@untrusted' : '@untrusted|@reload'),
     invert: process.env.DEVPROC_TEST_GREP === undefined && process.env.DEVPROC_TRUST !== 'untrusted',
   });
   const testsRoot = __dirname;
