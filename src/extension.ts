@@ -32,6 +32,7 @@ import { StatusBar } from './ui/statusBar';
 import { registerTaskProvider } from './ui/taskProvider';
 import { TerminalViews } from './ui/terminalView';
 import { registerTreeCommands } from './ui/treeCommands';
+import { registerTreeGrouping } from './ui/treeGrouping';
 
 let engine: ProcessEngine | undefined;
 let launcher: Launcher | undefined;
@@ -110,6 +111,7 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     registerAddToSettings(detected),
     registerTreeCommands(current, channels, () => watcher.problems),
     registerGroupCommands(current),
+    registerTreeGrouping(tree, context.workspaceState),
     registerTaskProvider(current, () => watcher.problems),
     new StatusBar(current, monitor),
     new ProfileStatus(current, watcher.profiles, () => watcher.reload()),

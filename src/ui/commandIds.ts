@@ -41,6 +41,9 @@ export const CommandIds = {
   stopGroup: 'devProcesses.stopGroup',
   restartGroup: 'devProcesses.restartGroup',
   startAll: 'devProcesses.startAll',
+  /** The view's toggle between a list and a row per group (treeGrouping.ts). */
+  groupByGroup: 'devProcesses.groupByGroup',
+  ungroupTree: 'devProcesses.ungroupTree',
   /** The profile's status bar item (profileStatus.ts). */
   switchProfile: 'devProcesses.switchProfile',
   /** Detected entries' (addToSettings.ts). */

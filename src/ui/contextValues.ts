@@ -19,6 +19,8 @@ export const PROBLEM_CONTEXT = 'problem';
 export const ADHOC_CONTEXT = 'adhoc';
 /** A group's row in the view by group (see groupTree.ts). */
 export const GROUP_CONTEXT = 'group';
+/** The context key (setContext) the view's title bar shows "Group by Group" or "Show as One List" by. */
+export const GROUPED_CONTEXT_KEY = 'devProcesses.treeGrouped';
 
 export const DETECTED_CONTEXT = 'detected';
 export const DETECTED_SOURCE_CONTEXT = 'detectedSource';

@@ -62,7 +62,8 @@ class GroupCommands {
     return startMany(this.engine, members);
   };
 
-  readonly startAll = async (): Promise<string[]> => startMany(this.engine, this.engine.definitions().map((s) => s.name));
+  /** Every definition of the settings; the detected entries (a project's every script) are started one by one. */
+  readonly startAll = async (): Promise<string[]> => startMany(this.engine, this.engine.definitions().filter((s) => s.source === undefined).map((s) => s.name));
 }
 
 /** Registers the group commands; each resolves when its effect is done (see registerCommand). */

@@ -12,6 +12,7 @@ import { definitionSummary, definitionTooltip, formatProblemCounts, isReplicated
 import type { ProblemCounts } from '../core/problemMatchers';
 import type { DetectProblem } from '../config/detected/types';
 import { DetectedItem, DetectedProblemItem, DetectedSourceItem, detectedSourceItems } from './detectedTree';
+import { GroupItem, groupRows, rowIdInGroup } from './groupTree';
 
 function isFinal(run: ProcessSnapshot): boolean {
   return run.state === 'completed' || run.state === 'failed' || run.state === 'terminated';
@@ -30,6 +31,8 @@ export class DefinitionItem extends vscode.TreeItem {
     readonly runs: ProcessSnapshot[],
     now: number,
     usage?: string,
+    /** The group whose row it is under, in the view by group. */
+    readonly group?: string,
   ) {
     const pending = runs.some((r) => !isFinal(r));
     // Rows of past runs stay folded: the definition's summary already says how the last one ended.
@@ -38,6 +41,7 @@ export class DefinitionItem extends vscode.TreeItem {
     const live = runs.some(isLive);
     // The id changes with the fold: VS Code applies a collapsible state only to an id it has not seen.
     this.id = `definition:${name}:${runs.length === 0 ? 'none' : pending ? 'runs' : 'past'}`;
+    if (group !== undefined) this.id = rowIdInGroup(group, this.id);
     this.contextValue = definitionContext(live, spec?.kind, latest?.state === 'failed', spec?.source !== undefined);
     this.description = definitionSummary(runs, now);
     if (!spec) this.description = `removed from settings · ${this.description}`;
@@ -56,9 +60,9 @@ export class DefinitionItem extends vscode.TreeItem {
 
 /** A run row; commands given it act on that very run. */
 export class RunItem extends vscode.TreeItem {
-  constructor(readonly run: ProcessSnapshot, now: number, usage?: string, replicated = false, debugging = false) {
+  constructor(readonly run: ProcessSnapshot, now: number, usage?: string, replicated = false, debugging = false, group?: string) {
     super(runRowLabel(run, replicated));
-    this.id = `run:${run.id}`;
+    this.id = group === undefined ? `run:${run.id}` : rowIdInGroup(group, `run:${run.id}`);
     this.contextValue = runContext(run.state, run.ports.length > 0);
     this.description = runRowDescription(run, now);
     if (debugging) this.description = `${this.description} · debugging`;
@@ -103,7 +107,7 @@ export class AdhocGroupItem extends vscode.TreeItem {
   }
 }
 
-type Node = DefinitionItem | RunItem | ProblemItem | AdhocGroupItem | DetectedItem | DetectedSourceItem | DetectedProblemItem;
+type Node = DefinitionItem | RunItem | ProblemItem | AdhocGroupItem | DetectedItem | DetectedSourceItem | DetectedProblemItem | GroupItem;
 
 const icons: Record<RunState, [string, string | undefined]> = {
   queued: ['clock', undefined],
@@ -131,6 +135,8 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
   private ticker: NodeJS.Timeout | undefined;
   private refreshQueued = false;
   private readonly items = new Map<string, Node>();
+  /** Definitions under a row per group (see setGrouped). */
+  private grouped = false;
 
   constructor(
     private readonly engine: ProcessEngine,
@@ -146,6 +152,12 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
     this._register(engine.onDidChange(() => this.refresh()));
     this._register(this.view.onDidChangeVisibility(() => this.updateTicker()));
     this._register({ dispose: () => clearInterval(this.ticker) });
+  }
+
+  /** Shows the definitions under a row per group (a definition in two groups under both), or as one list. */
+  setGrouped(grouped: boolean): void {
+    this.grouped = grouped;
+    this.refresh();
   }
 
   setProblems(problems: DefinitionError[], detectedProblems: readonly DetectProblem[] = []): void {
@@ -190,7 +202,11 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
 
   private build(node?: Node): Node[] {
     const now = Date.now();
-    if (node instanceof DefinitionItem) return node.runs.map((r) => this.withProblems(new RunItem(r, now, this.usage([r]), isReplicated(r, node.spec), this.debugging?.isDebugging(r.id)), [r]));
+    if (node instanceof DefinitionItem) return node.runs.map((r) => this.withProblems(new RunItem(r, now, this.usage([r]), isReplicated(r, node.spec), this.debugging?.isDebugging(r.id), node.group), [r]));
+    if (node instanceof GroupItem) {
+      const members = node.members.flatMap((name) => this.engine.definition(name) ?? []);
+      return members.map((spec) => this.definitionItem(spec, [...node.runs], now, node.group));
+    }
     if (node instanceof AdhocGroupItem) return node.runs.map((r) => new RunItem(r, now, this.usage([r])));
     if (node instanceof DetectedItem) return node.sources;
     if (node instanceof DetectedSourceItem) return [...node.problems, ...node.specs.map((spec) => this.definitionItem(spec, this.engine.list().reverse(), now))];
@@ -201,7 +217,13 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
     const names = new Set(specs.map((s) => s.name));
     // Problems first: an entry that cannot run is what needs doing.
     const items: Node[] = this.problems.map((p) => new ProblemItem(p));
-    items.push(...specs.filter((spec) => spec.source === undefined).map((spec) => this.definitionItem(spec, runs, now)));
+    const own = specs.filter((spec) => spec.source === undefined);
+    if (this.grouped) {
+      const { groups, ungrouped } = groupRows(own, runs);
+      items.push(...groups, ...ungrouped.map((spec) => this.definitionItem(spec, runs, now)));
+    } else {
+      items.push(...own.map((spec) => this.definitionItem(spec, runs, now)));
+    }
     // Runs whose definition was removed stay visible until they end or are stopped.
     const orphaned = [...new Set(runs.filter((r) => !r.adhoc && !names.has(r.name) && isLive(r)).map((r) => r.name))];
     for (const name of orphaned) items.push(new DefinitionItem(name, undefined, runs.filter((r) => !r.adhoc && r.name === name), now));
@@ -212,15 +234,15 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
     return items;
   }
 
-  private definitionItem(spec: ProcessSpec, runs: ProcessSnapshot[], now: number): DefinitionItem {
+  private definitionItem(spec: ProcessSpec, runs: ProcessSnapshot[], now: number, group?: string): DefinitionItem {
     const own = runs.filter((r) => !r.adhoc && r.name === spec.name);
-    return this.withProblems(new DefinitionItem(spec.name, spec, own, now, this.usage(own)), own);
+    return this.withProblems(new DefinitionItem(spec.name, spec, own, now, this.usage(own), group), own);
   }
 
-  /** Forgets rows of runs the engine no longer keeps. */
+  /** Forgets rows of runs the engine no longer keeps (rows under a group included). */
   private prune(): void {
-    const runIds = new Set(this.engine.list().map((r) => `run:${r.id}`));
-    for (const id of this.items.keys()) if (id.startsWith('run:') && !runIds.has(id)) this.items.delete(id);
+    const runIds = new Set(this.engine.list().map((r) => r.id));
+    for (const [id, item] of this.items) if (item instanceof RunItem && !runIds.has(item.run.id)) this.items.delete(id);
   }
 
   /** "12% CPU · 85 MiB" of the running runs given (summed), from the monitor's newest samples. */
@@ -245,6 +267,9 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
     for (const item of this.getChildren()) {
       if ((item instanceof DefinitionItem || item instanceof AdhocGroupItem) && item.runs.some(isTicking)) this.changed.fire(item);
       // Only the rows that tick: a redraw of the whole part would drop the row a context menu was opened on.
+      if (item instanceof GroupItem) {
+        for (const row of this.getChildren(item)) if (row instanceof DefinitionItem && row.runs.some(isTicking)) this.changed.fire(row);
+      }
       if (item instanceof DetectedItem) {
         for (const row of item.sources.flatMap((source) => this.getChildren(source))) {
           if (row instanceof DefinitionItem && row.runs.some(isTicking)) this.changed.fire(row);

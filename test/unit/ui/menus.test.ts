@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { CommandIds } from '../../../src/ui/commandIds';
+import { GROUP_CONTEXT, GROUPED_CONTEXT_KEY } from '../../../src/ui/contextValues';
 import { repoRoot } from '../helpers';
 
 interface MenuItem {
@@ -79,4 +80,20 @@ test('every command a menu names is contributed', () => {
   for (const list of Object.values(pkg.contributes.menus) as MenuItem[][]) {
     for (const item of list) assert.ok(known.has(item.command), item.command);
   }
+});
+
+test('a group row has Start Group, Stop Group and Restart Group inline, and nothing meant for a definition or run', () => {
+  const inline = items.filter((i) => i.group?.startsWith('inline') && matches(i.when, GROUP_CONTEXT));
+  assert.deepEqual(inline.map((i) => [i.group, i.command]).sort(), [
+    ['inline@1', CommandIds.startGroup],
+    ['inline@2', CommandIds.stopGroup],
+    ['inline@3', CommandIds.restartGroup],
+  ]);
+});
+
+test('the view title shows one of Group by Group and Show as One List, by the context key', () => {
+  const title: MenuItem[] = pkg.contributes.menus['view/title'];
+  const whenOf = (command: string) => title.find((i) => i.command === command)?.when;
+  assert.match(whenOf(CommandIds.groupByGroup) ?? '', new RegExp(`&& !${GROUPED_CONTEXT_KEY.replace('.', '\\.')}$`));
+  assert.match(whenOf(CommandIds.ungroupTree) ?? '', new RegExp(`&& ${GROUPED_CONTEXT_KEY.replace('.', '\\.')}$`));
 });
