@@ -24,7 +24,7 @@ async function changeUntil(file: string, done: () => boolean, what: string): Pro
   }
 }
 
-describe('watch: restart on change in a real extension host', function () {
+describe('watch: restart on change in a real extension host @watch', function () {
   this.timeout(90_000);
   let api: DevProcessesApi;
   let dir: string;
