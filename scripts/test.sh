@@ -30,17 +30,16 @@ fault_fail=$(sed -n 's/^# fail //p' test-results/fault.tap)
 stage "install the VS Code to test in"
 bash scripts/install-vscode.sh
 
-stage "integration tests (mocha inside the extension host)"
-node out/test/harness/runIntegration.js 2>&1 | tee test-results/integration.log
-int_pass=$(grep -oE '^ *[0-9]+ passing' test-results/integration.log | grep -oE '[0-9]+' | tail -1)
-int_fail=$(grep -oE '^ *[0-9]+ failing' test-results/integration.log | grep -oE '[0-9]+' | tail -1 || true)
-
 stage "integration tests in windows of their own: file watching, a window reload"
 for tag in watch reload; do
   DEVPROC_TEST_GREP="@${tag}" node out/test/harness/runIntegration.js 2>&1 | tee "test-results/integration-${tag}.log"
   int_pass=$(( ${int_pass:-0} + $(grep -oE '^ *[0-9]+ passing' "test-results/integration-${tag}.log" | grep -oE '[0-9]+' | tail -1) ))
   int_fail=$(( ${int_fail:-0} + $(grep -oE '^ *[0-9]+ failing' "test-results/integration-${tag}.log" | grep -oE '[0-9]+' | tail -1 || echo 0) ))
 done
+
+stage "integration tests (mocha inside the extension host)"
+node out/test/harness/runIntegration.js 2>&1 | tee test-results/integration.log
+int_pass=$(( ${int_pass:-0} + $(grep -oE '^ *[0-9]+ passing' test-results/integration.log | grep -oE '[0-9]+' | tail -1) ))
 
 stage "integration tests in an untrusted workspace"
 DEVPROC_TRUST=untrusted node out/test/harness/runIntegration.js 2>&1 | tee test-results/integration-untrusted.log

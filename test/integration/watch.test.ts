@@ -11,11 +11,12 @@ function runningOf(api: DevProcessesApi, name: string, not: string): ProcessSnap
 
 /**
  * Writes the file until `done` holds: the editor's watcher starts listening a moment after it is
- * asked, and a change made before that is not seen.
+ * asked, and a change made before that is not seen; on a loaded machine that moment was seen to
+ * grow long.
  */
 async function changeUntil(file: string, done: () => boolean, what: string): Promise<void> {
   let n = 0;
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 45_000;
   while (!done()) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     fs.writeFileSync(file, `change ${++n}\n`);
