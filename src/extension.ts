@@ -161,7 +161,7 @@ export async function deactivate(): Promise<void> {
   engine = undefined;
   launcher = undefined;
   if (helper instanceof HelperLauncher && readKeepRunningOnReload()) {
-    helper.release(readReconnectGraceMs());
+    helper.release();
     return;
   }
   await stopping?.shutdown(Math.min(stopping.stopTimeoutMs, 3000));

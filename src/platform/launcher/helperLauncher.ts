@@ -141,11 +141,10 @@ export class HelperLauncher implements Launcher, Disposable {
   /**
    * Leaves the running children to the helper, which keeps them for its reconnect grace (a window
    * reload) and then stops them; this launcher is shut down. Without a helper, as `dispose`.
-   * `graceMs` replaces the grace the helper was started with.
    */
-  release(graceMs?: number): void {
+  release(): void {
     if (this.disposed) return;
-    this.helper?.release(graceMs);
+    this.helper?.release();
     this.helper = undefined;
     this.dispose();
   }

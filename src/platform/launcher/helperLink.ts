@@ -11,8 +11,7 @@ export interface HelperLink {
   readonly pid: number | undefined;
   /** Requests can be sent: connected, and the helper not known to have ended. */
   readonly usable: boolean;
-  /** `sent` is called once the request was handed to the channel (or could not be). */
-  send(request: HostRequest, sent?: () => void): void;
+  send(request: HostRequest): void;
   onReport(listener: (report: HelperReport) => void): void;
   /** Once, when the link is gone, with why (e.g. "killed by SIGKILL"). Every report sent before was read. */
   onEnd(listener: (reason: string) => void): void;
@@ -52,10 +51,9 @@ export class ChildLink implements HelperLink {
     return this.child.connected && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  send(request: HostRequest, sent: () => void = () => undefined): void {
+  send(request: HostRequest): void {
     // A request that cannot be sent fails when 'close' reports the helper gone.
-    if (this.child.connected) this.child.send(request, () => sent());
-    else sent();
+    if (this.child.connected) this.child.send(request, () => undefined);
   }
 
   onReport(listener: (report: HelperReport) => void): void {
@@ -91,9 +89,8 @@ export class SocketLink implements HelperLink {
     return !this.socket.destroyed && this.socket.writable;
   }
 
-  send(request: HostRequest, sent?: () => void): void {
+  send(request: HostRequest): void {
     writeJson(this.socket, request);
-    sent?.();
   }
 
   onReport(listener: (report: HelperReport) => void): void {

@@ -67,13 +67,12 @@ export class HelperProcess {
    * Leaves the helper and its children running: it keeps them for its reconnect grace, then
    * stops them. Launches it never confirmed are killed; this host hears nothing more from it.
    */
-  release(graceMs?: number): void {
+  release(): void {
     clearInterval(this.heartbeat);
     this.killUnconfirmed();
     this.gone = true;
     this.launches.clear();
-    if (graceMs === undefined) return this.link.disconnect();
-    this.link.send({ type: 'release', graceMs }, () => this.link.disconnect());
+    this.link.disconnect();
   }
 
   /** A reconnected host is ready for the stdio of the runs it took back. */

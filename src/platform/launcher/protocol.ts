@@ -58,13 +58,7 @@ export interface AttachRequest {
   type: 'attach';
 }
 
-/** The host lets go (a window reload): keep the runs this long for the next window. */
-export interface ReleaseRequest {
-  type: 'release';
-  graceMs: number;
-}
-
-export type HostRequest = LaunchRequest | ResizeRequest | PingRequest | AttachRequest | ReleaseRequest;
+export type HostRequest = LaunchRequest | ResizeRequest | PingRequest | AttachRequest;
 
 export interface PongReport {
   type: 'pong';
