@@ -271,7 +271,10 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
         for (const row of this.getChildren(item)) if (row instanceof DefinitionItem && row.runs.some(isTicking)) this.changed.fire(row);
       }
       if (item instanceof DetectedItem) {
-        for (const row of item.sources.flatMap((source) => this.getChildren(source))) {
+        // Only the sources with a ticking run are built again: a monorepo has thousands of rows.
+        const ticking = new Set(this.engine.list().filter(isTicking).map((r) => r.name));
+        const sources = item.sources.filter((source) => source.specs.some((spec) => ticking.has(spec.name)));
+        for (const row of sources.flatMap((source) => this.getChildren(source))) {
           if (row instanceof DefinitionItem && row.runs.some(isTicking)) this.changed.fire(row);
         }
       }
