@@ -136,6 +136,9 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
     stopped = true;
     await killTree(child, exitPromise);
     await new Promise<void>((resolve) => log.end(resolve));
+    // The server's own logs (its file watcher, the remote extension host) outlive the run.
+    const serverLogs = path.join(userData, 'logs');
+    if (opts.logDir && fs.existsSync(serverLogs)) fs.cpSync(serverLogs, path.join(opts.logDir, 'server-logs'), { recursive: true });
     fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
   };
 
