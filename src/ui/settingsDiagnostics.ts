@@ -180,12 +180,11 @@ function entryIndex(text: string, prefix: (string | number)[], name: string): nu
 }
 
 /**
- * The text VS Code read the settings from: the saved file. An open document that is not dirty
- * has the same text without a read; a dirty one does not, so then the file is read.
+ * The text VS Code read the settings from: the saved file, always read again. An open document
+ * can still hold the text before a write made outside it (a checkout, another tool, the
+ * settings API) while the settings already have the new values.
  */
 async function readText(uri: vscode.Uri): Promise<string | undefined> {
-  const open = vscode.workspace.textDocuments.find((doc) => doc.uri.toString() === uri.toString());
-  if (open && !open.isDirty) return open.getText();
   try {
     // TextDecoder drops a byte order mark, as the editor does, so offsets agree with the document's.
     return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { DevProcessesApi } from '../../src/api/api';
 import { getApi, setTasks, waitFor } from './helpers';
@@ -92,6 +93,23 @@ describe('problems in settings.json', () => {
     await vscode.workspace.fs.writeFile(settingsUri, new TextEncoder().encode(text.replace('"comand": "node", // the typo\n', '')));
     await waitFor(() => ours(settingsUri).length === 0, 'the diagnostic to clear');
     await waitFor(() => api.definitions().some((d) => d.name === 'diag-typo'), 'the fixed entry to be read');
+  });
+
+  it('locates a problem in the text on disk while settings.json is open in an editor that has not caught up', async () => {
+    await vscode.window.showTextDocument(settingsUri, { preview: false });
+    // Written around the editor, as a git checkout or a formatter run outside it does: each time
+    // the typo moves, so a place computed from the document's older text would be off.
+    for (const padding of [8, 1, 15]) {
+      const name = `disk-typo-${padding}`;
+      const text = `${'// moved\n'.repeat(padding)}{\n  "devProcesses.tasks": [\n    { "name": "${name}", "comand": "node", "command": "node" }\n  ]\n}\n`;
+      fs.writeFileSync(settingsUri.fsPath, text);
+      // The first place shown must be right: a wrong one, corrected later, is what a user clicks.
+      const diagnostic = await waitFor(() => ours(settingsUri).find((d) => d.message.startsWith(`Task "${name}"`)), `a diagnostic for "${name}"`);
+      const expected = rangeOf(text, '"comand"');
+      assert.equal(`${diagnostic.range.start.line + 1}:${diagnostic.range.start.character + 1}`, `${expected.start.line + 1}:${expected.start.character + 1}`);
+      assert.deepEqual(diagnostic.range, expected);
+    }
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('keeps the last good definitions while settings.json does not parse, and says where it breaks', async () => {
