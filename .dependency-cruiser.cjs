@@ -11,7 +11,7 @@ const LAYERS = [
   { name: 'platform', paths: ['^src/platform/'] },
   { name: 'engine', paths: ['^src/engine/(?!monitor/)'] },
   { name: 'monitor', paths: ['^src/engine/monitor/'] },
-  { name: 'surfaces', paths: ['^src/config/', '^src/ui/', '^src/api/'] },
+  { name: 'surfaces', paths: ['^src/config/', '^src/agents/', '^src/ui/', '^src/api/'] },
   { name: 'extension', paths: ['^src/extension\\.ts$'] },
 ];
 
@@ -19,6 +19,8 @@ const LAYERS = [
 const CONFIG = '^src/config/';
 /** Layers that must run in plain Node: everything below the editor surfaces, and config. */
 const EDITOR_FREE = ['core', 'platform', 'engine', 'monitor'];
+/** The agents' tools, shared by the editor's language-model tools and the MCP server, which runs without the editor. */
+const AGENTS = '^src/agents/';
 
 const pathsUpTo = (index) => LAYERS.slice(0, index).flatMap((layer) => layer.paths);
 const layerPaths = (name) => LAYERS.find((layer) => layer.name === name).paths;
@@ -52,7 +54,7 @@ module.exports = {
       name: 'no-editor-api',
       comment: 'Only the editor surfaces and extension.ts import vscode; the rest runs in plain Node.',
       severity: 'error',
-      from: { path: [...EDITOR_FREE.flatMap(layerPaths), CONFIG] },
+      from: { path: [...EDITOR_FREE.flatMap(layerPaths), CONFIG, AGENTS] },
       // Resolves to its type declarations when installed, to the bare name when not.
       to: { path: ['^vscode$', 'node_modules/@types/vscode/'] },
     },

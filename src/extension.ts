@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { AgentContext } from './agents/types';
 import { createApi, type DevProcessesApi } from './api/api';
 import { ProcessEngine } from './engine/engine';
 import { startMany } from './engine/groupActions';
@@ -11,6 +12,7 @@ import { FileRecordStore } from './platform/records';
 import { registerAddToSettings } from './ui/addToSettings';
 import { AlertNotifier } from './ui/alertNotifier';
 import { DetectedSources } from './ui/detectedSources';
+import { registerLanguageModelTools } from './ui/lmTools';
 import { registerLogPanel } from './ui/logView/logPanel';
 import { LogFiles } from './ui/logFiles';
 import { registerMetricsPanel } from './ui/metricsPanel';
@@ -115,6 +117,15 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     ...registerLogPanel(context.extensionUri, current),
   );
   context.subscriptions.push(new AlertNotifier(monitor, current));
+  const agents: AgentContext = {
+    engine: current,
+    settingsProblems: () => watcher.problems,
+    detectedProblems: () => watcher.detectedProblems,
+    outputProblems: () => problems.all(),
+    trusted: () => vscode.workspace.isTrusted,
+    now: Date.now,
+  };
+  context.subscriptions.push(registerLanguageModelTools(agents));
   const notices = new RecoveryNotices(current);
   context.subscriptions.push(notices);
 

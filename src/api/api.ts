@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import { ProcessError, type ErrorCode } from '../core/errors';
 import type { ProcessEngine } from '../engine/engine';
+import { firstAtOrAfter } from '../platform/outputRing';
 import type { MonitorApi } from '../engine/monitor/types';
 import type { Priority, ProcessKind, RecoveryStrategy, RunState, SpecSource } from '../core/types';
 
@@ -197,16 +198,4 @@ function outputLines(engine: ProcessEngine, target: string, { ansi = false, sinc
     out.push({ stream, text: ansi && raw !== undefined ? raw : text, at });
   }
   return out;
-}
-
-/** Lines are in read order, so their times never decrease: a binary search finds the first one at or after `since`. */
-function firstAtOrAfter(lines: readonly { at: number }[], since: number): number {
-  let lo = 0;
-  let hi = lines.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (lines[mid].at < since) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -12,6 +12,18 @@ export interface OutputLine {
   raw?: string;
 }
 
+/** Lines are in read order, so their times never decrease: a binary search finds the first one at or after `since`. */
+export function firstAtOrAfter(lines: readonly { at: number }[], since: number): number {
+  let lo = 0;
+  let hi = lines.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (lines[mid].at < since) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** What a line costs the ring: both its texts, as UTF-16. */
 function sizeOf(line: OutputLine): number {
   return (line.text.length + (line.raw?.length ?? 0)) * 2;

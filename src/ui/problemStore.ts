@@ -85,6 +85,12 @@ export class ProblemStore {
     return [...this.runs.values()].filter((r) => r.name === name).flatMap((r) => r.problems);
   }
 
+  /** The problems of every definition that has any. */
+  all(): { name: string; problems: OutputProblem[] }[] {
+    const names = new Set([...this.runs.values()].map((r) => r.name));
+    return [...names].map((name) => ({ name, problems: this.problemsOf(name) })).filter((p) => p.problems.length > 0);
+  }
+
   /** Errors and warnings of one run; zero for a run whose output is not read. */
   countsOf(runId: string): ProblemCounts {
     const run = this.runs.get(runId);

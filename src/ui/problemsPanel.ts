@@ -65,6 +65,11 @@ export class ProblemsPanel extends Disposable {
     return this.problems.countsOf(runId);
   }
 
+  /** The problems of every definition that has any, as the Problems panel shows them. */
+  all(): { name: string; problems: OutputProblem[] }[] {
+    return this.problems.all();
+  }
+
   private flush(): void {
     for (const name of this.dirty) this.show(name);
     this.dirty.clear();
