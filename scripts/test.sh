@@ -10,6 +10,17 @@ stage() { echo; echo "=== $* ($(( $(date +%s) - started )) s)"; }
 stage "install npm packages"
 npm ci --no-audit --no-fund --loglevel=error
 
+stage "install ps and lsof (the portable process backend runs them)"
+if ! command -v lsof >/dev/null || ! command -v ps >/dev/null; then
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+  if command -v apt-get >/dev/null; then
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq lsof procps >/dev/null
+  fi
+fi
+command -v lsof >/dev/null || echo "lsof is missing: the portable backend's port and open-file tests will be skipped"
+
 stage "type-check, lint, bundle"
 npm run --silent compile
 node esbuild.js --tests
@@ -26,6 +37,14 @@ DEVPROC_FAULT_FULL=1 node --test --test-concurrency=1 --test-reporter=spec --tes
   --test-reporter=tap --test-reporter-destination=test-results/fault.tap out/test/fault/
 fault_pass=$(sed -n 's/^# pass //p' test-results/fault.tap)
 fault_fail=$(sed -n 's/^# fail //p' test-results/fault.tap)
+
+stage "unit and fault tests again on the portable process backend (ps and lsof instead of /proc)"
+DEVPROC_PROCESS_BACKEND=posix node --test --test-concurrency=2 --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination=test-results/unit-posix.tap out/test/unit/
+DEVPROC_PROCESS_BACKEND=posix node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination=test-results/fault-posix.tap out/test/fault/
+posix_pass=$(( $(sed -n 's/^# pass //p' test-results/unit-posix.tap) + $(sed -n 's/^# pass //p' test-results/fault-posix.tap) ))
+posix_fail=$(( $(sed -n 's/^# fail //p' test-results/unit-posix.tap) + $(sed -n 's/^# fail //p' test-results/fault-posix.tap) ))
 
 stage "install the VS Code to test in"
 bash scripts/install-vscode.sh
@@ -66,7 +85,7 @@ stage "package the .vsix and check that it installs and activates"
 bash scripts/package.sh --check
 
 stage "done"
-passed=$(( unit_pass + fault_pass + ${int_pass:-0} + ${e2e_pass:-0} ))
-failed=$(( unit_fail + fault_fail + ${int_fail:-0} + ${e2e_fail:-0} ))
-echo "unit ${unit_pass}, fault ${fault_pass}, integration ${int_pass:-0}, end-to-end ${e2e_pass:-0}; took $(( $(date +%s) - started )) s"
+passed=$(( unit_pass + fault_pass + posix_pass + ${int_pass:-0} + ${e2e_pass:-0} ))
+failed=$(( unit_fail + fault_fail + posix_fail + ${int_fail:-0} + ${e2e_fail:-0} ))
+echo "unit ${unit_pass}, fault ${fault_pass}, both again on ps/lsof ${posix_pass}, integration ${int_pass:-0}, end-to-end ${e2e_pass:-0}; took $(( $(date +%s) - started )) s"
 echo "${passed} passed, ${failed} failed"

@@ -9,7 +9,7 @@ import { EngineNotices } from './engineNotices';
 import { requireSpec } from './specLookup';
 import { DurationStats, type EngineMetrics } from './durationStats';
 import type { OutputLine } from '../platform/outputRing';
-import { linuxProcessTable } from '../platform/procfs';
+import { processTable } from '../platform/processes';
 import { ReapGate } from '../platform/reapWait';
 import { RecoveryController } from './recovery/recoveryController';
 import { assertInstanceRange, specForInstance } from './pool/replicas';
@@ -85,7 +85,7 @@ export class ProcessEngine {
     this.finished = new FinishedHistory(this.runs, options.historyPerDefinition ?? 10);
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
-    const table = options.table ?? linuxProcessTable;
+    const table = options.table ?? processTable;
     this.records = new SurvivorRecords({ store: options.records, table, runs: () => this.runs.values(), now: this.now });
     this.scheduler = new Scheduler({ now: this.now, run: (id) => this.runs.get(id), latestRun: (name) => this.latestRun(name), slots: this.slots });
     this.ctx = {

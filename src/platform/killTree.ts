@@ -1,4 +1,5 @@
-import { descendantsOf, entryMatcher, environHas, groupMembers, isGone, processesWithEnv, type ProcessTable, type ProcStat } from './procfs';
+import { descendantsOf, entryMatcher, groupMembers, isGone, type ProcessTable, type ProcStat } from './procfs';
+import { environHas, processesWithEnv } from './processes';
 
 export interface KillTreeOptions {
   /** The group leader: the process we spawned. */

@@ -1,12 +1,12 @@
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { findPortHolder, holderAmong, listeningInodes } from './ports';
-import { descendantsOf, processesWithEnv, type ProcessTable } from './procfs';
+import { descendantsOf, type ProcessTable } from './procfs';
+import { processesWithEnv, processName } from './processes';
 import type { ProbeSpec } from '../core/types';
 
 const LOOPBACK = /^(localhost|127(?:\.\d+){3}|::1|0\.0\.0\.0|::|\[::1\]|\[::\])$/i;
 
-/** A host that names this machine: a probe of it reaches a socket /proc can show. */
+/** A host that names this machine: a probe of it reaches a socket this machine's process table can show. */
 function isLocalHost(host: string): boolean {
   if (LOOPBACK.test(host)) return true;
   const bare = host.replace(/^\[|\]$/g, '');
@@ -35,14 +35,6 @@ export interface RunProcesses {
   pid: number | null;
   /** NAME=value every process of the run inherits (finds what left the tree). */
   envMarker: string | undefined;
-}
-
-function processName(pid: number): string | undefined {
-  try {
-    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -1,12 +1,14 @@
 import * as fs from 'node:fs';
+import { lsofListeners } from './posix/lsofPorts';
 import { procPids } from './procfs';
+import { commandLineOf, usesPosixBackend } from './processes';
 import { maskCredentials } from './redact';
 
 /** A process listening on a TCP port. */
 export interface PortHolder {
   port: number;
   pid: number;
-  /** Its command line, as /proc shows it. */
+  /** Its command line, as /proc (or ps) shows it. */
   command: string;
 }
 
@@ -31,8 +33,12 @@ export function listeningSockets(tables: string[] = TCP_TABLES): Map<string, num
   return sockets;
 }
 
-/** Socket inodes listening on `port`, from /proc/net/tcp and tcp6. */
+/**
+ * What listens on `port`, as keys for holderAmong and findPortHolder: socket inodes from
+ * /proc/net/tcp and tcp6, or, on the portable backend (no /proc), the listeners' pids from lsof.
+ */
 export function listeningInodes(port: number, tables: string[] = TCP_TABLES): Set<string> {
+  if (usesPosixBackend) return new Set([...lsofListeners(port).keys()].map(String));
   return new Set([...listeningSockets(tables)].filter(([, p]) => p === port).map(([inode]) => inode));
 }
 
@@ -118,20 +124,19 @@ export class PortScanner {
 /** The first of `pids` with an open fd on one of the socket `inodes`; undefined if none we can see. */
 export function holderAmong(pids: Iterable<number>, inodes: ReadonlySet<string>): number | undefined {
   if (inodes.size === 0) return undefined;
+  if (usesPosixBackend) {
+    for (const pid of pids) if (inodes.has(String(pid))) return Number(pid);
+    return undefined;
+  }
   for (const pid of pids) if (socketInodes(pid).inodes.some((inode) => inodes.has(inode))) return Number(pid);
   return undefined;
 }
 
 /** The process that listens on `port`, found through the socket inode in /proc/PID/fd; undefined if none we can see. */
 export function findPortHolder(port: number, inodes = listeningInodes(port)): PortHolder | undefined {
-  const pid = holderAmong(procPids(), inodes);
-  if (pid === undefined) return undefined;
-  let command = '';
-  try {
-    command = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
-  } catch {
-    // gone meanwhile
-  }
+  const pid = usesPosixBackend ? Number([...inodes][0] ?? NaN) : holderAmong(procPids(), inodes);
+  if (pid === undefined || Number.isNaN(pid)) return undefined;
+  const command = commandLineOf(pid) ?? ''; // '': gone meanwhile
   // Another process's command line may carry a password or a token: shown, so masked.
   return { port, pid, command: maskCredentials(command) };
 }

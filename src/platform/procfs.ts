@@ -14,12 +14,17 @@ export interface ProcStat {
 }
 
 /**
- * What the engine reads about the machine's processes. Linux reads /proc; another platform
- * gets its own implementation behind this interface.
+ * What the engine reads about the machine's processes. Linux reads /proc (below); elsewhere
+ * platform/posix runs ps (see platform/processes for the choice).
  */
 export interface ProcessTable {
   stat(pid: number): ProcStat | undefined;
   all(): ProcStat[];
+  /**
+   * For a table whose reads block (ps): reads these pids without blocking, so that a `stat` of
+   * them right after the promise resolves answers from memory. /proc needs no such step.
+   */
+  prefetch?(pids: readonly number[]): Promise<void>;
 }
 
 /** Parses one /proc/PID/stat line; the command name may hold spaces and parentheses. */
@@ -112,6 +117,15 @@ export function entryMatcher(marker: string): (environ: Buffer) => boolean {
   const entry = Buffer.from(`${marker}\0`);
   const inner = Buffer.concat([Buffer.from([0]), entry]);
   return (environ) => environ.subarray(0, entry.length).equals(entry) || environ.includes(inner);
+}
+
+/** A small text file of /proc/PID (cmdline, comm); undefined when the process is gone. */
+export function readProcText(pid: number, file: 'cmdline' | 'comm'): string | undefined {
+  try {
+    return fs.readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function readEnviron(pid: number): Buffer | undefined {

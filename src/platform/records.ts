@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { environHas, isGone, processUid, type ProcessTable } from './procfs';
+import { isGone, type ProcessTable } from './procfs';
+import { environHas, processUid } from './processes';
 
 /** What is written down about each running process, so a later window can find it again. */
 export interface ProcessRecord {
@@ -11,7 +12,7 @@ export interface ProcessRecord {
   pid: number;
   /** The process group we created for it (pgid = pid). */
   pgid: number;
-  /** Clock ticks since boot from /proc: a pid reused by another process has another start time. */
+  /** Clock ticks since boot from /proc (since the epoch from ps): a pid reused by another process has another start time. */
   startTime: number;
   commandLine: string;
   kind: 'service' | 'job';

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { linuxProcessTable } from '../../src/platform/procfs';
+import { processTable } from '../../src/platform/processes';
 import { FileRecordStore, RUN_MARKER, type ProcessRecord } from '../../src/platform/records';
 import { alive, nodeSpec, reap, treePids, waitFor, waitForLine } from '../unit/helpers';
 import { assertNothingLeft, faultEngine, taggedEnv, withTimeout } from './faultHelpers';
@@ -31,7 +31,7 @@ async function stranger(t: TestContext, command: string, args: string[], options
 
 /** A record naming `pid` exactly as it runs now (its real start time), as a crafted file would. */
 function recordOf(pid: number, runId: string, name = 'web'): ProcessRecord {
-  const stat = linuxProcessTable.stat(pid)!;
+  const stat = processTable.stat(pid)!;
   return { runId, name, pid, pgid: pid, startTime: stat.startTime, commandLine: 'node hang.js', kind: 'service', recordedAt: Date.now() };
 }
 
@@ -56,10 +56,10 @@ describe('adoption: records that name a stranger', () => {
 
   test('a setsid group: its leader and its member', async (t) => {
     const leader = await stranger(t, 'setsid', ['sh', '-c', 'sleep 60 & exec sleep 60']);
-    await waitFor(() => linuxProcessTable.all().some((s) => s.pgid === leader.pid && s.pid !== leader.pid), 'the group member');
-    const member = linuxProcessTable.all().find((s) => s.pgid === leader.pid && s.pid !== leader.pid)!;
+    await waitFor(() => processTable.all().some((s) => s.pgid === leader.pid && s.pid !== leader.pid), 'the group member');
+    const member = processTable.all().find((s) => s.pgid === leader.pid && s.pid !== leader.pid)!;
     t.after(() => reap([member.pid]));
-    assert.equal(linuxProcessTable.stat(leader.pid!)!.pgid, leader.pid, 'setsid made its own group');
+    assert.equal(processTable.stat(leader.pid!)!.pgid, leader.pid, 'setsid made its own group');
     await adoptStopAndClose(t, [recordOf(leader.pid!, 'r-3', 'api')], [leader.pid!, member.pid]);
   });
 

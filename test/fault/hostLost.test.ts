@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { test } from 'node:test';
-import { isGone, linuxProcessTable } from '../../src/platform/procfs';
+import { isGone } from '../../src/platform/procfs';
+import { processTable } from '../../src/platform/processes';
 import { fixture, reap, repoRoot, waitFor } from '../unit/helpers';
 import { assertNothingLeft, taggedEnv } from './faultHelpers';
 import * as path from 'node:path';
@@ -38,15 +39,15 @@ test('SIGKILL to the host: chatty children outlive it for the grace, then the he
 
   host.kill('SIGKILL');
   const killedAt = Date.now();
-  await waitFor(() => isGone(linuxProcessTable, host.pid!), 'the host to die');
+  await waitFor(() => isGone(processTable, host.pid!), 'the host to die');
   const before = pids.map(cpuTicks);
   await new Promise((resolve) => setTimeout(resolve, GRACE_MS / 2));
-  for (const pid of pids) assert.equal(isGone(linuxProcessTable, pid), false, `child ${pid} runs on without its host`);
-  assert.equal(isGone(linuxProcessTable, helper), false, 'the helper waits for a window to reconnect');
+  for (const pid of pids) assert.equal(isGone(processTable, pid), false, `child ${pid} runs on without its host`);
+  assert.equal(isGone(processTable, helper), false, 'the helper waits for a window to reconnect');
   const after = pids.map(cpuTicks);
   assert.ok(after[0] > before[0], 'the flooder still writes: its pipe is read without a host');
 
-  await waitFor(() => isGone(linuxProcessTable, helper), 'the helper to exit after the grace', GRACE_MS + 10_000);
+  await waitFor(() => isGone(processTable, helper), 'the helper to exit after the grace', GRACE_MS + 10_000);
   assert.ok(Date.now() - killedAt >= GRACE_MS, 'not before the grace');
   assertNothingLeft(pids, 'after the grace');
 });

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DEFAULT_SERVICE_RESTART } from '../../src/core/defaults';
 import { HelperLauncher, type LauncherLoss } from '../../src/platform/launcher';
-import { isGone, linuxProcessTable } from '../../src/platform/procfs';
+import { isGone } from '../../src/platform/procfs';
+import { processTable } from '../../src/platform/processes';
 import { nodeSpec, waitFor, waitForLine } from '../unit/helpers';
 import { assertAnswers, assertNothingLeft, faultEngine, watchPids, withTimeout } from './faultHelpers';
 
@@ -23,7 +24,7 @@ async function killHelper(launcher: HelperLauncher): Promise<number> {
   const helper = launcher.helperPid!;
   assert.ok(helper, 'a helper runs');
   process.kill(helper, 'SIGKILL');
-  await waitFor(() => isGone(linuxProcessTable, helper), 'the helper to die');
+  await waitFor(() => isGone(processTable, helper), 'the helper to die');
   await waitFor(() => launcher.helperPid !== helper, 'the launcher to notice');
   return helper;
 }

@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { describe, test } from 'node:test';
 import { HelperLauncher, type HelperLauncherOptions } from '../../src/platform/launcher';
-import { isGone, linuxProcessTable } from '../../src/platform/procfs';
+import { isGone } from '../../src/platform/procfs';
+import { processTable } from '../../src/platform/processes';
 import { nodeSpec, reap, waitFor, waitForLine } from '../unit/helpers';
 import { assertAnswers, assertNothingLeft, faultEngine, summary, watchPids, withTimeout } from './faultHelpers';
 
@@ -30,7 +31,7 @@ async function stopHelper(t: TestContext, launcher: HelperLauncher, engine: Para
   const helper = launcher.helperPid!;
   t.after(() => reap([helper]));
   process.kill(helper, 'SIGSTOP');
-  await waitFor(() => linuxProcessTable.stat(helper)?.state === 'T', 'the helper to stop');
+  await waitFor(() => processTable.stat(helper)?.state === 'T', 'the helper to stop');
   return helper;
 }
 
@@ -46,7 +47,7 @@ describe('a stuck launcher helper', () => {
     assert.equal(snap.state, 'failed');
     assert.equal(snap.error?.code, 'spawn-failed');
     assert.match(snap.error!.message, /the launcher helper process did not answer/);
-    await waitFor(() => isGone(linuxProcessTable, helper), 'the stuck helper to be killed');
+    await waitFor(() => isGone(processTable, helper), 'the stuck helper to be killed');
     const next = await engine.spawn('job');
     await withTimeout(engine.whenDone(next), 10_000, 'the next start');
     assert.equal(engine.get(next)!.state, 'completed');
@@ -79,7 +80,7 @@ describe('a stuck launcher helper', () => {
     assert.equal(engine.get(id)!.error?.code, 'spawn-failed');
     const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
     t.after(() => reap([pid]));
-    await waitFor(() => isGone(linuxProcessTable, pid), 'the unconfirmed child to be killed', 5000);
+    await waitFor(() => isGone(processTable, pid), 'the unconfirmed child to be killed', 5000);
   });
 
   test('with the default heartbeat, a stuck helper is found within 5 s', { timeout: 30_000 }, async (t) => {
@@ -105,7 +106,7 @@ describe('a stuck launcher helper', () => {
     process.kill(helper, 'SIGCONT');
     const line = await waitForLine(engine, id, /^A start confirmed after the attempt ended \(pid \d+\); stopping it\.$/);
     const late = Number(/pid (\d+)/.exec(line)![1]);
-    await waitFor(() => isGone(linuxProcessTable, late), 'the late process to be taken down');
+    await waitFor(() => isGone(processTable, late), 'the late process to be taken down');
     assert.equal(engine.get(id)!.state, 'failed');
     assertNothingLeft([...pids, late], 'after the late start');
   });
@@ -119,7 +120,7 @@ describe('a stuck launcher helper', () => {
     await stopHelper(t, launcher, engine);
     // Its process dies; the stuck helper can neither reap it nor report its exit.
     process.kill(pid, 'SIGKILL');
-    await waitFor(() => isGone(linuxProcessTable, pid), 'the process to die');
+    await waitFor(() => isGone(processTable, pid), 'the process to die');
     await withTimeout(engine.kill(id), 3000, 'kill() with the helper stuck');
     assert.equal(engine.get(id)!.state, 'terminated');
   });

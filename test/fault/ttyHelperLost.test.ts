@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { HelperLauncher } from '../../src/platform/launcher';
-import { isGone, linuxProcessTable } from '../../src/platform/procfs';
+import { isGone } from '../../src/platform/procfs';
+import { processTable } from '../../src/platform/processes';
 import { nodeSpec, waitFor, waitForLine } from '../unit/helpers';
 import { assertAnswers, assertNothingLeft, faultEngine, watchPids, withTimeout } from './faultHelpers';
 
@@ -20,7 +21,7 @@ describe('the launcher helper killed while a tty child runs', () => {
     assert.equal(engine.get(id)!.tty, true);
     const helper = launcher.helperPid!;
     process.kill(helper, 'SIGKILL');
-    await waitFor(() => isGone(linuxProcessTable, helper), 'the helper to die');
+    await waitFor(() => isGone(processTable, helper), 'the helper to die');
     await withTimeout(engine.whenDone(id), 10_000, 'the tty run to end');
     assert.equal(engine.get(id)!.error?.code, 'launcher-lost');
     assertNothingLeft(pids, 'after the helper died');

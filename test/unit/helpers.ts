@@ -3,8 +3,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_SERVICE_RESTART, specDefaults } from '../../src/core/defaults';
 import { ProcessEngine, type EngineOptions } from '../../src/engine/engine';
-import { isGone, linuxProcessTable } from '../../src/platform/procfs';
+import { isGone } from '../../src/platform/procfs';
+import { processTable, usesPosixBackend } from '../../src/platform/processes';
 import type { ProcessSpec } from '../../src/core/types';
+
+/** The skip reason of a test of the /proc readers themselves, on the portable backend's pass. */
+export const procfsOnly = usesPosixBackend && 'it reads /proc itself (the Linux backend); the procfs pass runs it';
 
 /** The repository root, found from wherever the bundled test runs. */
 export const repoRoot = (() => {
@@ -71,7 +75,7 @@ export async function treePids(engine: ProcessEngine, id: string): Promise<numbe
 }
 
 export function alive(pids: number[]): number[] {
-  return pids.filter((pid) => !isGone(linuxProcessTable, pid));
+  return pids.filter((pid) => !isGone(processTable, pid));
 }
 
 /** Kills pids a failed test may have left, so one failure does not leak into the next test. */

@@ -6,8 +6,8 @@ import type { ProcessSpec } from '../../core/types';
 import { mergeLimits } from './alertRules';
 import { AlertBook, type AlertChange, type AlertContext } from './alerts';
 import { RunRecord } from './runCounters';
-import { TreeSampler, type TreeSamplerLike, type TreeUsage } from './sampler';
-import { PortScanner } from '../../platform/ports';
+import type { TreeSamplerLike, TreeUsage } from './sampler';
+import { defaultPortReader, defaultTreeSampler, type TreePortReader } from './posixSampler';
 import type { Limits } from '../../core/types';
 import type { Alert, JobCounts, MonitorApi, RunHistory, RunSample } from './types';
 
@@ -39,8 +39,8 @@ export interface MonitorOptions {
   endedRunsKept?: number;
   /** Alerts kept in the history; default 500. */
   alertHistory?: number;
-  /** Reads the listening TCP ports of the trees each round; default: from /proc. */
-  ports?: Pick<PortScanner, 'scan'>;
+  /** Reads the listening TCP ports of the trees each round; default: the process backend's reader. */
+  ports?: TreePortReader;
 }
 
 /** Intervals shorter than this would cost more than they tell. */
@@ -72,7 +72,7 @@ export class ProcessMonitor implements MonitorApi, Disposable {
   private globalLimits: Limits;
   private timer: NodeJS.Timeout | undefined;
   private inRound = false;
-  private portScanner: Pick<PortScanner, 'scan'> | undefined;
+  private portScanner: TreePortReader | undefined;
   private disposed = false;
 
   constructor(
@@ -81,7 +81,7 @@ export class ProcessMonitor implements MonitorApi, Disposable {
   ) {
     this.intervalMs = Math.max(MIN_INTERVAL_MS, options.intervalMs);
     this.now = options.now ?? Date.now;
-    this.sampler = options.sampler ?? new TreeSampler();
+    this.sampler = options.sampler ?? defaultTreeSampler();
     this.globalLimits = { ...options.globalLimits };
     this.book = new AlertBook({ historyLimit: options.alertHistory });
     this.subscriptions.add(engine.onDidChange((run) => run && this.runChanged(run)));
@@ -220,7 +220,7 @@ export class ProcessMonitor implements MonitorApi, Disposable {
         const limits = mergeLimits(record.adhoc ? undefined : definitions.get(record.subject.name), this.globalLimits);
         this.publish(this.book.observe(record.subject, sample, limits, now), { kind: record.subject.kind, limits, sample });
       }
-      this.notePorts(live, usage);
+      await this.notePorts(live, usage);
       if (samples.length > 0) this.sampleEmitter.fire(samples);
       this.pruneEnded(now);
     } catch (err) {
@@ -232,12 +232,12 @@ export class ProcessMonitor implements MonitorApi, Disposable {
   }
 
   /** The same round's trees: which TCP ports each listens on, for the run's snapshot. */
-  private notePorts(live: RunRecord[], usage: Map<number, TreeUsage>): void {
+  private async notePorts(live: RunRecord[], usage: Map<number, TreeUsage>): Promise<void> {
     const notePorts = this.engine.notePorts?.bind(this.engine);
     const trees = live.filter((r) => r.pid !== null && usage.get(r.pid)?.alive);
     if (!notePorts || trees.length === 0) return;
-    this.portScanner ??= this.options.ports ?? new PortScanner();
-    const ports = this.portScanner.scan(trees.map((r) => ({ key: r.subject.runId, pids: usage.get(r.pid!)!.pids })));
+    this.portScanner ??= this.options.ports ?? defaultPortReader(this.sampler);
+    const ports = await this.portScanner.scan(trees.map((r) => ({ key: r.subject.runId, pids: usage.get(r.pid!)!.pids })));
     trees.forEach((record, i) => notePorts(record.subject.runId, record.pid!, ports[i]));
   }
 

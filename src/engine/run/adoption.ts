@@ -45,6 +45,17 @@ export class SurvivorRecords {
   write(): void {
     const store = this.options.store;
     if (!store) return;
+    const { table } = this.options;
+    // A table read through ps learns a new process's start time off the thread first: a start is no place to block.
+    const unknown = table.prefetch ? [...this.options.runs()].filter((r) => isActive(r.state) && r.pid !== null && r.startTime === undefined) : [];
+    if (unknown.length > 0) {
+      void table.prefetch!(unknown.map((r) => r.pid!)).then(() => this.writeNow(store));
+      return;
+    }
+    this.writeNow(store);
+  }
+
+  private writeNow(store: RecordStore): void {
     const records: ProcessRecord[] = [];
     for (const run of this.options.runs()) {
       if (!isActive(run.state) || run.pid === null) continue;

@@ -65,6 +65,7 @@ export class Run {
   private adoptPoll: NodeJS.Timeout | undefined;
   /** When the last chunk of output arrived (monotonic, real time), whole line or not; the drain after an exit reads it. */
   private lastChunkAt = 0;
+  private streamsClosed: Promise<void>[] = [];
   /** When the current attempt's output last moved; the idle check reads it. */
   lastOutputAt = 0;
   readonly output = new OutputRing();
@@ -182,7 +183,7 @@ export class Run {
     // A launcher in another process learns the pid only when the spawn is confirmed.
     this.spawnSettled = spawnSettled(child);
     const cap = this.spec.maxOutputMBps === undefined ? undefined : new IngestCap(this.spec.maxOutputMBps * 1e6);
-    const streamsClosed = [this.pipe(gen, child.stdout, 'stdout', cap), this.pipe(gen, child.stderr, 'stderr', cap)];
+    const streamsClosed = (this.streamsClosed = [this.pipe(gen, child.stdout, 'stdout', cap), this.pipe(gen, child.stderr, 'stderr', cap)]);
 
     child.onSpawn(() => {
       if (gen !== this.generation) return;
@@ -369,6 +370,7 @@ export class Run {
     if (failed) this.system(failed);
     const { forced, reportWait } = await killForStop(this.tree, plan.graceMs, plan.signal);
     await leaderGone;
+    await drain(this.streamsClosed, () => this.lastChunkAt); // a busy thread may see the exit before the last output
     clearTimeout(reportWait);
     const how = forced ? `did not stop within ${formatDuration(plan.graceMs)}; killed (SIGKILL)` : 'stopped';
     this.exitCode = this.leaderExit?.exitCode ?? null;

@@ -1,7 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { killTree } from '../killTree';
-import { linuxProcessTable, type ProcessTable } from '../procfs';
+import type { ProcessTable } from '../procfs';
+import { processTable } from '../processes';
 import { RUN_MARKER } from '../records';
 import { ReplayBuffer } from './replayBuffer';
 import { InputRelay, OutputRelay } from './streamRelay';
@@ -106,7 +107,7 @@ export class HeldRuns {
     if (this.stopping) return;
     this.stopping = true;
     clearTimeout(this.graceTimer);
-    const table = this.options.table ?? linuxProcessTable;
+    const table = this.options.table ?? processTable;
     // Also the runs whose leader exited: what it left in its group or marked goes too.
     const started = [...this.runs.values()].filter((r) => r.pid !== undefined);
     await Promise.allSettled(

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Emitter, type Disposable } from '../../core/events';
-import { linuxProcessTable, type ProcessTable } from '../procfs';
+import type { ProcessTable } from '../procfs';
+import { processTable } from '../processes';
 import { HelperProcess, type HelperGone } from './helperProcess';
 import { GRACE_ENV, PTY_MODULES_ENV, REPLAY_ENV, SOCKET_ENV, STOP_GRACE_ENV, TOKEN_ENV } from './protocol';
 import { RemoteProcess } from './remoteProcess';
@@ -28,7 +29,7 @@ export function findHelperScript(from = __dirname): string {
 export interface HelperLauncherOptions {
   /** The helper's bundle; found by `findHelperScript` by default. */
   helperScript?: string;
-  /** Where a child whose helper died is followed until it ends; /proc by default. */
+  /** Where a child whose helper died is followed until it ends; the process backend's table by default. */
   table?: ProcessTable;
   /**
    * How often the helper is asked whether it still answers, in ms (default 1000). Silent for
@@ -77,7 +78,7 @@ export class HelperLauncher implements Launcher, Disposable {
 
   constructor(options: HelperLauncherOptions = {}) {
     this.helperScript = options.helperScript ?? findHelperScript();
-    this.table = options.table ?? linuxProcessTable;
+    this.table = options.table ?? processTable;
     this.heartbeatMs = options.heartbeatMs ?? 1000;
     this.ptyModules = options.ptyModules;
     this.keep = options;

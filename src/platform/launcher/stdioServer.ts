@@ -4,7 +4,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Disposable } from '../../core/events';
-import { isGone, linuxProcessTable, type ProcessTable } from '../procfs';
+import { isGone, type ProcessTable } from '../procfs';
+import { processTable } from '../processes';
 import type { LaunchStreams } from './launchStreams';
 import { MAX_HEADER_BYTES, parseStdioHeader } from './protocol';
 
@@ -44,7 +45,7 @@ function ownerGone(dir: string, uid: number, table: ProcessTable): boolean {
  * Removes the socket directories that hosts which died without cleaning up (killed, crashed) left
  * in `parent`: only our user's, and only where the recorded owner is provably gone. Returns them.
  */
-export function removeStaleSocketDirs(parent: string, table: ProcessTable = linuxProcessTable): string[] {
+export function removeStaleSocketDirs(parent: string, table: ProcessTable = processTable): string[] {
   const uid = process.getuid?.();
   // Without a process table nothing can be proved dead.
   if (uid === undefined || !table.stat(process.pid)) return [];
@@ -77,7 +78,7 @@ export class StdioServer implements Disposable {
   private readonly server: net.Server;
   private readonly waiting = new Map<number, LaunchStreams>();
 
-  constructor(table: ProcessTable = linuxProcessTable) {
+  constructor(table: ProcessTable = processTable) {
     this.dir = privateDir(table);
     this.socketPath = path.join(this.dir, 's');
     // Half-open allowed: a socket is destroyed at EOF without a shutdown() first (launchStreams.ts).

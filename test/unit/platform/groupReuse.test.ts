@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { test } from 'node:test';
 import { killTree } from '../../../src/platform/killTree';
-import { linuxProcessTable } from '../../../src/platform/procfs';
+import { processTable } from '../../../src/platform/processes';
 import { RUN_MARKER } from '../../../src/platform/records';
 import { alive, fixture, reap, waitFor } from '../helpers';
 
@@ -16,7 +16,7 @@ async function group(t: { after(fn: () => unknown): void }, env: NodeJS.ProcessE
   t.after(() => reap([leader.pid!]));
   let member = 0;
   await waitFor(() => {
-    member = linuxProcessTable.all().find((s) => s.pgid === leader.pid && s.pid !== leader.pid)?.pid ?? 0;
+    member = processTable.all().find((s) => s.pgid === leader.pid && s.pid !== leader.pid)?.pid ?? 0;
     return member !== 0;
   }, 'the group member');
   t.after(() => reap([member]));
@@ -25,17 +25,17 @@ async function group(t: { after(fn: () => unknown): void }, env: NodeJS.ProcessE
 
 test("a stranger's group that took over the recorded pgid is not signalled (leader gone)", async (t) => {
   const { leader, member } = await group(t);
-  const start = linuxProcessTable.stat(leader.pid!)!.startTime;
+  const start = processTable.stat(leader.pid!)!.startTime;
   // As after our group emptied: the number now leads a stranger's group, with another start time.
-  const result = await killTree({ pid: leader.pid!, graceMs: 200, table: linuxProcessTable, leaderExited: true, startTime: start + 1, envMarker: `${RUN_MARKER}=gone-run` });
+  const result = await killTree({ pid: leader.pid!, graceMs: 200, table: processTable, leaderExited: true, startTime: start + 1, envMarker: `${RUN_MARKER}=gone-run` });
   assert.deepEqual(result.survivors, []);
   assert.deepEqual(alive([leader.pid!, member]), [leader.pid!, member]);
 });
 
 test("a stranger's group that took over the recorded pid is not signalled (leader recorded as running)", async (t) => {
   const { leader, member } = await group(t);
-  const start = linuxProcessTable.stat(leader.pid!)!.startTime;
-  await killTree({ pid: leader.pid!, graceMs: 200, table: linuxProcessTable, startTime: start + 1, envMarker: `${RUN_MARKER}=gone-run` });
+  const start = processTable.stat(leader.pid!)!.startTime;
+  await killTree({ pid: leader.pid!, graceMs: 200, table: processTable, startTime: start + 1, envMarker: `${RUN_MARKER}=gone-run` });
   assert.deepEqual(alive([leader.pid!, member]), [leader.pid!, member]);
 });
 
@@ -49,6 +49,6 @@ test('a group whose leader exited is still ours while a member carries our marke
   const pids: number[] = JSON.parse(out.slice(out.indexOf('{'))).pids;
   t.after(() => reap(pids));
   assert.ok(alive(pids.slice(1)).length > 0, 'children left in the group');
-  await killTree({ pid: leader.pid!, graceMs: 500, table: linuxProcessTable, leaderExited: true, envMarker: marker, sweep: false });
+  await killTree({ pid: leader.pid!, graceMs: 500, table: processTable, leaderExited: true, envMarker: marker, sweep: false });
   assert.deepEqual(alive(pids), []);
 });

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { descendantsOf, isGone, linuxProcessTable, parseStat, type ProcessTable, type ProcStat } from '../../../src/platform/procfs';
+import { procfsOnly } from '../helpers';
 
 test('parses a stat line whose command name holds spaces and parentheses', () => {
   const text = '4242 (my (odd) name) S 1 4242 4242 0 -1 4194560 100 0 0 0 5 3 0 0 20 0 1 0 987654 1000 200';
   assert.deepEqual(parseStat(text), { pid: 4242, ppid: 1, pgid: 4242, state: 'S', startTime: 987654, cpuTicks: 8 });
 });
 
-test('reads this very process', () => {
+test('reads this very process', { skip: procfsOnly }, () => {
   const me = linuxProcessTable.stat(process.pid)!;
   assert.equal(me.pid, process.pid);
   assert.equal(me.ppid, process.ppid);

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { DEFAULT_SERVICE_RESTART } from '../../../src/core/defaults';
 import type { ProcessEngine } from '../../../src/engine/engine';
-import { linuxProcessTable } from '../../../src/platform/procfs';
+import { processTable } from '../../../src/platform/processes';
 import { makeEngine, nodeSpec, waitFor, waitForLine } from '../helpers';
 
 /** A lock file for lock-server.js, in a folder removed after the test. */
@@ -39,7 +39,7 @@ describe('a new process of a definition waits until the old tree is reaped', () 
     const waited = texts.find((l) => l.startsWith('Waited '));
     assert.match(waited ?? '', new RegExp(`^Waited \\d+(\\.\\d)? s for the previous processes of "vite" to be reaped \\(pid ${old}\\) before starting\\.$`));
     assert.ok(texts.indexOf(waited!) < texts.findIndex((l) => l.startsWith('Started: ')));
-    assert.equal(linuxProcessTable.stat(old), undefined, 'the zombie was reaped before the start');
+    assert.equal(processTable.stat(old), undefined, 'the zombie was reaped before the start');
   });
 
   test('without the wait the same restart races the zombie (the fixture shows the bug)', async (t) => {

@@ -3,25 +3,25 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { linuxProcessTable } from '../../../src/platform/procfs';
+import { processTable } from '../../../src/platform/processes';
 import { FileRecordStore, stillRunning, type ProcessRecord } from '../../../src/platform/records';
 
-const me = linuxProcessTable.stat(process.pid)!;
+const me = processTable.stat(process.pid)!;
 // We always make the group with the process (pgid = pid), and only such a record is read back.
 const record = (over: Partial<ProcessRecord> = {}): ProcessRecord => ({
   runId: 'r1', name: 'web', pid: process.pid, pgid: over.pid ?? process.pid, startTime: me.startTime, commandLine: 'node', kind: 'service', recordedAt: 0, ...over,
 });
 
 test('a live process with its recorded start time is still running', () => {
-  assert.equal(stillRunning(linuxProcessTable, record()), true);
+  assert.equal(stillRunning(processTable, record()), true);
 });
 
 test('the pid-reuse guard: same pid, another start time, is not ours', () => {
-  assert.equal(stillRunning(linuxProcessTable, record({ startTime: me.startTime + 1 })), false);
+  assert.equal(stillRunning(processTable, record({ startTime: me.startTime + 1 })), false);
 });
 
 test('a pid that is gone is not running', () => {
-  assert.equal(stillRunning(linuxProcessTable, record({ pid: 2 ** 22 + 7 })), false);
+  assert.equal(stillRunning(processTable, record({ pid: 2 ** 22 + 7 })), false);
 });
 
 test('the file store round-trips records and ignores garbage', (t) => {

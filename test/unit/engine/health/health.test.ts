@@ -10,7 +10,8 @@ import { DEFAULT_PROBE_TIMING } from '../../../../src/core/defaults';
 import { HealthWatch } from '../../../../src/engine/health/healthWatch';
 import { runProbe, type ProbeContext } from '../../../../src/engine/health/probes';
 import { HelperLauncher } from '../../../../src/platform/launcher';
-import { isGone, linuxProcessTable } from '../../../../src/platform/procfs';
+import { isGone } from '../../../../src/platform/procfs';
+import { processTable } from '../../../../src/platform/processes';
 import type { ProbeSpec } from '../../../../src/core/types';
 import { alive, reap, repoRoot, waitFor } from '../../helpers';
 
@@ -23,7 +24,7 @@ function launcherFor(t: TestContext): HelperLauncher {
 }
 
 function context(launcher: HelperLauncher): ProbeContext {
-  return { cwd: repoRoot, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, now: Date.now, launcher, table: linuxProcessTable };
+  return { cwd: repoRoot, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, now: Date.now, launcher, table: processTable };
 }
 
 /** A generous timeout unless a test sets one: the first probe also starts the helper, on a busy machine. */
@@ -88,7 +89,7 @@ describe('exec probes', () => {
     t.after(() => reap([pid]));
     abort.abort();
     await running;
-    await waitFor(() => isGone(linuxProcessTable, pid), 'the probe to be killed', 5000);
+    await waitFor(() => isGone(processTable, pid), 'the probe to be killed', 5000);
   });
 });
 

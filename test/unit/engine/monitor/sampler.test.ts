@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { once } from 'node:events';
 import { LinuxProcessSource, type ProcessReading, type ProcessSource } from '../../../../src/engine/monitor/procSource';
 import { TreeSampler } from '../../../../src/engine/monitor/sampler';
-import { fixture, reap, waitFor } from '../../helpers';
+import { fixture, procfsOnly, reap, waitFor } from '../../helpers';
 
 const MB = 1024 * 1024;
 
@@ -21,7 +21,7 @@ async function startFixture(t: { after(fn: () => unknown): void }, script: strin
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('TreeSampler on real processes', () => {
+describe('TreeSampler on real processes', { skip: procfsOnly }, () => {
   test('alloc.js 100 shows its memory in RSS', async (t) => {
     const { child } = await startFixture(t, 'alloc.js', ['100'], /allocated 100 MB/);
     const sampler = new TreeSampler();

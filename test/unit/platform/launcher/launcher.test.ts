@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type { EngineOptions, ProcessEngine } from '../../../../src/engine/engine';
 import { childProcessLauncher, HelperLauncher, findHelperScript } from '../../../../src/platform/launcher';
-import { isGone, linuxProcessTable } from '../../../../src/platform/procfs';
+import { isGone } from '../../../../src/platform/procfs';
+import { processTable } from '../../../../src/platform/processes';
 import type { ProcessSpec } from '../../../../src/core/types';
 import { alive, makeEngine, nodeSpec, reap, repoRoot, treePids, waitFor, waitForLine } from '../../helpers';
 
@@ -32,7 +33,7 @@ function tempFile(t: TestContext, name: string, text: string, mode = 0o644): str
   return file;
 }
 
-const waitGone = (pid: number, what: string) => waitFor(() => isGone(linuxProcessTable, pid), what);
+const waitGone = (pid: number, what: string) => waitFor(() => isGone(processTable, pid), what);
 
 async function runToEnd(engine: ProcessEngine, name: string) {
   const id = await engine.spawn(name);
@@ -111,7 +112,7 @@ describe('HelperLauncher: streams go straight between the child and the host', (
     const id = await engine.spawn('echo');
     await waitForLine(engine, id, /^ready$/);
     const pid = engine.get(id)!.pid!;
-    assert.equal(linuxProcessTable.stat(pid)?.pgid, pid);
+    assert.equal(processTable.stat(pid)?.pgid, pid);
     engine.sendInput(id, 'hello there');
     assert.equal(await waitForLine(engine, id, /^echo: /), 'echo: hello there');
     engine.sendInput(id, 'exit');
@@ -218,7 +219,7 @@ describe('HelperLauncher: stopping, and the helper going away', () => {
     const host = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
     const helperPid = await new Promise<number>((resolve) => host.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
     t.after(() => reap([host.pid!, helperPid]));
-    assert.equal(isGone(linuxProcessTable, helperPid), false);
+    assert.equal(isGone(processTable, helperPid), false);
     host.kill('SIGKILL');
     await waitGone(helperPid, 'the helper to exit after its host died');
   });

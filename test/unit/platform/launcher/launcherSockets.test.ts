@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { OWNER_FILE, removeStaleSocketDirs, StdioServer } from '../../../../src/platform/launcher/stdioServer';
-import { linuxProcessTable } from '../../../../src/platform/procfs';
+import { processTable } from '../../../../src/platform/processes';
 
 type TestContext = { after(fn: () => unknown): void };
 
@@ -32,7 +32,7 @@ function deadPid(): number {
 
 test('only directories of provably dead launchers, owned by us, are removed', (t) => {
   const parent = parentDir(t);
-  const me = linuxProcessTable.stat(process.pid)!;
+  const me = processTable.stat(process.pid)!;
   const dead = socketDir(parent, 'dpm-launcher-dead01', `${deadPid()} 12345`);
   const reused = socketDir(parent, 'dpm-launcher-reuse1', `${process.pid} ${me.startTime + 1}`);
   const live = socketDir(parent, 'dpm-launcher-live01', `${process.pid} ${me.startTime}`);
@@ -44,7 +44,7 @@ test('only directories of provably dead launchers, owned by us, are removed', (t
   const stranger = socketDir(parent, 'dpm-launcher-strng1', `${deadPid()} 12345`);
   if (process.getuid?.() === 0) fs.chownSync(stranger, 65534, 65534);
 
-  const removed = removeStaleSocketDirs(parent, linuxProcessTable);
+  const removed = removeStaleSocketDirs(parent, processTable);
 
   assert.deepEqual(removed.sort(), [dead, reused].sort());
   for (const kept of [live, unknown, garbled, other, target, path.join(parent, 'dpm-launcher-link01')]) assert.ok(fs.existsSync(kept), kept);
@@ -64,7 +64,7 @@ test('a new stdio server records its owner and removes what dead launchers left 
   assert.equal(path.dirname(dir), parent);
   const [pid, startTime] = fs.readFileSync(path.join(dir, OWNER_FILE), 'utf8').trim().split(' ').map(Number);
   assert.equal(pid, process.pid);
-  assert.equal(startTime, linuxProcessTable.stat(process.pid)!.startTime);
+  assert.equal(startTime, processTable.stat(process.pid)!.startTime);
   server.dispose();
   assert.equal(fs.existsSync(dir), false);
 });

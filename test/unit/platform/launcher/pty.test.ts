@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { DEFAULT_SERVICE_RESTART } from '../../../../src/core/defaults';
 import type { EngineOptions, ProcessEngine } from '../../../../src/engine/engine';
 import { createChildProcessLauncher, HelperLauncher, type Launcher } from '../../../../src/platform/launcher';
-import { linuxProcessTable } from '../../../../src/platform/procfs';
+import { processTable } from '../../../../src/platform/processes';
 import type { ProcessSpec } from '../../../../src/core/types';
 import { alive, makeEngine, nodeSpec, reap, repoRoot, treePids, waitFor, waitForLine } from '../../helpers';
 
@@ -54,7 +54,7 @@ for (const [kind, make] of launchers) {
       assert.equal(engine.get(id)!.tty, true);
       const pid = engine.get(id)!.pid!;
       // Its own session and group: a stop by group reaches everything it started.
-      assert.equal(linuxProcessTable.stat(pid)?.pgid, pid);
+      assert.equal(processTable.stat(pid)?.pgid, pid);
       assert.ok(!engine.output(id).some((l) => /runs on pipes/.test(l.text)));
     });
 

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { HelperLauncher } from '../../../../src/platform/launcher';
-import { isGone, linuxProcessTable } from '../../../../src/platform/procfs';
+import { isGone } from '../../../../src/platform/procfs';
+import { processTable } from '../../../../src/platform/processes';
 import { alive, makeEngine, nodeSpec, reap, repoRoot, waitFor, waitForLine } from '../../helpers';
 
 const HELPER_SCRIPT = path.join(repoRoot, 'dist', 'launcherHost.js');
-const gone = (pid: number) => isGone(linuxProcessTable, pid);
+const gone = (pid: number) => isGone(processTable, pid);
 
 test('release leaves a writing child to the helper for the grace; then the helper stops it and exits', async (t) => {
   const launcher = new HelperLauncher({ helperScript: HELPER_SCRIPT, reconnectGraceMs: 1000, stopGraceMs: 200 });
