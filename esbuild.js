@@ -38,6 +38,47 @@ function copyNodePty() {
   fs.cpSync(from, to, { recursive: true, filter: wanted });
 }
 
+/**
+ * Modules the extension loads only on first use, each bundled to a file of its own next to
+ * dist/extension.js: the extension's bundle requires them by that file's name, so activation
+ * neither loads nor compiles them. (Test bundles keep them inline.)
+ */
+const LAZY_CHUNKS = { yaml: 'yaml.js' };
+
+const lazyChunks = {
+  name: 'lazy-chunks',
+  setup(build) {
+    const filter = new RegExp(`^(${Object.keys(LAZY_CHUNKS).join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: `./${LAZY_CHUNKS[args.path]}`, external: true }));
+  },
+};
+
+/** Schema keywords only people read: the validator reads a field's type, bounds, choices and defaults. */
+const SCHEMA_PROSE = new Set(['description', 'markdownDescription', 'enumDescriptions', 'markdownEnumDescriptions', 'patternErrorMessage', 'deprecationMessage', 'markdownDeprecationMessage', 'defaultSnippets', 'examples']);
+
+function withoutProse(node, key) {
+  if (Array.isArray(node)) return node.map((n) => withoutProse(n));
+  if (node === null || typeof node !== 'object') return node;
+  // Under `properties` the keys are field names, not keywords.
+  return Object.fromEntries(Object.entries(node).filter(([k]) => key === 'properties' || !SCHEMA_PROSE.has(k)).map(([k, v]) => [k, withoutProse(v, k)]));
+}
+
+/**
+ * The extension imports package.json for the settings' schema (src/config/schema.ts): its bundle
+ * gets that schema alone, without the commands, menus and descriptions, a large share of its size.
+ */
+const settingsSchemaOnly = {
+  name: 'settings-schema-only',
+  setup(build) {
+    const manifest = path.resolve('package.json');
+    build.onLoad({ filter: /[\\/]package\.json$/ }, (args) => {
+      if (args.path !== manifest) return undefined;
+      const { contributes } = JSON.parse(fs.readFileSync(manifest, 'utf8'));
+      return { contents: JSON.stringify({ contributes: { configuration: withoutProse(contributes.configuration) } }), loader: 'json' };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -55,9 +96,13 @@ async function main() {
     outfile: 'dist/extension.js',
     // Native: loaded at run time from dist/node-pty (or the editor's copy), never inlined.
     external: ['vscode', 'node-pty'],
+    plugins: [lazyChunks, settingsSchemaOnly],
     minify: production,
     sourcesContent: false,
   });
+  for (const [name, file] of Object.entries(LAZY_CHUNKS)) {
+    await esbuild.build({ ...common, entryPoints: [require.resolve(name)], outfile: path.join('dist', file), minify: production, sourcesContent: false });
+  }
   // The launcher helper: a Node process of its own that the extension starts to spawn children.
   await esbuild.build({
     ...common,

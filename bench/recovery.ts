@@ -18,6 +18,7 @@ import { Pm2Daemon } from './support/pm2';
 import { ms, ratioText, rotated, row, type Series } from './support/rows';
 import { childrenNamed, fixture, killHard, procReadCost, treeUnder } from './support/tree';
 import { clock, ProcWatch } from './support/watch';
+import { nodeRestartSample, type NodeRestartSample } from './support/nodeRestart';
 
 type Tool = 'raw' | 'engine' | 'pm2';
 
@@ -161,6 +162,22 @@ async function measure(tool: Tool, pm2: Pm2Daemon): Promise<Sample> {
   }
 }
 
+/** One value per repetition (the median of its starts or restarts), so that the two tools and Node's start pair up. */
+function nodeRows(samples: NodeRestartSample[]): BenchRow[] {
+  const per = (pick: (s: NodeRestartSample) => number[]) => samples.map((s) => median(pick(s)));
+  const start: Series = { label: 'Node start in this process: spawn() to the service\'s first line', values: per((s) => s.nodeStartMs) };
+  const raw: Series = { label: 'raw respawn of a Node service from its exit event, no delay: exit to the new one\'s first line', values: per((s) => s.rawMs) };
+  const engine: Series = { label: 'engine, Node service, initialDelayMs 0: exit to the new one\'s first line', values: per((s) => s.engineMs) };
+  const beyond = (s: Series, label: string): Series => ({ label, values: s.values.map((v, i) => v - start.values[i]) });
+  return [
+    row(start, 'ms'),
+    row(raw, 'ms', start),
+    row(engine, 'ms', start),
+    row(beyond(raw, 'raw respawn beyond Node\'s start (paired)'), 'ms'),
+    row(beyond(engine, 'engine beyond Node\'s start (paired)'), 'ms'),
+  ];
+}
+
 export async function run(): Promise<BenchResult> {
   fixture('crash.sh');
   const load = [os.loadavg()[0]];
@@ -185,6 +202,13 @@ export async function run(): Promise<BenchResult> {
   } finally {
     await pm2.dispose();
   }
+  const nodeSamples: NodeRestartSample[] = [];
+  for (let rep = 0; rep < REPEATS; rep++) {
+    const sample = await nodeRestartSample(rep % 2 === 1);
+    nodeSamples.push(sample);
+    const fmt = (v: number[]) => v.map((x) => x.toFixed(1)).join(', ');
+    console.log(`  recovery ${rep + 1}/${REPEATS}: Node service, no delay: node start ${fmt(sample.nodeStartMs)} ms; raw ${fmt(sample.rawMs)} ms; engine ${fmt(sample.engineMs)} ms`);
+  }
 
   const of = (tool: Tool) => samples.filter((s) => s.tool === tool);
   // One value per repetition: the median of its restarts, so a ratio pairs two tools' repetitions.
@@ -195,7 +219,7 @@ export async function run(): Promise<BenchResult> {
   const pm2Series = overhead('pm2');
   const engineSeries = overhead('engine');
   const rawSeries = overhead('raw');
-  const rows: BenchRow[] = [row(pm2Series, 'ms'), row(engineSeries, 'ms', pm2Series), row(rawSeries, 'ms', pm2Series)];
+  const rows: BenchRow[] = [row(pm2Series, 'ms'), row(engineSeries, 'ms', pm2Series), row(rawSeries, 'ms', pm2Series), ...nodeRows(nodeSamples)];
   const all = (tool: Tool) => of(tool).flatMap((s) => s.restarts.map(gap));
   const engineRestarts = of('engine').flatMap((s) => s.restarts).filter((r) => r.delayFrom !== undefined);
   const toTimer = engineRestarts.map((r) => r.delayFrom! - r.exitAt);
@@ -221,6 +245,10 @@ export async function run(): Promise<BenchResult> {
         'the delay counts from the exit, so the timer is shortened by that time. After the timer, the start goes through the scheduler (setImmediate), ' +
         'an IPC request to the helper, and the helper\'s three socket connections for stdin, stdout and stderr before its spawn. PM2 sets its timer in the exit handler, ' +
         'with no sweep, and spawns from the daemon itself once it has opened the log files; the raw respawn does only the timer and the spawn.',
+      `Node service with no delay (target: at most 5 ms beyond Node's start): bench/fixtures/crash-node.js, which exits 1 after 300 ms, with restart initialDelayMs 0; ` +
+        'it writes a line with the time when its code starts and just before it exits, so the time from one process\'s exit line to the next one\'s start line includes the exit itself, ' +
+        'its detection, the spawn and Node\'s own start; Node\'s start alone is spawn() in this process to the first line, one process at a time, measured in the same repetition. ' +
+        `${REPEATS} repetitions of 8 restarts; raw and engine alternate which goes first.`,
       `PM2 ${pm2.version} daemon in a temporary PM2_HOME, started by the bench in ${ms(connectMs)}; max_restarts 1000 so it never gives up within the run.`,
       `${os.cpus().length} cores, 1-minute load average ${load.map((l) => l.toFixed(1)).join(' -> ')} over the run.`,
     ],

@@ -18,6 +18,8 @@ export interface Pm2App {
   /** 'none' runs `script` itself; a path runs `script` through it. */
   interpreter?: string;
   cwd?: string;
+  /** Environment variables of the app, over the daemon's. */
+  env?: Record<string, string>;
   autorestart?: boolean;
   /** Milliseconds between the exit and the restart. */
   restart_delay?: number;
@@ -121,8 +123,9 @@ export class Pm2Daemon {
     return this.daemon!.pid;
   }
 
-  async start(apps: Pm2App[]): Promise<void> {
-    await this.call('start', { apps: apps.map((a) => ({ vizion: false, automation: false, ...a })) });
+  /** Many apps on a loaded machine take PM2 longer than one call's usual time: `timeoutMs` allows for it. */
+  async start(apps: Pm2App[], timeoutMs = CALL_TIMEOUT_MS): Promise<void> {
+    await this.call('start', { apps: apps.map((a) => ({ vizion: false, automation: false, ...a })) }, timeoutMs);
   }
 
   async stop(name: string): Promise<void> {

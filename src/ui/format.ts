@@ -58,7 +58,7 @@ export function describeRun(run: ProcessSnapshot, now: number, { pid: withPid = 
     case 'stopping':
       if (run.state === 'running' && run.health && run.health.readiness !== 'none') parts.push(run.ready ? 'ready' : 'not ready');
       if (run.health?.liveness === 'failing') parts.push('not answering');
-      if (run.startedAt !== null) parts.push(`up ${formatDuration(now - run.startedAt)}`);
+      if (run.startedAt !== null) parts.push(`up ${formatUptime(now - run.startedAt)}`);
       if (withPid && run.pid !== null) parts.push(`pid ${run.pid}`);
       break;
     case 'completed':
@@ -78,6 +78,15 @@ export function describeRun(run: ProcessSnapshot, now: number, { pid: withPid = 
     parts.push('changed, restart to apply');
   }
   return parts.join(' · ');
+}
+
+/**
+ * How long a process has been up: to the second in its first minute, then to the minute (and
+ * hour), so that a row of a long-running service changes once a minute, not every second.
+ */
+export function formatUptime(ms: number): string {
+  if (ms < 60_000) return formatDuration(ms);
+  return formatDuration(Math.floor(ms / 60_000) * 60_000);
 }
 
 /** True while the row's text moves by itself: uptimes, countdowns. */

@@ -14,6 +14,12 @@ import type { DetectProblem } from '../config/detected/types';
 import { DetectedItem, DetectedProblemItem, DetectedSourceItem, detectedSourceItems } from './detectedTree';
 import { GroupItem, groupRows, rowIdInGroup } from './groupTree';
 
+/** What a row shows: its label, description, icon, tooltip, menus and fold. */
+function rowKey(item: vscode.TreeItem): string {
+  const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : item.tooltip;
+  return JSON.stringify([item.label, item.description, item.iconPath, tooltip, item.contextValue, item.collapsibleState]);
+}
+
 function isFinal(run: ProcessSnapshot): boolean {
   return run.state === 'completed' || run.state === 'failed' || run.state === 'terminated';
 }
@@ -135,6 +141,8 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
   private ticker: NodeJS.Timeout | undefined;
   private refreshQueued = false;
   private readonly items = new Map<string, Node>();
+  /** What VS Code last got of each row (see rowKey), so that the ticker redraws only rows that changed. */
+  private readonly shown = new Map<string, string>();
   /** Definitions under a row per group (see setGrouped). */
   private grouped = false;
 
@@ -178,6 +186,7 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
+    if (node.id !== undefined) this.shown.set(node.id, rowKey(node));
     return node;
   }
 
@@ -242,7 +251,11 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
   /** Forgets rows of runs the engine no longer keeps (rows under a group included). */
   private prune(): void {
     const runIds = new Set(this.engine.list().map((r) => r.id));
-    for (const [id, item] of this.items) if (item instanceof RunItem && !runIds.has(item.run.id)) this.items.delete(id);
+    for (const [id, item] of this.items) {
+      if (!(item instanceof RunItem) || runIds.has(item.run.id)) continue;
+      this.items.delete(id);
+      this.shown.delete(id);
+    }
   }
 
   /** "12% CPU · 85 MiB" of the running runs given (summed), from the monitor's newest samples. */
@@ -260,25 +273,32 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
 
   /**
    * Uptimes and countdowns move: once a second while the view is visible, redraws the rows that
-   * have a live run or a countdown, in place. A whole-tree refresh every second would
-   * leave windows in which a click on a row's action reaches the command without its row.
+   * have a live run or a countdown, in place, when their text changed (an uptime past its first
+   * minute moves once a minute). A whole-tree refresh every second would leave windows in which a
+   * click on a row's action reaches the command without its row.
    */
   private tick(): void {
     for (const item of this.getChildren()) {
-      if ((item instanceof DefinitionItem || item instanceof AdhocGroupItem) && item.runs.some(isTicking)) this.changed.fire(item);
+      if ((item instanceof DefinitionItem || item instanceof AdhocGroupItem) && item.runs.some(isTicking)) this.redrawIfChanged(item);
       // Only the rows that tick: a redraw of the whole part would drop the row a context menu was opened on.
       if (item instanceof GroupItem) {
-        for (const row of this.getChildren(item)) if (row instanceof DefinitionItem && row.runs.some(isTicking)) this.changed.fire(row);
+        for (const row of this.getChildren(item)) if (row instanceof DefinitionItem && row.runs.some(isTicking)) this.redrawIfChanged(row);
       }
       if (item instanceof DetectedItem) {
         // Only the sources with a ticking run are built again: a monorepo has thousands of rows.
         const ticking = new Set(this.engine.list().filter(isTicking).map((r) => r.name));
         const sources = item.sources.filter((source) => source.specs.some((spec) => ticking.has(spec.name)));
         for (const row of sources.flatMap((source) => this.getChildren(source))) {
-          if (row instanceof DefinitionItem && row.runs.some(isTicking)) this.changed.fire(row);
+          if (row instanceof DefinitionItem && row.runs.some(isTicking)) this.redrawIfChanged(row);
         }
       }
     }
+  }
+
+  /** Redraws a row (and so its run rows) when it or one of its run rows reads differently from what VS Code shows. */
+  private redrawIfChanged(row: Node): void {
+    const rows = [row, ...this.getChildren(row)];
+    if (rows.some((r) => r.id === undefined || this.shown.get(r.id) !== rowKey(r))) this.changed.fire(row);
   }
 
   private updateTicker(): void {

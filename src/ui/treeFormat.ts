@@ -5,7 +5,7 @@ import type { ProblemCounts } from '../core/problemMatchers';
 import type { ProcessSpec } from '../core/types';
 import { maskSecrets, secretValues } from '../platform/redact';
 import { formatDuration } from '../core/duration';
-import { describeRun, isLive } from './format';
+import { describeRun, formatUptime, isLive } from './format';
 
 /** The longest ad-hoc label before it is cut with an ellipsis. */
 export const ADHOC_LABEL_MAX = 40;
@@ -57,6 +57,25 @@ export function escapeMarkdown(text: string): string {
 }
 
 /**
+ * The masked command line per definition (its spec object) and inherited environment: every
+ * row's tooltip is built again each second while the view ticks, and copying the host's
+ * environment is the dear part. Built again after MASKED_LINE_MS, should the environment change.
+ */
+const maskedLines = new WeakMap<object, { env: object; line: string; at: number }>();
+const MASKED_LINE_MS = 60_000;
+
+function maskedCommandLine(spec: Pick<ProcessSpec, 'command' | 'args' | 'env'>, inheritedEnv: Record<string, string | undefined>): string {
+  const known = maskedLines.get(spec);
+  const now = Date.now();
+  if (known?.env === inheritedEnv && now - known.at < MASKED_LINE_MS) return known.line;
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries({ ...inheritedEnv, ...spec.env })) if (value !== undefined) env[key] = value;
+  const line = maskSecrets([spec.command, ...spec.args].join(' '), secretValues(env));
+  maskedLines.set(spec, { env: inheritedEnv, line, at: now });
+  return line;
+}
+
+/**
  * A definition row's Markdown tooltip, built only from escaped text: its name and kind, its
  * command line (secrets masked, `${env:...}` values included) and the latest run's error.
  */
@@ -69,12 +88,7 @@ export function definitionTooltip(
   notes: readonly string[] = [],
 ): string {
   const parts = [`**${escapeMarkdown(name)}** ${escapeMarkdown(`(${spec?.kind ?? 'removed'})`)}`];
-  if (spec) {
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries({ ...inheritedEnv, ...spec.env })) if (value !== undefined) env[key] = value;
-    const commandLine = maskSecrets([spec.command, ...spec.args].join(' '), secretValues(env));
-    parts.push(escapeMarkdown(relativePaths(commandLine, folders)));
-  }
+  if (spec) parts.push(escapeMarkdown(relativePaths(maskedCommandLine(spec, inheritedEnv), folders)));
   if (error) parts.push(escapeMarkdown(error));
   parts.push(...notes.map(escapeMarkdown));
   return parts.join('\n\n');
@@ -136,7 +150,7 @@ export function definitionSummary(runs: readonly ProcessSnapshot[], now: number)
     parts.push(ready === probed.length ? 'ready' : probed.length === 1 ? 'not ready' : `${ready} of ${probed.length} ready`);
   }
   const started = live.map((r) => r.startedAt).filter((t): t is number => t !== null);
-  if (started.length > 0) parts.push(`up ${formatDuration(now - Math.min(...started))}`);
+  if (started.length > 0) parts.push(`up ${formatUptime(now - Math.min(...started))}`);
   // One process: its pid is the handle a user looks for (in `ps`, in a debugger).
   if (live.length === 1 && live[0].pid !== null) parts.push(`pid ${live[0].pid}`);
   const ports = [...new Set(live.flatMap((r) => r.ports))].sort((a, b) => a - b);

@@ -82,6 +82,13 @@ describe('detected definitions in a real extension host', function () {
     await waitFor(() => vscode.languages.getDiagnostics(uri).every((d) => d.source !== 'Dev Processes'), 'the problem to go once fixed');
   });
 
+  it('a compose file appears as "compose: SERVICE": its YAML parser, loaded on first use, is found next to the bundle', async () => {
+    write('compose.yaml', 'services:\n  cache:\n    image: redis\n');
+    await waitFor(() => sourceOf(api, 'compose: cache') === 'compose', 'the compose service to be detected');
+    fs.rmSync(path.join(root(), 'compose.yaml'));
+    await waitFor(() => sourceOf(api, 'compose: cache') === undefined, 'the compose service to go with its file');
+  });
+
   it('devProcesses.detect turns a source off', async () => {
     await waitFor(() => sourceOf(api, 'npm: serve') === 'npm', 'the script');
     await vscode.workspace.getConfiguration('devProcesses').update('detect', { npm: false }, vscode.ConfigurationTarget.Workspace);

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { isMap, isScalar, parseDocument, type Document } from 'yaml';
+import type { Document } from 'yaml';
 import { isObject } from '../text';
 import { locator, problemAt, tooLarge } from './common';
 import type { DetectProblem, DetectSource, FilePosition } from './types';
@@ -9,6 +9,18 @@ import type { DetectProblem, DetectSource, FilePosition } from './types';
  * this count the file is refused rather than expanded.
  */
 const MAX_ALIASES = 1000;
+
+let yamlModule: typeof import('yaml') | undefined;
+
+/**
+ * The YAML parser, loaded with the first YAML file read: most workspaces have none, and it is the
+ * largest part of the bundle, which activation would otherwise load and compile (the extension's
+ * build puts it in a file of its own, see esbuild.js).
+ */
+function yaml(): typeof import('yaml') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (yamlModule ??= require('yaml') as typeof import('yaml'));
+}
 
 export interface YamlObject {
   value: Record<string, unknown>;
@@ -25,7 +37,7 @@ export function parseYamlObject(text: string, source: DetectSource, file: string
   const at = locator(text, file);
   const name = path.basename(file);
   // Merge keys (`<<: *defaults`): compose files use them for shared settings.
-  const doc = parseDocument(text, { merge: true, uniqueKeys: false, prettyErrors: false });
+  const doc = yaml().parseDocument(text, { merge: true, uniqueKeys: false, prettyErrors: false });
   const [error] = doc.errors;
   if (error) return { problem: problemAt(source, at(error.pos[0]), `${name} is not valid YAML: ${firstLine(error.message)}.`) };
   let value: unknown;
@@ -49,6 +61,7 @@ function firstLine(message: string): string {
 function keyOffset(doc: Document, keys: readonly string[]): number {
   let node: unknown = doc.contents;
   let offset = 0;
+  const { isMap, isScalar } = yaml();
   for (const key of keys) {
     if (!isMap(node)) break;
     const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === key);

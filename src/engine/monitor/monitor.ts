@@ -8,6 +8,7 @@ import { AlertBook, type AlertChange, type AlertContext } from './alerts';
 import { RunRecord } from './runCounters';
 import type { TreeSamplerLike, TreeUsage } from './sampler';
 import { defaultPortReader, defaultTreeSampler, type TreePortReader } from './posixSampler';
+import { PortCadence } from './portCadence';
 import type { Limits } from '../../core/types';
 import type { Alert, JobCounts, MonitorApi, RunHistory, RunSample } from './types';
 
@@ -39,8 +40,11 @@ export interface MonitorOptions {
   endedRunsKept?: number;
   /** Alerts kept in the history; default 500. */
   alertHistory?: number;
-  /** Reads the listening TCP ports of the trees each round; default: the process backend's reader. */
+  /** Reads the listening TCP ports of the trees; default: the process backend's reader. */
   ports?: TreePortReader;
+  /** Ports are read every round while a tree is younger than this (ms), then every `portsSettledEveryMs`. */
+  portsYoungMs?: number;
+  portsSettledEveryMs?: number;
 }
 
 /** Intervals shorter than this would cost more than they tell. */
@@ -73,6 +77,7 @@ export class ProcessMonitor implements MonitorApi, Disposable {
   private timer: NodeJS.Timeout | undefined;
   private inRound = false;
   private portScanner: TreePortReader | undefined;
+  private readonly portCadence: PortCadence;
   private disposed = false;
 
   constructor(
@@ -82,6 +87,7 @@ export class ProcessMonitor implements MonitorApi, Disposable {
     this.intervalMs = Math.max(MIN_INTERVAL_MS, options.intervalMs);
     this.now = options.now ?? Date.now;
     this.sampler = options.sampler ?? defaultTreeSampler();
+    this.portCadence = new PortCadence(options.portsYoungMs, options.portsSettledEveryMs);
     this.globalLimits = { ...options.globalLimits };
     this.book = new AlertBook({ historyLimit: options.alertHistory });
     this.subscriptions.add(engine.onDidChange((run) => run && this.runChanged(run)));
@@ -156,6 +162,7 @@ export class ProcessMonitor implements MonitorApi, Disposable {
     const live = (run.state === 'running' || run.state === 'stopping') && run.pid !== null;
     if (live && record.pid !== run.pid) {
       record.pid = run.pid;
+      record.pidSince = now;
       record.counters.restartIdle(now);
       if (run.state === 'running' && !run.adhoc) this.publish(this.book.serviceRunning(run.name, now));
       this.schedule();
@@ -235,7 +242,7 @@ export class ProcessMonitor implements MonitorApi, Disposable {
   private async notePorts(live: RunRecord[], usage: Map<number, TreeUsage>): Promise<void> {
     const notePorts = this.engine.notePorts?.bind(this.engine);
     const trees = live.filter((r) => r.pid !== null && usage.get(r.pid)?.alive);
-    if (!notePorts || trees.length === 0) return;
+    if (!notePorts || trees.length === 0 || !this.portCadence.due(trees.map((r) => r.pidSince), this.now())) return;
     this.portScanner ??= this.options.ports ?? defaultPortReader(this.sampler);
     const ports = await this.portScanner.scan(trees.map((r) => ({ key: r.subject.runId, pids: usage.get(r.pid!)!.pids })));
     trees.forEach((record, i) => notePorts(record.subject.runId, record.pid!, ports[i]));

@@ -117,6 +117,8 @@ export class RunRecord {
   readonly adhoc: boolean;
   /** The leader while the run has a live process; null otherwise. */
   pid: number | null = null;
+  /** When the monitor first saw `pid`. */
+  pidSince = 0;
   endedAt: number | null = null;
   readonly counters: OutputCounters;
   readonly history: SampleHistory;

@@ -58,9 +58,16 @@ test('replicas carry "#N" on every instance, #0 included; a single service does 
   assert.equal(runRowLabel(run({ instance: 2, pid: 7 }), true), '#2 pid 7');
 });
 
+test('an uptime is shown to the second in its first minute, then to the minute: a long-running row changes once a minute', () => {
+  assert.equal(runRowDescription(run({ startedAt: NOW - 59_000 }), NOW), 'running · up 59 s');
+  assert.equal(runRowDescription(run({ startedAt: NOW - 61_000 }), NOW), 'running · up 1 min');
+  assert.equal(runRowDescription(run({ startedAt: NOW - 12 * 60_000 - 59_000 }), NOW), 'running · up 12 min');
+  assert.equal(runRowDescription(run({ startedAt: NOW - 65 * 60_000 - 30_000 }), NOW), 'running · up 1 h 5 min');
+});
+
 test('a definition row sums up its instances: state, count, the oldest uptime', () => {
   const three = [run({ id: 'c', instance: 2, startedAt: NOW - 1000 }), run({ id: 'b', instance: 1, startedAt: NOW - 2000 }), run({ id: 'a', startedAt: NOW - 65_000 })];
-  assert.equal(definitionSummary(three, NOW), 'running · 3 instances · up 1 min 5 s');
+  assert.equal(definitionSummary(three, NOW), 'running · 3 instances · up 1 min');
   assert.equal(definitionSummary([run()], NOW), 'running · up 4 s · pid 4242');
   const oneDown = [run({ id: 'b', instance: 1, state: 'backoff', pid: null, nextAttemptAt: NOW + 1000 }), run()];
   assert.equal(definitionSummary(oneDown, NOW), 'running · 1 of 2 instances up · up 4 s · pid 4242 · 1 waiting to restart');

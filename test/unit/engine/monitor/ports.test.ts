@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import { ProcessMonitor } from '../../../../src/engine/monitor/monitor';
+import { PortScanner } from '../../../../src/platform/ports';
 import { fixture, freePort, makeEngine, nodeSpec, waitFor, waitForLine } from '../../helpers';
 
 const hasIpv6Loopback = Object.values(os.networkInterfaces()).some((list) => list?.some((a) => a.address === '::1'));
@@ -49,6 +50,24 @@ describe('ports: the monitor reads what each run listens on', () => {
     await waitForLine(engine, id, /^listening on /);
     await waitFor(() => engine.get(id)!.ports.length > 0, 'the late port', 5000);
     assert.deepEqual(engine.get(id)!.ports, [port]);
+  });
+
+  test('settled trees have their ports read once per interval, not every round; a port opened late still shows up', async (t) => {
+    const port = await freePort();
+    const engine = makeEngine(t, [nodeSpec('late', 'http-server.js', ['--delay', '1000'], { env: { PORT: String(port) } })]);
+    let scans = 0;
+    const scanner = new PortScanner();
+    const ports = { scan: (trees: Parameters<PortScanner['scan']>[0]) => (scans++, scanner.scan(trees)) };
+    const monitor = new ProcessMonitor(engine, { intervalMs: 100, ports, portsYoungMs: 0, portsSettledEveryMs: 500 });
+    t.after(() => monitor.dispose());
+    const id = await engine.spawn('late');
+    await waitForLine(engine, id, /^listening on /);
+    await waitFor(() => engine.get(id)!.ports.length > 0, 'the late port', 5000);
+    assert.deepEqual(engine.get(id)!.ports, [port]);
+    const rounds = () => monitor.history().find((h) => h.runId === id)?.samples.length ?? 0;
+    const [before, from] = [scans, rounds()];
+    await waitFor(() => rounds() >= from + 10, 'ten more rounds', 10_000);
+    assert.ok(scans - before <= 4, `${scans - before} reads of the ports in ten rounds of 100 ms`);
   });
 
   test('an IPv6 listener counts', { skip: !hasIpv6Loopback && 'no IPv6 loopback here' }, async (t) => {

@@ -1,0 +1,281 @@
+/**
+ * Idle cost: what the whole extension costs its extension host while 50 services run and do
+ * nothing, in a real code-server with the Dev Processes view visible (the tree, its ticker, the
+ * status bar, the monitor's sampling, the services' readiness probes at their defaults), against
+ * PM2's daemon running the same 50 apps.
+ *
+ * One code-server on a scratch workspace whose settings define 50 services, each a quiet Node HTTP
+ * server (test/fixtures/http-server.js) with an http readiness probe and nothing else set. First
+ * the host is measured with the definitions shown and nothing running, then "Dev Processes: Start
+ * All" starts the 50, and once all are ready the host is measured again: CPU is utime + stime of
+ * the extension host process over each window (/proc/PID/stat), memory its resident set.
+ * The launcher helper, which holds the services, is measured alongside. PM2 then runs the same 50
+ * apps in its own daemon, measured the same way before and after `pm2 start`.
+ *
+ * `node out/bench/run.js idle` runs it alone (BENCH_IDLE_WINDOW_S: the length of one window,
+ * BENCH_IDLE_WINDOWS: how many windows per phase; BENCH_IDLE_NO_PM2=1 leaves PM2 out, its rows
+ * then repeat the host's; BENCH_IDLE_PROFILE=1 adds a CPU profile of the extension host).
+ */
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchBrowser, payloadUrl, repoRoot, startCodeServer } from '../test/harness/codeServer';
+import { copyWorkspace, openDevProcessesView } from '../test/e2e/workbench';
+import { formatTable, median, type BenchResult, type BenchRow } from './types';
+import { profileProcess } from './support/hostProfile';
+import { Pm2Daemon } from './support/pm2';
+import { cmdline, descendantsMatching, measureWindow, type Usage } from './support/procUsage';
+import { row, type Series } from './support/rows';
+import { sleep } from './support/tree';
+import { openWorkbenchPage, runCommand } from './support/workbench';
+
+const SERVICES = 50;
+const WINDOW_S = Number(process.env.BENCH_IDLE_WINDOW_S ?? 20);
+const WINDOWS = Number(process.env.BENCH_IDLE_WINDOWS ?? 3);
+/** Before the first window: the workbench restored, the first redraws. */
+const SETTLE_MS = 15_000;
+/**
+ * After the start: the readiness probes have passed, the services' first minute is over (an
+ * uptime is shown to the second during it) and so is the monitor's reading of new trees' ports.
+ */
+const SETTLE_AFTER_START_MS = 60_000;
+const START_TIMEOUT_MS = 120_000;
+const TARGET_CPU_PERCENT = 0.3;
+const TARGET_GROWTH_MB = 80;
+const EXT_HOST = /--type=extensionHost/;
+/** BENCH_IDLE_PROFILE=1: after the measured windows, a CPU profile of the extension host (written to test-results/). */
+const PROFILE = process.env.BENCH_IDLE_PROFILE === '1';
+const INSPECT_PORT = 9339;
+const HELPER = /launcherHost\.js/;
+
+function serverScript(): string {
+  return path.join(repoRoot(), 'test', 'fixtures', 'http-server.js');
+}
+
+function free(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer().once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * SERVICES free ports in a row, below the ephemeral range (where outgoing connections take their
+ * ports), from a random base: the services and PM2's apps take them in turn.
+ */
+async function basePort(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 10_000);
+    const ok = await Promise.all(Array.from({ length: SERVICES }, (_, i) => free(base + i)));
+    if (ok.every(Boolean)) return base;
+  }
+  throw new Error(`idle: found no ${SERVICES} free ports in a row`);
+}
+
+/** The workspace settings: 50 services as a user writes them, with a readiness probe and defaults for the rest. */
+function writeSettings(workspace: string, port: number): void {
+  const tasks = Array.from({ length: SERVICES }, (_, i) => ({
+    name: `svc-${i}`,
+    kind: 'service',
+    command: process.execPath,
+    args: [serverScript()],
+    env: { PORT: String(port + i) },
+    healthCheck: { readiness: { type: 'http', url: `http://127.0.0.1:${port + i}/` } },
+  }));
+  const dir = path.join(workspace, '.vscode');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ 'devProcesses.tasks': tasks }, null, 2));
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function waitAllListening(port: number, what: string): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    const up = await Promise.all(Array.from({ length: SERVICES }, (_, i) => listening(port + i)));
+    const count = up.filter(Boolean).length;
+    if (count === SERVICES) return;
+    if (Date.now() > deadline) {
+      const down = up.flatMap((ok, i) => (ok ? [] : [port + i]));
+      throw new Error(`idle: ${what}: only ${count} of ${SERVICES} services listen after ${START_TIMEOUT_MS / 1000} s; not on ${down.join(', ')}`);
+    }
+    await sleep(2000);
+  }
+}
+
+/** The one process matching `pattern` under this bench; waits for it to exist. */
+async function findOne(pattern: RegExp, what: string): Promise<number> {
+  for (let i = 0; i < 120; i++) {
+    const found = descendantsMatching(process.pid, pattern);
+    if (found.length === 1) return found[0];
+    if (found.length > 1) throw new Error(`idle: ${found.length} processes look like the ${what}: ${found.map((p) => `${p} ${cmdline(p)}`).join('; ')}`);
+    await sleep(500);
+  }
+  throw new Error(`idle: no ${what} under this process`);
+}
+
+/** WINDOWS consecutive windows over the same processes: one Usage list per process. */
+async function windows(pids: readonly number[]): Promise<Usage[][]> {
+  const out: Usage[][] = pids.map(() => []);
+  for (let w = 0; w < WINDOWS; w++) {
+    (await measureWindow(pids, WINDOW_S)).forEach((u, i) => out[i].push(u));
+  }
+  return out;
+}
+
+const brief = (u: Usage[]) => u.map((x) => `${x.cpuPercent.toFixed(2)}% ${x.rssMB.toFixed(0)} MB`).join(', ');
+
+interface Phases {
+  idleHost: Usage[];
+  busyHost: Usage[];
+  helper: Usage[];
+  pm2Empty: Usage[];
+  pm2Busy: Usage[];
+}
+
+async function measureOurs(page: Page, port: number): Promise<Pick<Phases, 'idleHost' | 'busyHost' | 'helper'>> {
+  await openDevProcessesView(page);
+  const host = await findOne(EXT_HOST, 'extension host');
+  await sleep(SETTLE_MS);
+  const [idleHost] = await windows([host]);
+  console.log(`  idle: extension host, none running: ${brief(idleHost)}`);
+  await runCommand(page, 'Dev Processes: Start All');
+  await waitAllListening(port, 'ours');
+  const helper = await findOne(HELPER, 'launcher helper');
+  await sleep(SETTLE_AFTER_START_MS);
+  const [busyHost, helperUse] = await windows([host, helper]);
+  console.log(`  idle: extension host, ${SERVICES} running: ${brief(busyHost)}; launcher helper: ${brief(helperUse)}`);
+  if (PROFILE) await profileHost();
+  return { idleHost, busyHost, helper: helperUse };
+}
+
+/** The workbench URL with the payload entry that starts the extension host with its inspector on INSPECT_PORT. */
+function withInspector(url: string): string {
+  const u = new URL(url);
+  const payload = JSON.parse(u.searchParams.get('payload') ?? '[]') as [string, string][];
+  u.searchParams.set('payload', JSON.stringify([...payload, ['inspect-extensions', String(INSPECT_PORT)]]));
+  return u.toString();
+}
+
+async function profileHost(): Promise<void> {
+  const dir = path.join(repoRoot(), 'test-results', 'bench-idle');
+  fs.mkdirSync(dir, { recursive: true });
+  const top = await profileProcess(WINDOW_S, path.join(dir, 'extension-host.cpuprofile'), INSPECT_PORT);
+  const total = top.reduce((sum, [, ms]) => sum + ms, 0);
+  console.log(`  idle: extension host profile, ${WINDOW_S} s, self time (${total.toFixed(0)} ms sampled in all):`);
+  for (const [fn, ms] of top.slice(0, 40)) console.log(`    ${ms.toFixed(1).padStart(8)} ms  ${fn}`);
+}
+
+async function measurePm2(port: number): Promise<Pick<Phases, 'pm2Empty' | 'pm2Busy'>> {
+  const { pm2 } = await Pm2Daemon.start();
+  try {
+    await sleep(SETTLE_MS / 3);
+    const [pm2Empty] = await windows([pm2.pid]);
+    console.log(`  idle: PM2 daemon, no apps: ${brief(pm2Empty)}`);
+    await pm2.start(
+      Array.from({ length: SERVICES }, (_, i) => ({ name: `svc-${i}`, script: serverScript(), env: { PORT: String(port + i) }, autorestart: true })),
+      START_TIMEOUT_MS,
+    );
+    await waitAllListening(port, 'PM2');
+    await sleep(SETTLE_MS);
+    const [pm2Busy] = await windows([pm2.pid]);
+    console.log(`  idle: PM2 daemon, ${SERVICES} apps: ${brief(pm2Busy)}`);
+    return { pm2Empty, pm2Busy };
+  } finally {
+    await pm2.dispose();
+  }
+}
+
+const cpu = (label: string, u: Usage[]): Series => ({ label, values: u.map((x) => x.cpuPercent) });
+const rss = (label: string, u: Usage[]): Series => ({ label, values: u.map((x) => x.rssMB) });
+const added = (label: string, after: Usage[], before: Usage[]): Series => ({ label, values: after.map((u, i) => u.cpuPercent - before[i].cpuPercent) });
+const growth = (label: string, after: Usage[], before: Usage[]): Series => ({ label, values: after.map((u, i) => u.rssMB - before[i].rssMB) });
+
+function rows(p: Phases): BenchRow[] {
+  const pm2Cpu = cpu(`PM2 daemon, ${SERVICES} apps: CPU`, p.pm2Busy);
+  const hostCpu = cpu(`extension host, ${SERVICES} idle services: CPU`, p.busyHost);
+  const hostAdded = added(`extension host: CPU added by ${SERVICES} idle services (paired)`, p.busyHost, p.idleHost);
+  const pm2Growth = growth(`PM2 daemon: RSS growth with ${SERVICES} apps`, p.pm2Busy, p.pm2Empty);
+  const hostGrowth = growth(`extension host: RSS growth with ${SERVICES} services running`, p.busyHost, p.idleHost);
+  return [
+    row(cpu('extension host, definitions shown, none running: CPU', p.idleHost), '% of a core'),
+    row(hostCpu, '% of a core'),
+    pm2Cpu.values.every((v) => v > 0) ? row(hostAdded, '% of a core', pm2Cpu) : row(hostAdded, '% of a core'),
+    row(cpu(`launcher helper, holding ${SERVICES} services: CPU`, p.helper), '% of a core'),
+    row(cpu('PM2 daemon, no apps: CPU', p.pm2Empty), '% of a core'),
+    row(pm2Cpu, '% of a core'),
+    row(rss('extension host, none running: RSS', p.idleHost), 'MB'),
+    row(rss(`extension host, ${SERVICES} running: RSS`, p.busyHost), 'MB'),
+    row(hostGrowth, 'MB', pm2Growth),
+    row(rss('launcher helper: RSS', p.helper), 'MB'),
+    row(rss(`PM2 daemon, ${SERVICES} apps: RSS`, p.pm2Busy), 'MB'),
+    row(pm2Growth, 'MB'),
+  ];
+}
+
+export async function run(): Promise<BenchResult> {
+  const root = repoRoot();
+  if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) throw new Error('idle: dist/extension.js is missing: run `node esbuild.js` first.');
+  const port = await basePort();
+  const workspace = copyWorkspace();
+  writeSettings(workspace, port);
+  const browser = await launchBrowser({ handleSignals: false });
+  let ours: Awaited<ReturnType<typeof measureOurs>>;
+  try {
+    const server = await startCodeServer({
+      workspace,
+      extensionDevelopmentPath: root,
+      // The services go with the extension host when the server stops: no grace to wait out.
+      settings: { 'devProcesses.keepRunningOnReload': false },
+    });
+    try {
+      const page = await openWorkbenchPage(browser, PROFILE ? withInspector(payloadUrl(server)) : payloadUrl(server));
+      ours = await measureOurs(page, port);
+      await page.context().close();
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await browser.close();
+    fs.rmSync(workspace, { recursive: true, force: true });
+  }
+  const theirs = process.env.BENCH_IDLE_NO_PM2 === '1' ? { pm2Empty: ours.idleHost, pm2Busy: ours.idleHost } : await measurePm2(port);
+  const phases: Phases = { ...ours, ...theirs };
+  const hostCpu = median(added('', phases.busyHost, phases.idleHost).values);
+  const hostGrowth = median(growth('', phases.busyHost, phases.idleHost).values);
+  const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  return {
+    name: 'idle',
+    title: `Idle cost: ${SERVICES} quiet services with readiness probes, the extension host's CPU and memory in a real code-server with the view visible, against PM2's daemon`,
+    rows: rows(phases),
+    notes: [
+      `Targets: under ${TARGET_CPU_PERCENT}% of a core added to the extension host (${hostCpu < TARGET_CPU_PERCENT ? 'met' : 'not met'}: ${hostCpu.toFixed(2)}%) and under ${TARGET_GROWTH_MB} MB of growth (${hostGrowth < TARGET_GROWTH_MB ? 'met' : 'not met'}: ${hostGrowth.toFixed(1)} MB).`,
+      `${WINDOWS} windows of ${WINDOW_S} s per phase, after ${SETTLE_MS / 1000} s of settling (${SETTLE_AFTER_START_MS / 1000} s after the services listen); CPU is the time on a CPU of every thread of the process (/proc/PID/task/*/schedstat), RSS the median of one sample a second. Growth pairs each window after the start with the window before it.`,
+      `Each service: ${path.basename(serverScript())} (a Node HTTP server that prints one line), an http readiness probe at its defaults (which stops once passed); monitor, tree and status bar at their defaults; the Dev Processes view visible.`,
+      'The services run in the launcher helper, a process of its own: its CPU is shown beside the host\'s, since it is part of what the extension costs.',
+      `PM2: its daemon in a fresh PM2_HOME, the same script as a Node app (fork mode, autorestart, no pmx/automation). Load average at the end: ${load} (a shared 2-core machine).`,
+    ],
+  };
+}
+
+if (require.main === module) {
+  run().then(
+    (result) => {
+      console.log(`\n${formatTable([result])}`);
+      process.exit(0);
+    },
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

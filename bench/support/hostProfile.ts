@@ -1,0 +1,84 @@
+/**
+ * Where a running Node process (the extension host, started with its inspector on a port) spends
+ * its CPU: the V8 profiler samples it for a while, and the self time is summed by function.
+ * For finding the cost, not for measuring it: the profiler itself adds some.
+ */
+import * as fs from 'node:fs';
+import { sleep } from './tree';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+type Socket = { on(event: string, fn: (data: unknown) => void): void; send(text: string): void; close(): void };
+
+/** The WebSocket client that playwright-core bundles: Node 20 has none without a flag. */
+function openSocket(url: string): Promise<Socket> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ws: WebSocket } = require('playwright-core/lib/utilsBundle') as { ws: new (url: string) => Socket };
+  const socket = new WebSocket(url);
+  return new Promise((resolve, reject) => {
+    socket.on('open', () => resolve(socket));
+    socket.on('error', (err) => reject(err as Error));
+  });
+}
+
+async function inspectorUrl(port: number): Promise<string> {
+  for (let i = 0; i < 50; i++) {
+    try {
+      const list = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+      if (list[0]) return list[0].webSocketDebuggerUrl;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(200);
+  }
+  throw new Error(`no inspector on port ${port}`);
+}
+
+/** Samples the process whose inspector is on `port` for `seconds`, writes the .cpuprofile to `file`; returns the self time (ms) by "function file:line", largest first. */
+export async function profileProcess(seconds: number, file: string, port: number): Promise<[string, number][]> {
+  const socket = await openSocket(await inspectorUrl(port));
+  let seq = 0;
+  const waiting = new Map<number, (result: unknown) => void>();
+  socket.on('message', (data) => {
+    const msg = JSON.parse(String(data)) as { id?: number; result?: unknown };
+    if (msg.id !== undefined) waiting.get(msg.id)?.(msg.result);
+  });
+  const call = (method: string, params: object = {}) =>
+    new Promise<unknown>((resolve) => {
+      const id = ++seq;
+      waiting.set(id, resolve);
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  try {
+    await call('Profiler.enable');
+    await call('Profiler.setSamplingInterval', { interval: 200 });
+    await call('Profiler.start');
+    await sleep(seconds * 1000);
+    const { profile } = (await call('Profiler.stop')) as { profile: Profile };
+    fs.writeFileSync(file, JSON.stringify(profile));
+    return selfTime(profile);
+  } finally {
+    socket.close();
+  }
+}
+
+function selfTime(profile: Profile): [string, number][] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    const key = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + profile.timeDeltas[i] / 1000);
+  });
+  return [...self].sort((a, b) => b[1] - a[1]);
+}
