@@ -49,8 +49,8 @@ posix_fail=$(( $(sed -n 's/^# fail //p' test-results/unit-posix.tap) + $(sed -n 
 stage "install the VS Code to test in"
 bash scripts/install-vscode.sh
 
-stage "integration tests in a window of their own: file watching"
-for tag in watch; do
+stage "integration tests in windows of their own: file watching, a window reload"
+for tag in watch reload; do
   DEVPROC_TEST_GREP="@${tag}" node out/test/harness/runIntegration.js 2>&1 | tee "test-results/integration-${tag}.log"
   int_pass=$(( ${int_pass:-0} + $(grep -oE '^ *[0-9]+ passing' "test-results/integration-${tag}.log" | grep -oE '[0-9]+' | tail -1) ))
   int_fail=$(( ${int_fail:-0} + $(grep -oE '^ *[0-9]+ failing' "test-results/integration-${tag}.log" | grep -oE '[0-9]+' | tail -1 || echo 0) ))

@@ -5,7 +5,7 @@ import type { AgentContext } from './agents/types';
 import { createApi, type DevProcessesApi } from './api/api';
 import { ProcessEngine } from './engine/engine';
 import { startMany } from './engine/groupActions';
-import { createChildProcessLauncher, defaultPtyModules, editorPtyModules, HelperLauncher, type Launcher } from './platform/launcher';
+import { createChildProcessLauncher, defaultPtyModules, editorPtyModules, HelperLauncher, SessionFile, type Launcher } from './platform/launcher';
 import { MemoryGuard } from './engine/monitor/memoryGuard';
 import { ProcessMonitor } from './engine/monitor/monitor';
 import { FileRecordStore } from './platform/records';
@@ -25,6 +25,7 @@ import { ProfileStatus } from './ui/profileStatus';
 import { ProblemsPanel } from './ui/problemsPanel';
 import { ProcessTree } from './ui/processTree';
 import { RecoveryNotices } from './ui/recoveryNotices';
+import { reconnectSession } from './ui/sessions';
 import { readAlertLimits, readKeepRunningOnReload, readMonitorIntervalMs, readReconnectGraceMs, readStopTimeoutMs } from './ui/settings';
 import { SettingsDiagnostics } from './ui/settingsDiagnostics';
 import { registerSettingsQuickFixes } from './ui/settingsQuickFixes';
@@ -42,13 +43,14 @@ let launcher: Launcher | undefined;
  * Spawning from the extension host blocks every extension for the fork, longer the more memory
  * the host holds: a small helper process spawns instead. Without its script, spawn here rather than not at all.
  */
-function createLauncher(): Launcher {
+function createLauncher(session: SessionFile | undefined): Launcher {
   // Our own node-pty first; the editor ships one too, a fallback should ours not load.
   const ptyModules = [...defaultPtyModules(), ...editorPtyModules(vscode.env.appRoot)];
   try {
     // Kept for a reconnecting window also when the host dies without deactivating (killed, crashed).
     const reconnectGraceMs = readKeepRunningOnReload() ? readReconnectGraceMs() : 0;
-    return new HelperLauncher({ ptyModules, reconnectGraceMs, stopGraceMs: Math.min(readStopTimeoutMs(), 3000) });
+    const onSession = session && ((info: Parameters<SessionFile['write']>[0]) => session.write(info));
+    return new HelperLauncher({ ptyModules, reconnectGraceMs, stopGraceMs: Math.min(readStopTimeoutMs(), 3000), onSession });
   } catch (err) {
     console.warn('Dev Processes: the launcher helper is missing; spawning from the extension host', err);
     return createChildProcessLauncher({ ptyModules });
@@ -59,7 +61,9 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
   // Running processes are written down in the workspace's storage, so a window that crashed
   // leaves records the next activation adopts instead of orphans nobody knows about.
   const records = context.storageUri && new FileRecordStore(path.join(context.storageUri.fsPath, 'processes.json'));
-  launcher = createLauncher();
+  // Where this window's launcher helper can be found by the next window, after a reload.
+  const session = context.storageUri && new SessionFile(path.join(context.storageUri.fsPath, 'session.json'));
+  launcher = createLauncher(session);
   const fileWatchers = new FileWatchers();
   const current = new ProcessEngine({
     launcher,
@@ -131,10 +135,6 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
 
   watcher.reload();
   void detected.refresh();
-  const adoptedSince = Date.now();
-  const adopted = current.adoptSurvivors();
-  void notices.adopted(adopted);
-  void logFiles.restoreAdopted(adopted, adoptedSince);
   // An untrusted workspace's own definitions are never read (restrictedConfigurations), and
   // nothing starts by itself until the user trusts it.
   const autoStart = () => {
@@ -147,7 +147,17 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
       autoStart();
     }),
   );
-  autoStart();
+  // Runs the previous window left to the helper come back first; the records adopt what is left.
+  const begin = () => {
+    const adoptedSince = Date.now();
+    const adopted = current.adoptSurvivors();
+    void notices.adopted(adopted);
+    void logFiles.restoreAdopted(adopted, adoptedSince);
+    autoStart();
+  };
+  const helper = launcher;
+  if (session?.read() && helper instanceof HelperLauncher) void reconnectSession(helper, current, session).catch(() => []).finally(begin);
+  else begin();
   return createApi(current, monitor, () => watcher.problems, changed.event);
 }
 

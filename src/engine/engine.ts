@@ -4,7 +4,8 @@ import { inheritedEnvironment } from '../platform/environment';
 import { ProcessError } from '../core/errors';
 import { Emitter } from '../core/events';
 import { IdleWatch, idleCandidates } from './pool/idleWatch';
-import { childProcessLauncher } from '../platform/launcher';
+import { childProcessLauncher, type ReclaimedRun } from '../platform/launcher';
+import { reconnectRuns } from './run/reconnect';
 import { EngineNotices } from './engineNotices';
 import { requireSpec } from './specLookup';
 import { DurationStats, type EngineMetrics } from './durationStats';
@@ -101,7 +102,7 @@ export class ProcessEngine {
       onAttemptEnd: (run, error) => this.recovery.attemptEnded(run, error),
       onHung: (run, message) => this.recovery.handleHung(run, message),
       onNoPty: (run, reason) => this.notices.noPty(run.spec.name, reason),
-      portTaken: (run) => this.recovery.portTaken(run),
+      portTaken: (run) => (options.launcher?.reclaims?.(run.id) ? null : this.recovery.portTaken(run)),
     };
     this.recovery = new RecoveryController({
       now: this.now,
@@ -329,6 +330,11 @@ export class ProcessEngine {
     return this.records.adopt((name) => this.specs.get(name), this.options.defaultCwd ?? process.cwd(), (spec) => this.createRun(spec), (run) => this.snapshot(run));
   }
 
+  /** Takes back the runs a previous window left to the launcher helper (see reconnectRuns). */
+  reconnect(reclaimed: ReclaimedRun[]): ProcessSnapshot[] {
+    return reconnectRuns(reclaimed, { store: this.options.records, spec: (name) => this.specs.get(name), cwd: this.options.defaultCwd ?? process.cwd(), newRun: (spec, id, i) => this.createRun(specForInstance(spec, i), false, i, id) }).map((run) => this.snapshot(run));
+  }
+
   /**
    * Stops every process (grace `graceMs`, then SIGKILL) and releases timers and listeners.
    * Resolves within `graceMs` plus a little even if the launcher never answers; what could not
@@ -385,8 +391,8 @@ export class ProcessEngine {
     this.scheduler.enqueue(this.createRun(specForInstance(spec, instance), false, instance), this.now());
   }
 
-  private createRun(spec: ProcessSpec, adhoc = false, instance = 0): Run {
-    const run = new Run(newRunId(this.idPrefix, ++this.seq), spec, adhoc, this.ctx, instance);
+  private createRun(spec: ProcessSpec, adhoc = false, instance = 0, id = newRunId(this.idPrefix, ++this.seq)): Run {
+    const run = new Run(id, spec, adhoc, this.ctx, instance);
     this.runs.set(run.id, run);
     this.lastState.set(run.id, run.state);
     return run;

@@ -17,6 +17,10 @@ export interface ProcessRecord {
   commandLine: string;
   kind: 'service' | 'job';
   recordedAt: number;
+  /** Automatic restarts and attempts so far, and the replica: what a reconnecting window restores. */
+  restarts?: number;
+  attempts?: number;
+  instance?: number;
 }
 
 /** Where records live; the extension keeps them in the workspace's storage folder. */
@@ -37,17 +41,8 @@ export class FileRecordStore implements RecordStore {
   constructor(private readonly file: string) {}
 
   read(): ProcessRecord[] {
-    let text: string;
-    try {
-      const fd = fs.openSync(this.file, READ_FLAGS);
-      try {
-        text = fs.readFileSync(fd, 'utf8');
-      } finally {
-        fs.closeSync(fd);
-      }
-    } catch {
-      return [];
-    }
+    const text = readPrivateFile(this.file);
+    if (text === undefined) return [];
     try {
       const parsed: unknown = JSON.parse(text);
       return Array.isArray(parsed) ? parsed.filter(isRecord) : [];
@@ -57,21 +52,43 @@ export class FileRecordStore implements RecordStore {
   }
 
   write(records: ProcessRecord[]): void {
-    const tmp = `${this.file}.${process.pid}-${randomBytes(8).toString('hex')}.tmp`;
+    writePrivateFile(this.file, JSON.stringify(records), 'the process records');
+  }
+}
+
+/**
+ * Writes a file only we can read (mode 0600) through a temporary file of a fresh random name,
+ * then renamed over; a failure is logged, naming `what`.
+ */
+export function writePrivateFile(file: string, text: string, what: string): void {
+  const tmp = `${file}.${process.pid}-${randomBytes(8).toString('hex')}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const fd = fs.openSync(tmp, CREATE_FLAGS, 0o600);
     try {
-      fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
-      const fd = fs.openSync(tmp, CREATE_FLAGS, 0o600);
-      try {
-        fs.writeFileSync(fd, JSON.stringify(records));
-      } finally {
-        fs.closeSync(fd);
-      }
-      // rename replaces whatever is at the path (a symlink included) without following it.
-      fs.renameSync(tmp, this.file);
-    } catch (err) {
-      fs.rmSync(tmp, { force: true });
-      console.error('Dev Processes: could not write the process records', err);
+      fs.writeFileSync(fd, text);
+    } finally {
+      fs.closeSync(fd);
     }
+    // rename replaces whatever is at the path (a symlink included) without following it.
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    console.error(`Dev Processes: could not write ${what}`, err);
+  }
+}
+
+/** The text of a file, never read through a symlink; undefined when there is none to read. */
+export function readPrivateFile(file: string): string | undefined {
+  try {
+    const fd = fs.openSync(file, READ_FLAGS);
+    try {
+      return fs.readFileSync(fd, 'utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return undefined;
   }
 }
 
@@ -101,7 +118,8 @@ export function isRecord(value: unknown): value is ProcessRecord {
     isCount(r.startTime) &&
     isText(r.commandLine) &&
     (r.kind === 'service' || r.kind === 'job') &&
-    isCount(r.recordedAt)
+    isCount(r.recordedAt) &&
+    [r.restarts, r.attempts, r.instance].every((n) => n === undefined || isCount(n))
   );
 }
 

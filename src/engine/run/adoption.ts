@@ -13,6 +13,13 @@ export interface SurvivorRecordsOptions {
   now: () => number;
 }
 
+/** The definition of a recorded run: the current one of its name, else its command line as the user's own. */
+export function recordSpec(record: ProcessRecord, current: ProcessSpec | undefined, cwd: string): ProcessSpec {
+  return current ?? {
+    ...specDefaults(record.kind), name: record.name, kind: record.kind, command: record.commandLine, args: [], cwd, env: {}, shell: true, autoStart: false,
+  };
+}
+
 /** Writes down the live processes, and adopts those a previous window wrote down. */
 export class SurvivorRecords {
   constructor(private readonly options: SurvivorRecordsOptions) {}
@@ -24,15 +31,13 @@ export class SurvivorRecords {
    * `newRun` makes and registers a run for a spec; `cwd` is where an unknown command line ran.
    */
   adopt<T>(spec: (name: string) => ProcessSpec | undefined, cwd: string, newRun: (spec: ProcessSpec) => Run, snapshot: (run: Run) => T): T[] {
-    const known = new Set([...this.options.runs()].map((r) => r.pid));
+    const runs = [...this.options.runs()];
+    // A run a reconnected window took back has its pid only once the helper's report is read.
+    const known = new Set<number | string | null>([...runs.map((r) => r.pid), ...runs.map((r) => r.id)]);
     const adopted: T[] = [];
     for (const record of this.options.store?.read() ?? []) {
-      if (known.has(record.pid) || !provablyOurs(this.options.table, record)) continue;
-      const current = spec(record.name);
-      const runSpec: ProcessSpec = current ?? {
-        ...specDefaults(record.kind), name: record.name, kind: record.kind, command: record.commandLine, args: [], cwd, env: {}, shell: true, autoStart: false,
-      };
-      const run = newRun(runSpec);
+      if (known.has(record.pid) || known.has(record.runId) || !provablyOurs(this.options.table, record)) continue;
+      const run = newRun(recordSpec(record, spec(record.name), cwd));
       run.adopt(record);
       known.add(record.pid);
       adopted.push(snapshot(run));
@@ -64,6 +69,7 @@ export class SurvivorRecords {
       records.push({
         runId: run.adoptedFrom?.runId ?? run.id, name: run.spec.name, pid: run.pid, pgid: run.pid, startTime: run.startTime,
         commandLine: run.commandLine, kind: run.spec.kind, recordedAt: run.startedAt ?? this.options.now(),
+        restarts: run.restarts, attempts: run.attempts, instance: run.instance,
       });
     }
     store.write(records);

@@ -4,6 +4,7 @@ import { killTree } from '../killTree';
 import type { ProcessTable } from '../procfs';
 import { processTable } from '../processes';
 import { RUN_MARKER } from '../records';
+import type { HeldRunInfo } from './protocol';
 import { ReplayBuffer } from './replayBuffer';
 import { InputRelay, OutputRelay } from './streamRelay';
 
@@ -37,6 +38,25 @@ export class HeldRun {
   ended(exitCode: number | null, signal: NodeJS.Signals | null): void {
     this.exit = { exitCode, signal };
     this.input?.childGone();
+  }
+
+  /** On pipes (not a pty): its stdio can be joined to a new host. */
+  get relayed(): boolean {
+    return this.input !== undefined;
+  }
+
+  /** What a reconnecting host gets of it; output from now on waits for `reattach`. */
+  info(): HeldRunInfo {
+    for (const output of this.outputs) output.mark();
+    const replay = this.replay.contents().map(({ index, data }): [1 | 2, string] => [index, data.toString('base64')]);
+    return { id: this.id, pid: this.pid!, runId: this.marker?.slice(RUN_MARKER.length + 1), ...(this.exit && { exit: this.exit }), replay };
+  }
+
+  /** Joins its stdio to a new host's sockets (stdin, stdout, stderr). */
+  reattach([stdin, stdout, stderr]: Socket[]): void {
+    this.input?.attach(stdin);
+    this.outputs[0]?.attach(stdout);
+    this.outputs[1]?.attach(stderr);
   }
 }
 
@@ -79,8 +99,26 @@ export class HeldRuns {
     if (run) run.pid = pid;
   }
 
-  ended(id: number, exitCode: number | null, signal: NodeJS.Signals | null): void {
+  /** Its leader exited; `delivered` when a host got the report (else a reconnecting one will). */
+  ended(id: number, exitCode: number | null, signal: NodeJS.Signals | null, delivered: boolean): void {
     this.runs.get(id)?.ended(exitCode, signal);
+    if (delivered) this.runs.delete(id);
+  }
+
+  /**
+   * A host reconnected: nothing is stopped now. Returns the runs it takes back (pty runs stay
+   * with the helper, unseen: their end is found from the process table), their ends delivered.
+   */
+  takeBack(): HeldRunInfo[] {
+    clearTimeout(this.graceTimer);
+    const runs = [...this.runs.values()].filter((r) => r.pid !== undefined && r.relayed);
+    for (const run of runs) if (run.exit) this.runs.delete(run.id);
+    return runs.map((r) => r.info());
+  }
+
+  /** Runs whose stdio a reconnected host waits for. */
+  reattachable(): HeldRun[] {
+    return [...this.runs.values()].filter((r) => r.pid !== undefined && r.relayed && !r.exit);
   }
 
   /** The launch failed: nothing runs for it. */
@@ -89,14 +127,10 @@ export class HeldRuns {
     if (run && run.pid === undefined) this.runs.delete(id);
   }
 
-  /** Runs whose leader still runs. */
-  live(): HeldRun[] {
-    return [...this.runs.values()].filter((r) => r.pid !== undefined && !r.exit);
-  }
-
   /** The host went away: keep everything for the grace, then stop it all. */
   hostGone(): void {
-    if (this.live().length === 0) return this.options.onDone();
+    if (this.stopping) return;
+    if (this.runs.size === 0) return this.options.onDone();
     clearTimeout(this.graceTimer);
     // setTimeout takes at most 2^31-1 ms; a longer grace would fire at once.
     this.graceTimer = setTimeout(() => void this.stopAll(), Math.min(this.options.graceMs, 2 ** 31 - 1));

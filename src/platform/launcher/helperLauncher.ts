@@ -3,11 +3,15 @@ import * as path from 'node:path';
 import { Emitter, type Disposable } from '../../core/events';
 import type { ProcessTable } from '../procfs';
 import { processTable } from '../processes';
+import { ChildLink, SocketLink } from './helperLink';
 import { HelperProcess, type HelperGone } from './helperProcess';
+import { RUN_MARKER } from '../records';
+import { connectSession, type SessionInfo } from './sessionClient';
+import type { HeldRunInfo, HelperReport } from './protocol';
 import { GRACE_ENV, PTY_MODULES_ENV, REPLAY_ENV, SOCKET_ENV, STOP_GRACE_ENV, TOKEN_ENV } from './protocol';
 import { RemoteProcess } from './remoteProcess';
 import { StdioServer } from './stdioServer';
-import type { LaunchedProcess, LaunchOptions, Launcher, LauncherLoss } from './types';
+import type { LaunchedProcess, LaunchOptions, Launcher, LauncherLoss, ReconnectResult } from './types';
 
 /** The helper's bundle, built by esbuild.js from launcherHost.ts. */
 export const HELPER_BUNDLE = 'launcherHost.js';
@@ -50,6 +54,14 @@ export interface HelperLauncherOptions {
   stopGraceMs?: number;
   /** Bytes of recent output the helper keeps per run for a reconnecting window (default 1 MiB). */
   replayBytes?: number;
+  /** Where a started helper can be found again by a later window (to keep in the workspace's storage). */
+  onSession?: (info: SessionInfo) => void;
+}
+
+/** A run a previous window left to the helper, taken back, until the engine's run claims it. */
+interface Reclaimable {
+  remote: RemoteProcess;
+  info: HeldRunInfo;
 }
 
 /**
@@ -73,6 +85,8 @@ export class HelperLauncher implements Launcher, Disposable {
   private readonly lossEmitter = new Emitter<LauncherLoss>();
   private seq = 0;
   private disposed = false;
+  private readonly reclaimable = new Map<string, Reclaimable>();
+  private readonly onSession: ((info: SessionInfo) => void) | undefined;
 
   readonly onDidLose = this.lossEmitter.event;
 
@@ -82,6 +96,7 @@ export class HelperLauncher implements Launcher, Disposable {
     this.heartbeatMs = options.heartbeatMs ?? 1000;
     this.ptyModules = options.ptyModules;
     this.keep = options;
+    this.onSession = options.onSession;
   }
 
   /** The running helper's pid, if one runs. */
@@ -90,6 +105,8 @@ export class HelperLauncher implements Launcher, Disposable {
   }
 
   launch(opts: LaunchOptions): LaunchedProcess {
+    const claimed = this.claim(opts.env[RUN_MARKER]);
+    if (claimed) return claimed;
     const remote = new RemoteProcess();
     const id = ++this.seq;
     let helper: HelperProcess;
@@ -133,6 +150,76 @@ export class HelperLauncher implements Launcher, Disposable {
     this.dispose();
   }
 
+  /**
+   * Takes over the helper a previous window left (docs/sessions.md): proves its token, and gets its
+   * runs back, to be claimed by the engine's runs of the same ids (`launch` with their run marker).
+   * A wrong or stale token is refused; a helper that does not answer within `timeoutMs` is gone.
+   */
+  async reconnect(info: SessionInfo, timeoutMs = 3000): Promise<ReconnectResult> {
+    if (this.disposed || this.helper) return { status: 'gone', reason: 'this window already has a launcher helper' };
+    const stdio = (this.stdio ??= new StdioServer(this.table));
+    const answer = await connectSession(info, { stdioSocket: stdio.socketPath, stdioToken: stdio.token }, timeoutMs);
+    if (answer.status !== 'welcome') return answer;
+    if (this.disposed || this.helper) {
+      answer.socket.destroy();
+      return { status: 'gone', reason: 'this window started a launcher helper meanwhile' };
+    }
+    const { socket, welcome, reports } = answer;
+    const helper = new HelperProcess(new SocketLink(socket, welcome.pid, reports), this.heartbeatMs, this.table, (gone) => this.helperGone(gone), (r) => this.sessionReport(r));
+    this.helper = helper;
+    for (const run of welcome.runs) {
+      this.seq = Math.max(this.seq, run.id);
+      const remote = new RemoteProcess();
+      if (!run.exit) {
+        stdio.expect(run.id, remote.streams);
+        remote.resizer = (cols, rows) => helper.resize(run.id, cols, rows);
+        helper.adopt(run.id, remote);
+      }
+      if (run.runId) this.reclaimable.set(run.runId, { remote, info: run });
+    }
+    helper.attach();
+    return { status: 'welcome', runs: welcome.runs.map(({ runId, pid, exit }) => ({ runId, pid, exit })) };
+  }
+
+  /** A run taken back by `reconnect` is waiting for the engine's run of this id. */
+  reclaims(runId: string): boolean {
+    return this.reclaimable.has(runId);
+  }
+
+  /** Stops the trees of the runs taken back that no run claimed (the engine knows nothing of them). */
+  dropUnclaimed(): void {
+    for (const { info } of this.reclaimable.values()) {
+      if (info.exit) continue;
+      try {
+        process.kill(-info.pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+    }
+    this.reclaimable.clear();
+  }
+
+  /** The run of this id was taken back: its process, its output replayed, its end if it came meanwhile. */
+  private claim(runId: string | undefined): LaunchedProcess | undefined {
+    const found = runId === undefined ? undefined : this.reclaimable.get(runId);
+    if (!found) return undefined;
+    this.reclaimable.delete(runId!);
+    const { remote, info } = found;
+    // The run attaches its listeners once launch() returns.
+    queueMicrotask(() => {
+      remote.spawned(info.pid);
+      for (const [index, data] of info.replay) (index === 1 ? remote.stdout : remote.stderr).push(Buffer.from(data, 'base64'));
+      if (!info.exit) return;
+      remote.streams.abandon();
+      remote.exited(info.exit.exitCode, info.exit.signal);
+    });
+    return remote;
+  }
+
+  private sessionReport(report: HelperReport): void {
+    if (report.type === 'session') this.onSession?.({ socketPath: report.socketPath, token: report.token });
+  }
+
   private ready(): { helper: HelperProcess; stdio: StdioServer } {
     if (this.disposed) throw new Error('the process launcher was shut down');
     this.stdio ??= new StdioServer(this.table);
@@ -141,7 +228,8 @@ export class HelperLauncher implements Launcher, Disposable {
       if (!fs.existsSync(this.helperScript)) {
         throw new Error(`the launcher helper ${this.helperScript} does not exist (build it with "node esbuild.js")`);
       }
-      this.helper = new HelperProcess(this.helperScript, this.helperEnv(this.stdio), this.heartbeatMs, this.table, (gone) => this.helperGone(gone));
+      const link = new ChildLink(this.helperScript, this.helperEnv(this.stdio));
+      this.helper = new HelperProcess(link, this.heartbeatMs, this.table, (gone) => this.helperGone(gone), (r) => this.sessionReport(r));
     }
     return { helper: this.helper, stdio: this.stdio };
   }

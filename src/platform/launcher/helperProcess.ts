@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { isGone, type ProcessTable } from '../procfs';
+import type { HelperLink } from './helperLink';
 import type { HelperReport, HostRequest, LaunchRequest } from './protocol';
 import type { RemoteProcess } from './remoteProcess';
 
@@ -8,12 +8,6 @@ import type { RemoteProcess } from './remoteProcess';
 const MISSED_BEATS = 3;
 /** A helper that never answered yet may still be starting (a new Node, a busy machine). */
 const STARTUP_LIMIT_MS = 10_000;
-
-/** Why the helper is gone, for the error of the launches it never confirmed. */
-function describeEnd(code: number | null, signal: NodeJS.Signals | null): string {
-  if (signal) return `killed by ${signal}`;
-  return code === null ? 'could not be started' : `exit code ${code}`;
-}
 
 export interface HelperGone {
   /** The launches it left without a final report. */
@@ -25,12 +19,12 @@ export interface HelperGone {
 }
 
 /**
- * One run of the launcher helper: a child Node process with an IPC channel, and the launches it
+ * One run of the launcher helper: a Node process we talk to over a link (the IPC channel of the
+ * one we started, or the session socket of one a previous window started), and the launches it
  * was asked for. A heartbeat finds a helper that stopped answering (SIGSTOP, a hang): it is then
  * killed and counted as gone. When it is gone, `onGone` gets the launches it left.
  */
 export class HelperProcess {
-  private readonly child: ChildProcess;
   private readonly launches = new Map<number, RemoteProcess>();
   private readonly heartbeat: NodeJS.Timeout;
   private lastHeard = performance.now();
@@ -38,37 +32,30 @@ export class HelperProcess {
   private gone = false;
 
   constructor(
-    script: string,
-    env: NodeJS.ProcessEnv,
+    private readonly link: HelperLink,
     private readonly heartbeatMs: number,
     private readonly table: ProcessTable,
     private readonly onGone: (gone: HelperGone) => void,
+    /** What else it reports (the session it listens on). */
+    private readonly onReport: (report: HelperReport) => void = () => undefined,
   ) {
-    this.child = spawn(process.execPath, [script], {
-      // stderr inherited: if the helper itself fails, its trace lands in the host's log.
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      env,
-      // A group of its own: whatever takes the host's group down (a closing window) leaves it
-      // to keep the children for the reconnect grace.
-      detached: true,
-      windowsHide: true,
-    });
-    this.child.on('message', (report: HelperReport) => this.receive(report));
-    // 'close' comes after both the exit and the end of the channel, so every report sent was read.
-    this.child.once('close', (code, signal) => this.end(describeEnd(code, signal), false));
-    this.child.on('error', (err) => {
-      if (this.child.pid === undefined) this.end(`could not be started: ${err.message}`, false);
-    });
+    link.onReport((report) => this.receive(report));
+    link.onEnd((reason) => this.end(reason, false));
     this.heartbeat = setInterval(() => this.beat(), heartbeatMs).unref();
   }
 
   get pid(): number | undefined {
-    return this.child.pid;
+    return this.link.pid;
   }
 
   /** Still able to take requests: started, connected, not exited, not found stuck. */
   get usable(): boolean {
-    return !this.gone && this.child.connected && this.child.exitCode === null && this.child.signalCode === null;
+    return !this.gone && this.link.usable;
+  }
+
+  /** A run a previous window started, taken back: its reports come here from now on. */
+  adopt(id: number, remote: RemoteProcess): void {
+    this.launches.set(id, remote);
   }
 
   launch(id: number, remote: RemoteProcess, request: LaunchRequest): void {
@@ -85,7 +72,12 @@ export class HelperProcess {
     this.killUnconfirmed();
     this.gone = true;
     this.launches.clear();
-    if (this.child.connected) this.child.disconnect();
+    this.link.disconnect();
+  }
+
+  /** A reconnected host is ready for the stdio of the runs it took back. */
+  attach(): void {
+    this.send({ type: 'attach' });
   }
 
   /** Sets the pty size of a `tty` launch it confirmed. */
@@ -93,18 +85,18 @@ export class HelperProcess {
     if (this.launches.has(id)) this.send({ type: 'resize', id, cols, rows });
   }
 
-  /** Stops the helper; children it confirmed keep running. */
+  /** Stops the helper; children it confirmed keep running, without the stdio it held. */
   stop(): void {
     clearInterval(this.heartbeat);
     this.killUnconfirmed();
-    if (this.child.connected) this.child.disconnect();
-    // SIGKILL: it holds nothing to clean up, and a stopped helper would act on no other signal.
-    this.child.kill('SIGKILL');
+    this.link.disconnect();
+    // SIGKILL: a stopped helper would act on no other signal. Its children go with their pipes.
+    this.link.kill();
   }
 
   private send(request: HostRequest): void {
-    // A request that cannot be sent fails when 'close' reports the helper gone.
-    if (this.child.connected) this.child.send(request, () => undefined);
+    // A request that cannot be sent fails when the link reports the helper gone.
+    this.link.send(request);
   }
 
   private beat(): void {
@@ -121,7 +113,7 @@ export class HelperProcess {
   /** Kills a helper that stopped answering; what waited on it fails at once. */
   private unresponsive(silentMs: number): void {
     this.killUnconfirmed();
-    this.child.kill('SIGKILL');
+    this.link.kill();
     this.end(`did not answer for ${(silentMs / 1000).toFixed(1)} s`, true);
   }
 
@@ -130,7 +122,7 @@ export class HelperProcess {
    * their pid was never told): while they are still its children, they and their groups go.
    */
   private killUnconfirmed(): void {
-    const pid = this.child.pid;
+    const pid = this.link.pid;
     if (pid === undefined || isGone(this.table, pid)) return;
     const confirmed = new Set([...this.launches.values()].map((r) => r.pid));
     for (const stat of this.table.all()) {
@@ -149,6 +141,7 @@ export class HelperProcess {
     this.lastHeard = performance.now();
     this.answered = true;
     if (report.type === 'pong') return;
+    if (!('id' in report)) return this.onReport(report);
     const remote = this.launches.get(report.id);
     if (!remote) return;
     if (report.type === 'spawned') {

@@ -1,4 +1,6 @@
-export type { LaunchOptions, LaunchedProcess, Launcher, LauncherLoss, TtySize } from './types';
+export type { LaunchOptions, LaunchedProcess, Launcher, LauncherLoss, ReclaimedRun, ReconnectResult, TtySize } from './types';
+export type { SessionInfo } from './sessionClient';
 export { childProcessLauncher, createChildProcessLauncher } from './childProcessLauncher';
 export { DEFAULT_TTY_SIZE, checkedSize, defaultPtyModules, editorPtyModules } from './pty';
 export { HelperLauncher, findHelperScript, type HelperLauncherOptions } from './helperLauncher';
+export { SessionFile } from './sessionFile';

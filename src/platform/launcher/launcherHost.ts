@@ -8,15 +8,16 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
-import { HeldRuns } from './heldRuns';
+import { HeldRuns, type HeldRun } from './heldRuns';
+import { HelperSession } from './helperSession';
 import { HelperPtys } from './helperPty';
 import { GRACE_ENV, PTY_MODULES_ENV, REPLAY_ENV, SOCKET_ENV, STOP_GRACE_ENV, TOKEN_ENV, stdioHeader, whole, type HelperReport, type HostRequest, type LaunchRequest, type SpawnErrorInfo, type StdioIndex } from './protocol';
 import { defaultPtyModules } from './pty';
 import { DEFAULT_REPLAY_BYTES } from './replayBuffer';
 
-const socketPath = process.env[SOCKET_ENV] ?? '';
-const token = process.env[TOKEN_ENV] ?? '';
-if (!socketPath || !token || !process.send) {
+/** Where the children's stdio connects: the parent host's stdio server, then a reconnected window's. */
+let stdioTarget = { socketPath: process.env[SOCKET_ENV] ?? '', token: process.env[TOKEN_ENV] ?? '' };
+if (!stdioTarget.socketPath || !stdioTarget.token || !process.send) {
   console.error('launcherHost: started without its extension host; HelperLauncher starts it.');
   process.exit(2);
 }
@@ -28,12 +29,27 @@ const held = new HeldRuns({
   onDone: () => process.exit(0),
 });
 
+const session: HelperSession = new HelperSession({
+  hostConnected: (): boolean => process.connected || session.connected,
+  welcome: (hello) => {
+    stdioTarget = { socketPath: hello.stdioSocket, token: hello.stdioToken };
+    return { type: 'welcome', pid: process.pid, runs: held.takeBack() };
+  },
+  attach: () => held.reattachable().forEach((run) => void reattach(run)),
+  request: handle,
+  gone: () => held.hostGone(),
+});
+
 function report(message: HelperReport): void {
+  const connected = process.connected || session.connected;
   if (message.type === 'spawned') held.started(message.id, message.pid);
-  else if (message.type === 'exit') held.ended(message.id, message.exitCode, message.signal);
+  else if (message.type === 'exit') held.ended(message.id, message.exitCode, message.signal, connected);
   else if (message.type === 'failed') held.failed(message.id);
   if (process.connected) process.send!(message);
+  else session.send(message);
 }
+
+report({ type: 'session', socketPath: session.socketPath, token: session.token });
 
 const ptys = new HelperPtys(ptyModules(), report);
 
@@ -54,6 +70,7 @@ function errorInfo(err: unknown): SpawnErrorInfo {
 
 /** One stream's connection to the host, its header sent, not read from: its bytes are the child's. */
 function connectStdio(id: number, index: StdioIndex): Promise<net.Socket> {
+  const { socketPath, token } = stdioTarget;
   return new Promise((resolve, reject) => {
     const socket = net.connect(socketPath);
     socket.pause();
@@ -97,11 +114,21 @@ async function launch(req: LaunchRequest): Promise<void> {
   spawned.once('exit', (exitCode, signal) => report({ type: 'exit', id: req.id, exitCode, signal }));
 }
 
-process.on('message', (message: HostRequest) => {
+/** A reconnected window takes a run back: its stdio joins the window's stdio server. */
+async function reattach(run: HeldRun): Promise<void> {
+  const connected = await Promise.allSettled(([0, 1, 2] as const).map((index) => connectStdio(run.id, index)));
+  const sockets = connected.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  if (sockets.length === 3) run.reattach(sockets);
+  else sockets.forEach((socket) => socket.destroy());
+}
+
+function handle(message: HostRequest): void {
   if (message.type === 'launch') void launch(message);
   else if (message.type === 'resize') ptys.resize(message.id, message.cols, message.rows);
   else if (message.type === 'ping') report({ type: 'pong' });
-});
+}
+
+process.on('message', handle);
 // The host closed, crashed or was killed: the children are kept for a window that reconnects.
 process.on('disconnect', () => held.hostGone());
 // Asked to stop (a session ending, a test harness cleaning up): the children go first, gracefully.

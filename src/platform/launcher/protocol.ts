@@ -42,7 +42,23 @@ export interface ResizeRequest {
   rows: number;
 }
 
-export type HostRequest = LaunchRequest | ResizeRequest | PingRequest;
+/**
+ * A reconnecting host's first line on the helper's session socket: the token proves it may take
+ * the helper over, and the helper joins the children's stdio to this stdio server from now on.
+ */
+export interface HelloRequest {
+  type: 'hello';
+  token: string;
+  stdioSocket: string;
+  stdioToken: string;
+}
+
+/** After a welcome, when the host is ready for the stdio connections of the runs it took back. */
+export interface AttachRequest {
+  type: 'attach';
+}
+
+export type HostRequest = LaunchRequest | ResizeRequest | PingRequest | AttachRequest;
 
 export interface PongReport {
   type: 'pong';
@@ -80,7 +96,39 @@ export interface FailedReport {
   error: SpawnErrorInfo;
 }
 
-export type HelperReport = SpawnedReport | ExitReport | FailedReport | PongReport;
+/** Sent once at start: where a later window finds this helper, and the token it must prove. */
+export interface SessionReport {
+  type: 'session';
+  socketPath: string;
+  token: string;
+}
+
+/** A run the helper kept while no host was connected. */
+export interface HeldRunInfo {
+  id: number;
+  pid: number;
+  /** The run id in its environment (`DEVPROC_RUN`), if it has one. */
+  runId?: string;
+  /** Its leader ended meanwhile: the status, as its parent read it. */
+  exit?: { exitCode: number | null; signal: NodeJS.Signals | null };
+  /** Its recent output, oldest first: stream index (1 stdout, 2 stderr) and base64 bytes. */
+  replay: [1 | 2, string][];
+}
+
+/** The answer to a hello with the right token: this host now holds the runs. */
+export interface WelcomeReport {
+  type: 'welcome';
+  pid: number;
+  runs: HeldRunInfo[];
+}
+
+/** The answer to a hello that is refused: a wrong token, or another window holds the helper. */
+export interface RefusedReport {
+  type: 'refused';
+  reason: string;
+}
+
+export type HelperReport = SpawnedReport | ExitReport | FailedReport | PongReport | SessionReport | WelcomeReport | RefusedReport;
 
 /** Index of a stream in the child's stdio array. */
 export type StdioIndex = 0 | 1 | 2;

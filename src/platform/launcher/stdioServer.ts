@@ -15,7 +15,8 @@ const DIR_PREFIX = 'dpm-launcher-';
 /** In each socket directory: "PID STARTTIME" of the host that made it, so a later one can tell it is dead. */
 export const OWNER_FILE = 'owner';
 
-function privateDir(table: ProcessTable): string {
+/** A fresh directory only we can reach (0700), its owner recorded so a later host can remove it once we are gone. */
+export function privateDir(table: ProcessTable): string {
   const wanted = path.join(os.tmpdir(), DIR_PREFIX);
   const base = wanted.length + 10 <= MAX_SOCKET_PATH ? wanted : path.join('/tmp', DIR_PREFIX);
   removeStaleSocketDirs(path.dirname(base), table);

@@ -2,6 +2,8 @@ import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import type { ReplayBuffer, ReplayChunk } from './replayBuffer';
 
+const MAX_BACKLOG_BYTES = 8 * 1024 * 1024;
+
 /**
  * Carries one of a child's output pipes to the host's socket, and keeps its recent bytes for a
  * window that reconnects. While a host reads, a full socket pauses the pipe (the child slows
@@ -11,6 +13,9 @@ import type { ReplayBuffer, ReplayChunk } from './replayBuffer';
 export class OutputRelay {
   private socket: Socket | undefined;
   private ended = false;
+  /** What came after a welcome took the replay, until the new host's socket is attached. */
+  private backlog: Buffer[] | undefined;
+  private backlogBytes = 0;
 
   constructor(
     private readonly source: Readable,
@@ -35,7 +40,15 @@ export class OutputRelay {
       if (this.socket === socket) this.detach();
     });
     this.socket = socket;
+    for (const chunk of this.backlog ?? []) socket.write(chunk);
+    this.backlog = undefined;
     if (this.ended) socket.end();
+  }
+
+  /** The replay was taken: keep what comes next for the socket that will be attached. */
+  mark(): void {
+    this.backlog = [];
+    this.backlogBytes = 0;
   }
 
   private detach(): void {
@@ -48,6 +61,12 @@ export class OutputRelay {
   private forward(chunk: Buffer): void {
     this.replay.push(this.index, chunk);
     const socket = this.socket;
+    if (!socket && this.backlog) {
+      this.backlog.push(chunk);
+      this.backlogBytes += chunk.length;
+      // A host that never attaches: not kept without bound (the replay buffer still is).
+      if (this.backlogBytes > MAX_BACKLOG_BYTES) this.backlog = undefined;
+    }
     if (!socket || socket.destroyed || socket.write(chunk)) return;
     this.source.pause();
     socket.once('drain', () => {

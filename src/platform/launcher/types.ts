@@ -60,9 +60,29 @@ export interface LauncherLoss {
   failedStarts: number;
 }
 
+/** A run a previous window left to the launcher helper, as a reconnecting window finds it. */
+export interface ReclaimedRun {
+  /** The run id in its environment (`DEVPROC_RUN`), if it has one. */
+  runId: string | undefined;
+  pid: number;
+  /** Its leader ended while no window was connected, with this status. */
+  exit?: { exitCode: number | null; signal: NodeJS.Signals | null };
+}
+
+/** What a reconnect to a helper that outlived its window came to. */
+export type ReconnectResult =
+  | { status: 'welcome'; runs: ReclaimedRun[] }
+  | { status: 'refused' | 'gone'; reason: string };
+
 /** Starts processes; an interface so a helper process or a fake can stand in. */
 export interface Launcher {
+  /**
+   * Starts a process. A launcher that took runs back from a previous window (`reclaims`) returns
+   * the kept process instead, for a launch with that run's marker in its environment.
+   */
   launch(opts: LaunchOptions): LaunchedProcess;
+  /** A run of this id was taken back from a previous window and waits to be claimed. */
+  reclaims?(runId: string): boolean;
   /** Fires when a launcher in another process was lost and replaced (in-process launchers cannot be). */
   readonly onDidLose?: Event<LauncherLoss>;
 }

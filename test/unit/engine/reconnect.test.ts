@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { HelperLauncher, type SessionInfo } from '../../../src/platform/launcher';
+import { FileRecordStore } from '../../../src/platform/records';
+import { makeEngine, nodeSpec, reap, repoRoot, waitFor, waitForLine } from '../helpers';
+
+const HELPER_SCRIPT = path.join(repoRoot, 'dist', 'launcherHost.js');
+type TestContext = { after(fn: () => unknown): void };
+
+/** A window: a launcher of its own over the workspace's records, and an engine. */
+function windowOf(t: TestContext, records: FileRecordStore, sessions: SessionInfo[]) {
+  const launcher = new HelperLauncher({ helperScript: HELPER_SCRIPT, reconnectGraceMs: 10_000, stopGraceMs: 200, onSession: (info) => sessions.push(info) });
+  const specs = [nodeSpec('svc', 'ticks.js', ['tick', '1000000', '20']), nodeSpec('job', 'exit.js', ['3', '600'], { kind: 'job' })];
+  const engine = makeEngine(t, specs, { launcher, records });
+  t.after(() => launcher.dispose());
+  return { launcher, engine };
+}
+
+function records(t: TestContext): FileRecordStore {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-reconnect-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return new FileRecordStore(path.join(dir, 'processes.json'));
+}
+
+test('a window that reconnects gets its runs back: same id and pid, earlier output replayed, the real exit code of a job that ended meanwhile', async (t) => {
+  const store = records(t);
+  const sessions: SessionInfo[] = [];
+  const first = windowOf(t, store, sessions);
+  const svc = await first.engine.spawn('svc');
+  const job = await first.engine.spawn('job');
+  await waitForLine(first.engine, svc, /^tick 3$/);
+  await waitForLine(first.engine, job, /^exiting with 3$/);
+  const pid = first.engine.get(svc)!.pid!;
+  const jobPid = first.engine.get(job)!.pid!;
+  const helper = first.launcher.helperPid!;
+  t.after(() => reap([pid, jobPid, helper]));
+  assert.equal(sessions.length, 1, 'the helper said where it can be found');
+  first.launcher.release();
+  // The job exits (code 3) while no window holds it.
+  await new Promise((resolve) => setTimeout(resolve, 800));
+
+  const second = windowOf(t, store, []);
+  const result = await second.launcher.reconnect(sessions[0], 3000);
+  assert.equal(result.status, 'welcome');
+  const back = second.engine.reconnect(result.status === 'welcome' ? result.runs : []);
+  assert.deepEqual(back.map((s) => s.id).sort(), [svc, job].sort());
+  await waitFor(() => second.engine.get(svc)?.state === 'running', 'the service to run again');
+  assert.equal(second.engine.get(svc)!.pid, pid);
+  assert.equal(second.launcher.helperPid, helper, 'the same helper');
+  await waitForLine(second.engine, svc, /^tick 1$/);
+  const later = Number((await waitForLine(second.engine, svc, /^tick (1[5-9]|[2-9]\d|\d{3,})$/)).split(' ')[1]);
+  assert.ok(later > 3, 'live output follows the replay');
+  await second.engine.whenDone(job);
+  const ended = second.engine.get(job)!;
+  assert.equal(ended.exitCode, 3, 'the real exit code');
+  assert.equal(ended.error?.code, 'exit-code');
+  assert.ok(second.engine.output(job).some((l) => l.text === 'exiting with 3'), 'the job\'s output is there');
+
+  await second.engine.kill(svc);
+  assert.equal(second.engine.get(svc)!.state, 'terminated');
+});
+
+test('a wrong token is refused; a socket nobody answers on counts as gone', async (t) => {
+  const store = records(t);
+  const sessions: SessionInfo[] = [];
+  const first = windowOf(t, store, sessions);
+  const svc = await first.engine.spawn('svc');
+  await waitForLine(first.engine, svc, /^tick 1$/);
+  t.after(() => reap([first.engine.get(svc)!.pid!, first.launcher.helperPid!]));
+  first.launcher.release();
+
+  const second = windowOf(t, store, []);
+  const refused = await second.launcher.reconnect({ ...sessions[0], token: '0'.repeat(32) }, 3000);
+  assert.deepEqual(refused, { status: 'refused', reason: 'the token is wrong or stale' });
+  const gone = await second.launcher.reconnect({ socketPath: path.join(os.tmpdir(), 'no-such-dpm-socket'), token: sessions[0].token }, 3000);
+  assert.equal(gone.status, 'gone');
+  // The right token still works after a wrong one.
+  const ok = await second.launcher.reconnect(sessions[0], 3000);
+  assert.equal(ok.status, 'welcome');
+});
