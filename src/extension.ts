@@ -172,7 +172,7 @@ export async function deactivate(): Promise<void> {
   engine = undefined;
   launcher = undefined;
   if (helper instanceof HelperLauncher && readKeepRunningOnReload()) {
-    helper.release();
+    helper.release(readReconnectGraceMs());
     return;
   }
   await stopping?.shutdown(Math.min(stopping.stopTimeoutMs, 3000));

@@ -83,6 +83,11 @@ export class HeldRuns {
 
   constructor(private readonly options: HeldRunsOptions) {}
 
+  /** The grace for the next time the host goes (the host said so as it let go). */
+  setGrace(graceMs: number): void {
+    if (Number.isSafeInteger(graceMs) && graceMs >= 0) this.options.graceMs = graceMs;
+  }
+
   add(id: number, env: Record<string, string>): HeldRun {
     const marker = env[RUN_MARKER] === undefined ? undefined : `${RUN_MARKER}=${env[RUN_MARKER]}`;
     const run = new HeldRun(id, marker, this.options.replayBytes);

@@ -142,10 +142,11 @@ export class HelperLauncher implements Launcher, Disposable {
   /**
    * Leaves the running children to the helper, which keeps them for its reconnect grace (a window
    * reload) and then stops them; this launcher is shut down. Without a helper, as `dispose`.
+   * `graceMs` replaces the grace the helper was started with.
    */
-  release(): void {
+  release(graceMs?: number): void {
     if (this.disposed) return;
-    this.helper?.release();
+    this.helper?.release(graceMs);
     this.helper = undefined;
     this.dispose();
   }

@@ -11,7 +11,8 @@ export interface HelperLink {
   readonly pid: number | undefined;
   /** Requests can be sent: connected, and the helper not known to have ended. */
   readonly usable: boolean;
-  send(request: HostRequest): void;
+  /** `sent` is called once the request was handed to the channel (or could not be). */
+  send(request: HostRequest, sent?: () => void): void;
   onReport(listener: (report: HelperReport) => void): void;
   /** Once, when the link is gone, with why (e.g. "killed by SIGKILL"). Every report sent before was read. */
   onEnd(listener: (reason: string) => void): void;
@@ -51,9 +52,10 @@ export class ChildLink implements HelperLink {
     return this.child.connected && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  send(request: HostRequest): void {
+  send(request: HostRequest, sent: () => void = () => undefined): void {
     // A request that cannot be sent fails when 'close' reports the helper gone.
-    if (this.child.connected) this.child.send(request, () => undefined);
+    if (this.child.connected) this.child.send(request, () => sent());
+    else sent();
   }
 
   onReport(listener: (report: HelperReport) => void): void {
@@ -89,8 +91,9 @@ export class SocketLink implements HelperLink {
     return !this.socket.destroyed && this.socket.writable;
   }
 
-  send(request: HostRequest): void {
+  send(request: HostRequest, sent?: () => void): void {
     writeJson(this.socket, request);
+    sent?.();
   }
 
   onReport(listener: (report: HelperReport) => void): void {

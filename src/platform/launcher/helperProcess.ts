@@ -67,12 +67,13 @@ export class HelperProcess {
    * Leaves the helper and its children running: it keeps them for its reconnect grace, then
    * stops them. Launches it never confirmed are killed; this host hears nothing more from it.
    */
-  release(): void {
+  release(graceMs?: number): void {
     clearInterval(this.heartbeat);
     this.killUnconfirmed();
     this.gone = true;
     this.launches.clear();
-    this.link.disconnect();
+    if (graceMs === undefined) return this.link.disconnect();
+    this.link.send({ type: 'release', graceMs }, () => this.link.disconnect());
   }
 
   /** A reconnected host is ready for the stdio of the runs it took back. */

@@ -126,6 +126,7 @@ function handle(message: HostRequest): void {
   if (message.type === 'launch') void launch(message);
   else if (message.type === 'resize') ptys.resize(message.id, message.cols, message.rows);
   else if (message.type === 'ping') report({ type: 'pong' });
+  else if (message.type === 'release') held.setGrace(message.graceMs);
 }
 
 process.on('message', handle);

@@ -58,7 +58,13 @@ export interface AttachRequest {
   type: 'attach';
 }
 
-export type HostRequest = LaunchRequest | ResizeRequest | PingRequest | AttachRequest;
+/** The host lets go (a window reload): keep the runs this long for the next window. */
+export interface ReleaseRequest {
+  type: 'release';
+  graceMs: number;
+}
+
+export type HostRequest = LaunchRequest | ResizeRequest | PingRequest | AttachRequest | ReleaseRequest;
 
 export interface PongReport {
   type: 'pong';

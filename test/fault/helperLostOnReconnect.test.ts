@@ -1,0 +1,79 @@
+// Fault: a window reconnects to the launcher helper the previous window left, and that helper is
+// killed (SIGKILL) or stopped (SIGSTOP). Either way the window does not wait longer than its
+// timeout: the helper counts as gone, and the records' adoption path takes what still runs, its
+// exit status unknown.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { HelperLauncher, type SessionInfo } from '../../src/platform/launcher';
+import { isGone, linuxProcessTable } from '../../src/platform/procfs';
+import { FileRecordStore } from '../../src/platform/records';
+import { nodeSpec, reap, waitFor, waitForLine } from '../unit/helpers';
+import { assertNothingLeft, faultEngine, watchPids } from './faultHelpers';
+
+type TestContext = Parameters<typeof faultEngine>[0];
+
+/** A window whose helper outlives it, released with a service running; its records in a temp folder. */
+async function previousWindow(t: TestContext) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-helper-lost-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const records = new FileRecordStore(path.join(dir, 'processes.json'));
+  const sessions: SessionInfo[] = [];
+  const launcher = new HelperLauncher({ reconnectGraceMs: 20_000, stopGraceMs: 200, onSession: (info) => sessions.push(info) });
+  t.after(() => launcher.dispose());
+  const engine = faultEngine(t, [nodeSpec('svc', 'hang.js')], { launcher, records });
+  const id = await engine.spawn('svc');
+  await waitForLine(engine, id, /^ready$/);
+  const pid = engine.get(id)!.pid!;
+  const helper = launcher.helperPid!;
+  t.after(() => reap([pid, helper]));
+  launcher.release();
+  return { records, session: sessions[0], pid, helper, id };
+}
+
+function nextWindow(t: TestContext, records: FileRecordStore) {
+  const launcher = new HelperLauncher({ stopGraceMs: 200 });
+  t.after(() => launcher.dispose());
+  return { launcher, engine: faultEngine(t, [nodeSpec('svc', 'hang.js')], { launcher, records }) };
+}
+
+describe('the helper lost while a window reconnects', () => {
+  test('SIGKILL: the reconnect fails at once as gone; the service is adopted, its exit status unknown', { timeout: 30_000 }, async (t) => {
+    const before = await previousWindow(t);
+    process.kill(before.helper, 'SIGKILL');
+    await waitFor(() => isGone(linuxProcessTable, before.helper), 'the helper to die');
+    const next = nextWindow(t, before.records);
+    const pids = watchPids(next.engine);
+    const result = await next.launcher.reconnect(before.session, 3000);
+    assert.equal(result.status, 'gone');
+    const adopted = next.engine.adoptSurvivors();
+    // A quiet child outlives its helper; one that wrote would have died of SIGPIPE with it.
+    assert.deepEqual(adopted.map((s) => [s.name, s.pid, s.adopted]), [['svc', before.pid, true]]);
+    await next.engine.kill(adopted[0].id);
+    assertNothingLeft([...pids, before.pid], 'after the adopted service');
+  });
+
+  test('SIGSTOP: the reconnect gives up after its timeout as gone, without hanging the window', { timeout: 30_000 }, async (t) => {
+    const before = await previousWindow(t);
+    process.kill(before.helper, 'SIGSTOP');
+    t.after(() => reap([before.helper]));
+    const next = nextWindow(t, before.records);
+    const started = Date.now();
+    const result = await next.launcher.reconnect(before.session, 1500);
+    const took = Date.now() - started;
+    assert.equal(result.status, 'gone');
+    assert.match(result.status === 'gone' ? result.reason : '', /did not answer within 1500 ms/);
+    assert.ok(took < 5000, `gave up in ${took} ms`);
+    // The window goes on: a new helper starts for its own launches, and what still runs is adopted.
+    const adopted = next.engine.adoptSurvivors();
+    assert.deepEqual(adopted.map((s) => s.pid), [before.pid]);
+    const quick = await next.engine.spawn('quick');
+    await next.engine.whenDone(quick);
+    assert.equal(next.engine.get(quick)!.state, 'completed');
+    assert.notEqual(next.launcher.helperPid, before.helper);
+    await next.engine.kill(adopted[0].id);
+    process.kill(before.helper, 'SIGKILL');
+  });
+});

@@ -1,0 +1,52 @@
+// @reload: runs on its own (DEVPROC_TEST_GREP=@reload), since it reloads the window: the suite
+// runs once before the reload and again after it, told apart by a file in the workspace.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { fixture, getApi, setTasks, snapshot, waitFor, waitForOutput } from './helpers';
+
+interface BeforeReload {
+  service: { id: string; pid: number };
+  job: { id: string; pid: number };
+}
+
+function stateFile(): string {
+  return path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.reload-test-state.json');
+}
+
+describe('a window reload @reload', function () {
+  this.timeout(120_000);
+
+  it('keeps a service (same id and pid, its earlier output replayed) and a job that ends meanwhile reports its real exit code', async () => {
+    const api = await getApi();
+    const file = stateFile();
+    if (!fs.existsSync(file)) {
+      await setTasks(api, [
+        { name: 'ticker', command: 'node', args: [fixture('ticks.js'), 'tick', '1000000', '50'] },
+        { name: 'late-job', command: 'node', args: [fixture('exit.js'), '3', '4000'], kind: 'job' },
+      ]);
+      const service = await vscode.commands.executeCommand<string>('devProcesses.spawn', 'ticker');
+      const job = await vscode.commands.executeCommand<string>('devProcesses.spawn', 'late-job');
+      await waitForOutput(api, service, /^tick 3$/);
+      await waitForOutput(api, job, /^exiting with 3$/);
+      const state: BeforeReload = { service: { id: service, pid: snapshot(api, service).pid! }, job: { id: job, pid: snapshot(api, job).pid! } };
+      fs.writeFileSync(file, JSON.stringify(state));
+      // A reload on a busy machine may take longer than the default grace.
+      await vscode.workspace.getConfiguration('devProcesses').update('reconnectGraceMs', 90_000, vscode.ConfigurationTarget.Workspace);
+      await vscode.commands.executeCommand('workbench.action.reloadWindow');
+      // This extension host ends with the reload; the suite runs again in the next one.
+      await new Promise(() => undefined);
+    }
+    const before = JSON.parse(fs.readFileSync(file, 'utf8')) as BeforeReload;
+    fs.rmSync(file);
+    const service = await waitFor(() => api.get(before.service.id)?.state === 'running' && api.get(before.service.id), 'the service to be back', 20_000);
+    assert.equal(service.pid, before.service.pid, 'the same process');
+    await waitForOutput(api, before.service.id, /^tick 2$/);
+    const job = await waitFor(() => api.get(before.job.id)?.endedAt != null && api.get(before.job.id), 'the job to have ended', 20_000);
+    assert.equal(job.pid, before.job.pid);
+    assert.equal(job.exitCode, 3, 'its real exit code');
+    assert.ok(api.output(before.job.id).some((l) => l.text === 'exiting with 3'), 'its output from before the reload');
+    await vscode.commands.executeCommand('devProcesses.kill', before.service.id);
+  });
+});
