@@ -21,6 +21,6 @@ export async function reconnectSession(launcher: HelperLauncher, engine: Process
     return [];
   }
   const runs = engine.reconnect(result.runs);
-  launcher.dropUnclaimed();
+  launcher.dropUnclaimed(runs.map((run) => run.id));
   return runs;
 }

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchBrowser, payloadUrl, repoRoot, startCodeServer, type CodeServer } from '../harness/codeServer';
 import { hideAndShowMetrics, metricsTabs, openAndCheckMetrics, paletteCommand, poll } from './metrics';
+import { extensionHostOf } from './extensionHost';
 import { checkColouredTerminal } from './terminal';
 import { copyWorkspace, openDevProcessesView, openWorkbench, resultsDir, rowDescription, tail, treeRow, UI_SETTINGS } from './workbench';
 
@@ -31,6 +32,12 @@ let passed = 0;
 /** Set once the run is being cut short: later lines from the abandoned steps would only confuse. */
 let quiet = false;
 let exiting: Promise<never> | undefined;
+
+/** What became of a run across a reload, from its row: taken back (running, same pid), adopted, or unknown. */
+function fateOf(description: string, pid: number): 'taken back' | 'adopted' | 'unknown' {
+  if (/adopted/.test(description)) return 'adopted';
+  return /running/.test(description) && new RegExp(`\\bpid ${pid}\\b`).test(description) ? 'taken back' : 'unknown';
+}
 
 function say(line: string): void {
   if (!quiet) console.log(line);
@@ -310,7 +317,7 @@ async function main(): Promise<number> {
       },
     },
     {
-      name: 'reloading the window with "echo" running leaves no unknown process: it is stopped, or adopted',
+      name: 'reloading the window with "echo" running leaves no unknown process: it is taken back, stopped, or adopted',
       needs: [0],
       run: async () => {
         await paletteCommand(page, 'View: Close All Editors', /View: Close All Editors(?! in)/);
@@ -321,33 +328,33 @@ async function main(): Promise<number> {
         const row = treeRow(view(), 'echo');
         await row.waitFor({ timeout: WAIT_MS });
         const fate = await poll(
-          async () => (processGone(pid) ? 'stopped' : /adopted/.test(await rowDescription(row)) ? 'adopted' : 'unknown'),
+          async () => (processGone(pid) ? 'stopped' : fateOf(await rowDescription(row), pid)),
           (f) => f !== 'unknown',
         ).catch(() => {
-          throw new Error(`pid ${pid} still runs after the reload and the tree does not show it adopted`);
+          throw new Error(`pid ${pid} still runs after the reload and the tree shows it neither taken back nor adopted`);
         });
         say(`note: after the reload, "echo" (pid ${pid}) was ${fate}`);
         await shot(12, 'after-reload');
       },
     },
     {
-      name: 'after the extension host is killed, the next window adopts the running "echo", and Stop stops it',
+      name: 'after the extension host is killed, the next window takes back (or adopts) the running "echo", and Stop stops it',
       needs: [0],
       run: async () => {
         const row = treeRow(view(), 'echo');
         if (/running/.test(await rowDescription(row))) await clickRowAction(row, 'Stop');
         const pid = await startAndReadPid(view(), 'echo');
-        // Its parent is the launcher helper, whose parent is the extension host.
-        let host = parentOf(pid);
-        while (host > 1 && !/extensionHost/.test(commandOf(host))) host = parentOf(host);
-        if (host <= 1) throw new Error(`no extension host among the ancestors of pid ${pid}`);
-        process.kill(host, 'SIGKILL');
+        // Its parent is the launcher helper, whose parent is the extension host (or was: a helper
+        // taken back after the reload above outlived the window that started it).
+        process.kill(extensionHostOf(pid, server!.userDataDir), 'SIGKILL');
         // The web workbench does not restart a crashed remote extension host: reload, as a user would.
         await paletteCommand(page, 'Developer: Reload Window', /Developer: Reload Window/);
         await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
         sidebar = await openDevProcessesView(page);
-        await poll(() => rowDescription(treeRow(view(), 'echo')), (d) => /adopted/.test(d)).catch(async () => {
-          throw new Error(`"echo" was not adopted after the crash; its row says: ${await rowDescription(treeRow(view(), 'echo'))}`);
+        // The launcher helper keeps its children for the reconnect grace: the next window takes
+        // them back; were the helper gone too, the records would adopt them.
+        await poll(() => rowDescription(treeRow(view(), 'echo')), (d) => fateOf(d, pid) !== 'unknown').catch(async () => {
+          throw new Error(`"echo" was neither taken back nor adopted after the crash; its row says: ${await rowDescription(treeRow(view(), 'echo'))}`);
         });
         if (processGone(pid)) throw new Error(`pid ${pid} died with the extension host; the test proves nothing`);
         await shot(13, 'adopted');
@@ -439,19 +446,6 @@ function processGone(pid: number): boolean {
     return /\) [ZX] /.test(fs.readFileSync(`/proc/${pid}/stat`, 'latin1'));
   } catch {
     return true;
-  }
-}
-
-function parentOf(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-}
-
-function commandOf(pid: number): string {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-  } catch {
-    return '(gone)';
   }
 }
 

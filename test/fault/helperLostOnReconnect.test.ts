@@ -16,12 +16,12 @@ import { assertNothingLeft, faultEngine, watchPids } from './faultHelpers';
 type TestContext = Parameters<typeof faultEngine>[0];
 
 /** A window whose helper outlives it, released with a service running; its records in a temp folder. */
-async function previousWindow(t: TestContext) {
+async function previousWindow(t: TestContext, reconnectGraceMs = 20_000) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-helper-lost-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const records = new FileRecordStore(path.join(dir, 'processes.json'));
   const sessions: SessionInfo[] = [];
-  const launcher = new HelperLauncher({ reconnectGraceMs: 20_000, stopGraceMs: 200, onSession: (info) => sessions.push(info) });
+  const launcher = new HelperLauncher({ reconnectGraceMs, stopGraceMs: 200, onSession: (info) => sessions.push(info) });
   t.after(() => launcher.dispose());
   const engine = faultEngine(t, [nodeSpec('svc', 'hang.js')], { launcher, records });
   const id = await engine.spawn('svc');
@@ -74,6 +74,28 @@ describe('the helper lost while a window reconnects', () => {
     assert.equal(next.engine.get(quick)!.state, 'completed');
     assert.notEqual(next.launcher.helperPid, before.helper);
     await next.engine.kill(adopted[0].id);
-    process.kill(before.helper, 'SIGKILL');
+    // Given up on, it was ended: it cannot stop later what the window adopted.
+    await waitFor(() => isGone(linuxProcessTable, before.helper), 'the helper given up on to be ended');
+  });
+
+  test('SIGSTOP, then SIGCONT after the window gave up: what the window adopted outlives the helper\'s grace', { timeout: 30_000 }, async (t) => {
+    const before = await previousWindow(t, 1500);
+    process.kill(before.helper, 'SIGSTOP');
+    t.after(() => reap([before.helper]));
+    const next = nextWindow(t, before.records);
+    const result = await next.launcher.reconnect(before.session, 500);
+    assert.equal(result.status, 'gone');
+    const adopted = next.engine.adoptSurvivors();
+    assert.deepEqual(adopted.map((s) => s.pid), [before.pid]);
+    try {
+      process.kill(before.helper, 'SIGCONT');
+    } catch {
+      // Ended by the window: nothing to resume.
+    }
+    // Past the grace the helper was started with: had it resumed, it would have stopped the service.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    assert.equal(next.engine.get(adopted[0].id)!.state, 'running');
+    assert.ok(!isGone(linuxProcessTable, before.pid), 'the adopted service still runs');
+    await next.engine.kill(adopted[0].id);
   });
 });

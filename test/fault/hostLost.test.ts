@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { test } from 'node:test';
+import { HelperLauncher, type SessionInfo } from '../../src/platform/launcher';
 import { isGone } from '../../src/platform/procfs';
 import { processTable } from '../../src/platform/processes';
 import { fixture, reap, repoRoot, waitFor } from '../unit/helpers';
@@ -29,7 +30,7 @@ test('SIGKILL to the host: chatty children outlive it for the grace, then the he
     env: taggedEnv(),
   });
   const lines: string[] = [];
-  host.stdout.setEncoding('utf8').on('data', (text: string) => lines.push(...text.split('\n').filter(Boolean)));
+  host.stdout.setEncoding('utf8').on('data', (text: string) => lines.push(...text.split('\n').filter((l) => l && !l.startsWith('session '))));
   await waitFor(() => lines.length === children.length, 'both children to start');
   const helper = Number(lines[0].split(' ')[0]);
   const pids = lines.map((l) => Number(l.split(' ')[1]));
@@ -50,4 +51,29 @@ test('SIGKILL to the host: chatty children outlive it for the grace, then the he
   await waitFor(() => isGone(processTable, helper), 'the helper to exit after the grace', GRACE_MS + 10_000);
   assert.ok(Date.now() - killedAt >= GRACE_MS, 'not before the grace');
   assertNothingLeft(pids, 'after the grace');
+});
+
+test('SIGKILL to the host: a chatty service runs on, and the next window reconnects to it', { timeout: 30_000 }, async (t) => {
+  const host = spawn(process.execPath, [fixture('launcher-host.js'), HELPER_SCRIPT, '20000', '500', JSON.stringify(['node', fixture('ticks.js'), 'tick', '1000000', '5'])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: taggedEnv(),
+  });
+  const lines: string[] = [];
+  host.stdout.setEncoding('utf8').on('data', (text: string) => lines.push(...text.split('\n').filter(Boolean)));
+  await waitFor(() => lines.some((l) => l.startsWith('session ')) && lines.some((l) => !l.startsWith('session ')), 'the child to start');
+  const session = JSON.parse(lines.find((l) => l.startsWith('session '))!.slice('session '.length)) as SessionInfo;
+  const [helper, pid] = lines.find((l) => !l.startsWith('session '))!.split(' ').map(Number);
+  t.after(() => reap([host.pid!, helper, pid]));
+  host.kill('SIGKILL');
+  await waitFor(() => isGone(processTable, host.pid!), 'the host to die');
+  // It writes every few ms: with nobody reading, a writer on a pipe would die of SIGPIPE or block.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.equal(isGone(processTable, pid), false, 'the chatty child runs on');
+
+  const next = new HelperLauncher({ helperScript: HELPER_SCRIPT });
+  t.after(() => next.dispose());
+  const result = await next.reconnect(session, 3000);
+  assert.equal(result.status, 'welcome', result.status === 'welcome' ? '' : result.reason);
+  assert.deepEqual(result.status === 'welcome' && result.runs.map((r) => [r.pid, r.exit]), [[pid, undefined]]);
+  assert.equal(next.helperPid, helper, 'the same helper');
 });

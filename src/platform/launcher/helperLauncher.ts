@@ -154,9 +154,16 @@ export class HelperLauncher implements Launcher, Disposable {
   /**
    * Takes over the helper a previous window left (docs/sessions.md): proves its token, and gets its
    * runs back, to be claimed by the engine's runs of the same ids (`launch` with their run marker).
-   * A wrong or stale token is refused; a helper that does not answer within `timeoutMs` is gone.
+   * A wrong or stale token is refused; a helper that does not answer within `timeoutMs` is gone,
+   * and is ended (`endGivenUp`).
    */
   async reconnect(info: SessionInfo, timeoutMs = 3000): Promise<ReconnectResult> {
+    const result = await this.takeOver(info, timeoutMs);
+    if (result.status === 'gone') this.endGivenUp(info);
+    return result;
+  }
+
+  private async takeOver(info: SessionInfo, timeoutMs: number): Promise<ReconnectResult> {
     if (this.disposed || this.helper) return { status: 'gone', reason: 'this window already has a launcher helper' };
     const stdio = (this.stdio ??= new StdioServer(this.table));
     const answer = await connectSession(info, { stdioSocket: stdio.socketPath, stdioToken: stdio.token }, timeoutMs);
@@ -187,9 +194,16 @@ export class HelperLauncher implements Launcher, Disposable {
     return this.reclaimable.has(runId);
   }
 
-  /** Stops the trees of the runs taken back that no run claimed (the engine knows nothing of them). */
-  dropUnclaimed(): void {
-    for (const { info } of this.reclaimable.values()) {
+  /**
+   * Stops the trees of the runs taken back that the engine made no run for (it knows nothing of
+   * them). `kept` are the ids it made runs for: those claim their process when their start gets to
+   * the launch, which may be later (an env file to read first).
+   */
+  dropUnclaimed(kept: Iterable<string>): void {
+    const keep = new Set(kept);
+    for (const [runId, { info }] of this.reclaimable) {
+      if (keep.has(runId)) continue;
+      this.reclaimable.delete(runId);
       if (info.exit) continue;
       try {
         process.kill(-info.pid, 'SIGTERM');
@@ -197,7 +211,6 @@ export class HelperLauncher implements Launcher, Disposable {
         // Already gone.
       }
     }
-    this.reclaimable.clear();
   }
 
   /** The run of this id was taken back: its process, its output replayed, its end if it came meanwhile. */
@@ -218,7 +231,25 @@ export class HelperLauncher implements Launcher, Disposable {
   }
 
   private sessionReport(report: HelperReport): void {
-    if (report.type === 'session') this.onSession?.({ socketPath: report.socketPath, token: report.token });
+    if (report.type !== 'session') return;
+    const pid = this.helper?.pid;
+    const startTime = pid === undefined ? undefined : this.table.stat(pid)?.startTime;
+    this.onSession?.({ socketPath: report.socketPath, token: report.token, ...(startTime !== undefined && { pid, startTime }) });
+  }
+
+  /**
+   * A helper given up on (it did not answer, or its socket is gone) must not stop, once its grace
+   * ends, what this window adopts from the records meanwhile: it is ended now, if it is provably
+   * the one the session names (pid and start time). SIGKILL: a stopped helper acts on no other
+   * signal, and its own stop of every tree must not run. Its children run on, to be adopted.
+   */
+  private endGivenUp(info: SessionInfo): void {
+    if (info.pid === undefined || info.startTime === undefined || this.table.stat(info.pid)?.startTime !== info.startTime) return;
+    try {
+      process.kill(info.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
   }
 
   private ready(): { helper: HelperProcess; stdio: StdioServer } {

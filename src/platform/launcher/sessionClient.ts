@@ -6,6 +6,9 @@ import type { HeldRunInfo, HelloRequest, WelcomeReport } from './protocol';
 export interface SessionInfo {
   socketPath: string;
   token: string;
+  /** The helper's pid and start time: a window that gives up on it ends it (see `HelperLauncher.reconnect`). */
+  pid?: number;
+  startTime?: number;
 }
 
 /** The answer of a helper to a reconnecting window. */
@@ -46,7 +49,9 @@ export function connectSession(info: SessionInfo, stdio: Omit<HelloRequest, 'typ
       if (result.status !== 'welcome') socket.destroy();
       resolve(result);
     };
-    const timer = setTimeout(() => answer({ status: 'gone', reason: `it did not answer within ${timeoutMs} ms` }), timeoutMs);
+    // Judged after this turn's I/O: a host whose event loop was busy (a window starting) runs its
+    // timers before it reads the answer that came meanwhile.
+    const timer = setTimeout(() => setImmediate(() => answer({ status: 'gone', reason: `it did not answer within ${timeoutMs} ms` })), timeoutMs);
     socket.on('error', (err) => answer({ status: 'gone', reason: err.message }));
     socket.once('close', () => answer({ status: 'gone', reason: 'it closed the connection' }));
     socket.once('connect', () => writeJson(socket, { type: 'hello', token: info.token, ...stdio } satisfies HelloRequest));

@@ -15,7 +15,9 @@ export class SessionFile {
     try {
       const info = JSON.parse(text) as Partial<SessionInfo> | null;
       const ok = typeof info?.socketPath === 'string' && info.socketPath.length < 1024 && typeof info.token === 'string' && /^[0-9a-f]{32}$/.test(info.token);
-      return ok ? { socketPath: info.socketPath!, token: info.token! } : undefined;
+      if (!ok) return undefined;
+      const helper = Number.isSafeInteger(info.pid) && Number.isSafeInteger(info.startTime) ? { pid: info.pid, startTime: info.startTime } : {};
+      return { socketPath: info.socketPath!, token: info.token!, ...helper };
     } catch {
       return undefined;
     }

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { HelperLauncher, type SessionInfo } from '../../../src/platform/launcher';
+import { connectSession } from '../../../src/platform/launcher/sessionClient';
 import { FileRecordStore } from '../../../src/platform/records';
 import { makeEngine, nodeSpec, reap, repoRoot, waitFor, waitForLine } from '../helpers';
 
@@ -80,4 +82,66 @@ test('a wrong token is refused; a socket nobody answers on counts as gone', asyn
   // The right token still works after a wrong one.
   const ok = await second.launcher.reconnect(sessions[0], 3000);
   assert.equal(ok.status, 'welcome');
+});
+
+test('a run taken back whose start waits for its env file keeps its process: only what no run was made for is dropped', async (t) => {
+  const store = records(t);
+  const sessions: SessionInfo[] = [];
+  const envFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-reconnect-env-')), '.env');
+  fs.writeFileSync(envFile, 'GREETING=hi\n');
+  t.after(() => fs.rmSync(path.dirname(envFile), { recursive: true, force: true }));
+  const specs = [nodeSpec('svc', 'ticks.js', ['tick', '1000000', '20'], { envFile })];
+  const windowWithEnvFile = (sessionsOut: SessionInfo[]) => {
+    const launcher = new HelperLauncher({ helperScript: HELPER_SCRIPT, reconnectGraceMs: 10_000, stopGraceMs: 200, onSession: (info) => sessionsOut.push(info) });
+    t.after(() => launcher.dispose());
+    return { launcher, engine: makeEngine(t, specs, { launcher, records: store }) };
+  };
+  const first = windowWithEnvFile(sessions);
+  const svc = await first.engine.spawn('svc');
+  await waitForLine(first.engine, svc, /^tick 1$/);
+  const pid = first.engine.get(svc)!.pid!;
+  t.after(() => reap([pid, first.launcher.helperPid!]));
+  first.launcher.release();
+
+  const second = windowWithEnvFile([]);
+  const result = await second.launcher.reconnect(sessions[0], 3000);
+  assert.equal(result.status, 'welcome');
+  const back = second.engine.reconnect(result.status === 'welcome' ? result.runs : []);
+  second.launcher.dropUnclaimed(back.map((s) => s.id));
+  await waitFor(() => second.engine.get(svc)?.state === 'running', 'the service to run again');
+  await waitForLine(second.engine, svc, /^tick (1[5-9]|[2-9]\d|\d{3,})$/);
+  const run = second.engine.get(svc)!;
+  assert.equal(run.state, 'running', `still running, not ${run.state} (${run.error?.message})`);
+  assert.equal(run.pid, pid);
+  await second.engine.kill(svc);
+});
+
+test('an answer that came while the window was busy past the timeout still counts', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-session-busy-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const socketPath = path.join(dir, 's');
+  const answered = path.join(dir, 'answered');
+  const server = spawn(process.execPath, [path.join(repoRoot, 'test', 'fixtures', 'session-answer.js'), socketPath, answered, '200'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => server.kill('SIGKILL'));
+  await new Promise((resolve) => server.stdout!.once('data', resolve));
+  const answer = connectSession({ socketPath, token: '0'.repeat(32) }, { stdioSocket: 'x', stdioToken: 'y' }, 300);
+  // The hello goes out; then this event loop is busy past the timeout while the answer arrives.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  // Busy in the check phase, so the next turn of the loop starts with the timers that fell due.
+  await new Promise<void>((resolve) =>
+    setImmediate(() => {
+      const busyUntil = Date.now() + 5000;
+      while (!fs.existsSync(answered) && Date.now() < busyUntil) {
+        // busy until the answer is there
+      }
+      const started = Date.now();
+      while (Date.now() - started < 400) {
+        // busy past the timeout
+      }
+      resolve();
+    }),
+  );
+  const result = await answer;
+  assert.equal(result.status, 'welcome', result.status === 'welcome' ? '' : result.reason);
+  if (result.status === 'welcome') result.socket.destroy();
 });
