@@ -70,7 +70,10 @@ async function main(): Promise<number> {
   const out = resultsDir('e2e');
   const serverLog = path.join(out, 'code-server.log');
   workspace = copyWorkspace();
-  server = await startCodeServer({ workspace, extensionDevelopmentPath: root, logDir: out, settings: UI_SETTINGS });
+  // A reload after a killed extension host (test 13) takes a busy machine longer than the default
+  // grace: past it the helper stops "echo" before the next window can take it back.
+  const settings = { ...UI_SETTINGS, 'devProcesses.reconnectGraceMs': 90_000 };
+  server = await startCodeServer({ workspace, extensionDevelopmentPath: root, logDir: out, settings });
   browser = await launchBrowser();
   const page = await openWorkbench(browser, payloadUrl(server), path.join(out, 'browser-console.log'));
   currentPage = page;
@@ -469,11 +472,20 @@ async function selectedChannel(page: Page): Promise<string> {
 /** Inline actions only show on hover: hover the row, then click the action by its title. */
 async function clickRowAction(row: Locator, title: string): Promise<void> {
   const page = row.page();
-  // A row's tooltip from an earlier hover can cover the rows below it: move away until it closes.
-  await page.locator('.part.editor').hover();
-  await page.locator('.workbench-hover, .monaco-hover:not(.hidden)').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
-  await row.hover({ timeout: WAIT_MS });
-  await row.locator(`.actions .action-label[aria-label^="${title}"]`).click({ timeout: WAIT_MS });
+  const until = Date.now() + WAIT_MS;
+  for (;;) {
+    // A row's tooltip from an earlier hover can cover the rows below it: move away until it closes.
+    await page.locator('.part.editor').hover();
+    await page.locator('.workbench-hover, .monaco-hover:not(.hidden)').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+    await row.hover({ timeout: WAIT_MS });
+    try {
+      await row.locator(`.actions .action-label[aria-label^="${title}"]`).click({ timeout: 3_000 });
+      return;
+    } catch (err) {
+      // The rows moved under the pointer (one above expanded or collapsed): its actions hid. Hover again.
+      if (Date.now() > until) throw err;
+    }
+  }
 }
 
 async function waitForRow(row: Locator, text: RegExp, name: string): Promise<void> {

@@ -83,6 +83,11 @@ export class HeldRuns {
 
   constructor(private readonly options: HeldRunsOptions) {}
 
+  /** The grace ran out (or the helper was asked to stop): every tree is being stopped. */
+  get ending(): boolean {
+    return this.stopping;
+  }
+
   /** The grace for the next time the host goes (the host said so as it let go). */
   setGrace(graceMs: number): void {
     if (Number.isSafeInteger(graceMs) && graceMs >= 0) this.options.graceMs = graceMs;

@@ -13,6 +13,8 @@ const HELLO_TIMEOUT_MS = 5000;
 export interface SessionHooks {
   /** Some host holds the helper now (its parent over IPC, or a reconnected window). */
   hostConnected(): boolean;
+  /** Its grace ran out: the runs are being stopped, none can be taken back. */
+  ending(): boolean;
   /** A host proved the token: it takes the runs back. */
   welcome(hello: HelloRequest): WelcomeReport;
   /** The reconnected host waits for its runs' stdio connections. */
@@ -95,6 +97,7 @@ export class HelperSession {
     if (!isHello(message)) return 'it did not start with a hello';
     if (!sameToken(message.token, this.token)) return 'the token is wrong or stale';
     if (this.hooks.hostConnected()) return 'another window holds these processes';
+    if (this.hooks.ending()) return 'the reconnect grace ran out: the processes are being stopped';
     return undefined;
   }
 }

@@ -31,6 +31,7 @@ const held = new HeldRuns({
 
 const session: HelperSession = new HelperSession({
   hostConnected: (): boolean => process.connected || session.connected,
+  ending: () => held.ending,
   welcome: (hello) => {
     stdioTarget = { socketPath: hello.stdioSocket, token: hello.stdioToken };
     return { type: 'welcome', pid: process.pid, runs: held.takeBack() };

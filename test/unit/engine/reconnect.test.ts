@@ -145,3 +145,24 @@ test('an answer that came while the window was busy past the timeout still count
   assert.equal(result.status, 'welcome', result.status === 'welcome' ? '' : result.reason);
   if (result.status === 'welcome') result.socket.destroy();
 });
+
+test('a window that comes after the grace ran out, while the helper stops the runs, is refused: nothing is taken back to die', async (t) => {
+  const store = records(t);
+  const sessions: SessionInfo[] = [];
+  const launcher = new HelperLauncher({ helperScript: HELPER_SCRIPT, reconnectGraceMs: 200, stopGraceMs: 5000, onSession: (info) => sessions.push(info) });
+  t.after(() => launcher.dispose());
+  const engine = makeEngine(t, [nodeSpec('stubborn', 'ignore-term.js')], { launcher, records: store });
+  const id = await engine.spawn('stubborn');
+  await waitFor(() => engine.get(id)?.state === 'running', 'the service to run');
+  await waitForLine(engine, id, /./);
+  const pid = engine.get(id)!.pid!;
+  const helper = launcher.helperPid!;
+  t.after(() => reap([pid, helper]));
+  launcher.release();
+  // Past the grace: the helper sent SIGTERM, which this one ignores, and waits to send SIGKILL.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+
+  const next = windowOf(t, store, []);
+  const result = await next.launcher.reconnect(sessions[0], 3000);
+  assert.deepEqual(result, { status: 'refused', reason: 'the reconnect grace ran out: the processes are being stopped' });
+});
