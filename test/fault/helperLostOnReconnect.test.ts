@@ -8,7 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { HelperLauncher, type SessionInfo } from '../../src/platform/launcher';
-import { isGone, linuxProcessTable } from '../../src/platform/procfs';
+import { isGone } from '../../src/platform/procfs';
+import { processTable } from '../../src/platform/processes';
 import { FileRecordStore } from '../../src/platform/records';
 import { nodeSpec, reap, waitFor, waitForLine } from '../unit/helpers';
 import { assertNothingLeft, faultEngine, watchPids } from './faultHelpers';
@@ -43,7 +44,7 @@ describe('the helper lost while a window reconnects', () => {
   test('SIGKILL: the reconnect fails at once as gone; the service is adopted, its exit status unknown', { timeout: 30_000 }, async (t) => {
     const before = await previousWindow(t);
     process.kill(before.helper, 'SIGKILL');
-    await waitFor(() => isGone(linuxProcessTable, before.helper), 'the helper to die');
+    await waitFor(() => isGone(processTable, before.helper), 'the helper to die');
     const next = nextWindow(t, before.records);
     const pids = watchPids(next.engine);
     const result = await next.launcher.reconnect(before.session, 3000);
@@ -75,7 +76,7 @@ describe('the helper lost while a window reconnects', () => {
     assert.notEqual(next.launcher.helperPid, before.helper);
     await next.engine.kill(adopted[0].id);
     // Given up on, it was ended: it cannot stop later what the window adopted.
-    await waitFor(() => isGone(linuxProcessTable, before.helper), 'the helper given up on to be ended');
+    await waitFor(() => isGone(processTable, before.helper), 'the helper given up on to be ended');
   });
 
   test('SIGSTOP, then SIGCONT after the window gave up: what the window adopted outlives the helper\'s grace', { timeout: 30_000 }, async (t) => {
@@ -95,7 +96,7 @@ describe('the helper lost while a window reconnects', () => {
     // Past the grace the helper was started with: had it resumed, it would have stopped the service.
     await new Promise((resolve) => setTimeout(resolve, 3000));
     assert.equal(next.engine.get(adopted[0].id)!.state, 'running');
-    assert.ok(!isGone(linuxProcessTable, before.pid), 'the adopted service still runs');
+    assert.ok(!isGone(processTable, before.pid), 'the adopted service still runs');
     await next.engine.kill(adopted[0].id);
   });
 });

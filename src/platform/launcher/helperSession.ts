@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { linuxProcessTable } from '../procfs';
+import { processTable } from '../processes';
 import { onJsonLines, writeJson } from './jsonLines';
 import type { HelloRequest, HelperReport, HostRequest, WelcomeReport } from './protocol';
 import { privateDir } from './stdioServer';
@@ -45,7 +45,7 @@ export class HelperSession {
   private host: net.Socket | undefined;
 
   constructor(private readonly hooks: SessionHooks) {
-    const dir = privateDir(linuxProcessTable);
+    const dir = privateDir(processTable);
     this.socketPath = path.join(dir, 'h');
     const server = net.createServer((socket) => this.accept(socket));
     server.on('error', (err) => console.error(`launcherHost: the session socket failed: ${err.message}`));
