@@ -154,7 +154,7 @@ test('a window that comes after the grace ran out, while the helper stops the ru
   const engine = makeEngine(t, [nodeSpec('stubborn', 'ignore-term.js')], { launcher, records: store });
   const id = await engine.spawn('stubborn');
   await waitFor(() => engine.get(id)?.state === 'running', 'the service to run');
-  await waitForLine(engine, id, /./);
+  await waitForLine(engine, id, /^ready$/);
   const pid = engine.get(id)!.pid!;
   const helper = launcher.helperPid!;
   t.after(() => reap([pid, helper]));
