@@ -112,6 +112,14 @@ async function main() {
     minify: production,
     sourcesContent: false,
   });
+  // The MCP server agents start (the editor, through our provider, or a CLI agent): forwards to the window.
+  await esbuild.build({
+    ...common,
+    entryPoints: ['src/agents/mcpServer.ts'],
+    outfile: 'dist/mcpServer.js',
+    minify: production,
+    sourcesContent: false,
+  });
   // The webviews, metrics and the log view (run in the editor's browser; uPlot bundled, no CDN). Built on every run,
   // since the .vsix ships media/; inline source maps so no stale .map file is ever packaged.
   for (const view of ['metrics', 'logs']) {

@@ -1,6 +1,9 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { AgentSocketServer } from './agents/agentSocket';
+import { mcpLaunch } from './agents/mcpLaunch';
+import { invokeTool } from './agents/tools';
 import type { AgentContext } from './agents/types';
 import { createApi, type DevProcessesApi } from './api/api';
 import { ProcessEngine } from './engine/engine';
@@ -13,6 +16,7 @@ import { registerAddToSettings } from './ui/addToSettings';
 import { AlertNotifier } from './ui/alertNotifier';
 import { DetectedSources } from './ui/detectedSources';
 import { registerLanguageModelTools } from './ui/lmTools';
+import { registerMcpProvider } from './ui/mcpProvider';
 import { registerLogPanel } from './ui/logView/logPanel';
 import { LogFiles } from './ui/logFiles';
 import { registerMetricsPanel } from './ui/metricsPanel';
@@ -54,6 +58,16 @@ function createLauncher(session: SessionFile | undefined): Launcher {
   } catch (err) {
     console.warn('Dev Processes: the launcher helper is missing; spawning from the extension host', err);
     return createChildProcessLauncher({ ptyModules });
+  }
+}
+
+/** The MCP server's way into this window; without it (a temp directory we cannot use) the chat's tools still work. */
+function listenForAgents(agents: AgentContext, endpointFile: string): vscode.Disposable {
+  try {
+    return new AgentSocketServer((tool, input, signal) => invokeTool(agents, tool, input, signal), endpointFile);
+  } catch (err) {
+    console.warn('Dev Processes: the MCP server cannot reach this window', err);
+    return { dispose() {} };
   }
 }
 
@@ -129,7 +143,14 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     trusted: () => vscode.workspace.isTrusted,
     now: Date.now,
   };
-  context.subscriptions.push(registerLanguageModelTools(agents));
+  // The MCP server reaches this window through the socket named in the endpoint file.
+  const endpointFile = path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'agent-endpoint.json');
+  const mcp = mcpLaunch(context.extensionPath, endpointFile);
+  context.subscriptions.push(
+    registerLanguageModelTools(agents),
+    listenForAgents(agents, endpointFile),
+    registerMcpProvider(context, mcp),
+  );
   const notices = new RecoveryNotices(current);
   context.subscriptions.push(notices);
 
@@ -158,7 +179,7 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
   const helper = launcher;
   if (session?.read() && helper instanceof HelperLauncher) void reconnectSession(helper, current, session).catch(() => []).finally(begin);
   else begin();
-  return createApi(current, monitor, () => watcher.problems, changed.event);
+  return createApi(current, monitor, () => watcher.problems, changed.event, () => mcp);
 }
 
 /**

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import { ProcessError, type ErrorCode } from '../core/errors';
 import type { ProcessEngine } from '../engine/engine';
 import { firstAtOrAfter } from '../platform/outputRing';
+import type { McpLaunch } from '../agents/mcpLaunch';
 import type { MonitorApi } from '../engine/monitor/types';
 import type { Priority, ProcessKind, RecoveryStrategy, RunState, SpecSource } from '../core/types';
 
@@ -167,6 +168,11 @@ export interface DevProcessesApi {
   onDidAlert: vscode.Event<Alert>;
   /** Fires whenever a run or the set of definitions changes. */
   onDidChange: vscode.Event<void>;
+  /**
+   * How to start the MCP server this window offers the editor (`mcpServerDefinitionProviders`),
+   * for an agent that starts it itself: its tools act on this window's processes.
+   */
+  mcpServer(): { command: string; args: string[]; env: Record<string, string> };
 }
 
 export function createApi(
@@ -174,6 +180,7 @@ export function createApi(
   monitor: MonitorApi,
   problems: () => DefinitionProblem[],
   onDidChange: vscode.Event<void>,
+  mcpServer: () => McpLaunch,
 ): DevProcessesApi {
   return {
     alerts: () => monitor.alerts(),
@@ -185,6 +192,10 @@ export function createApi(
     get: (target) => engine.get(target),
     output: (target, options = {}) => outputLines(engine, target, options),
     onDidChange,
+    mcpServer: () => {
+      const { command, args, env } = mcpServer();
+      return { command, args: [...args], env: { ...env } };
+    },
   };
 }
 

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import * as vscode from 'vscode';
 import { TOOL_NAMES, type AgentContext } from '../../src/agents/types';
 import type { DevProcessesApi } from '../../src/api/api';
@@ -128,5 +130,52 @@ describe('@untrusted agents', () => {
     }
     assert.deepEqual(api.list(), []);
     assert.ok(Array.isArray((await invokeJson('devProcesses_list', {})).definitions));
+  });
+});
+
+describe('agents: the MCP server, started as an agent would', function () {
+  let api: DevProcessesApi;
+  let client: Client;
+
+  before(async () => {
+    api = await getApi();
+    await setTasks(api, [{ name: 'web', command: 'node', args: [fixture('agent-log.js'), '40'], env: { SECRET_TOKEN: 'tok-agent-778899' } }]);
+    const { command, args, env } = api.mcpServer();
+    assert.equal(command, process.execPath, "the editor's own Node");
+    client = new Client({ name: 'devproc-test', version: '1.0.0' });
+    await client.connect(new StdioClientTransport({ command, args, env }));
+  });
+
+  after(async () => {
+    await client?.close();
+    await vscode.commands.executeCommand('devProcesses.killAll');
+  });
+
+  const text = (result: Awaited<ReturnType<Client['callTool']>>) => (result.content as { type: string; text: string }[]).map((c) => c.text).join('');
+
+  it('lists the six tools, starts a service, reads its output (masked), stops it', async () => {
+    const { tools } = await client.listTools();
+    assert.deepEqual(tools.map((t) => t.name).sort(), [...TOOL_NAMES].sort());
+    assert.ok(tools.every((t) => t.description && t.inputSchema.type === 'object'));
+
+    const started = JSON.parse(text(await client.callTool({ name: 'devProcesses_start', arguments: { name: 'web', timeoutSeconds: 20 } }))) as Answer;
+    assert.equal(started.outcome, 'ready', JSON.stringify(started));
+    const id = started.runs[0].id;
+    assert.equal(api.get(id)?.state, 'running', 'the window runs it: no second engine');
+
+    await waitFor(() => api.output(id).some((l) => l.text === 'listening'), 'the service to print everything');
+    const output = text(await client.callTool({ name: 'devProcesses_output', arguments: { name: 'web', search: 'token is' } }));
+    assert.match(output, /: token is \*{8}$/m);
+    assert.ok(!output.includes('tok-agent-778899'));
+
+    const stopped = JSON.parse(text(await client.callTool({ name: 'devProcesses_stop', arguments: { name: 'web' } }))) as Answer;
+    assert.equal(stopped.outcome, 'stopped');
+    assert.equal(api.get(id)?.state, 'terminated');
+  });
+
+  it('input that does not fit the schema is an error result that says what was expected', async () => {
+    const result = await client.callTool({ name: 'devProcesses_output', arguments: { tail: 'ten' } });
+    assert.equal(result.isError, true);
+    assert.match(text(result), /name/);
   });
 });

@@ -1,69 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Disposable } from '../../core/events';
-import { isGone, type ProcessTable } from '../procfs';
+import type { ProcessTable } from '../procfs';
 import { processTable } from '../processes';
+import { privateSocketDir } from '../privateDir';
 import type { LaunchStreams } from './launchStreams';
 import { MAX_HEADER_BYTES, parseStdioHeader } from './protocol';
 
-/** Linux allows 107 bytes in a socket path; a long TMPDIR falls back to /tmp. */
-const MAX_SOCKET_PATH = 100;
+export { OWNER_FILE, removeStaleSocketDirs } from '../privateDir';
+
 const DIR_PREFIX = 'dpm-launcher-';
-/** In each socket directory: "PID STARTTIME" of the host that made it, so a later one can tell it is dead. */
-export const OWNER_FILE = 'owner';
 
 /** A fresh directory only we can reach (0700), its owner recorded so a later host can remove it once we are gone. */
 export function privateDir(table: ProcessTable): string {
-  const wanted = path.join(os.tmpdir(), DIR_PREFIX);
-  const base = wanted.length + 10 <= MAX_SOCKET_PATH ? wanted : path.join('/tmp', DIR_PREFIX);
-  removeStaleSocketDirs(path.dirname(base), table);
-  // mkdtemp makes the directory 0700: no other user can reach the socket.
-  const dir = fs.mkdtempSync(base);
-  const me = table.stat(process.pid);
-  if (me) fs.writeFileSync(path.join(dir, OWNER_FILE), `${process.pid} ${me.startTime}\n`, { mode: 0o600, flag: 'wx' });
-  return dir;
-}
-
-/** The recorded owner of a socket directory is provably gone: no such process, or its pid was reused. */
-function ownerGone(dir: string, uid: number, table: ProcessTable): boolean {
-  try {
-    const stat = fs.lstatSync(dir);
-    if (!stat.isDirectory() || stat.uid !== uid) return false;
-    const owner = /^(\d+) (\d+)\n?$/.exec(fs.readFileSync(path.join(dir, OWNER_FILE), 'utf8'));
-    if (!owner) return false;
-    const pid = Number(owner[1]);
-    return isGone(table, pid) || table.stat(pid)?.startTime !== Number(owner[2]);
-  } catch {
-    // No owner recorded, or not ours to read: not provably dead.
-    return false;
-  }
-}
-
-/**
- * Removes the socket directories that hosts which died without cleaning up (killed, crashed) left
- * in `parent`: only our user's, and only where the recorded owner is provably gone. Returns them.
- */
-export function removeStaleSocketDirs(parent: string, table: ProcessTable = processTable): string[] {
-  const uid = process.getuid?.();
-  // Without a process table nothing can be proved dead.
-  if (uid === undefined || !table.stat(process.pid)) return [];
-  let names: string[];
-  try {
-    names = fs.readdirSync(parent);
-  } catch {
-    return [];
-  }
-  const removed: string[] = [];
-  for (const name of names) {
-    const dir = path.join(parent, name);
-    if (!name.startsWith(DIR_PREFIX) || !ownerGone(dir, uid, table)) continue;
-    fs.rmSync(dir, { recursive: true, force: true });
-    removed.push(dir);
-  }
-  return removed;
+  return privateSocketDir(DIR_PREFIX, table);
 }
 
 /**
