@@ -28,6 +28,7 @@ import { Pm2Daemon } from './support/pm2';
 import { cmdline, descendantsMatching, measureWindow, type Usage } from './support/procUsage';
 import { row, type Series } from './support/rows';
 import { sleep } from './support/tree';
+import { procPids } from '../src/platform/procfs';
 import { openWorkbenchPage, runCommand } from './support/workbench';
 
 const SERVICES = 50;
@@ -47,7 +48,8 @@ const EXT_HOST = /--type=extensionHost/;
 /** BENCH_IDLE_PROFILE=1: after the measured windows, a CPU profile of the extension host (written to test-results/). */
 const PROFILE = process.env.BENCH_IDLE_PROFILE === '1';
 const INSPECT_PORT = 9339;
-const HELPER = /launcherHost\.js/;
+/** The helper leaves the extension host's tree (it outlives a reload): found by its script's path in this checkout. */
+const HELPER_SCRIPT = path.join(repoRoot(), 'dist', 'launcherHost.js');
 
 function serverScript(): string {
   return path.join(repoRoot(), 'test', 'fixtures', 'http-server.js');
@@ -112,6 +114,14 @@ async function waitAllListening(port: number, what: string): Promise<void> {
   }
 }
 
+async function waitAllFree(port: number): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while ((await Promise.all(Array.from({ length: SERVICES }, (_, i) => listening(port + i)))).some(Boolean)) {
+    if (Date.now() > deadline) throw new Error(`idle: our services still listen ${START_TIMEOUT_MS / 1000} s after the server stopped`);
+    await sleep(500);
+  }
+}
+
 /** The one process matching `pattern` under this bench; waits for it to exist. */
 async function findOne(pattern: RegExp, what: string): Promise<number> {
   for (let i = 0; i < 120; i++) {
@@ -121,6 +131,12 @@ async function findOne(pattern: RegExp, what: string): Promise<number> {
     await sleep(500);
   }
   throw new Error(`idle: no ${what} under this process`);
+}
+
+function findHelper(): number {
+  const found = procPids().filter((pid) => cmdline(pid).includes(HELPER_SCRIPT));
+  if (found.length !== 1) throw new Error(`idle: ${found.length} launcher helpers run ${HELPER_SCRIPT}: ${found.join(', ')}`);
+  return found[0];
 }
 
 /** WINDOWS consecutive windows over the same processes: one Usage list per process. */
@@ -150,8 +166,8 @@ async function measureOurs(page: Page, port: number): Promise<Pick<Phases, 'idle
   console.log(`  idle: extension host, none running: ${brief(idleHost)}`);
   await runCommand(page, 'Dev Processes: Start All');
   await waitAllListening(port, 'ours');
-  const helper = await findOne(HELPER, 'launcher helper');
   await sleep(SETTLE_AFTER_START_MS);
+  const helper = findHelper();
   const [busyHost, helperUse] = await windows([host, helper]);
   console.log(`  idle: extension host, ${SERVICES} running: ${brief(busyHost)}; launcher helper: ${brief(helperUse)}`);
   if (PROFILE) await profileHost();
@@ -248,6 +264,8 @@ export async function run(): Promise<BenchResult> {
     await browser.close();
     fs.rmSync(workspace, { recursive: true, force: true });
   }
+  // The helper stops our services once the host is gone: PM2's apps need their ports.
+  await waitAllFree(port);
   const theirs = process.env.BENCH_IDLE_NO_PM2 === '1' ? { pm2Empty: ours.idleHost, pm2Busy: ours.idleHost } : await measurePm2(port);
   const phases: Phases = { ...ours, ...theirs };
   const hostCpu = median(added('', phases.busyHost, phases.idleHost).values);

@@ -155,7 +155,9 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
   context.subscriptions.push(notices);
 
   watcher.reload();
-  void detected.refresh();
+  // The project's files are read after activation returns: the first paint shows the settings' definitions.
+  const detecting = setTimeout(() => void detected.refresh(), 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(detecting) });
   // An untrusted workspace's own definitions are never read (restrictedConfigurations), and
   // nothing starts by itself until the user trusts it.
   const autoStart = () => {

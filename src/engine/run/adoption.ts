@@ -35,14 +35,16 @@ export class SurvivorRecords {
     // A run a reconnected window took back has its pid only once the helper's report is read.
     const known = new Set<number | string | null>([...runs.map((r) => r.pid), ...runs.map((r) => r.id)]);
     const adopted: T[] = [];
-    for (const record of this.options.store?.read() ?? []) {
+    const records = this.options.store?.read() ?? [];
+    for (const record of records) {
       if (known.has(record.pid) || known.has(record.runId) || !provablyOurs(this.options.table, record)) continue;
       const run = newRun(recordSpec(record, spec(record.name), cwd));
       run.adopt(record);
       known.add(record.pid);
       adopted.push(snapshot(run));
     }
-    this.write();
+    // Nothing written down and nothing running: a plain activation does no file writes.
+    if (records.length > 0 || runs.length > 0) this.write();
     return adopted;
   }
 

@@ -62,6 +62,17 @@ test('a new engine adopts what a crashed one left running, and stops it; a reuse
   assert.equal(alive([process.pid]).length, 1, 'the stranger (this very test process) was not signalled');
 });
 
+test('with no records to adopt, activation writes nothing; with some, they are written again', async (t) => {
+  const { makeEngine, nodeSpec } = await import('../helpers');
+  const writes: ProcessRecord[][] = [];
+  const empty = { read: (): ProcessRecord[] => [], write: (r: ProcessRecord[]) => void writes.push(r) };
+  assert.deepEqual(makeEngine(t, [nodeSpec('web', 'hang.js')], { records: empty }).adoptSurvivors(), []);
+  assert.equal(writes.length, 0);
+  const stale = { read: () => [record({ pid: 999_999_999, name: 'gone' })], write: (r: ProcessRecord[]) => void writes.push(r) };
+  makeEngine(t, [nodeSpec('web', 'hang.js')], { records: stale }).adoptSurvivors();
+  assert.deepEqual(writes, [[]], 'the stale record is cleared');
+});
+
 test('every field of a record is checked when read', (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
