@@ -49,21 +49,22 @@ export interface PosixTreeSamplerOptions {
   readTable?: () => Promise<string | undefined>;
   /** lsof over the trees' processes; default: runs lsof. */
   readFiles?: (pids: readonly number[], files: boolean) => Promise<Map<number, LsofProcess>>;
-  /** Open files are listed every Nth round (and when a tree has a new process): the longer lsof listing. */
-  openFilesEvery?: number;
+  /** lsof runs every Nth round, and in a round where a tree has a new process; default 5. */
+  lsofEvery?: number;
 }
 
 /**
- * Measures process trees where there is no /proc: one ps per round for the table, then one lsof
- * over the trees' processes for their listening ports (and every few rounds their open files).
- * `ports` hands the monitor this round's ports, so it runs no lsof of its own.
+ * Measures process trees where there is no /proc: one ps per round for the table, and one lsof
+ * over the trees' processes for their open files and listening ports every `lsofEvery` rounds or
+ * when a tree has a new process (lsof costs several times what ps does). `ports` hands the monitor
+ * what the last lsof saw, so it runs none of its own.
  */
 export class PosixTreeSampler implements TreeSamplerLike {
   private readonly source = new PsProcessSource();
   private readonly inner = new TreeSampler({ source: this.source, fullScanEvery: 1 });
   private readonly readTable: () => Promise<string | undefined>;
   private readonly readFiles: (pids: readonly number[], files: boolean) => Promise<Map<number, LsofProcess>>;
-  private readonly openFilesEvery: number;
+  private readonly lsofEvery: number;
   private fds = new Map<number, number>();
   private listening = new Map<number, number[]>();
   private round = 0;
@@ -75,17 +76,18 @@ export class PosixTreeSampler implements TreeSamplerLike {
   constructor(options: PosixTreeSamplerOptions = {}) {
     this.readTable = options.readTable ?? (() => runAsync('ps', PS_TABLE_ARGS));
     this.readFiles = options.readFiles ?? lsofProcesses;
-    this.openFilesEvery = Math.max(1, options.openFilesEvery ?? 5);
+    this.lsofEvery = Math.max(1, options.lsofEvery ?? 5);
   }
 
   async sample(roots: readonly number[]): Promise<Map<number, TreeUsage>> {
     this.source.load(parsePsTable((await this.readTable()) ?? ''));
     const usage = this.inner.sample(roots);
     const pids = [...new Set([...usage.values()].flatMap((u) => u.pids))];
-    const files = this.round++ % this.openFilesEvery === 0 || pids.some((pid) => !this.fds.has(pid));
-    const procs = await this.readFiles(pids, files);
-    this.listening = new Map([...procs].map(([pid, proc]) => [pid, proc.listening]));
-    if (files) this.fds = new Map(pids.map((pid) => [pid, procs.get(pid)?.fds ?? 0]));
+    if (this.round++ % this.lsofEvery === 0 || pids.some((pid) => !this.fds.has(pid))) {
+      const procs = await this.readFiles(pids, true);
+      this.listening = new Map([...procs].map(([pid, proc]) => [pid, proc.listening]));
+      this.fds = new Map(pids.map((pid) => [pid, procs.get(pid)?.fds ?? 0]));
+    }
     for (const tree of usage.values()) tree.openFiles = tree.pids.reduce((sum, pid) => sum + (this.fds.get(pid) ?? 0), 0);
     return usage;
   }

@@ -25,8 +25,8 @@ function pidArgs(pids: readonly number[]): string[] {
 }
 
 /**
- * The process table from `ps`, for platforms without /proc. `all` runs ps over every process;
- * `stat` answers from a listing under SNAPSHOT_MS old, else asks ps about that pid alone.
+ * The process table from `ps`, for platforms without /proc: one listing of every process answers
+ * for SNAPSHOT_MS; `prefetch` reads a few pids ahead without blocking.
  */
 export class PsProcessTable implements ProcessTable {
   private rows = new Map<number, ProcStat>();
@@ -45,10 +45,10 @@ export class PsProcessTable implements ProcessTable {
     const now = this.clock();
     const single = this.singles.get(pid);
     if (single && now - single.at <= SNAPSHOT_MS) return single.stat;
-    if (now - this.takenAt <= SNAPSHOT_MS && this.rows.has(pid)) return this.rows.get(pid);
-    // A pid missing from a fresh listing was born after it.
-    this.remember(this.readTable(pidArgs([pid])));
-    return this.singles.get(pid)?.stat;
+    // A pid missing from a fresh listing was born after it. The whole table, not this pid alone:
+    // a caller asks about every process of a tree in a row, and they share this one run of ps.
+    if (now - this.takenAt > SNAPSHOT_MS || !this.rows.has(pid)) this.refresh();
+    return this.rows.get(pid);
   }
 
   async prefetch(pids: readonly number[]): Promise<void> {
