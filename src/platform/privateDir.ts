@@ -8,7 +8,10 @@ import { isGone, type ProcessTable } from './procfs';
 
 /** Linux allows 107 bytes in a socket path; a long TMPDIR falls back to /tmp. */
 const MAX_SOCKET_PATH = 100;
-/** In each socket directory: "PID STARTTIME" of the host that made it, so a later one can tell it is dead. */
+/**
+ * In each socket directory: "PID STARTTIME" of the host that made it, so a later one can tell it
+ * is dead; "PID STARTTIME epoch" from a table whose start times are not /proc's (see ProcessTable).
+ */
 export const OWNER_FILE = 'owner';
 
 /**
@@ -22,7 +25,8 @@ export function privateSocketDir(prefix: string, table: ProcessTable = processTa
   // mkdtemp makes the directory 0700: no other user can reach the socket.
   const dir = fs.mkdtempSync(base);
   const me = table.stat(process.pid);
-  if (me) fs.writeFileSync(path.join(dir, OWNER_FILE), `${process.pid} ${me.startTime}\n`, { mode: 0o600, flag: 'wx' });
+  const clock = table.startTimeClock ? ` ${table.startTimeClock}` : '';
+  if (me) fs.writeFileSync(path.join(dir, OWNER_FILE), `${process.pid} ${me.startTime}${clock}\n`, { mode: 0o600, flag: 'wx' });
   return dir;
 }
 
@@ -31,10 +35,12 @@ function ownerGone(dir: string, uid: number, table: ProcessTable): boolean {
   try {
     const stat = fs.lstatSync(dir);
     if (!stat.isDirectory() || stat.uid !== uid) return false;
-    const owner = /^(\d+) (\d+)\n?$/.exec(fs.readFileSync(path.join(dir, OWNER_FILE), 'utf8'));
+    const owner = /^(\d+) (\d+)(?: (epoch))?\n?$/.exec(fs.readFileSync(path.join(dir, OWNER_FILE), 'utf8'));
     if (!owner) return false;
     const pid = Number(owner[1]);
-    return isGone(table, pid) || table.stat(pid)?.startTime !== Number(owner[2]);
+    if (isGone(table, pid)) return true;
+    // Written by a host on the other process backend: its start time proves nothing here.
+    return owner[3] === table.startTimeClock && table.stat(pid)?.startTime !== Number(owner[2]);
   } catch {
     // No owner recorded, or not ours to read: not provably dead.
     return false;

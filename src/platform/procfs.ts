@@ -21,6 +21,11 @@ export interface ProcessTable {
   stat(pid: number): ProcStat | undefined;
   all(): ProcStat[];
   /**
+   * What `startTime` counts from when it is not /proc's clock ticks since boot ('epoch': ps).
+   * Start times written by a table of another clock cannot be compared with this one's.
+   */
+  readonly startTimeClock?: 'epoch';
+  /**
    * For a table whose reads block (ps): reads these pids without blocking, so that a `stat` of
    * them right after the promise resolves answers from memory. /proc needs no such step.
    */

@@ -29,6 +29,7 @@ function pidArgs(pids: readonly number[]): string[] {
  * for SNAPSHOT_MS; `prefetch` reads a few pids ahead without blocking.
  */
 export class PsProcessTable implements ProcessTable {
+  readonly startTimeClock = 'epoch';
   private rows = new Map<number, ProcStat>();
   private takenAt = -Infinity;
   /** Single pids read since the last full listing, each with when. */

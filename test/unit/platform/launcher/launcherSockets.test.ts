@@ -24,6 +24,9 @@ function socketDir(parent: string, name: string, owner: string | undefined): str
   return dir;
 }
 
+/** An owner record as this process's table writes it (a ps table tags its start time's clock). */
+const ownerLine = (pid: number, startTime: number) => `${pid} ${startTime}${processTable.startTimeClock ? ` ${processTable.startTimeClock}` : ''}`;
+
 function deadPid(): number {
   const pid = spawnSync('/bin/true').pid;
   assert.ok(pid);
@@ -34,8 +37,8 @@ test('only directories of provably dead launchers, owned by us, are removed', (t
   const parent = parentDir(t);
   const me = processTable.stat(process.pid)!;
   const dead = socketDir(parent, 'dpm-launcher-dead01', `${deadPid()} 12345`);
-  const reused = socketDir(parent, 'dpm-launcher-reuse1', `${process.pid} ${me.startTime + 1}`);
-  const live = socketDir(parent, 'dpm-launcher-live01', `${process.pid} ${me.startTime}`);
+  const reused = socketDir(parent, 'dpm-launcher-reuse1', ownerLine(process.pid, me.startTime + 1));
+  const live = socketDir(parent, 'dpm-launcher-live01', ownerLine(process.pid, me.startTime));
   const unknown = socketDir(parent, 'dpm-launcher-noown1', undefined);
   const garbled = socketDir(parent, 'dpm-launcher-garbl1', 'not a pid');
   const other = socketDir(parent, 'other-dead01', `${deadPid()} 12345`);
@@ -49,6 +52,15 @@ test('only directories of provably dead launchers, owned by us, are removed', (t
   assert.deepEqual(removed.sort(), [dead, reused].sort());
   for (const kept of [live, unknown, garbled, other, target, path.join(parent, 'dpm-launcher-link01')]) assert.ok(fs.existsSync(kept), kept);
   if (process.getuid?.() === 0) assert.ok(fs.existsSync(stranger), 'another user\'s directory stays');
+});
+
+test('a live owner recorded by a host on the other process backend is kept: its start time proves nothing here', (t) => {
+  const parent = parentDir(t);
+  const otherClock = processTable.startTimeClock ? '' : ' epoch';
+  const live = socketDir(parent, 'dpm-launcher-otherb', `${process.pid} 1${otherClock}`);
+  const dead = socketDir(parent, 'dpm-launcher-othdea', `${deadPid()} 1${otherClock}`);
+  assert.deepEqual(removeStaleSocketDirs(parent, processTable), [dead]);
+  assert.ok(fs.existsSync(live));
 });
 
 test('a new stdio server records its owner and removes what dead launchers left in the temp directory', (t) => {
