@@ -114,6 +114,18 @@ async function waitAllListening(port: number, what: string): Promise<void> {
   }
 }
 
+/** SIGTERM to what still runs this checkout's server script: the services this bench started. */
+function stopLeftovers(): void {
+  for (const pid of procPids()) {
+    if (!cmdline(pid).includes(serverScript())) continue;
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+}
+
 async function waitAllFree(port: number): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while ((await Promise.all(Array.from({ length: SERVICES }, (_, i) => listening(port + i)))).some(Boolean)) {
@@ -264,7 +276,9 @@ export async function run(): Promise<BenchResult> {
     await browser.close();
     fs.rmSync(workspace, { recursive: true, force: true });
   }
-  // The helper stops our services once the host is gone: PM2's apps need their ports.
+  // The server's stop kills the host and the helper, and the services (their own process groups)
+  // outlive them, for the next window to adopt: PM2's apps need their ports.
+  stopLeftovers();
   await waitAllFree(port);
   const theirs = process.env.BENCH_IDLE_NO_PM2 === '1' ? { pm2Empty: ours.idleHost, pm2Busy: ours.idleHost } : await measurePm2(port);
   const phases: Phases = { ...ours, ...theirs };
