@@ -2,7 +2,7 @@
 //   DEVPROC_VSCODE=code-server (default): offline, code-server + Debian Chromium (scripts/install-vscode.sh).
 //   DEVPROC_VSCODE=electron: desktop VS Code via @vscode/test-electron; downloads VS Code, needs
 //     the internet and a display (xvfb-run on a headless Linux). DEVPROC_VSCODE_VERSION picks it.
-// Other knobs: DEVPROC_TEST_TIMEOUT_MS (default 300000), DEVPROC_TEST_GREP (mocha grep),
+// Other knobs: DEVPROC_TEST_TIMEOUT_MS (default 300000), DEVPROC_TEST_GREP (mocha grep; DEVPROC_TEST_INVERT=1 runs the rest),
 // DEVPROC_EXTENSION_PATH (extension folder to load; default the repo root).
 // Exits with the suite's code; logs and a failure screenshot go to test-results/integration/.
 import * as fs from 'node:fs';

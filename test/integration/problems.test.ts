@@ -98,14 +98,15 @@ describe('problems in settings.json', () => {
   it('locates a problem in the text on disk while settings.json is open in an editor that has not caught up', async () => {
     await vscode.window.showTextDocument(settingsUri, { preview: false });
     // Written around the editor, as a git checkout or a formatter run outside it does: each time
-    // the typo moves, so a place computed from the document's older text would be off.
+    // the problem moves, so a place computed from the document's older text would be off.
     for (const padding of [8, 1, 15]) {
-      const name = `disk-typo-${padding}`;
-      const text = `${'// moved\n'.repeat(padding)}{\n  "devProcesses.tasks": [\n    { "name": "${name}", "comand": "node", "command": "node" }\n  ]\n}\n`;
+      const name = `disk-moved-${padding}`;
+      // A name no task has: a problem the editor's schema check cannot show (it would hide ours at the same place).
+      const text = `${'// moved\n'.repeat(padding)}{\n  "devProcesses.tasks": [\n    { "name": "${name}", "command": "node", "dependsOn": ["no-such-task"] }\n  ]\n}\n`;
       fs.writeFileSync(settingsUri.fsPath, text);
       // The first place shown must be right: a wrong one, corrected later, is what a user clicks.
       const diagnostic = await waitFor(() => ours(settingsUri).find((d) => d.message.startsWith(`Task "${name}"`)), `a diagnostic for "${name}"`);
-      const expected = rangeOf(text, '"comand"');
+      const expected = rangeOf(text, '"no-such-task"');
       assert.equal(`${diagnostic.range.start.line + 1}:${diagnostic.range.start.character + 1}`, `${expected.start.line + 1}:${expected.start.character + 1}`);
       assert.deepEqual(diagnostic.range, expected);
     }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { DevProcessesApi } from '../../src/api/api';
+import type { DevProcessesApi, ProcessSnapshot } from '../../src/api/api';
 import { fixture, freePort, getApi, gone, setTasks, snapshot, waitFor, waitForState } from './helpers';
 
 /** Our task for a definition, or the tasks.json entry with that label (read a moment after it was written). */
@@ -32,12 +32,19 @@ function runsOf(api: DevProcessesApi, name: string): string[] {
   return api.list().filter((r) => r.name === name).map((r) => r.id);
 }
 
+/** The run of `name` that has not ended: an earlier suite may leave a finished run of the same name. */
+function liveRun(api: DevProcessesApi, name: string): ProcessSnapshot | undefined {
+  return api.list().find((r) => r.name === name && !['completed', 'failed', 'terminated'].includes(r.state));
+}
+
 describe('devProcesses tasks in a real extension host', function () {
   let api: DevProcessesApi;
   let port: number;
 
   before(async () => {
     api = await getApi();
+    // Runs of the same names left by earlier suites would count as this suite's.
+    await vscode.commands.executeCommand('devProcesses.clearAllFinished');
     port = await freePort();
     await setTasks(api, [
       {
@@ -82,13 +89,12 @@ describe('devProcesses tasks in a real extension host', function () {
   it('a preLaunchTask on a service waits until its readiness probe passes', async () => {
     let readyAt: number | undefined;
     const watch = api.onDidChange(() => {
-      if (readyAt === undefined && api.list().some((r) => r.name === 'web' && r.ready)) readyAt = Date.now();
+      if (readyAt === undefined && liveRun(api, 'web')?.ready) readyAt = Date.now();
     });
     const sessionStart = new Promise<{ at: number; ready: boolean }>((resolve) => {
       const sub = vscode.debug.onDidStartDebugSession(() => {
         sub.dispose();
-        const run = api.list().find((r) => r.name === 'web');
-        resolve({ at: Date.now(), ready: run?.ready === true });
+        resolve({ at: Date.now(), ready: liveRun(api, 'web')?.ready === true });
       });
     });
     const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], {
