@@ -81,6 +81,14 @@ for script in logs tasks problems detect; do
   fi
 done
 
+stage "end-to-end: processes outlive a killed extension host, and end once the window closes for good (one window, a reload)"
+if node out/test/e2e/sessions.js 2>&1 | tee test-results/e2e-sessions.log | grep -E '^sessions: (ok|FAIL)'; [ "${PIPESTATUS[0]}" = 0 ]; then
+  e2e_pass=$(( ${e2e_pass:-0} + 1 ))
+else
+  e2e_fail=$(( ${e2e_fail:-0} + 1 ))
+  tail -20 test-results/e2e-sessions.log || true
+fi
+
 stage "package the .vsix and check that it installs and activates"
 bash scripts/package.sh --check
 
