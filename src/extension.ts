@@ -179,7 +179,7 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     autoStart();
   };
   const helper = launcher;
-  if (session?.read() && helper instanceof HelperLauncher) void reconnectSession(helper, current, session).catch(() => []).finally(begin);
+  if (session?.read() && helper instanceof HelperLauncher) void reconnectSession(helper, current, session, (runs) => logFiles.reconnected(runs)).catch(() => []).finally(begin);
   else begin();
   return createApi(current, monitor, () => watcher.problems, changed.event, () => mcp);
 }

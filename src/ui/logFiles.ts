@@ -8,7 +8,9 @@ import { ProcessError } from '../core/errors';
 import type { OutputEvent, ProcessEngine } from '../engine/engine';
 import type { ProcessSnapshot } from '../engine/run/snapshot';
 import { RotatingLogFile } from '../platform/logFile';
-import { formatLogLines, readEarlierOutput, safeFileName } from '../platform/logLines';
+import { formatLogLines, readEarlierOutput, readLogTail, safeFileName } from '../platform/logLines';
+import type { OutputLine } from '../platform/outputRing';
+import { ReplayOverlap } from '../platform/replayOverlap';
 import { CommandIds } from './commandIds';
 import { ADHOC_CHANNEL } from './outputFeed';
 import { pickRun, toTarget, type CommandTarget } from './pickers';
@@ -18,6 +20,18 @@ import { SECTION } from './settings';
 /** How much of an adopted run's log file is shown again in its output. */
 const RESTORE_MAX_BYTES = 256 * 1024;
 const RESTORE_MAX_LINES = 2000;
+
+/**
+ * How much of a log file a reconnected run's replay is matched against: more than the launcher's
+ * replay buffer holds with the stamps of the file's lines.
+ */
+const REPLAY_TAIL_MAX_BYTES = 4 * 1024 * 1024;
+const REPLAY_TAIL_MAX_LINES = 50_000;
+/** How long a replay line waits for an overlap that may still reach the end of the file. */
+const REPLAY_HOLD_MS = 1000;
+
+/** One line of a reconnected run's output, held until it is known whether the file has it. */
+type HeldLine = { event: OutputEvent; line: OutputLine };
 
 /** One definition's log file, and the runs that write to it (to hold back when the disk falls behind). */
 interface LogTarget {
@@ -39,6 +53,8 @@ export class LogFiles extends Disposable {
   private readonly warned = new Set<string>();
   /** Files whose writer is finishing its queue after a change of settings, by path. */
   private readonly closing = new Map<string, Promise<void>>();
+  /** Reconnected runs whose replay may begin with lines their file has, by run id; lines wait in `queue` while the file is read. */
+  private readonly replays = new Map<string, { overlap?: ReplayOverlap<HeldLine>; queue: HeldLine[]; timer?: NodeJS.Timeout }>();
   private settings: LogSettings;
 
   constructor(
@@ -81,15 +97,79 @@ export class LogFiles extends Disposable {
     }
   }
 
+  /**
+   * Runs taken back from the launcher helper: their output begins with a replay, part of which
+   * the previous window wrote to their file already. Called before that output comes: the
+   * replayed lines the file ends with are not written again.
+   */
+  reconnected(runs: readonly ProcessSnapshot[]): void {
+    if (!this.settings.enabled) return;
+    for (const run of runs) {
+      const replay: { overlap?: ReplayOverlap<HeldLine>; queue: HeldLine[]; timer?: NodeJS.Timeout } = { queue: [] };
+      this.replays.set(run.id, replay);
+      const prefix = this.prefixOf(run);
+      void readLogTail(this.fileOf(run.adhoc ? ADHOC_CHANNEL : run.name), REPLAY_TAIL_MAX_BYTES, REPLAY_TAIL_MAX_LINES).then((tail) => {
+        if (this.replays.get(run.id) !== replay) return;
+        const tails = new Map<string, string[]>();
+        for (const l of tail) {
+          if (l.stream === 'system' || !l.text.startsWith(prefix)) continue;
+          const lines = tails.get(l.stream) ?? [];
+          tails.set(l.stream, lines);
+          lines.push(l.text);
+        }
+        replay.overlap = new ReplayOverlap(tails);
+        const queued = replay.queue;
+        replay.queue = [];
+        for (const held of queued) this.writeReplay(held);
+        if (this.replays.get(run.id) === replay) replay.timer = setTimeout(() => this.endReplay(run.id), REPLAY_HOLD_MS).unref();
+      });
+    }
+  }
+
   private write(e: OutputEvent): void {
     // Restored lines came from a log file already.
     if (e.restored || !this.settings.enabled) return;
+    if (this.replays.has(e.id)) {
+      for (const line of e.lines) this.writeReplay({ event: e, line });
+      return;
+    }
     const name = e.adhoc ? ADHOC_CHANNEL : e.name;
     const target = this.targets.get(name) ?? this.open(name);
     target.runs.add(e.id);
     if (target.pressed && !target.held.has(e.id)) this.hold(target, e.id, true);
-    const prefix = !e.adhoc && (this.engine.definition(e.name)?.instances.max ?? 1) > 1 ? `[#${e.instance}] ` : '';
-    target.file.write(formatLogLines(e.lines, prefix));
+    target.file.write(formatLogLines(e.lines, this.prefixOf(e)));
+  }
+
+  private prefixOf(e: Pick<OutputEvent, 'adhoc' | 'name' | 'instance'>): string {
+    return !e.adhoc && (this.engine.definition(e.name)?.instances.max ?? 1) > 1 ? `[#${e.instance}] ` : '';
+  }
+
+  private writeReplay(held: HeldLine): void {
+    const replay = this.replays.get(held.event.id);
+    if (!replay) {
+      this.writeHeld([held]);
+      return;
+    }
+    if (!replay.overlap) {
+      replay.queue.push(held);
+      return;
+    }
+    const { stream, text } = held.line;
+    const left = replay.overlap.push(held, stream === 'system' ? undefined : stream, this.prefixOf(held.event) + text);
+    if (replay.overlap.done) this.endReplay(held.event.id, left);
+  }
+
+  /** The replay of this run is over (or waited long enough): what it held is written, and its next lines as they come. */
+  private endReplay(id: string, decided: HeldLine[] = []): void {
+    const replay = this.replays.get(id);
+    if (!replay) return;
+    this.replays.delete(id);
+    clearTimeout(replay.timer);
+    this.writeHeld([...decided, ...(replay.overlap?.finish() ?? []), ...replay.queue]);
+  }
+
+  private writeHeld(lines: HeldLine[]): void {
+    for (const { event, line } of lines) this.write({ ...event, lines: [line] });
   }
 
   private open(name: string): LogTarget {
@@ -171,6 +251,7 @@ export class LogFiles extends Disposable {
   }
 
   override dispose(): void {
+    for (const id of [...this.replays.keys()]) this.endReplay(id);
     this.closeAll();
     super.dispose();
   }

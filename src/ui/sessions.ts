@@ -11,7 +11,13 @@ const RECONNECT_TIMEOUT_MS = 3000;
  * helper, or it refused (a wrong or stale token, another window holds it) or did not answer:
  * that is logged, and the records' adoption path takes over.
  */
-export async function reconnectSession(launcher: HelperLauncher, engine: ProcessEngine, session: SessionFile): Promise<ProcessSnapshot[]> {
+export async function reconnectSession(
+  launcher: HelperLauncher,
+  engine: ProcessEngine,
+  session: SessionFile,
+  /** Told of the runs taken back before their replayed output comes. */
+  onRuns: (runs: ProcessSnapshot[]) => void = () => undefined,
+): Promise<ProcessSnapshot[]> {
   const info = session.read();
   if (!info) return [];
   const result = await launcher.reconnect(info, RECONNECT_TIMEOUT_MS);
@@ -21,6 +27,7 @@ export async function reconnectSession(launcher: HelperLauncher, engine: Process
     return [];
   }
   const runs = engine.reconnect(result.runs);
+  onRuns(runs);
   launcher.dropUnclaimed(runs.map((run) => run.id));
   return runs;
 }

@@ -148,6 +148,8 @@ async function killedHostKeepsChattyService(page: Page): Promise<{ chatty: { pid
     const pid = Number(/ticker started \(pid (\d+)\)/.exec(read(logFile()) ?? '')?.[1]);
     return started.find((p) => p.pid === pid);
   }, 30_000);
+  // Some of its output in the file before the host goes: the replay repeats it.
+  await until('ticks in the log file', () => /^\S+ out tick 20$/m.test(read(logFile()) ?? ''), 30_000);
   const helper = parentOf(chatty.pid);
   const host = extensionHostOf(chatty.pid, server!.userDataDir);
   say(`chatty: pid ${chatty.pid}, run ${chatty.runId}; helper ${helper}; extension host ${host}`);
@@ -171,7 +173,19 @@ async function killedHostKeepsChattyService(page: Page): Promise<{ chatty: { pid
   const again = markedProcesses().filter((p) => p.runId === chatty.runId);
   if (again.length !== 1 || again[0].pid !== chatty.pid) throw new Error(`run ${chatty.runId} is not the one process ${chatty.pid}: ${JSON.stringify(again)}`);
   say('ok   a killed extension host: the chatty service writes on, and the next window takes it back (same pid and run id)');
+  await sleep(1_500);
+  checkTicksOnce();
+  say('ok   its log file holds each line once: those of the first window, those written without one (replayed), and the live ones');
   return { chatty, helper };
+}
+
+/** Every tick of the chatty service in its log file once, none missing: the replay neither repeated nor lost any. */
+function checkTicksOnce(): void {
+  const ticks = [...(read(logFile()) ?? '').matchAll(/^\S+ out tick (\d+)$/gm)].map((m) => Number(m[1]));
+  const wrong = ticks.map((n, i) => [n, i + 1]).filter(([n, i]) => n !== i);
+  if (ticks.length === 0 || wrong.length > 0) {
+    throw new Error(`the log file's ticks are not 1 to ${ticks.length} once each: line ${wrong[0]?.[1]} says tick ${wrong[0]?.[0]}`);
+  }
 }
 
 /** (a): the window closed for good; once its host ended and the grace ran out nothing is left. */

@@ -15,6 +15,15 @@ function stateFile(): string {
   return path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.reload-test-state.json');
 }
 
+function logsDir(): string {
+  return path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.reload-test-logs');
+}
+
+/** The numbers of the ticker's lines (`tick N`) in these texts, in order. */
+function tickNumbers(texts: string[]): number[] {
+  return texts.flatMap((text) => /(?:^| )tick (\d+)$/.exec(text)?.map(Number).slice(1) ?? []);
+}
+
 describe('a window reload @reload', function () {
   this.timeout(120_000);
 
@@ -22,6 +31,7 @@ describe('a window reload @reload', function () {
     const api = await getApi();
     const file = stateFile();
     if (!fs.existsSync(file)) {
+      await vscode.workspace.getConfiguration('devProcesses').update('logs.directory', logsDir(), vscode.ConfigurationTarget.Workspace);
       await setTasks(api, [
         { name: 'ticker', command: 'node', args: [fixture('ticks.js'), 'tick', '1000000', '50'] },
         { name: 'late-job', command: 'node', args: [fixture('exit.js'), '3', '4000'], kind: 'job' },
@@ -43,10 +53,22 @@ describe('a window reload @reload', function () {
     const service = await waitFor(() => api.get(before.service.id)?.state === 'running' && api.get(before.service.id), 'the service to be back', 20_000);
     assert.equal(service.pid, before.service.pid, 'the same process');
     await waitForOutput(api, before.service.id, /^tick 2$/);
+    // Its output before the reload, replayed, shows once, and its log file holds each line once.
+    const shown = tickNumbers(api.output(before.service.id).map((l) => l.text));
+    assert.equal(new Set(shown).size, shown.length, `ticks shown twice: ${shown.join(' ')}`);
+    const live = Math.max(...shown);
+    const logged = await waitFor(() => {
+      const ticks = tickNumbers(fs.readFileSync(path.join(logsDir(), 'ticker.log'), 'utf8').split('\n'));
+      return ticks.includes(live) && ticks;
+    }, `tick ${live} in the log file`);
+    // Its stdout and stderr are read apart: two lines close together may be logged in either order.
+    const upTo = logged.filter((n) => n <= live).sort((a, b) => a - b);
+    assert.deepEqual(upTo, [...Array(live + 1).keys()], 'each tick once in the log file');
     const job = await waitFor(() => api.get(before.job.id)?.endedAt != null && api.get(before.job.id), 'the job to have ended', 20_000);
     assert.equal(job.pid, before.job.pid);
     assert.equal(job.exitCode, 3, 'its real exit code');
     assert.ok(api.output(before.job.id).some((l) => l.text === 'exiting with 3'), 'its output from before the reload');
     await vscode.commands.executeCommand('devProcesses.kill', before.service.id);
+    await vscode.workspace.getConfiguration('devProcesses').update('logs.directory', undefined, vscode.ConfigurationTarget.Workspace);
   });
 });
