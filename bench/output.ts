@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { specDefaults } from '../src/core/defaults';
 import type { ProcessSpec } from '../src/core/types';
+import { HelperLauncher } from '../src/platform/launcher';
 import { RotatingLogFile, rotatedPath } from '../src/platform/logFile';
 import { formatLogLines } from '../src/platform/logLines';
 import { OutputFeed } from '../src/ui/outputFeed';
@@ -27,12 +28,13 @@ import { measureInChild } from './support/inChild';
 import { rotated, row, type Series } from './support/rows';
 import { formatTable, median, type BenchResult, type BenchRow } from './types';
 
-type Tool = 'cat' | 'pipe' | 'engine' | 'terminal' | 'capped' | 'logged';
+type Tool = 'cat' | 'pipe' | 'relay' | 'engine' | 'terminal' | 'capped' | 'logged';
 
-const TOOLS: readonly Tool[] = ['cat', 'pipe', 'engine', 'terminal', 'capped', 'logged'];
+const TOOLS: readonly Tool[] = ['cat', 'pipe', 'relay', 'engine', 'terminal', 'capped', 'logged'];
 const TOOL_LABEL: Record<Tool, string> = {
   cat: 'cat > /dev/null',
   pipe: 'Node reading the pipe, nothing else',
+  relay: 'Node reading through the launcher helper, nothing else',
   engine: 'engine into the output channels',
   terminal: 'engine into the channels and a terminal view',
   capped: 'engine, capped',
@@ -52,6 +54,8 @@ const LINE = '2026-11-23T12:00:00.000Z INFO GET /api/items/42 200 3.1ms user=ali
 const IDLE_MS = 1000;
 const MEASURE_TIMEOUT_MS = 120_000;
 const TARGETS = { mbps: 400, rssMb: 100, addedP99Ms: 5 };
+/** The helper's data path alone may be at most this much slower than a bare pipe read. */
+const RELAY_MAX_SLOWDOWN = 1.5;
 
 function writer(bytes: number): string {
   if (LINE.length !== 99) throw new Error('output: the line must be 99 characters plus a newline');
@@ -91,6 +95,26 @@ function runShell(command: string, onData?: (chunk: Buffer) => void): Promise<nu
     child.once('error', reject);
     child.once('close', (code) => resolve(code));
   });
+}
+
+/** The writer launched through the helper, its stdout read and dropped: the data path alone. */
+async function throughHelper(bytes: number): Promise<void> {
+  const launcher = new HelperLauncher();
+  try {
+    const child = launcher.launch({ command: '/bin/sh', args: ['-c', writer(bytes)], cwd: process.cwd(), env: { PATH: process.env.PATH ?? '' }, shell: false });
+    let got = 0;
+    const ended = new Promise<void>((resolve) => child.stdout.once('end', resolve));
+    const exited = new Promise<void>((resolve, reject) => {
+      child.onExit(() => resolve());
+      child.onError(reject);
+    });
+    child.stdout.on('data', (chunk: Buffer) => (got += chunk.length));
+    child.stderr.resume();
+    await Promise.all([ended, exited]);
+    if (got !== bytes) throw new Error(`output: read ${got} of ${bytes} bytes through the helper`);
+  } finally {
+    launcher.dispose();
+  }
 }
 
 type Counts = Pick<Sample, 'linesSeen' | 'linesShown' | 'linesDropped' | 'linesLogged'>;
@@ -180,6 +204,7 @@ async function measureHere(tool: Tool): Promise<Sample> {
   const logDir = tool === 'logged' ? fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-bench-log-')) : undefined;
   const logFile = logDir && path.join(logDir, 'flood.log');
   // Warm the paths once with a small flood, so the JIT has seen them.
+  if (tool === 'relay') await throughHelper(MB);
   if (tool === 'engine' || tool === 'terminal' || tool === 'capped') await throughEngine(MB, undefined, undefined, tool === 'terminal');
   if (logDir) await throughEngine(MB, undefined, path.join(logDir, 'warm.log'));
   const idle = monitorEventLoopDelay({ resolution: 1 });
@@ -198,6 +223,8 @@ async function measureHere(tool: Tool): Promise<Sample> {
     let got = 0;
     await runShell(writer(bytes), (chunk) => (got += chunk.length));
     if (got !== bytes) throw new Error(`output: read ${got} of ${bytes} bytes`);
+  } else if (tool === 'relay') {
+    await throughHelper(bytes);
   } else {
     counts = await throughEngine(bytes, tool === 'capped' ? CAP_MBPS : undefined, logFile, tool === 'terminal');
   }
@@ -261,17 +288,20 @@ export async function run(): Promise<BenchResult> {
   const rows: BenchRow[] = [
     row(speed('cat'), 'MB/s'),
     row(speed('pipe'), 'MB/s', speed('cat')),
+    row(speed('relay'), 'MB/s', speed('pipe')),
     row(speed('engine'), 'MB/s', speed('cat')),
     row(speed('terminal'), 'MB/s', speed('engine')),
     row(speed('capped'), 'MB/s'),
     row(speed('logged'), 'MB/s', speed('engine')),
     row(rss('pipe'), 'MB'),
+    row(rss('relay'), 'MB', rss('pipe')),
     row(rss('engine'), 'MB', rss('pipe')),
     row(rss('logged'), 'MB', rss('engine')),
     row(p99('pipe'), 'ms'),
     row(p99('engine'), 'ms'),
     row(p99('logged'), 'ms'),
     row(cpu('pipe'), '% of a core'),
+    row(cpu('relay'), '% of a core', cpu('pipe')),
     row(cpu('engine'), '% of a core', cpu('pipe')),
     row(cpu('terminal'), '% of a core', cpu('engine')),
     row(rss('terminal'), 'MB', rss('engine')),
@@ -282,6 +312,7 @@ export async function run(): Promise<BenchResult> {
   const verdict = (ok: boolean) => (ok ? 'met' : 'not met');
   const medianOf = (f: (s: Sample) => number) => median(engine.map(f));
   const shown = median(engine.map((s) => s.linesShown ?? 0));
+  const relayRatio = median(samples.filter((s) => s.tool === 'relay').map(mbps)) / median(samples.filter((s) => s.tool === 'pipe').map(mbps));
   return {
     name: 'output',
     title: `Output: ${BYTES / MB} MB of 100-byte lines through the engine into what the output channels receive, vs cat > /dev/null`,
@@ -289,6 +320,8 @@ export async function run(): Promise<BenchResult> {
     notes: [
       `Targets: at least ${TARGETS.mbps} MB/s (${verdict(medianOf(mbps) >= TARGETS.mbps)}), peak RSS under ${TARGETS.rssMb} MB ` +
         `(${verdict(medianOf((s) => s.maxRssMb) < TARGETS.rssMb)}), added event-loop p99 under ${TARGETS.addedP99Ms} ms (${verdict(medianOf(addedP99) < TARGETS.addedP99Ms)}).`,
+      `Through the launcher helper (its data path, nothing else done with the bytes): ${relayRatio.toFixed(2)}x a bare pipe read in the same host; ` +
+        `it must stay within ${RELAY_MAX_SLOWDOWN}x of it, at least ${(1 / RELAY_MAX_SLOWDOWN).toFixed(2)}x (${verdict(relayRatio * RELAY_MAX_SLOWDOWN >= 1)}).`,
       `Every one of the ${(BYTES / 100).toLocaleString('en-US')} lines reached the engine's listeners, in every repetition; the output channels were given the newest ` +
         `${Math.round(shown).toLocaleString('en-US')} (median) and a note of how many were not shown, as the feed cuts a flood to 5,000 lines per 100 ms.`,
       `Writer: yes '<99 characters>' | head -c N, run by /bin/sh; the engine runs it as a job through the HelperLauncher, whose children write to a Unix socket read by the engine's process.`,
