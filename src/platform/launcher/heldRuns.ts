@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import type { Socket } from 'node:net';
+import type { DataLink } from './dataLink';
 import { killTree } from '../killTree';
 import type { ProcessTable } from '../procfs';
 import { processTable } from '../processes';
@@ -16,6 +16,7 @@ export class HeldRun {
   exit: { exitCode: number | null; signal: NodeJS.Signals | null } | undefined;
   private input: InputRelay | undefined;
   private outputs: OutputRelay[] = [];
+  private link: DataLink | undefined;
 
   constructor(
     readonly id: number,
@@ -26,18 +27,18 @@ export class HeldRun {
     this.replay = new ReplayBuffer(replayBytes);
   }
 
-  /** Relays a child on pipes through the host's sockets (stdin, stdout, stderr). */
-  relay(child: ChildProcess, [stdin, stdout, stderr]: Socket[]): void {
+  /** Relays a child on pipes through the host's data link. */
+  relay(child: ChildProcess, link: DataLink): void {
     this.input = new InputRelay(child.stdin!);
-    this.outputs = [new OutputRelay(child.stdout!, 1, this.replay), new OutputRelay(child.stderr!, 2, this.replay)];
-    this.input.attach(stdin);
-    this.outputs[0].attach(stdout);
-    this.outputs[1].attach(stderr);
+    const onEnd = () => this.settle();
+    this.outputs = [new OutputRelay(child.stdout!, 1, this.replay, onEnd), new OutputRelay(child.stderr!, 2, this.replay, onEnd)];
+    this.reattach(link);
   }
 
   ended(exitCode: number | null, signal: NodeJS.Signals | null): void {
     this.exit = { exitCode, signal };
     this.input?.childGone();
+    this.settle();
   }
 
   /** On pipes (not a pty): its stdio can be joined to a new host. */
@@ -52,11 +53,18 @@ export class HeldRun {
     return { id: this.id, pid: this.pid!, runId: this.marker?.slice(RUN_MARKER.length + 1), ...(this.exit && { exit: this.exit }), replay };
   }
 
-  /** Joins its stdio to a new host's sockets (stdin, stdout, stderr). */
-  reattach([stdin, stdout, stderr]: Socket[]): void {
-    this.input?.attach(stdin);
-    this.outputs[0]?.attach(stdout);
-    this.outputs[1]?.attach(stderr);
+  /** Joins its stdio to a host's data link. */
+  reattach(link: DataLink): void {
+    this.link = link;
+    link.route(this.id, { input: (data) => this.input?.write(data), flow: (index, paused) => this.outputs[index - 1]?.flow(paused) });
+    this.input?.attach(link, this.id);
+    for (const output of this.outputs) output.attach(link, this.id);
+    this.settle();
+  }
+
+  /** Once its leader exited and its output ended, the host has nothing more to say to it. */
+  private settle(): void {
+    if (this.exit && this.outputs.every((o) => o.finished)) this.link?.unroute(this.id);
   }
 }
 

@@ -118,7 +118,7 @@ export class HelperLauncher implements Launcher, Disposable {
       queueMicrotask(() => remote.failed(err as Error));
       return remote;
     }
-    stdio.expect(id, remote.streams);
+    stdio.expect(id, remote.streams, helper.pid);
     remote.onError(() => stdio.forget(id));
     remote.resizer = (cols, rows) => helper.resize(id, cols, rows);
     const { command, args, cwd, env, shell, tty } = opts;
@@ -179,7 +179,7 @@ export class HelperLauncher implements Launcher, Disposable {
       this.seq = Math.max(this.seq, run.id);
       const remote = new RemoteProcess();
       if (!run.exit) {
-        stdio.expect(run.id, remote.streams);
+        stdio.expect(run.id, remote.streams, welcome.pid);
         remote.resizer = (cols, rows) => helper.resize(run.id, cols, rows);
         helper.adopt(run.id, remote);
       }
@@ -221,8 +221,8 @@ export class HelperLauncher implements Launcher, Disposable {
     const { remote, info } = found;
     // The run attaches its listeners once launch() returns.
     queueMicrotask(() => {
+      remote.streams.replay(info.replay.map(([index, data]) => [index, Buffer.from(data, 'base64')]));
       remote.spawned(info.pid);
-      for (const [index, data] of info.replay) (index === 1 ? remote.stdout : remote.stderr).push(Buffer.from(data, 'base64'));
       if (!info.exit) return;
       remote.streams.abandon();
       remote.exited(info.exit.exitCode, info.exit.signal);

@@ -7,11 +7,11 @@
  * helper stops them all and exits (docs/sessions.md).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as net from 'node:net';
-import { HeldRuns, type HeldRun } from './heldRuns';
+import { DataLink } from './dataLink';
+import { HeldRuns } from './heldRuns';
 import { HelperSession } from './helperSession';
 import { HelperPtys } from './helperPty';
-import { GRACE_ENV, PTY_MODULES_ENV, REPLAY_ENV, SOCKET_ENV, STOP_GRACE_ENV, TOKEN_ENV, stdioHeader, whole, type HelperReport, type HostRequest, type LaunchRequest, type SpawnErrorInfo, type StdioIndex } from './protocol';
+import { GRACE_ENV, PTY_MODULES_ENV, REPLAY_ENV, SOCKET_ENV, STOP_GRACE_ENV, TOKEN_ENV, whole, type HelperReport, type HostRequest, type LaunchRequest, type SpawnErrorInfo } from './protocol';
 import { defaultPtyModules } from './pty';
 import { DEFAULT_REPLAY_BYTES } from './replayBuffer';
 
@@ -21,6 +21,9 @@ if (!stdioTarget.socketPath || !stdioTarget.token || !process.send) {
   console.error('launcherHost: started without its extension host; HelperLauncher starts it.');
   process.exit(2);
 }
+
+/** The data link to the host (dataFrames.ts), connected once and shared by every run. */
+let link: Promise<DataLink> | undefined;
 
 const held = new HeldRuns({
   graceMs: whole(process.env[GRACE_ENV], 0),
@@ -34,9 +37,12 @@ const session: HelperSession = new HelperSession({
   ending: () => held.ending,
   welcome: (hello) => {
     stdioTarget = { socketPath: hello.stdioSocket, token: hello.stdioToken };
+    // The previous window's link, if it is not closed yet: the runs move to the new window's.
+    void link?.then((old) => old.destroy(), () => undefined);
+    link = undefined;
     return { type: 'welcome', pid: process.pid, runs: held.takeBack() };
   },
-  attach: () => held.reattachable().forEach((run) => void reattach(run)),
+  attach: () => void reattach(),
   request: handle,
   gone: () => held.hostGone(),
 });
@@ -69,28 +75,35 @@ function errorInfo(err: unknown): SpawnErrorInfo {
   return { message: e?.message ?? String(err), code: e?.code, errno: e?.errno, syscall: e?.syscall, path: e?.path };
 }
 
-/** One stream's connection to the host, its header sent, not read from: its bytes are the child's. */
-function connectStdio(id: number, index: StdioIndex): Promise<net.Socket> {
-  const { socketPath, token } = stdioTarget;
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(socketPath);
-    socket.pause();
-    socket.once('error', reject);
-    socket.once('connect', () => socket.write(stdioHeader(token, id, index), (err) => (err ? reject(err) : resolve(socket))));
-  });
+function dataLink(): Promise<DataLink> {
+  if (link) return link;
+  const connecting = DataLink.connect(stdioTarget.socketPath, stdioTarget.token);
+  link = connecting;
+  const forget = () => {
+    if (link === connecting) link = undefined;
+  };
+  connecting.then((connected) => connected.onClose(forget), forget);
+  return connecting;
 }
 
+// Connected before the first launch asks for it: a spawn costs the host no connection.
+dataLink().catch(() => undefined);
+
 async function launch(req: LaunchRequest): Promise<void> {
-  const connected = await Promise.allSettled(([0, 1, 2] as const).map((index) => connectStdio(req.id, index)));
-  const sockets = connected.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-  const refused = connected.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  let joined: DataLink | undefined;
+  let refused: unknown;
+  try {
+    joined = await dataLink();
+  } catch (err) {
+    refused = err;
+  }
   const run = held.add(req.id, req.env);
-  const ttyUnavailable = req.tty && !refused ? ptys.start(req, sockets) : undefined;
-  // On a pty (or failed, and reported): the helper keeps the sockets and joins them to the pty.
-  if (req.tty && !refused && ttyUnavailable === undefined) return;
+  const ttyUnavailable = req.tty && joined ? ptys.start(req, joined) : undefined;
+  // On a pty (or failed, and reported): the helper joins the pty to the link.
+  if (req.tty && joined && ttyUnavailable === undefined) return;
   let child: ChildProcess | undefined;
   try {
-    if (refused) throw refused.reason;
+    if (!joined) throw refused;
     child = spawn(req.command, req.args, {
       cwd: req.cwd,
       env: req.env,
@@ -103,11 +116,7 @@ async function launch(req: LaunchRequest): Promise<void> {
   } catch (err) {
     report({ type: 'failed', id: req.id, error: errorInfo(err) });
   }
-  if (!child?.pid) {
-    for (const socket of sockets) socket.destroy();
-  } else {
-    run.relay(child, sockets);
-  }
+  if (child?.pid && joined) run.relay(child, joined);
   if (!child) return;
   const spawned = child;
   spawned.once('spawn', () => report({ type: 'spawned', id: req.id, pid: spawned.pid!, ttyUnavailable }));
@@ -115,12 +124,14 @@ async function launch(req: LaunchRequest): Promise<void> {
   spawned.once('exit', (exitCode, signal) => report({ type: 'exit', id: req.id, exitCode, signal }));
 }
 
-/** A reconnected window takes a run back: its stdio joins the window's stdio server. */
-async function reattach(run: HeldRun): Promise<void> {
-  const connected = await Promise.allSettled(([0, 1, 2] as const).map((index) => connectStdio(run.id, index)));
-  const sockets = connected.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-  if (sockets.length === 3) run.reattach(sockets);
-  else sockets.forEach((socket) => socket.destroy());
+/** A reconnected window takes its runs back: their stdio joins the window's data link. */
+async function reattach(): Promise<void> {
+  try {
+    const joined = await dataLink();
+    for (const run of held.reattachable()) run.reattach(joined);
+  } catch {
+    // The window's stdio server is gone: the runs go on into their replay buffers.
+  }
 }
 
 function handle(message: HostRequest): void {

@@ -1,8 +1,9 @@
 /**
  * What the extension host and the launcher helper (launcherHost.ts) say to each other. Requests
- * and reports travel over the Node IPC channel; each child's stdin, stdout and stderr are Unix
- * socket connections the helper opens to the host's stdio server. The helper holds the child's
- * pipes and relays them (streamRelay.ts), so the child does not depend on the host being there.
+ * and reports travel over the Node IPC channel; the children's stdin, stdout and stderr travel
+ * as frames over one data link per helper to the host's stdio server (dataFrames.ts). The helper
+ * holds the child's pipes and relays them (streamRelay.ts), so the child does not depend on the
+ * host being there.
  */
 import type { LaunchOptions } from './types';
 
@@ -53,7 +54,7 @@ export interface HelloRequest {
   stdioToken: string;
 }
 
-/** After a welcome, when the host is ready for the stdio connections of the runs it took back. */
+/** After a welcome, when the host is ready for the data link of the runs it took back. */
 export interface AttachRequest {
   type: 'attach';
 }
@@ -138,20 +139,3 @@ export type HelperReport = SpawnedReport | ExitReport | FailedReport | PongRepor
 
 /** Index of a stream in the child's stdio array. */
 export type StdioIndex = 0 | 1 | 2;
-
-/**
- * The first line the helper writes on each stdio connection, before the child gets it: the
- * token proves it is our helper, the id and index say which stream of which launch it is.
- */
-export function stdioHeader(token: string, id: number, index: StdioIndex): string {
-  return `${token} ${id} ${index}\n`;
-}
-
-export function parseStdioHeader(line: string, token: string): { id: number; index: StdioIndex } | undefined {
-  const [got, id, index] = line.split(' ');
-  if (got !== token || !/^\d+$/.test(id ?? '') || !/^[012]$/.test(index ?? '')) return undefined;
-  return { id: Number(id), index: Number(index) as StdioIndex };
-}
-
-/** Header lines are short; a longer first line is not from our helper. */
-export const MAX_HEADER_BYTES = 128;

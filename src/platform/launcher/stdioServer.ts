@@ -7,7 +7,7 @@ import type { ProcessTable } from '../procfs';
 import { processTable } from '../processes';
 import { privateSocketDir } from '../privateDir';
 import type { LaunchStreams } from './launchStreams';
-import { MAX_HEADER_BYTES, parseStdioHeader } from './protocol';
+import { FrameReader, MAX_LINK_HEADER_BYTES, parseLinkHeader, writeFrame } from './dataFrames';
 
 export { OWNER_FILE, removeStaleSocketDirs } from '../privateDir';
 
@@ -19,8 +19,8 @@ export function privateDir(table: ProcessTable): string {
 }
 
 /**
- * The host's end of the children's stdio: a Unix socket server in a private directory. The
- * helper connects once per stream, names it in a header line, and hands the socket to the child.
+ * The host's end of the children's stdio: a Unix socket server in a private directory. Each
+ * helper connects once (dataFrames.ts), and that data link carries the stdio of all its runs.
  */
 export class StdioServer implements Disposable {
   readonly token = randomBytes(16).toString('hex');
@@ -29,12 +29,15 @@ export class StdioServer implements Disposable {
   error: Error | undefined;
   private readonly dir: string;
   private readonly server: net.Server;
-  private readonly waiting = new Map<number, LaunchStreams>();
+  /** Launches by id, with the pid of the helper whose link carries them. */
+  private readonly runs = new Map<number, { streams: LaunchStreams; helper: number | undefined }>();
+  /** Data links by helper pid. */
+  private readonly links = new Map<number, net.Socket>();
 
   constructor(table: ProcessTable = processTable) {
     this.dir = privateDir(table);
     this.socketPath = path.join(this.dir, 's');
-    // Half-open allowed: a socket is destroyed at EOF without a shutdown() first (launchStreams.ts).
+    // Half-open allowed: a link is destroyed at EOF without a shutdown() first.
     this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
     this.server.on('error', (err) => (this.error = err));
     this.server.listen(this.socketPath);
@@ -42,25 +45,37 @@ export class StdioServer implements Disposable {
     process.once('exit', this.removeDir);
   }
 
-  /** Streams of a launch whose sockets are on their way. */
-  expect(id: number, streams: LaunchStreams): void {
-    this.waiting.set(id, streams);
+  /** Streams of a launch by the helper of this pid, whose output comes over its link. */
+  expect(id: number, streams: LaunchStreams, helper: number | undefined): void {
+    this.runs.set(id, { streams, helper });
+    streams.whenDone(() => {
+      if (this.runs.get(id)?.streams === streams) this.runs.delete(id);
+    });
+    const link = helper === undefined ? undefined : this.links.get(helper);
+    if (link) this.bind(link, id, streams);
   }
 
-  /** The launch failed: its sockets will not come, or are not wanted. */
+  /** The launch failed: its output will not come, or is not wanted. */
   forget(id: number): void {
-    this.waiting.get(id)?.abandon();
-    this.waiting.delete(id);
+    this.runs.get(id)?.streams.abandon();
+    this.runs.delete(id);
   }
 
+  /** Runs whose helper never connected end now; those on a link go on until it closes. */
   dispose(): void {
-    for (const id of [...this.waiting.keys()]) this.forget(id);
+    for (const [id, { helper }] of [...this.runs]) if (helper === undefined || !this.links.has(helper)) this.forget(id);
     this.server.close();
     process.off('exit', this.removeDir);
     this.removeDir();
   }
 
   private readonly removeDir = () => fs.rmSync(this.dir, { recursive: true, force: true });
+
+  private bind(link: net.Socket, id: number, streams: LaunchStreams): void {
+    streams.bind((kind, data) => {
+      if (!link.destroyed) writeFrame(link, kind, id, data);
+    });
+  }
 
   private accept(socket: net.Socket): void {
     socket.on('error', () => undefined);
@@ -69,18 +84,33 @@ export class StdioServer implements Disposable {
       head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
       const end = head.indexOf(0x0a);
       if (end < 0) {
-        if (head.length > MAX_HEADER_BYTES) socket.destroy();
+        if (head.length > MAX_LINK_HEADER_BYTES) socket.destroy();
         return;
       }
       socket.off('data', onData);
-      socket.pause();
-      const header = parseStdioHeader(head.toString('latin1', 0, end), this.token);
-      const streams = header && this.waiting.get(header.id);
-      if (!header || !streams) return void socket.destroy();
-      // The child's first bytes may have come in the same read as the header.
-      if (end + 1 < head.length) socket.unshift(head.subarray(end + 1));
-      if (streams.attach(header.index, socket)) this.waiting.delete(header.id);
+      const helper = parseLinkHeader(head.toString('latin1', 0, end), this.token);
+      if (helper === undefined) return void socket.destroy();
+      this.join(socket, helper, head.subarray(end + 1));
     };
     socket.on('data', onData);
+  }
+
+  /** A helper's data link: its frames go to its runs; its end ends their streams. */
+  private join(socket: net.Socket, helper: number, first: Buffer): void {
+    this.links.set(helper, socket);
+    for (const [id, run] of this.runs) if (run.helper === helper) this.bind(socket, id, run.streams);
+    const reader = new FrameReader((kind, id, data) => {
+      const run = this.runs.get(id);
+      if (run?.helper === helper) run.streams.frame(kind, data);
+    });
+    socket.on('data', (chunk: Buffer) => reader.push(chunk));
+    // Nothing more comes from a helper at EOF.
+    socket.once('end', () => socket.destroy());
+    socket.once('close', () => {
+      if (this.links.get(helper) === socket) this.links.delete(helper);
+      for (const [id, run] of [...this.runs]) if (run.helper === helper) this.forget(id);
+    });
+    // The frames that came in the same read as the header.
+    if (first.length > 0) reader.push(first);
   }
 }

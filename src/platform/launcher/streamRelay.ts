@@ -1,76 +1,106 @@
-import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
+import { FRAME_STDERR, FRAME_STDERR_END, FRAME_STDIN_CLOSED, FRAME_STDIN_FULL, FRAME_STDIN_ROOM, FRAME_STDOUT, FRAME_STDOUT_END } from './dataFrames';
+import type { DataLink } from './dataLink';
 import type { ReplayBuffer, ReplayChunk } from './replayBuffer';
 
 const MAX_BACKLOG_BYTES = 8 * 1024 * 1024;
 
 /**
- * Carries one of a child's output pipes to the host's socket, and keeps its recent bytes for a
- * window that reconnects. While a host reads, a full socket pauses the pipe (the child slows
- * down, as with a direct pipe); with no host, the pipe is read on into the replay buffer, so the
- * child never blocks on a full pipe nor dies of SIGPIPE because its reader went away.
+ * Carries one of a child's output pipes to the host over the data link, and keeps its recent
+ * bytes for a window that reconnects. While a host reads, a full link or a full reader in the host
+ * pauses the pipe (the child slows down, as with a direct pipe); with no host, the pipe is read on
+ * into the replay buffer, so the child never blocks on a full pipe nor dies of SIGPIPE because its
+ * reader went away.
  */
 export class OutputRelay {
-  private socket: Socket | undefined;
+  private link: DataLink | undefined;
+  private id = 0;
   private ended = false;
-  /** What came after a welcome took the replay, until the new host's socket is attached. */
+  /** The host's reader of this stream is full. */
+  private hostPaused = false;
+  /** Waiting for the link to drain. */
+  private linkFull = false;
+  private stopListening: (() => void) | undefined;
+  /** What came after a welcome took the replay, until the new host's link is attached. */
   private backlog: Buffer[] | undefined;
   private backlogBytes = 0;
 
   constructor(
     private readonly source: Readable,
     private readonly index: ReplayChunk['index'],
-    private readonly replay: ReplayBuffer,
+    private readonly replay: ReplayBuffer | undefined,
+    onEnd: () => void = () => undefined,
   ) {
     source.on('data', (chunk: Buffer) => this.forward(chunk));
     source.on('error', () => undefined);
     source.once('end', () => {
       this.ended = true;
-      this.socket?.end();
+      this.link?.send(this.index === 1 ? FRAME_STDOUT_END : FRAME_STDERR_END, this.id);
+      onEnd();
     });
   }
 
-  /** Sends from now on to this host socket. */
-  attach(socket: Socket): void {
+  get finished(): boolean {
+    return this.ended;
+  }
+
+  /** Sends from now on over this host's link, as the output of launch `id`. */
+  attach(link: DataLink, id: number): void {
     this.detach();
-    socket.on('error', () => undefined);
-    // Nothing is read back on an output socket; its close means the host went away.
-    socket.resume();
-    socket.once('close', () => {
-      if (this.socket === socket) this.detach();
+    this.link = link;
+    this.id = id;
+    // The link's end means the host went away.
+    this.stopListening = link.onClose(() => {
+      if (this.link === link) this.detach();
     });
-    this.socket = socket;
-    for (const chunk of this.backlog ?? []) socket.write(chunk);
+    if (this.link !== link) return;
+    for (const chunk of this.backlog ?? []) link.send(this.index === 1 ? FRAME_STDOUT : FRAME_STDERR, id, chunk);
     this.backlog = undefined;
-    if (this.ended) socket.end();
+    if (this.ended) link.send(this.index === 1 ? FRAME_STDOUT_END : FRAME_STDERR_END, id);
   }
 
-  /** The replay was taken: keep what comes next for the socket that will be attached. */
+  /** The host's reader is full, or has room again. */
+  flow(paused: boolean): void {
+    this.hostPaused = paused;
+    this.update();
+  }
+
+  /** The replay was taken: keep what comes next for the link that will be attached. */
   mark(): void {
     this.backlog = [];
     this.backlogBytes = 0;
   }
 
   private detach(): void {
-    const socket = this.socket;
-    this.socket = undefined;
-    socket?.destroy();
-    this.source.resume();
+    this.stopListening?.();
+    this.stopListening = undefined;
+    this.link = undefined;
+    this.hostPaused = false;
+    this.linkFull = false;
+    this.update();
+  }
+
+  private update(): void {
+    if (this.hostPaused || this.linkFull) this.source.pause();
+    else this.source.resume();
   }
 
   private forward(chunk: Buffer): void {
-    this.replay.push(this.index, chunk);
-    const socket = this.socket;
-    if (!socket && this.backlog) {
+    this.replay?.push(this.index, chunk);
+    const link = this.link;
+    if (!link && this.backlog) {
       this.backlog.push(chunk);
       this.backlogBytes += chunk.length;
       // A host that never attaches: not kept without bound (the replay buffer still is).
       if (this.backlogBytes > MAX_BACKLOG_BYTES) this.backlog = undefined;
     }
-    if (!socket || socket.destroyed || socket.write(chunk)) return;
-    this.source.pause();
-    socket.once('drain', () => {
-      if (this.socket === socket) this.source.resume();
+    if (!link || link.send(this.index === 1 ? FRAME_STDOUT : FRAME_STDERR, this.id, chunk) || this.linkFull) return;
+    this.linkFull = true;
+    this.update();
+    link.whenDrained(() => {
+      if (this.link !== link) return;
+      this.linkFull = false;
+      this.update();
     });
   }
 }
@@ -80,36 +110,33 @@ export class OutputRelay {
  * the child's stdin stays open for the next host, and closes when the child exits.
  */
 export class InputRelay {
-  private socket: Socket | undefined;
+  private link: DataLink | undefined;
+  private id = 0;
+  private full = false;
 
   constructor(private readonly sink: Writable) {
     sink.on('error', () => undefined);
   }
 
-  attach(socket: Socket): void {
-    this.detach();
-    socket.on('error', () => undefined);
-    socket.on('data', (chunk: Buffer) => {
-      if (this.sink.writable && !this.sink.write(chunk)) {
-        socket.pause();
-        this.sink.once('drain', () => socket.resume());
-      }
-    });
-    socket.once('close', () => {
-      if (this.socket === socket) this.socket = undefined;
-    });
-    this.socket = socket;
-    socket.resume();
+  attach(link: DataLink, id: number): void {
+    this.link = link;
+    this.id = id;
   }
 
-  /** The child is gone: the host's end of its stdin learns it from EOF, as with a pipe. */
+  /** Bytes the host wrote to the child's stdin; a child that does not read makes the host hold them. */
+  write(chunk: Buffer): void {
+    if (!this.sink.writable || this.sink.write(chunk) || this.full) return;
+    this.full = true;
+    this.link?.send(FRAME_STDIN_FULL, this.id);
+    this.sink.once('drain', () => {
+      this.full = false;
+      this.link?.send(FRAME_STDIN_ROOM, this.id);
+    });
+  }
+
+  /** The child is gone: the host's end of its stdin learns it, as with a pipe. */
   childGone(): void {
-    this.socket?.end();
+    this.link?.send(FRAME_STDIN_CLOSED, this.id);
     this.sink.destroy();
-  }
-
-  private detach(): void {
-    this.socket?.destroy();
-    this.socket = undefined;
   }
 }

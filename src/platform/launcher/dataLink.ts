@@ -1,0 +1,92 @@
+import * as net from 'node:net';
+import { FRAME_PAUSE, FRAME_RESUME, FRAME_STDIN, FrameReader, linkHeader, writeFrame } from './dataFrames';
+
+/** What the helper does with the host's frames for one run. */
+export interface LinkRoute {
+  input(data: Buffer): void;
+  /** The host's reader of stdout (1) or stderr (2) is full, or has room again. */
+  flow(index: 1 | 2, paused: boolean): void;
+}
+
+/**
+ * The helper's end of the data link (dataFrames.ts): one connection to the host's stdio server
+ * for the output and input of every run. When the host reads slower than the children write,
+ * every writer waits for the socket to drain, as each did on its own socket before.
+ */
+export class DataLink {
+  private readonly routes = new Map<number, LinkRoute>();
+  private readonly drainWaiters = new Set<() => void>();
+  private readonly closeListeners = new Set<() => void>();
+
+  private constructor(private readonly socket: net.Socket) {
+    socket.on('error', () => undefined);
+    const reader = new FrameReader((kind, id, data) => this.frame(kind, id, data));
+    socket.on('data', (chunk: Buffer) => reader.push(chunk));
+    socket.on('drain', () => {
+      const waiters = [...this.drainWaiters];
+      this.drainWaiters.clear();
+      for (const waiter of waiters) waiter();
+    });
+    socket.once('close', () => {
+      this.routes.clear();
+      this.drainWaiters.clear();
+      for (const listener of [...this.closeListeners]) listener();
+      this.closeListeners.clear();
+    });
+  }
+
+  /** Connects to the host's stdio server and says who we are. */
+  static connect(socketPath: string, token: string): Promise<DataLink> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(socketPath);
+      socket.once('error', reject);
+      socket.once('connect', () => {
+        socket.off('error', reject);
+        socket.write(linkHeader(token, process.pid));
+        resolve(new DataLink(socket));
+      });
+    });
+  }
+
+  get open(): boolean {
+    return !this.socket.destroyed && this.socket.writable;
+  }
+
+  route(id: number, route: LinkRoute): void {
+    if (this.open) this.routes.set(id, route);
+  }
+
+  unroute(id: number): void {
+    this.routes.delete(id);
+  }
+
+  /** Sends a frame; false when the socket is full (see `whenDrained`). */
+  send(kind: number, id: number, data?: Buffer): boolean {
+    return this.open ? writeFrame(this.socket, kind, id, data) : true;
+  }
+
+  /** Called once the socket takes more, or not at all if it closes first. */
+  whenDrained(waiter: () => void): void {
+    if (this.open) this.drainWaiters.add(waiter);
+  }
+
+  onClose(listener: () => void): () => void {
+    if (!this.open) {
+      listener();
+      return () => undefined;
+    }
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private frame(kind: number, id: number, data: Buffer): void {
+    const route = this.routes.get(id);
+    if (!route) return;
+    if (kind === FRAME_STDIN) route.input(data);
+    else if ((kind === FRAME_PAUSE || kind === FRAME_RESUME) && (data[0] === 1 || data[0] === 2)) route.flow(data[0], kind === FRAME_PAUSE);
+  }
+}
