@@ -20,6 +20,11 @@ function rowKey(item: vscode.TreeItem): string {
   return JSON.stringify([item.label, item.description, item.iconPath, tooltip, item.contextValue, item.collapsibleState]);
 }
 
+/** Which rows a part of the tree has, in order: ids, and the whole text of a row without one. */
+function childKeys(children: vscode.TreeItem[]): string {
+  return JSON.stringify(children.map((child) => child.id ?? rowKey(child)));
+}
+
 function isFinal(run: ProcessSnapshot): boolean {
   return run.state === 'completed' || run.state === 'failed' || run.state === 'terminated';
 }
@@ -143,6 +148,8 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
   private readonly items = new Map<string, Node>();
   /** What VS Code last got of each row (see rowKey), so that the ticker redraws only rows that changed. */
   private readonly shown = new Map<string, string>();
+  /** The children VS Code last got of each row ('' for the top), as childKeys. */
+  private readonly provided = new Map<string, string>();
   /** Definitions under a row per group (see setGrouped). */
   private grouped = false;
 
@@ -180,9 +187,35 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
     this.refreshQueued = true;
     setTimeout(() => {
       this.refreshQueued = false;
-      this.changed.fire(undefined);
+      this.redraw();
       this.updateTicker();
     }, 50);
+  }
+
+  /**
+   * Redraws only the rows that read differently, and a part of the tree only where its rows came
+   * or went. While VS Code redraws a part it forgets that part's rows, and a click on a row's
+   * action in that moment reaches the command without its row (a Start that opens a picker).
+   */
+  private redraw(): void {
+    const changed: Node[] = [];
+    if (!this.collectChanged(undefined, changed)) return this.changed.fire(undefined);
+    for (const node of changed) this.changed.fire(node);
+  }
+
+  /** Adds the rows under `parent` that changed to `changed`; false when the rows themselves differ from what VS Code has. */
+  private collectChanged(parent: Node | undefined, changed: Node[]): boolean {
+    const before = this.provided.get(parent?.id ?? '');
+    // Rows VS Code never asked for are not shown: nothing to redraw.
+    if (before === undefined) return true;
+    const children = this.rows(parent);
+    if (childKeys(children) !== before) return false;
+    for (const child of children) {
+      if (child.id === undefined) continue; // its key holds its text: unchanged
+      // A row's redraw fetches its rows again, so only unchanged rows are looked into.
+      if (this.shown.get(child.id) !== rowKey(child) || !this.collectChanged(child, changed)) changed.push(child);
+    }
+    return true;
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -190,7 +223,15 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
     return node;
   }
 
+  /** VS Code's call: what it gets is remembered, for the next redraw to compare with. */
   getChildren(node?: Node): Node[] {
+    const children = this.rows(node);
+    if (node === undefined || node.id !== undefined) this.provided.set(node?.id ?? '', childKeys(children));
+    return children;
+  }
+
+  /** The rows under `node` as they are now. */
+  private rows(node?: Node): Node[] {
     return this.build(node).map((item) => this.stable(item));
   }
 
@@ -255,6 +296,7 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
       if (!(item instanceof RunItem) || runIds.has(item.run.id)) continue;
       this.items.delete(id);
       this.shown.delete(id);
+      this.provided.delete(id);
     }
   }
 
@@ -278,17 +320,17 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
    * click on a row's action reaches the command without its row.
    */
   private tick(): void {
-    for (const item of this.getChildren()) {
+    for (const item of this.rows()) {
       if ((item instanceof DefinitionItem || item instanceof AdhocGroupItem) && item.runs.some(isTicking)) this.redrawIfChanged(item);
       // Only the rows that tick: a redraw of the whole part would drop the row a context menu was opened on.
       if (item instanceof GroupItem) {
-        for (const row of this.getChildren(item)) if (row instanceof DefinitionItem && row.runs.some(isTicking)) this.redrawIfChanged(row);
+        for (const row of this.rows(item)) if (row instanceof DefinitionItem && row.runs.some(isTicking)) this.redrawIfChanged(row);
       }
       if (item instanceof DetectedItem) {
         // Only the sources with a ticking run are built again: a monorepo has thousands of rows.
         const ticking = new Set(this.engine.list().filter(isTicking).map((r) => r.name));
         const sources = item.sources.filter((source) => source.specs.some((spec) => ticking.has(spec.name)));
-        for (const row of sources.flatMap((source) => this.getChildren(source))) {
+        for (const row of sources.flatMap((source) => this.rows(source))) {
           if (row instanceof DefinitionItem && row.runs.some(isTicking)) this.redrawIfChanged(row);
         }
       }
@@ -297,7 +339,7 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
 
   /** Redraws a row (and so its run rows) when it or one of its run rows reads differently from what VS Code shows. */
   private redrawIfChanged(row: Node): void {
-    const rows = [row, ...this.getChildren(row)];
+    const rows = [row, ...this.rows(row)];
     if (rows.some((r) => r.id === undefined || this.shown.get(r.id) !== rowKey(r))) this.changed.fire(row);
   }
 

@@ -40,16 +40,22 @@ async function screenshots(): Promise<void> {
     await dev.hover();
     await dev.locator('.actions .action-label[aria-label^="Start"]').click({ timeout: WAIT_MS });
     await poll(() => rowDescription(treeRow(view, 'npm: dev')), (d) => /running/.test(d)).catch(async () => {
+      await page.screenshot({ path: path.join(out, `failed-start-${slug}.png`) });
       throw new Error(`"npm: dev" did not run: its row says "${await rowDescription(treeRow(view, 'npm: dev'))}"`);
     });
 
     await treeRow(view, 'Procfile: web').click({ button: 'right' });
-    await page.locator('.monaco-menu .action-label', { hasText: 'Add to Settings' }).click({ timeout: WAIT_MS });
+    // Hovered, then Enter: a click that comes just as the menu opens was seen to be dropped by it.
+    const item = page.locator('.monaco-menu .action-item', { hasText: 'Add to Settings' });
+    await item.hover({ timeout: WAIT_MS });
+    await poll(() => item.getAttribute('class'), (c) => /\bfocused\b/.test(c ?? ''));
+    await page.keyboard.press('Enter');
     await page.locator('.tab', { hasText: 'settings.json' }).waitFor({ timeout: WAIT_MS }).catch(async (err) => {
       await page.screenshot({ path: path.join(out, `failed-${slug}.png`) });
       throw err;
     });
-    await poll(() => depth(treeRow(view, 'Procfile: web')), (level) => level === 1).catch(() => {
+    await poll(() => depth(treeRow(view, 'Procfile: web')), (level) => level === 1).catch(async () => {
+      await page.screenshot({ path: path.join(out, `failed-move-${slug}.png`) });
       throw new Error('"Procfile: web" did not move to the settings\' definitions after "Add to Settings"');
     });
     await page.mouse.move(0, 0);
