@@ -69,8 +69,8 @@ node out/test/e2e/run.js 2>&1 | tee test-results/e2e.log
 e2e_pass=$(grep -oE '^e2e: [0-9]+ passed' test-results/e2e.log | grep -oE '[0-9]+' | tail -1)
 e2e_fail=$(grep -oE '^e2e: [0-9]+ passed, [0-9]+ failed' test-results/e2e.log | grep -oE '[0-9]+' | tail -1)
 
-stage "end-to-end screenshots: the log view, F5 with a devProcesses task, the Problems panel, detected scripts"
-for script in logs tasks problems detect; do
+stage "end-to-end screenshots: the log view, F5 with a devProcesses task, the Problems panel, detected scripts, the editor's MCP client"
+for script in logs tasks problems detect mcp; do
   if node "out/test/e2e/${script}.js" > "test-results/e2e-${script}.log" 2>&1; then
     e2e_pass=$(( ${e2e_pass:-0} + 1 ))
     echo "ok   e2e ${script}"
