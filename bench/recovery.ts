@@ -175,6 +175,7 @@ function nodeRows(samples: NodeRestartSample[]): BenchRow[] {
     row(engine, 'ms', start),
     row(beyond(raw, 'raw respawn beyond Node\'s start (paired)'), 'ms'),
     row(beyond(engine, 'engine beyond Node\'s start (paired)'), 'ms'),
+    row({ label: 'engine: exit line to its request for the new process', values: per((s) => s.engineRequestMs) }, 'ms'),
   ];
 }
 
@@ -207,7 +208,10 @@ export async function run(): Promise<BenchResult> {
     const sample = await nodeRestartSample(rep % 2 === 1);
     nodeSamples.push(sample);
     const fmt = (v: number[]) => v.map((x) => x.toFixed(1)).join(', ');
-    console.log(`  recovery ${rep + 1}/${REPEATS}: Node service, no delay: node start ${fmt(sample.nodeStartMs)} ms; raw ${fmt(sample.rawMs)} ms; engine ${fmt(sample.engineMs)} ms`);
+    console.log(
+      `  recovery ${rep + 1}/${REPEATS}: Node service, no delay: node start ${fmt(sample.nodeStartMs)} ms; raw ${fmt(sample.rawMs)} ms; engine ${fmt(sample.engineMs)} ms ` +
+        `(exit to the new spawn's request ${fmt(sample.engineRequestMs)} ms)`,
+    );
   }
 
   const of = (tool: Tool) => samples.filter((s) => s.tool === tool);

@@ -92,9 +92,21 @@ async function rawRestarts(dir: string): Promise<number[]> {
   return restartGaps(file).slice(0, RESTARTS);
 }
 
-async function engineRestarts(dir: string): Promise<number[]> {
+/** Each exit line to the first later time in `marks` (same clock), for the first RESTARTS exits. */
+function exitTo(file: string, marks: number[]): number[] {
+  const exits = readLines(file).filter((l) => l.kind === 'exit').slice(0, RESTARTS);
+  return exits.flatMap((exit) => {
+    const next = marks.find((at) => at >= exit.at);
+    return next === undefined ? [] : [next - exit.at];
+  });
+}
+
+async function engineRestarts(dir: string): Promise<{ gaps: number[]; toRequest: number[] }> {
   const file = path.join(dir, 'engine.log');
   const bench = new BenchEngine();
+  // When the engine moved each new attempt to `starting`: the spawn request follows in the same turn.
+  const requests: number[] = [];
+  bench.engine.onDidChange((s) => s?.state === 'starting' && requests.push(now()));
   try {
     const base = serviceSpec('crash-node', process.execPath, [fixture('crash-node.js')], { env: env(file) });
     const restart = { ...base.restart, policy: 'on-failure' as const, initialDelayMs: 0, maxDelayMs: 0, multiplier: 1, jitter: 0, maxRestarts: 1000 };
@@ -104,7 +116,7 @@ async function engineRestarts(dir: string): Promise<number[]> {
   } finally {
     await bench.dispose().catch(() => undefined);
   }
-  return restartGaps(file).slice(0, RESTARTS);
+  return { gaps: restartGaps(file).slice(0, RESTARTS), toRequest: exitTo(file, requests) };
 }
 
 export interface NodeRestartSample {
@@ -113,6 +125,8 @@ export interface NodeRestartSample {
   /** Exit line to the next start line, per restart. */
   rawMs: number[];
   engineMs: number[];
+  /** The engine: exit line to its start of the next attempt (the spawn request), per restart. */
+  engineRequestMs: number[];
 }
 
 /** One repetition: Node's start, then the raw respawn and the engine, in the order given. */
@@ -121,11 +135,12 @@ export async function nodeRestartSample(engineFirst: boolean): Promise<NodeResta
   try {
     const nodeStartMs = await nodeStarts(dir);
     if (engineFirst) {
-      const engineMs = await engineRestarts(dir);
-      return { nodeStartMs, engineMs, rawMs: await rawRestarts(dir) };
+      const engine = await engineRestarts(dir);
+      return { nodeStartMs, engineMs: engine.gaps, engineRequestMs: engine.toRequest, rawMs: await rawRestarts(dir) };
     }
     const rawMs = await rawRestarts(dir);
-    return { nodeStartMs, rawMs, engineMs: await engineRestarts(dir) };
+    const engine = await engineRestarts(dir);
+    return { nodeStartMs, rawMs, engineMs: engine.gaps, engineRequestMs: engine.toRequest };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

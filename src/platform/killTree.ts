@@ -47,11 +47,13 @@ function signal(pid: number, sig: NodeJS.Signals): void {
  * never leads us to a stranger's children.
  */
 function collect(table: ProcessTable, roots: ProcStat[], group: GroupOwner, into: Map<number, ProcStat>): void {
-  const all = table.all();
-  if (group.ours(all)) for (const stat of groupMembers(table, group.pgid, all)) into.set(stat.pid, stat);
+  // Read once, and only when needed: after a leader's own exit there is often nothing to look at.
+  let all: ProcStat[] | undefined;
+  const everyone = () => (all ??= table.all());
+  if (group.ours(everyone)) for (const stat of groupMembers(table, group.pgid, everyone())) into.set(stat.pid, stat);
   for (const root of [...roots, ...into.values()]) {
     if (goneOrReused(table, root)) continue;
-    for (const child of descendantsOf(table, root.pid, all)) into.set(child.pid, child);
+    for (const child of descendantsOf(table, root.pid, everyone())) into.set(child.pid, child);
   }
 }
 
@@ -73,13 +75,13 @@ class GroupOwner {
     this.matches = marker === undefined ? undefined : entryMatcher(marker);
   }
 
-  ours(all?: ProcStat[]): boolean {
+  ours(all: () => ProcStat[] = () => this.table.all()): boolean {
     // Cheap first: an empty group has no one to signal, ours or not.
     if (!groupExists(this.pgid)) return false;
     if (this.leaderStart !== undefined && this.table.stat(this.pgid)?.startTime === this.leaderStart) return true;
     const matches = this.matches;
     if (!matches) return false;
-    return groupMembers(this.table, this.pgid, all ?? this.table.all()).some((m) => environHas(m.pid, matches));
+    return groupMembers(this.table, this.pgid, all()).some((m) => environHas(m.pid, matches));
   }
 }
 

@@ -383,8 +383,8 @@ export class Run {
     clearTimeout(this.timeoutTimer);
     this.health?.dispose();
     const forced = this.forcedEnd;
-    await sweepAfterLeader(this.tree, forced?.kill, this.spec.kind === 'service');
-    await drain(streamsClosed, () => this.lastChunkAt);
+    // The output may end while the group is swept: wait for both at once, not one after the other.
+    await Promise.all([sweepAfterLeader(this.tree, forced?.kill, this.spec.kind === 'service'), drain(streamsClosed, () => this.lastChunkAt)]);
     if (gen !== this.generation || this.state === 'stopping' || isFinal(this.state)) return;
     const { exitCode, signal } = this.leaderExit!;
     this.exitCode = exitCode;

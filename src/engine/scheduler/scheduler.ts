@@ -104,15 +104,15 @@ export class Scheduler {
     const now = this.host.now();
     const at = Math.max(now, (run.exitedAt ?? now) + delayMs);
     run.enterBackoff(at, error, next);
-    this.backoffTimers.set(
-      run.id,
-      setTimeout(() => {
-        this.backoffTimers.delete(run.id);
-        if (run.state !== 'backoff' || this.disposed) return;
-        run.requeue();
-        this.enqueue(run, at);
-      }, at - now),
-    );
+    const requeue = () => {
+      this.backoffTimers.delete(run.id);
+      if (run.state !== 'backoff' || this.disposed) return;
+      run.requeue();
+      this.enqueue(run, at);
+    };
+    // No wait left: straight back in the queue (the start itself still waits for the pump's turn).
+    if (at <= now) return requeue();
+    this.backoffTimers.set(run.id, setTimeout(requeue, at - now));
   }
 
   /** A run ended for good: drop its backoff timer and its place in the queue. */

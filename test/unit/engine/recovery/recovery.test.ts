@@ -173,3 +173,16 @@ describe('recovery: explaining failures', () => {
     assert.deepEqual({ ...snap.portConflict, command: undefined }, { port, pid: engine.get(first)!.pid, runId: first, command: undefined });
   });
 });
+
+test('a restart whose delay has already passed goes back in the queue at once, with no timer turn between', async (t) => {
+  const engine = makeEngine(t, [nodeSpec('crashy', 'exit.js', ['1'], { restart: restart({ initialDelayMs: 0, maxDelayMs: 0, multiplier: 1, maxRestarts: 1 }) })]);
+  // The state right after each move to backoff, once the code that made the move has run.
+  const afterBackoff: Promise<string | undefined>[] = [];
+  engine.onDidChange((s) => {
+    if (s?.state === 'backoff') afterBackoff.push(Promise.resolve().then(() => engine.get(s.id)?.state));
+  });
+  const id = await engine.spawn('crashy');
+  await engine.whenDone(id);
+  assert.equal(afterBackoff.length, 1);
+  assert.notEqual(await afterBackoff[0], 'backoff');
+});
