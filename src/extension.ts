@@ -177,6 +177,9 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     void notices.adopted(adopted);
     void logFiles.restoreAdopted(adopted, adoptedSince);
     autoStart();
+    // A workspace with definitions will likely start one: the helper starts now, in the background,
+    // instead of on that first start's path (after the reconnect, which takes over a helper instead).
+    setImmediate(() => helper instanceof HelperLauncher && current.definitions().length > 0 && helper.prepare());
   };
   const helper = launcher;
   if (session?.read() && helper instanceof HelperLauncher) void reconnectSession(helper, current, session, (runs) => logFiles.reconnected(runs)).catch(() => []).finally(begin);

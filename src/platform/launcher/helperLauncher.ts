@@ -127,6 +127,20 @@ export class HelperLauncher implements Launcher, Disposable {
   }
 
   /**
+   * Starts the helper ahead of the first launch, so that launch does not wait for the helper's own
+   * start. Nothing when one runs or this launcher was shut down; a failure is left for the first
+   * launch to report.
+   */
+  prepare(): void {
+    if (this.disposed || this.helper?.usable) return;
+    try {
+      this.ready();
+    } catch {
+      // The first launch says why.
+    }
+  }
+
+  /**
    * Stops the helper and the stdio server. Children keep running, the engine stops those; their
    * streams stay connected and their ends are read from the process table, so that stop completes.
    */
