@@ -247,7 +247,7 @@ export async function run(): Promise<BenchResult> {
         'over IPC, the engine has swept the group for leftovers (killTree with the run marker; the scan for escaped daemons reads ' +
         `every process's environ, here ${ms(cost.environMs)} for ${cost.processes} processes) and the output pipes have closed; ` +
         'the delay counts from the exit, so the timer is shortened by that time. After the timer, the start goes through the scheduler (setImmediate), ' +
-        'an IPC request to the helper, and the helper\'s three socket connections for stdin, stdout and stderr before its spawn. PM2 sets its timer in the exit handler, ' +
+        'an IPC request to the helper, and its spawn (the child\'s stdio travels over the helper\'s one data link, opened once). PM2 sets its timer in the exit handler, ' +
         'with no sweep, and spawns from the daemon itself once it has opened the log files; the raw respawn does only the timer and the spawn.',
       `Node service with no delay (target: at most 5 ms beyond Node's start): bench/fixtures/crash-node.js, which exits 1 after 300 ms, with restart initialDelayMs 0; ` +
         'it writes a line with the time when its code starts and just before it exits, so the time from one process\'s exit line to the next one\'s start line includes the exit itself, ' +

@@ -17,6 +17,7 @@ export class DataLink {
   private readonly routes = new Map<number, LinkRoute>();
   private readonly drainWaiters = new Set<() => void>();
   private readonly closeListeners = new Set<() => void>();
+  private corked = false;
 
   private constructor(private readonly socket: net.Socket) {
     socket.on('error', () => undefined);
@@ -62,7 +63,17 @@ export class DataLink {
 
   /** Sends a frame; false when the socket is full (see `whenDrained`). */
   send(kind: number, id: number, data?: Buffer): boolean {
-    return this.open ? writeFrame(this.socket, kind, id, data) : true;
+    if (!this.open) return true;
+    // Frames of one tick (a child's last chunk, its ends, another run's output) go out in one write.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    return writeFrame(this.socket, kind, id, data);
   }
 
   /** Called once the socket takes more, or not at all if it closes first. */
