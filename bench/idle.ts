@@ -47,6 +47,7 @@ const TARGET_GROWTH_MB = 80;
 const EXT_HOST = /--type=extensionHost/;
 /** BENCH_IDLE_PROFILE=1: after the measured windows, a CPU profile of the extension host (written to test-results/). */
 const PROFILE = process.env.BENCH_IDLE_PROFILE === '1';
+const NO_AUTOFORWARD = process.env.BENCH_IDLE_NO_AUTOFORWARD === '1';
 const INSPECT_PORT = 9339;
 /** The helper leaves the extension host's tree (it outlives a reload): found by its script's path in this checkout. */
 const HELPER_SCRIPT = path.join(repoRoot(), 'dist', 'launcherHost.js');
@@ -263,7 +264,8 @@ export async function run(): Promise<BenchResult> {
       workspace,
       extensionDevelopmentPath: root,
       // The services go with the extension host when the server stops: no grace to wait out.
-      settings: { 'devProcesses.keepRunningOnReload': false },
+      // BENCH_IDLE_NO_AUTOFORWARD=1: the editor's own detection of ports to forward is off, to tell its cost from ours.
+      settings: { 'devProcesses.keepRunningOnReload': false, ...(NO_AUTOFORWARD && { 'remote.autoForwardPorts': false }) },
     });
     try {
       const page = await openWorkbenchPage(browser, PROFILE ? withInspector(payloadUrl(server)) : payloadUrl(server));
@@ -294,6 +296,7 @@ export async function run(): Promise<BenchResult> {
       `${WINDOWS} windows of ${WINDOW_S} s per phase, after ${SETTLE_MS / 1000} s of settling (${SETTLE_AFTER_START_MS / 1000} s after the services listen); CPU is the time on a CPU of every thread of the process (/proc/PID/task/*/schedstat), RSS the median of one sample a second. Growth pairs each window after the start with the window before it.`,
       `Each service: ${path.basename(serverScript())} (a Node HTTP server that prints one line), an http readiness probe at its defaults (which stops once passed); monitor, tree and status bar at their defaults; the Dev Processes view visible.`,
       'The services run in the launcher helper, a process of its own: its CPU is shown beside the host\'s, since it is part of what the extension costs.',
+      `The editor's remote.autoForwardPorts: ${NO_AUTOFORWARD ? 'off (BENCH_IDLE_NO_AUTOFORWARD=1)' : 'its default'}.`,
       `PM2: its daemon in a fresh PM2_HOME, the same script as a Node app (fork mode, autorestart, no pmx/automation). Load average at the end: ${load} (a shared 2-core machine).`,
     ],
   };
