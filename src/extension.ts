@@ -182,7 +182,7 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     setImmediate(() => helper instanceof HelperLauncher && current.definitions().length > 0 && helper.prepare());
   };
   const helper = launcher;
-  if (session?.read() && helper instanceof HelperLauncher) void reconnectSession(helper, current, session, (runs) => logFiles.reconnected(runs)).catch(() => []).finally(begin);
+  if (session?.read() && helper instanceof HelperLauncher) void reconnectSession(helper, current, session, { onRuns: (runs) => logFiles.reconnected(runs), warn: (message) => void vscode.window.showWarningMessage(message) }).catch(() => []).finally(begin);
   else begin();
   return createApi(current, monitor, () => watcher.problems, changed.event, () => mcp);
 }

@@ -5,19 +5,20 @@ import type { HelperLauncher, SessionFile } from '../platform/launcher';
 /** A helper that does not answer within this is treated as gone: what still runs is adopted instead. */
 const RECONNECT_TIMEOUT_MS = 3000;
 
+export interface ReconnectHooks {
+  /** Told of the runs taken back before their replayed output comes. */
+  onRuns?: (runs: ProcessSnapshot[]) => void;
+  /** Shows the user a run that could not be taken back. */
+  warn?: (message: string) => void;
+}
+
 /**
  * Reconnects to the launcher helper a previous window of this workspace left running, and gives
  * the engine its runs back (docs/sessions.md). Resolves to them; to none when there was no such
  * helper, or it refused (a wrong or stale token, another window holds it) or did not answer:
  * that is logged, and the records' adoption path takes over.
  */
-export async function reconnectSession(
-  launcher: HelperLauncher,
-  engine: ProcessEngine,
-  session: SessionFile,
-  /** Told of the runs taken back before their replayed output comes. */
-  onRuns: (runs: ProcessSnapshot[]) => void = () => undefined,
-): Promise<ProcessSnapshot[]> {
+export async function reconnectSession(launcher: HelperLauncher, engine: ProcessEngine, session: SessionFile, hooks: ReconnectHooks = {}): Promise<ProcessSnapshot[]> {
   const info = session.read();
   if (!info) return [];
   const result = await launcher.reconnect(info, RECONNECT_TIMEOUT_MS);
@@ -27,7 +28,30 @@ export async function reconnectSession(
     return [];
   }
   const runs = engine.reconnect(result.runs);
-  onRuns(runs);
+  hooks.onRuns?.(runs);
   launcher.dropUnclaimed(runs.map((run) => run.id));
+  stopWhenNotClaimed(launcher, engine, runs, hooks.warn ?? ((message) => console.warn(message)));
   return runs;
+}
+
+/**
+ * A run taken back claims its process when its start gets to the launch. A start that fails
+ * before (its env file unreadable, a variable it needs gone) would leave that process running
+ * unseen: once the run's first start is over without claiming it, it is stopped, and said so.
+ */
+function stopWhenNotClaimed(launcher: HelperLauncher, engine: ProcessEngine, runs: readonly ProcessSnapshot[], warn: (message: string) => void): void {
+  const pending = new Set(runs.map((run) => run.id));
+  if (pending.size === 0) return;
+  const check = (id: string) => {
+    const run = engine.get(id);
+    if (!pending.has(id) || run?.state === 'starting') return;
+    pending.delete(id);
+    if (pending.size === 0) subscription.dispose();
+    const pid = launcher.stopUnclaimed(id);
+    if (pid === undefined) return;
+    const why = run?.error?.message.replace(/\.$/, '') ?? 'its start was cancelled';
+    warn(`Dev Processes: "${run?.name ?? id}" was not taken back after the reload (${why}); its process from before the reload (pid ${pid}) is stopped.`);
+  };
+  const subscription = engine.onDidChange((snapshot) => snapshot && check(snapshot.id));
+  for (const run of runs) check(run.id);
 }

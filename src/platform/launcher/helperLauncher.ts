@@ -215,16 +215,24 @@ export class HelperLauncher implements Launcher, Disposable {
    */
   dropUnclaimed(kept: Iterable<string>): void {
     const keep = new Set(kept);
-    for (const [runId, { info }] of this.reclaimable) {
-      if (keep.has(runId)) continue;
-      this.reclaimable.delete(runId);
-      if (info.exit) continue;
-      try {
-        process.kill(-info.pid, 'SIGTERM');
-      } catch {
-        // Already gone.
-      }
+    for (const runId of [...this.reclaimable.keys()]) if (!keep.has(runId)) this.stopUnclaimed(runId);
+  }
+
+  /**
+   * The process kept for this run id, if no run claimed it, is stopped (SIGTERM to its group): a
+   * run taken back whose start failed before it claimed it. Returns its pid, if it still ran.
+   */
+  stopUnclaimed(runId: string): number | undefined {
+    const found = this.reclaimable.get(runId);
+    if (!found) return undefined;
+    this.reclaimable.delete(runId);
+    if (found.info.exit) return undefined;
+    try {
+      process.kill(-found.info.pid, 'SIGTERM');
+    } catch {
+      return undefined;
     }
+    return found.info.pid;
   }
 
   /** The run of this id was taken back: its process, its output replayed, its end if it came meanwhile. */

@@ -4,7 +4,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { HelperLauncher, type SessionInfo } from '../../../src/platform/launcher';
+import { HelperLauncher, SessionFile, type SessionInfo } from '../../../src/platform/launcher';
+import { isGone } from '../../../src/platform/procfs';
+import { processTable } from '../../../src/platform/processes';
+import { reconnectSession } from '../../../src/ui/sessions';
 import { connectSession } from '../../../src/platform/launcher/sessionClient';
 import { FileRecordStore } from '../../../src/platform/records';
 import { makeEngine, nodeSpec, reap, repoRoot, waitFor, waitForLine } from '../helpers';
@@ -25,6 +28,31 @@ function records(t: TestContext): FileRecordStore {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-reconnect-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   return new FileRecordStore(path.join(dir, 'processes.json'));
+}
+
+/**
+ * A window whose service "svc" reads an env file before it starts, released with it running;
+ * `next()` opens the next window over the same records and env file.
+ */
+async function releasedWithEnvFile(t: TestContext) {
+  const store = records(t);
+  const sessions: SessionInfo[] = [];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-reconnect-env-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const envFile = path.join(dir, '.env');
+  fs.writeFileSync(envFile, 'GREETING=hi\n');
+  const next = (sessionsOut: SessionInfo[] = []) => {
+    const launcher = new HelperLauncher({ helperScript: HELPER_SCRIPT, reconnectGraceMs: 10_000, stopGraceMs: 200, onSession: (info) => sessionsOut.push(info) });
+    t.after(() => launcher.dispose());
+    return { launcher, engine: makeEngine(t, [nodeSpec('svc', 'ticks.js', ['tick', '1000000', '20'], { envFile })], { launcher, records: store }) };
+  };
+  const first = next(sessions);
+  const svc = await first.engine.spawn('svc');
+  await waitForLine(first.engine, svc, /^tick 1$/);
+  const pid = first.engine.get(svc)!.pid!;
+  t.after(() => reap([pid, first.launcher.helperPid!]));
+  first.launcher.release();
+  return { dir, envFile, session: sessions[0], svc, pid, next };
 }
 
 test('a window that reconnects gets its runs back: same id and pid, earlier output replayed, the real exit code of a job that ended meanwhile', async (t) => {
@@ -85,26 +113,10 @@ test('a wrong token is refused; a socket nobody answers on counts as gone', asyn
 });
 
 test('a run taken back whose start waits for its env file keeps its process: only what no run was made for is dropped', async (t) => {
-  const store = records(t);
-  const sessions: SessionInfo[] = [];
-  const envFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-reconnect-env-')), '.env');
-  fs.writeFileSync(envFile, 'GREETING=hi\n');
-  t.after(() => fs.rmSync(path.dirname(envFile), { recursive: true, force: true }));
-  const specs = [nodeSpec('svc', 'ticks.js', ['tick', '1000000', '20'], { envFile })];
-  const windowWithEnvFile = (sessionsOut: SessionInfo[]) => {
-    const launcher = new HelperLauncher({ helperScript: HELPER_SCRIPT, reconnectGraceMs: 10_000, stopGraceMs: 200, onSession: (info) => sessionsOut.push(info) });
-    t.after(() => launcher.dispose());
-    return { launcher, engine: makeEngine(t, specs, { launcher, records: store }) };
-  };
-  const first = windowWithEnvFile(sessions);
-  const svc = await first.engine.spawn('svc');
-  await waitForLine(first.engine, svc, /^tick 1$/);
-  const pid = first.engine.get(svc)!.pid!;
-  t.after(() => reap([pid, first.launcher.helperPid!]));
-  first.launcher.release();
+  const { session, svc, pid, next } = await releasedWithEnvFile(t);
 
-  const second = windowWithEnvFile([]);
-  const result = await second.launcher.reconnect(sessions[0], 3000);
+  const second = next();
+  const result = await second.launcher.reconnect(session, 3000);
   assert.equal(result.status, 'welcome');
   const back = second.engine.reconnect(result.status === 'welcome' ? result.runs : []);
   second.launcher.dropUnclaimed(back.map((s) => s.id));
@@ -114,6 +126,23 @@ test('a run taken back whose start waits for its env file keeps its process: onl
   assert.equal(run.state, 'running', `still running, not ${run.state} (${run.error?.message})`);
   assert.equal(run.pid, pid);
   await second.engine.kill(svc);
+});
+
+test('a run taken back whose env file can no longer be read does not leave its process running unseen: it is stopped, and said so', async (t) => {
+  const { dir, envFile, session: info, svc, pid, next } = await releasedWithEnvFile(t);
+  fs.rmSync(envFile);
+
+  const second = next();
+  const session = new SessionFile(path.join(dir, 'session.json'));
+  session.write(info);
+  const warnings: string[] = [];
+  const back = await reconnectSession(second.launcher, second.engine, session, { warn: (message) => warnings.push(message) });
+  assert.deepEqual(back.map((s) => s.id), [svc]);
+  await waitFor(() => warnings.length > 0, 'a warning');
+  assert.match(warnings[0], /"svc" was not taken back after the reload \("svc" could not start: "envFile" .*\); its process from before the reload \(pid \d+\) is stopped\./);
+  assert.ok(warnings[0].includes(`pid ${pid}`));
+  await waitFor(() => isGone(processTable, pid), 'the process from before the reload to be stopped');
+  assert.notEqual(second.engine.get(svc)!.state, 'running');
 });
 
 test('an answer that came while the window was busy past the timeout still counts', async (t) => {
