@@ -108,7 +108,9 @@ export class LogFiles extends Disposable {
       const replay: { overlap?: ReplayOverlap<HeldLine>; queue: HeldLine[]; timer?: NodeJS.Timeout } = { queue: [] };
       this.replays.set(run.id, replay);
       const prefix = this.prefixOf(run);
-      void readLogTail(this.fileOf(run.adhoc ? ADHOC_CHANNEL : run.name), REPLAY_TAIL_MAX_BYTES, REPLAY_TAIL_MAX_LINES).then((tail) => {
+      // A file that cannot be read matches nothing: the replay is written whole, never held for good.
+      const read = readLogTail(this.fileOf(run.adhoc ? ADHOC_CHANNEL : run.name), REPLAY_TAIL_MAX_BYTES, REPLAY_TAIL_MAX_LINES).catch((): OutputLine[] => []);
+      void read.then((tail) => {
         if (this.replays.get(run.id) !== replay) return;
         const tails = new Map<string, string[]>();
         for (const l of tail) {
