@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DevProcessesApi, ProcessSnapshot } from '../../src/api/api';
+import { isFinal } from '../../src/engine/run/stateMachine';
 import { fixture, freePort, getApi, gone, setTasks, snapshot, waitFor, waitForState } from './helpers';
 
 /** Our task for a definition, or the tasks.json entry with that label (read a moment after it was written). */
@@ -34,7 +35,7 @@ function runsOf(api: DevProcessesApi, name: string): string[] {
 
 /** The run of `name` that has not ended: an earlier suite may leave a finished run of the same name. */
 function liveRun(api: DevProcessesApi, name: string): ProcessSnapshot | undefined {
-  return api.list().find((r) => r.name === name && !['completed', 'failed', 'terminated'].includes(r.state));
+  return api.list().find((r) => r.name === name && !isFinal(r.state));
 }
 
 describe('devProcesses tasks in a real extension host', function () {
