@@ -29,7 +29,7 @@ import { ProfileStatus } from './ui/profileStatus';
 import { ProblemsPanel } from './ui/problemsPanel';
 import { ProcessTree } from './ui/processTree';
 import { RecoveryNotices } from './ui/recoveryNotices';
-import { reconnectSession } from './ui/sessions';
+import { carriedHistory, reconnectSession } from './ui/sessions';
 import { readAlertLimits, readKeepRunningOnReload, readMonitorIntervalMs, readReconnectGraceMs, readStopTimeoutMs } from './ui/settings';
 import { SettingsDiagnostics } from './ui/settingsDiagnostics';
 import { registerSettingsQuickFixes } from './ui/settingsQuickFixes';
@@ -42,6 +42,8 @@ import { registerTreeGrouping } from './ui/treeGrouping';
 
 let engine: ProcessEngine | undefined;
 let launcher: Launcher | undefined;
+/** Writes what the next window needs of the runs left to the helper on a reload. */
+let leaveHistory: (() => void) | undefined;
 
 /**
  * Spawning from the extension host blocks every extension for the fork, longer the more memory
@@ -93,6 +95,8 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
   const logFiles = new LogFiles(current, path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'logs'));
   context.subscriptions.push(fileWatchers.attach(current, () => [logFiles.directory]));
   const monitor = new ProcessMonitor(current, { intervalMs: readMonitorIntervalMs(), globalLimits: readAlertLimits() });
+  const history = carriedHistory(context.storageUri && path.join(context.storageUri.fsPath, 'metrics-history.json'), current, monitor);
+  leaveHistory = history.save;
   const memoryGuard = new MemoryGuard({
     onDidRaise: monitor.onDidRaise,
     onDidSample: monitor.onDidSample,
@@ -182,7 +186,7 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
     setImmediate(() => helper instanceof HelperLauncher && current.definitions().length > 0 && helper.prepare());
   };
   const helper = launcher;
-  if (session?.read() && helper instanceof HelperLauncher) void reconnectSession(helper, current, session, { onRuns: (runs) => logFiles.reconnected(runs), warn: (message) => void vscode.window.showWarningMessage(message) }).catch(() => []).finally(begin);
+  if (session?.read() && helper instanceof HelperLauncher) void reconnectSession(helper, current, session, { onRuns: (runs) => (logFiles.reconnected(runs), history.restore()), warn: (message) => void vscode.window.showWarningMessage(message) }).catch(() => []).finally(begin);
   else begin();
   return createApi(current, monitor, () => watcher.problems, changed.event, () => mcp);
 }
@@ -198,6 +202,7 @@ export async function deactivate(): Promise<void> {
   engine = undefined;
   launcher = undefined;
   if (helper instanceof HelperLauncher && readKeepRunningOnReload()) {
+    leaveHistory?.();
     helper.release(readReconnectGraceMs());
     return;
   }

@@ -21,6 +21,8 @@ export interface ProcessRecord {
   restarts?: number;
   attempts?: number;
   instance?: number;
+  /** Its readiness probe had passed: a window that takes the process back does not wait for it again. */
+  ready?: boolean;
 }
 
 /** Where records live; the extension keeps them in the workspace's storage folder. */
@@ -119,6 +121,7 @@ export function isRecord(value: unknown): value is ProcessRecord {
     isText(r.commandLine) &&
     (r.kind === 'service' || r.kind === 'job') &&
     isCount(r.recordedAt) &&
+    (r.ready === undefined || typeof r.ready === 'boolean') &&
     [r.restarts, r.attempts, r.instance].every((n) => n === undefined || isCount(n))
   );
 }

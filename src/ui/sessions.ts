@@ -1,4 +1,7 @@
 import type { ProcessEngine } from '../engine/engine';
+import { saveHistory, takeHistory } from '../engine/monitor/carriedHistory';
+import type { ProcessMonitor } from '../engine/monitor/monitor';
+import { isFinal } from '../engine/run/stateMachine';
 import type { ProcessSnapshot } from '../engine/run/snapshot';
 import type { HelperLauncher, SessionFile } from '../platform/launcher';
 
@@ -54,4 +57,23 @@ function stopWhenNotClaimed(launcher: HelperLauncher, engine: ProcessEngine, run
   };
   const subscription = engine.onDidChange((snapshot) => snapshot && check(snapshot.id));
   for (const run of runs) check(run.id);
+}
+
+/**
+ * The metrics history of the runs kept over a reload: the window that leaves them writes it
+ * (`save`), the next reads it once at activation and gives it to the runs it takes back.
+ */
+export function carriedHistory(file: string | undefined, engine: ProcessEngine, monitor: ProcessMonitor): { restore(): void; save(): void } {
+  const carried = file ? takeHistory(file) : [];
+  return {
+    restore: () => monitor.restore(carried),
+    save: () => {
+      if (!file) return;
+      const running = (runId: string) => {
+        const state = engine.get(runId)?.state;
+        return state !== undefined && !isFinal(state);
+      };
+      saveHistory(file, monitor.history().filter((h) => running(h.runId)));
+    },
+  };
 }

@@ -33,12 +33,13 @@ describe('a window reload @reload', function () {
     if (!fs.existsSync(file)) {
       await vscode.workspace.getConfiguration('devProcesses').update('logs.directory', logsDir(), vscode.ConfigurationTarget.Workspace);
       await setTasks(api, [
-        { name: 'ticker', command: 'node', args: [fixture('ticks.js'), 'tick', '1000000', '50'] },
+        { name: 'ticker', command: 'node', args: [fixture('ticks.js'), 'tick', '1000000', '50'], healthCheck: { readiness: { type: 'log', pattern: '^tick 2$' } } },
         { name: 'late-job', command: 'node', args: [fixture('exit.js'), '3', '4000'], kind: 'job' },
       ]);
       const service = await vscode.commands.executeCommand<string>('devProcesses.spawn', 'ticker');
       const job = await vscode.commands.executeCommand<string>('devProcesses.spawn', 'late-job');
       await waitForOutput(api, service, /^tick 3$/);
+      await waitFor(() => snapshot(api, service).health?.readiness === 'passing', 'the service to be ready');
       await waitForOutput(api, job, /^exiting with 3$/);
       const state: BeforeReload = { service: { id: service, pid: snapshot(api, service).pid! }, job: { id: job, pid: snapshot(api, job).pid! } };
       fs.writeFileSync(file, JSON.stringify(state));
@@ -52,13 +53,18 @@ describe('a window reload @reload', function () {
     fs.rmSync(file);
     const service = await waitFor(() => api.get(before.service.id)?.state === 'running' && api.get(before.service.id), 'the service to be back', 20_000);
     assert.equal(service.pid, before.service.pid, 'the same process');
+    assert.equal(service.health?.readiness, 'passing', 'ready as before the reload, with no wait for its probe');
+    const said = api.output(before.service.id).filter((l) => l.stream === 'system').map((l) => l.text);
+    assert.ok(said.includes('Ready: it was ready before the window reloaded.'), said.join('\n'));
+    assert.ok(!said.some((text) => text.startsWith('Started:')), 'not said to be started again');
     await waitForOutput(api, before.service.id, /^tick 2$/);
     // Its output before the reload, replayed, shows once, and its log file holds each line once.
     const shown = tickNumbers(api.output(before.service.id).map((l) => l.text));
     assert.equal(new Set(shown).size, shown.length, `ticks shown twice: ${shown.join(' ')}`);
     const live = Math.max(...shown);
     const logged = await waitFor(() => {
-      const ticks = tickNumbers(fs.readFileSync(path.join(logsDir(), 'ticker.log'), 'utf8').split('\n'));
+      // The line that says it became ready quotes the tick that made it so.
+      const ticks = tickNumbers(fs.readFileSync(path.join(logsDir(), 'ticker.log'), 'utf8').split('\n').filter((line) => !line.includes('Ready: a line matched')));
       return ticks.includes(live) && ticks;
     }, `tick ${live} in the log file`);
     // Its stdout and stderr are read apart: two lines close together may be logged in either order.

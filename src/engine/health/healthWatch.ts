@@ -67,9 +67,13 @@ export class HealthWatch implements Disposable {
     return this.state.readiness === 'none' || this.state.readiness === 'passing';
   }
 
-  start(): void {
+  /** `readyBefore`: a process taken back after a reload whose readiness had passed; not probed again. */
+  start(readyBefore = false): void {
     const { readiness, liveness } = this.check ?? {};
-    if (readiness && readiness.type !== 'log' && readiness.type !== 'problems') void this.loop(readiness, 'readiness');
+    if (readiness && readyBefore) {
+      this.state.readiness = 'passing';
+      this.hooks.log('Ready: it was ready before the window reloaded.');
+    } else if (readiness && readiness.type !== 'log' && readiness.type !== 'problems') void this.loop(readiness, 'readiness');
     if (liveness && liveness.type !== 'log') void this.loop(liveness, 'liveness');
   }
 

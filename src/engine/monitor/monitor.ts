@@ -116,6 +116,11 @@ export class ProcessMonitor implements MonitorApi, Disposable {
     return out;
   }
 
+  /** The samples a previous window kept of runs this one took back after a reload. */
+  restore(histories: readonly RunHistory[]): void {
+    for (const { runId, samples } of histories) this.records.get(runId)?.history.seed(samples, this.now());
+  }
+
   alerts(): Alert[] {
     return this.book.list();
   }

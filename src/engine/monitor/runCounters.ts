@@ -87,6 +87,15 @@ export class SampleHistory {
     this.trim(sample.at);
   }
 
+  /** Older samples (kept over a window reload) go before the ones this history has. */
+  seed(samples: readonly RunSample[], now: number): void {
+    const first = this.samples[this.start]?.at ?? Infinity;
+    const older = samples.filter((s) => s.at < first).sort((a, b) => a.at - b.at);
+    this.samples = [...older, ...this.samples.slice(this.start)];
+    this.start = 0;
+    this.trim(now);
+  }
+
   latest(): RunSample | undefined {
     return this.samples.length > this.start ? this.samples[this.samples.length - 1] : undefined;
   }

@@ -72,6 +72,7 @@ export class SurvivorRecords {
         runId: run.adoptedFrom?.runId ?? run.id, name: run.spec.name, pid: run.pid, pgid: run.pid, startTime: run.startTime,
         commandLine: run.commandLine, kind: run.spec.kind, recordedAt: run.startedAt ?? this.options.now(),
         restarts: run.restarts, attempts: run.attempts, instance: run.instance,
+        ...(run.spec.healthCheck?.readiness && run.ready ? { ready: true } : {}),
       });
     }
     store.write(records);

@@ -32,7 +32,7 @@ export function reconnectRuns(reclaimed: ReclaimedRun[], options: ReconnectOptio
     run.attempts = Math.max(0, (record.attempts ?? 1) - 1);
     const ended = kept.exit ? ' It ended while no window was open.' : '';
     run.system(`Reconnected after the window reloaded: ${record.commandLine} (pid ${kept.pid}); its recent output follows.${ended}`);
-    run.startAttempt();
+    run.startAttempt({ ready: record.ready === true });
     run.startedAt = record.recordedAt;
     runs.push(run);
   }

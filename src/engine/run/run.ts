@@ -55,13 +55,12 @@ export class Run {
   executable: string | null = null;
   /** Something a user should know about a run that did not fail (a service that exited at once). */
   hint: string | null = null;
-  /**
-   * The process's start time from /proc, which tells it apart from a later process with its pid;
-   * read when the process is first recorded.
-   */
+  /** Start time from /proc: tells the process apart from a later one with its pid; read when first recorded. */
   startTime: number | undefined;
   /** Set when this run took over a process a previous window started. */
   adoptedFrom: ProcessRecord | undefined;
+  /** This attempt claims a process kept over a reload (was it ready before?). */
+  private takenBack: { ready: boolean } | undefined;
   private adoptPoll: NodeJS.Timeout | undefined;
   /** When the last chunk of output arrived (monotonic, real time), whole line or not; the drain after an exit reads it. */
   private lastChunkAt = 0;
@@ -130,9 +129,10 @@ export class Run {
     return this.redact(formatCommandLine({ ...this.spec, args: withExtraArgs(this.spec.args, this.extras) }));
   }
 
-  /** Starts one attempt: a fresh process, the same run. */
-  startAttempt(): void {
+  /** Starts one attempt: a fresh process, the same run; or claims the process kept over a reload. */
+  startAttempt(takenBack?: { ready: boolean }): void {
     const gen = ++this.generation;
+    this.takenBack = takenBack;
     this.attempts++;
     this.leaderExit = undefined;
     this.exitedAt = undefined;
@@ -188,7 +188,7 @@ export class Run {
     child.onSpawn(() => {
       if (gen !== this.generation) return;
       this.pid = child.pid ?? this.pid;
-      this.system(`Started: ${this.commandLine} (pid ${this.pid}) in ${this.spec.cwd}${resolvedNote(this.spec, this.executable)}`);
+      if (!this.takenBack) this.system(`Started: ${this.commandLine} (pid ${this.pid}) in ${this.spec.cwd}${resolvedNote(this.spec, this.executable)}`);
       const noPty = this.tty.started(child, this.spec.name, (line) => this.system(line));
       if (noPty) this.ctx.onNoPty(this, noPty);
       if (this.state === 'starting') {
@@ -406,7 +406,7 @@ export class Run {
       onHung: (message) => gen === this.generation && this.ctx.onHung(this, message),
       log: (text) => gen === this.generation && this.system(text),
     });
-    this.health.start();
+    this.health.start(this.takenBack?.ready);
   }
 
   private pipe(gen: number, stream: NodeJS.ReadableStream, kind: OutputStream, cap: IngestCap | undefined): Promise<void> {

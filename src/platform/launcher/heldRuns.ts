@@ -1,4 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { FRAME_STDERR_END } from './dataFrames';
 import type { DataLink } from './dataLink';
 import { killTree } from '../killTree';
 import type { ProcessTable } from '../procfs';
@@ -17,6 +19,8 @@ export class HeldRun {
   private input: InputRelay | undefined;
   private outputs: OutputRelay[] = [];
   private link: DataLink | undefined;
+  /** On a pty: one merged output, so its stderr is over for every host that joins. */
+  private tty = false;
 
   constructor(
     readonly id: number,
@@ -35,13 +39,21 @@ export class HeldRun {
     this.reattach(link);
   }
 
+  /** Relays a child on a pty (its master end's input and output) through the host's data link. */
+  relayPty(input: Writable, output: Readable, link: DataLink): void {
+    this.tty = true;
+    this.input = new InputRelay(input);
+    this.outputs = [new OutputRelay(output, 1, this.replay, () => this.settle())];
+    this.reattach(link);
+  }
+
   ended(exitCode: number | null, signal: NodeJS.Signals | null): void {
     this.exit = { exitCode, signal };
     this.input?.childGone();
     this.settle();
   }
 
-  /** On pipes (not a pty): its stdio can be joined to a new host. */
+  /** Its stdio can be joined to a new host. */
   get relayed(): boolean {
     return this.input !== undefined;
   }
@@ -50,12 +62,13 @@ export class HeldRun {
   info(): HeldRunInfo {
     for (const output of this.outputs) output.mark();
     const replay = this.replay.contents().map(({ index, data }): [1 | 2, string] => [index, data.toString('base64')]);
-    return { id: this.id, pid: this.pid!, runId: this.marker?.slice(RUN_MARKER.length + 1), ...(this.exit && { exit: this.exit }), replay };
+    return { id: this.id, pid: this.pid!, runId: this.marker?.slice(RUN_MARKER.length + 1), ...(this.exit && { exit: this.exit }), ...(this.tty && { tty: true }), replay };
   }
 
   /** Joins its stdio to a host's data link. */
   reattach(link: DataLink): void {
     this.link = link;
+    if (this.tty) link.send(FRAME_STDERR_END, this.id);
     link.route(this.id, { input: (data) => this.input?.write(data), flow: (index, paused) => this.outputs[index - 1]?.flow(paused) });
     this.input?.attach(link, this.id);
     for (const output of this.outputs) output.attach(link, this.id);
@@ -124,8 +137,7 @@ export class HeldRuns {
   }
 
   /**
-   * A host reconnected: nothing is stopped now. Returns the runs it takes back (pty runs stay
-   * with the helper, unseen: their end is found from the process table), their ends delivered.
+   * A host reconnected: nothing is stopped now. Returns the runs it takes back, their ends delivered.
    */
   takeBack(): HeldRunInfo[] {
     clearTimeout(this.graceTimer);

@@ -5,6 +5,7 @@ import type { ProcessTable } from '../procfs';
 import { processTable } from '../processes';
 import { ChildLink, SocketLink } from './helperLink';
 import { HelperProcess, type HelperGone } from './helperProcess';
+import { groupExists, killTree } from '../killTree';
 import { RUN_MARKER } from '../records';
 import { connectSession, type SessionInfo } from './sessionClient';
 import type { HeldRunInfo, HelperReport } from './protocol';
@@ -86,6 +87,7 @@ export class HelperLauncher implements Launcher, Disposable {
   private seq = 0;
   private disposed = false;
   private readonly reclaimable = new Map<string, Reclaimable>();
+  private readonly unclaimedStops = new Set<Promise<unknown>>();
   private readonly onSession: ((info: SessionInfo) => void) | undefined;
 
   readonly onDidLose = this.lossEmitter.event;
@@ -219,20 +221,27 @@ export class HelperLauncher implements Launcher, Disposable {
   }
 
   /**
-   * The process kept for this run id, if no run claimed it, is stopped (SIGTERM to its group): a
-   * run taken back whose start failed before it claimed it. Returns its pid, if it still ran.
+   * The process kept for this run id, if no run claimed it, is stopped as any tree is: SIGTERM to
+   * its group and descendants, SIGKILL after the stop grace, and what left the group found by its
+   * run marker. A run taken back whose start failed before it claimed it. Returns its pid, if it
+   * still ran; `stopped` settles once the tree is gone.
    */
   stopUnclaimed(runId: string): number | undefined {
     const found = this.reclaimable.get(runId);
     if (!found) return undefined;
     this.reclaimable.delete(runId);
-    if (found.info.exit) return undefined;
-    try {
-      process.kill(-found.info.pid, 'SIGTERM');
-    } catch {
-      return undefined;
-    }
-    return found.info.pid;
+    const { pid, exit } = found.info;
+    if (exit || !groupExists(pid)) return undefined;
+    // The helper is still the leader's parent and has not reaped it, so the pid is that process.
+    const stopping = killTree({ pid, graceMs: this.keep.stopGraceMs ?? 3000, table: this.table, envMarker: `${RUN_MARKER}=${runId}` });
+    this.unclaimedStops.add(stopping);
+    void stopping.finally(() => this.unclaimedStops.delete(stopping));
+    return pid;
+  }
+
+  /** Settles once every tree `stopUnclaimed` began is gone. */
+  async unclaimedStopped(): Promise<void> {
+    await Promise.allSettled([...this.unclaimedStops]);
   }
 
   /** The run of this id was taken back: its process, its output replayed, its end if it came meanwhile. */
@@ -244,7 +253,7 @@ export class HelperLauncher implements Launcher, Disposable {
     // The run attaches its listeners once launch() returns.
     queueMicrotask(() => {
       remote.streams.replay(info.replay.map(([index, data]) => [index, Buffer.from(data, 'base64')]));
-      remote.spawned(info.pid);
+      remote.spawned(info.pid, info.tty === true);
       if (!info.exit) return;
       remote.streams.abandon();
       remote.exited(info.exit.exitCode, info.exit.signal);

@@ -1,10 +1,9 @@
 import { PassThrough } from 'node:stream';
 import type { IPty } from 'node-pty';
-import { FRAME_STDERR_END } from './dataFrames';
 import type { DataLink } from './dataLink';
 import type { HelperReport, LaunchRequest } from './protocol';
 import { bridgePty, isProgramError, loadPty, resizePty, spawnPty } from './pty';
-import { InputRelay, OutputRelay } from './streamRelay';
+import type { HeldRun } from './heldRuns';
 
 /**
  * The launcher helper's `tty` launches. Unlike a launch on pipes, the helper stays between the
@@ -24,7 +23,7 @@ export class HelperPtys {
    * it. Returns why no pty could be had (the caller then launches on pipes); undefined when it
    * started, or failed for a reason pipes would share (a missing program), which it reported.
    */
-  start(req: LaunchRequest, link: DataLink): string | undefined {
+  start(req: LaunchRequest, link: DataLink, run: HeldRun): string | undefined {
     const pty = loadPty(this.modules);
     if (!pty.module) return pty.error;
     let term: IPty;
@@ -38,18 +37,12 @@ export class HelperPtys {
     }
     this.terms.set(req.id, term);
     this.report({ type: 'spawned', id: req.id, pid: term.pid, tty: true });
-    // The pty merges both streams: stderr is done at once.
-    link.send(FRAME_STDERR_END, req.id);
+    // Held like a run on pipes: its output goes on into the replay when the host goes, for the next one.
     const input = new PassThrough();
     const output = new PassThrough();
-    const stdin = new InputRelay(input);
-    const stdout = new OutputRelay(output, 1, undefined, () => link.unroute(req.id));
-    link.route(req.id, { input: (data) => stdin.write(data), flow: (index, paused) => index === 1 && stdout.flow(paused) });
-    stdin.attach(link, req.id);
-    stdout.attach(link, req.id);
+    run.relayPty(input, output, link);
     bridgePty(term, input, output, (exitCode, signal) => {
       this.terms.delete(req.id);
-      stdin.childGone();
       this.report({ type: 'exit', id: req.id, exitCode, signal });
     });
     return undefined;

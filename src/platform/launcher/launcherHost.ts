@@ -98,7 +98,7 @@ async function launch(req: LaunchRequest): Promise<void> {
     refused = err;
   }
   const run = held.add(req.id, req.env);
-  const ttyUnavailable = req.tty && joined ? ptys.start(req, joined) : undefined;
+  const ttyUnavailable = req.tty && joined ? ptys.start(req, joined, run) : undefined;
   // On a pty (or failed, and reported): the helper joins the pty to the link.
   if (req.tty && joined && ttyUnavailable === undefined) return;
   let child: ChildProcess | undefined;

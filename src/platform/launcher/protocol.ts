@@ -120,6 +120,8 @@ export interface HeldRunInfo {
   exit?: { exitCode: number | null; signal: NodeJS.Signals | null };
   /** Its recent output, oldest first: stream index (1 stdout, 2 stderr) and base64 bytes. */
   replay: [1 | 2, string][];
+  /** It runs on a pty the helper holds: one merged output, and it can be resized. */
+  tty?: boolean;
 }
 
 /** The answer to a hello with the right token: this host now holds the runs. */

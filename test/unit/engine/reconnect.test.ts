@@ -34,7 +34,7 @@ function records(t: TestContext): FileRecordStore {
  * A window whose service "svc" reads an env file before it starts, released with it running;
  * `next()` opens the next window over the same records and env file.
  */
-async function releasedWithEnvFile(t: TestContext) {
+async function releasedWithEnvFile(t: TestContext, program: [string, string[], RegExp] = ['ticks.js', ['tick', '1000000', '20'], /^tick 1$/]) {
   const store = records(t);
   const sessions: SessionInfo[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-reconnect-env-'));
@@ -44,11 +44,11 @@ async function releasedWithEnvFile(t: TestContext) {
   const next = (sessionsOut: SessionInfo[] = []) => {
     const launcher = new HelperLauncher({ helperScript: HELPER_SCRIPT, reconnectGraceMs: 10_000, stopGraceMs: 200, onSession: (info) => sessionsOut.push(info) });
     t.after(() => launcher.dispose());
-    return { launcher, engine: makeEngine(t, [nodeSpec('svc', 'ticks.js', ['tick', '1000000', '20'], { envFile })], { launcher, records: store }) };
+    return { launcher, engine: makeEngine(t, [nodeSpec('svc', program[0], program[1], { envFile })], { launcher, records: store }) };
   };
   const first = next(sessions);
   const svc = await first.engine.spawn('svc');
-  await waitForLine(first.engine, svc, /^tick 1$/);
+  await waitForLine(first.engine, svc, program[2]);
   const pid = first.engine.get(svc)!.pid!;
   t.after(() => reap([pid, first.launcher.helperPid!]));
   first.launcher.release();
@@ -83,6 +83,9 @@ test('a window that reconnects gets its runs back: same id and pid, earlier outp
   await waitForLine(second.engine, svc, /^tick 1$/);
   const later = Number((await waitForLine(second.engine, svc, /^tick (1[5-9]|[2-9]\d|\d{3,})$/)).split(' ')[1]);
   assert.ok(later > 3, 'live output follows the replay');
+  const said = second.engine.output(svc).filter((l) => l.stream === 'system').map((l) => l.text);
+  assert.match(said[0], /^Reconnected after the window reloaded: /);
+  assert.ok(!said.some((text) => text.startsWith('Started:')), 'a process taken back was not started again, and is not said to be');
   await second.engine.whenDone(job);
   const ended = second.engine.get(job)!;
   assert.equal(ended.exitCode, 3, 'the real exit code');
@@ -91,6 +94,65 @@ test('a window that reconnects gets its runs back: same id and pid, earlier outp
 
   await second.engine.kill(svc);
   assert.equal(second.engine.get(svc)!.state, 'terminated');
+});
+
+test('a service whose readiness had passed is ready at once when taken back, though the line that made it ready is no longer in the replay', async (t) => {
+  const store = records(t);
+  const sessions: SessionInfo[] = [];
+  const readiness = { type: 'log' as const, pattern: '^tick 2$', intervalMs: 50, timeoutMs: 1000, initialDelayMs: 0, failureThreshold: 3, successThreshold: 1 };
+  const open = (out: SessionInfo[]) => {
+    // A small replay: the matching line scrolls out of it long before the reload.
+    const launcher = new HelperLauncher({ helperScript: HELPER_SCRIPT, reconnectGraceMs: 10_000, stopGraceMs: 200, replayBytes: 256, onSession: (info) => out.push(info) });
+    t.after(() => launcher.dispose());
+    return { launcher, engine: makeEngine(t, [nodeSpec('svc', 'ticks.js', ['tick', '1000000', '10'], { healthCheck: { readiness } })], { launcher, records: store }) };
+  };
+  const first = open(sessions);
+  const svc = await first.engine.spawn('svc');
+  await waitFor(() => first.engine.get(svc)?.health?.readiness === 'passing', 'the first window to see it ready');
+  await waitForLine(first.engine, svc, /^tick 120$/);
+  const pid = first.engine.get(svc)!.pid!;
+  t.after(() => reap([pid, first.launcher.helperPid!]));
+  first.launcher.release();
+
+  const second = open([]);
+  const result = await second.launcher.reconnect(sessions[0], 3000);
+  assert.equal(result.status, 'welcome');
+  second.engine.reconnect(result.status === 'welcome' ? result.runs : []);
+  await waitFor(() => second.engine.get(svc)?.state === 'running', 'the service to run again');
+  assert.equal(second.engine.get(svc)!.health?.readiness, 'passing');
+  assert.ok(!second.engine.output(svc).some((l) => l.text === 'tick 2'), 'the matching line is not in the replay');
+  assert.ok(second.engine.output(svc).some((l) => l.text === 'Ready: it was ready before the window reloaded.'));
+  await second.engine.kill(svc);
+});
+
+test('a service on a pty is taken back too: its output replayed and live, its input and its size reach it', async (t) => {
+  const store = records(t);
+  const sessions: SessionInfo[] = [];
+  const open = (out: SessionInfo[]) => {
+    const launcher = new HelperLauncher({ helperScript: HELPER_SCRIPT, reconnectGraceMs: 10_000, stopGraceMs: 200, onSession: (info) => out.push(info) });
+    t.after(() => launcher.dispose());
+    return { launcher, engine: makeEngine(t, [nodeSpec('term', 'tty.js', [], { tty: true })], { launcher, records: store }) };
+  };
+  const first = open(sessions);
+  const term = await first.engine.spawn('term');
+  await waitForLine(first.engine, term, /^ready$/);
+  const pid = first.engine.get(term)!.pid!;
+  t.after(() => reap([pid, first.launcher.helperPid!]));
+  first.launcher.release();
+
+  const second = open([]);
+  const result = await second.launcher.reconnect(sessions[0], 3000);
+  assert.equal(result.status, 'welcome');
+  assert.deepEqual(second.engine.reconnect(result.status === 'welcome' ? result.runs : []).map((s) => s.id), [term]);
+  await waitFor(() => second.engine.get(term)?.state === 'running', 'the terminal service to run again');
+  assert.equal(second.engine.get(term)!.pid, pid, 'the same process');
+  await waitForLine(second.engine, term, /^tty \{"stdout":true/);
+  second.engine.sendInput(term, 'hi');
+  await waitForLine(second.engine, term, /^bytes 6869/);
+  assert.equal(second.engine.resize(term, 90, 33), true);
+  await waitForLine(second.engine, term, /^size 90x33$/);
+  await second.engine.kill(term);
+  assert.equal(second.engine.get(term)!.state, 'terminated');
 });
 
 test('a wrong token is refused; a socket nobody answers on counts as gone', async (t) => {
@@ -143,6 +205,22 @@ test('a run taken back whose env file can no longer be read does not leave its p
   assert.ok(warnings[0].includes(`pid ${pid}`));
   await waitFor(() => isGone(processTable, pid), 'the process from before the reload to be stopped');
   assert.notEqual(second.engine.get(svc)!.state, 'running');
+});
+
+test('a process not taken back that ignores SIGTERM is still stopped: SIGKILL after the stop grace', async (t) => {
+  const { dir, envFile, session: info, svc, pid, next } = await releasedWithEnvFile(t, ['ignore-term.js', [], /^ready$/]);
+  fs.rmSync(envFile);
+
+  const second = next();
+  const session = new SessionFile(path.join(dir, 'session.json'));
+  session.write(info);
+  const warnings: string[] = [];
+  await reconnectSession(second.launcher, second.engine, session, { warn: (message) => warnings.push(message) });
+  await waitFor(() => warnings.length > 0, 'a warning');
+  assert.ok(warnings[0].includes(`pid ${pid}`));
+  await second.launcher.unclaimedStopped();
+  assert.ok(isGone(processTable, pid), 'a process that ignores SIGTERM is gone once the stop is over');
+  assert.equal(second.engine.get(svc)!.state === 'running', false);
 });
 
 test('an answer that came while the window was busy past the timeout still counts', async (t) => {
