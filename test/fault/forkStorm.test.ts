@@ -56,7 +56,7 @@ test(`fork storm: a process with ${CHILDREN} children is sampled, stopped whole,
 
   const forkStarted = performance.now();
   const stormId = await engine.spawn('storm');
-  const line = await withTimeout(waitForLine(engine, stormId, /^storm /), 60_000, 'the storm to fork');
+  const line = await withTimeout(waitForLine(engine, stormId, /^storm /, 60_000), 60_000, 'the storm to fork');
   const forkMs = Math.round(performance.now() - forkStarted);
   const children: number[] = JSON.parse(line.slice('storm '.length)).pids;
   assert.equal(children.length, CHILDREN, 'every child was forked');

@@ -59,12 +59,12 @@ export async function waitFor(predicate: () => boolean, what: string, timeoutMs 
 }
 
 /** Waits for a line of the run's output that matches, and returns it. */
-export async function waitForLine(engine: ProcessEngine, id: string, pattern: RegExp): Promise<string> {
+export async function waitForLine(engine: ProcessEngine, id: string, pattern: RegExp, timeoutMs?: number): Promise<string> {
   let found: string | undefined;
   await waitFor(() => {
     found = engine.output(id).find((l) => pattern.test(l.text))?.text;
     return found !== undefined;
-  }, `output matching ${pattern}`);
+  }, `output matching ${pattern}`, timeoutMs);
   return found!;
 }
 
