@@ -375,6 +375,8 @@ function renderCharts(): void {
   let points = 0;
   for (const series of (cpuChart.data as (number | null)[][]).slice(1)) points += series.filter((v) => v !== null).length;
   app.dataset.points = String(points);
+  const times = cpuChart.data[0] as number[];
+  app.dataset.oldest = times.length === 0 ? '' : String(Math.round(times[0] * 1000));
   for (const [box, chart] of [[cpuBox.box, cpuChart], [memBox.box, memChart]] as const) {
     const b = chart.bbox;
     box.dataset.plot = [b.left, b.top, b.width, b.height].map(Math.round).join(',');

@@ -1,6 +1,7 @@
 // Processes that outlive their window (docs/sessions.md), in a real VS Code: the extension host is
 // killed (SIGKILL) with a chatty service running, which keeps writing and is taken back by the
-// next window (same pid and run id); then the window is closed for good, and once the extension
+// next window (same pid and run id); "Developer: Reload Window" leaves the services and their metrics
+// history to the next window; then the window is closed for good, and once the extension
 // host has ended and the reconnect grace has run out nothing of the runs is left in /proc.
 // Usage: node out/test/e2e/sessions.js   (build first: node esbuild.js && node esbuild.js --tests)
 import * as fs from 'node:fs';
@@ -8,6 +9,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser, payloadUrl, repoRoot, startCodeServer, type CodeServer } from '../harness/codeServer';
 import { extensionHostOf } from './extensionHost';
+import { metricsFrame, paletteCommand, poll } from './metrics';
 import { copyWorkspace, openWorkbench, resultsDir, tail, UI_SETTINGS } from './workbench';
 
 const OVERALL_MS = Number(process.env.E2E_TIMEOUT_MS) || 240_000;
@@ -132,6 +134,7 @@ async function run(): Promise<void> {
   try {
     const page = await openWorkbench(browser, payloadUrl(server), path.join(out, 'browser-console.log'));
     const { chatty, helper } = await killedHostKeepsChattyService(page);
+    await reloadedWindowKeepsMetrics(page, chatty);
     await closedWindowLeavesNothing(page, chatty, helper);
   } finally {
     await browser.close().catch(() => undefined);
@@ -177,6 +180,34 @@ async function killedHostKeepsChattyService(page: Page): Promise<{ chatty: { pid
   checkTicksOnce();
   say('ok   its log file holds each line once: those of the first window, those written without one (replayed), and the live ones');
   return { chatty, helper };
+}
+
+/**
+ * (c): "Developer: Reload Window" with the services running: the window that goes leaves their
+ * metrics history, and the next one's metrics panel shows samples from before it came.
+ */
+async function reloadedWindowKeepsMetrics(page: Page, chatty: { pid: number; runId: string }): Promise<void> {
+  const reconnects = () => (read(logFile()) ?? '').split('Reconnected after the window reloaded').length - 1;
+  const before = reconnects();
+  // Some seconds of samples (the monitor samples every second) before the reload.
+  await sleep(8_000);
+  await paletteCommand(page, 'Developer: Reload Window', /Reload Window/);
+  await until('the next window to take the service back', () => reconnects() > before, 90_000);
+  const back = Date.now();
+  const again = markedProcesses().filter((p) => p.runId === chatty.runId);
+  if (again.length !== 1 || again[0].pid !== chatty.pid) throw new Error(`after Reload Window, run ${chatty.runId} is not the one process ${chatty.pid}: ${JSON.stringify(again)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await paletteCommand(page, 'Dev Processes: Show Metrics', /Dev Processes: Show Metrics/);
+  const app = metricsFrame(page).locator('#app[data-state="ready"]');
+  await app.waitFor({ timeout: 30_000 });
+  // Samples older than the reload can only have come from the window before.
+  const oldest = await poll(async () => Number((await app.getAttribute('data-oldest')) || NaN), (at) => at < back - 5_000).catch((err) => {
+    throw new Error(`the metrics panel after the reload shows no sample from before it: ${(err as Error).message}`);
+  });
+  await page.screenshot({ path: path.join(out, 'metrics-after-reload.png') });
+  say(`ok   Reload Window: the service is taken back, and its metrics start ${((back - oldest) / 1000).toFixed(1)} s before the new window took it (screenshot metrics-after-reload.png)`);
+  // Back to the editor area's state before: the panel closed.
+  await page.keyboard.press('Control+W').catch(() => undefined);
 }
 
 /** Every tick of the chatty service in its log file once, none missing: the replay neither repeated nor lost any. */
