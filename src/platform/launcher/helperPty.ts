@@ -44,7 +44,8 @@ export class HelperPtys {
     const output = new PassThrough();
     const stdin = new InputRelay(input);
     const stdout = new OutputRelay(output, 1, undefined, () => link.unroute(req.id));
-    link.route(req.id, { input: (data) => stdin.write(data), flow: (index, paused) => index === 1 && stdout.flow(paused) });
+    // A pty is never handed off: its master end stays with the helper.
+    link.route(req.id, { input: (data) => stdin.write(data), flow: (index, paused) => index === 1 && stdout.flow(paused), back: () => undefined, tail: () => undefined });
     stdin.attach(link, req.id);
     stdout.attach(link, req.id);
     bridgePty(term, input, output, (exitCode, signal) => {

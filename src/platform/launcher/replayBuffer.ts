@@ -20,7 +20,7 @@ export class ReplayBuffer {
   /** Bytes dropped from the front since the run started. */
   dropped = 0;
 
-  constructor(private readonly limit = DEFAULT_REPLAY_BYTES) {}
+  constructor(readonly limit = DEFAULT_REPLAY_BYTES) {}
 
   get bytes(): number {
     return this.size;
