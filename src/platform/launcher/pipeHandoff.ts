@@ -7,7 +7,7 @@
 import type { Readable } from 'node:stream';
 
 /** A stream is a flood once it moves this many bytes within one window. */
-export const FLOOD_BYTES = 4 * 1024 * 1024;
+export const FLOOD_BYTES = 1024 * 1024;
 export const FLOOD_WINDOW_MS = 1000;
 
 /** Passes a child's pipe to the host; `done(false)` when it could not be sent. */
