@@ -324,7 +324,7 @@ export async function run(): Promise<BenchResult> {
         `it must stay within ${RELAY_MAX_SLOWDOWN}x of it, at least ${(1 / RELAY_MAX_SLOWDOWN).toFixed(2)}x (${verdict(relayRatio * RELAY_MAX_SLOWDOWN >= 1)}).`,
       `Every one of the ${(BYTES / 100).toLocaleString('en-US')} lines reached the engine's listeners, in every repetition; the output channels were given the newest ` +
         `${Math.round(shown).toLocaleString('en-US')} (median) and a note of how many were not shown, as the feed cuts a flood to 5,000 lines per 100 ms.`,
-      `Writer: yes '<99 characters>' | head -c N, run by /bin/sh; the engine runs it as a job through the HelperLauncher, whose children's output it relays over its one data link (a Unix socket, framed chunks) to the engine's process.`,
+      `Writer: yes '<99 characters>' | head -c N, run by /bin/sh; the engine runs it as a job through the HelperLauncher, whose children's output it relays over its one data link (a Unix socket, framed chunks) to the engine's process, until a stream floods: that pipe is then passed to the engine's process, which reads it itself.`,
       `Peak RSS is the whole reading Node process (the bench bundle loaded); "Node reading the pipe" is the same kind of process doing nothing with the bytes.`,
       `Added loop p99: event-loop delay p99 during the flood minus the same process's p99 over an idle second before it (1 ms resolution).`,
       `engine, capped: maxOutputMBps ${CAP_MBPS} on ${BYTES_CAPPED / MB} MB: the engine stops reading past the cap and the writer waits (nothing is dropped); ` +
