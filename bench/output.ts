@@ -97,24 +97,22 @@ function runShell(command: string, onData?: (chunk: Buffer) => void): Promise<nu
   });
 }
 
-/** The writer launched through the helper, its stdout read and dropped: the data path alone. */
-async function throughHelper(bytes: number): Promise<void> {
-  const launcher = new HelperLauncher();
-  try {
-    const child = launcher.launch({ command: '/bin/sh', args: ['-c', writer(bytes)], cwd: process.cwd(), env: { PATH: process.env.PATH ?? '' }, shell: false });
-    let got = 0;
-    const ended = new Promise<void>((resolve) => child.stdout.once('end', resolve));
-    const exited = new Promise<void>((resolve, reject) => {
-      child.onExit(() => resolve());
-      child.onError(reject);
-    });
-    child.stdout.on('data', (chunk: Buffer) => (got += chunk.length));
-    child.stderr.resume();
-    await Promise.all([ended, exited]);
-    if (got !== bytes) throw new Error(`output: read ${got} of ${bytes} bytes through the helper`);
-  } finally {
-    launcher.dispose();
-  }
+/**
+ * The writer launched through the helper, its stdout read and dropped: the data path alone. The
+ * helper is the one the warm-up started, as the extension keeps one for all its runs.
+ */
+async function throughHelper(launcher: HelperLauncher, bytes: number): Promise<void> {
+  const child = launcher.launch({ command: '/bin/sh', args: ['-c', writer(bytes)], cwd: process.cwd(), env: { PATH: process.env.PATH ?? '' }, shell: false });
+  let got = 0;
+  const ended = new Promise<void>((resolve) => child.stdout.once('end', resolve));
+  const exited = new Promise<void>((resolve, reject) => {
+    child.onExit(() => resolve());
+    child.onError(reject);
+  });
+  child.stdout.on('data', (chunk: Buffer) => (got += chunk.length));
+  child.stderr.resume();
+  await Promise.all([ended, exited]);
+  if (got !== bytes) throw new Error(`output: read ${got} of ${bytes} bytes through the helper`);
 }
 
 type Counts = Pick<Sample, 'linesSeen' | 'linesShown' | 'linesDropped' | 'linesLogged'>;
@@ -204,7 +202,8 @@ async function measureHere(tool: Tool): Promise<Sample> {
   const logDir = tool === 'logged' ? fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-bench-log-')) : undefined;
   const logFile = logDir && path.join(logDir, 'flood.log');
   // Warm the paths once with a small flood, so the JIT has seen them.
-  if (tool === 'relay') await throughHelper(MB);
+  const launcher = tool === 'relay' ? new HelperLauncher() : undefined;
+  if (launcher) await throughHelper(launcher, MB);
   if (tool === 'engine' || tool === 'terminal' || tool === 'capped') await throughEngine(MB, undefined, undefined, tool === 'terminal');
   if (logDir) await throughEngine(MB, undefined, path.join(logDir, 'warm.log'));
   const idle = monitorEventLoopDelay({ resolution: 1 });
@@ -223,14 +222,15 @@ async function measureHere(tool: Tool): Promise<Sample> {
     let got = 0;
     await runShell(writer(bytes), (chunk) => (got += chunk.length));
     if (got !== bytes) throw new Error(`output: read ${got} of ${bytes} bytes`);
-  } else if (tool === 'relay') {
-    await throughHelper(bytes);
+  } else if (launcher) {
+    await throughHelper(launcher, bytes);
   } else {
     counts = await throughEngine(bytes, tool === 'capped' ? CAP_MBPS : undefined, logFile, tool === 'terminal');
   }
   const wallMs = performance.now() - start;
   const used = process.cpuUsage(cpu);
   loop.disable();
+  launcher?.dispose();
   // Before the file set is read back to count its lines.
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   if (logDir) {
@@ -324,7 +324,7 @@ export async function run(): Promise<BenchResult> {
         `it must stay within ${RELAY_MAX_SLOWDOWN}x of it, at least ${(1 / RELAY_MAX_SLOWDOWN).toFixed(2)}x (${verdict(relayRatio * RELAY_MAX_SLOWDOWN >= 1)}).`,
       `Every one of the ${(BYTES / 100).toLocaleString('en-US')} lines reached the engine's listeners, in every repetition; the output channels were given the newest ` +
         `${Math.round(shown).toLocaleString('en-US')} (median) and a note of how many were not shown, as the feed cuts a flood to 5,000 lines per 100 ms.`,
-      `Writer: yes '<99 characters>' | head -c N, run by /bin/sh; the engine runs it as a job through the HelperLauncher, whose children's output it relays over its one data link (a Unix socket, framed chunks) to the engine's process.`,
+      `Writer: yes '<99 characters>' | head -c N, run by /bin/sh; the engine runs it as a job through the HelperLauncher, whose children's output it relays over its one data link (a Unix socket, framed chunks) to the engine's process, until a stream floods: that pipe is then passed to the engine's process, which reads it itself.`,
       `Peak RSS is the whole reading Node process (the bench bundle loaded); "Node reading the pipe" is the same kind of process doing nothing with the bytes.`,
       `Added loop p99: event-loop delay p99 during the flood minus the same process's p99 over an idle second before it (1 ms resolution).`,
       `engine, capped: maxOutputMBps ${CAP_MBPS} on ${BYTES_CAPPED / MB} MB: the engine stops reading past the cap and the writer waits (nothing is dropped); ` +

@@ -16,11 +16,24 @@ export const FRAME_STDIN_CLOSED = 5;
 /** The child's stdin is full, and has room again: the host holds its input meanwhile. */
 export const FRAME_STDIN_FULL = 9;
 export const FRAME_STDIN_ROOM = 10;
+/**
+ * The helper stopped reading a flooding stream and passed its pipe to the host over IPC (payload:
+ * the stream index, then the bytes of replay the host keeps as a u32): the host reads the pipe
+ * itself from here on, once the pipe has come.
+ */
+export const FRAME_DIRECT = 11;
+/** The pipe could not be passed (payload: the stream index): its output comes over the link again. */
+export const FRAME_DIRECT_FAILED = 12;
 /** Frames the host sends. */
 export const FRAME_STDIN = 6;
 /** The host's reader of a stream is full (payload: the stream index): stop reading the child. */
 export const FRAME_PAUSE = 7;
 export const FRAME_RESUME = 8;
+/** The host stopped reading a passed pipe (payload: the stream index): the helper reads it again. */
+export const FRAME_DIRECT_BACK = 13;
+/** The last bytes the host read from a passed pipe, for the helper's replay buffer; before a FRAME_DIRECT_BACK. */
+export const FRAME_TAIL_STDOUT = 14;
+export const FRAME_TAIL_STDERR = 15;
 
 export const FRAME_HEADER_BYTES = 9;
 
@@ -45,9 +58,12 @@ export function parseLinkHeader(line: string, token: string): number | undefined
   return got === token && /^\d+$/.test(pid ?? '') ? Number(pid) : undefined;
 }
 
+/** Payloads up to this size (a control frame's) are handed on whole, even when split across reads. */
+const WHOLE_PAYLOAD_BYTES = 16;
+
 /**
  * Cuts a byte stream into frames. A frame's payload is handed on in the pieces it arrives in
- * (views of the read chunks, not copies); only a header split across reads is joined.
+ * (views of the read chunks, not copies); only a header or a short payload split across reads is joined.
  */
 export class FrameReader {
   private header = Buffer.alloc(FRAME_HEADER_BYTES);
@@ -55,6 +71,9 @@ export class FrameReader {
   private kind = 0;
   private id = 0;
   private left = 0;
+  /** A short payload being joined. */
+  private short: Buffer | undefined;
+  private shortFill = 0;
 
   /** `onFrame` gets each piece of a payload; a frame without payload once, with an empty buffer. */
   constructor(private readonly onFrame: (kind: number, id: number, data: Buffer) => void) {}
@@ -65,7 +84,11 @@ export class FrameReader {
       if (this.left > 0) {
         const end = Math.min(chunk.length, at + this.left);
         this.left -= end - at;
-        this.onFrame(this.kind, this.id, chunk.subarray(at, end));
+        if (this.short) {
+          chunk.copy(this.short, this.shortFill, at, end);
+          this.shortFill += end - at;
+          if (this.left === 0) this.onFrame(this.kind, this.id, this.short);
+        } else this.onFrame(this.kind, this.id, chunk.subarray(at, end));
         at = end;
         continue;
       }
@@ -78,6 +101,9 @@ export class FrameReader {
       this.kind = this.header[0];
       this.id = this.header.readUInt32BE(1);
       this.left = this.header.readUInt32BE(5);
+      const whole = this.left > 0 && this.left <= WHOLE_PAYLOAD_BYTES && chunk.length - at < this.left;
+      this.short = whole ? Buffer.alloc(this.left) : undefined;
+      this.shortFill = 0;
       if (this.left === 0) this.onFrame(this.kind, this.id, EMPTY);
     }
   }

@@ -1,11 +1,15 @@
 import * as net from 'node:net';
-import { FRAME_PAUSE, FRAME_RESUME, FRAME_STDIN, FrameReader, linkHeader, writeFrame } from './dataFrames';
+import { FRAME_DIRECT_BACK, FRAME_PAUSE, FRAME_RESUME, FRAME_STDIN, FRAME_TAIL_STDERR, FRAME_TAIL_STDOUT, FrameReader, linkHeader, writeFrame } from './dataFrames';
 
 /** What the helper does with the host's frames for one run. */
 export interface LinkRoute {
   input(data: Buffer): void;
   /** The host's reader of stdout (1) or stderr (2) is full, or has room again. */
   flow(index: 1 | 2, paused: boolean): void;
+  /** The host stopped reading the pipe of this stream it was passed. */
+  back(index: 1 | 2): void;
+  /** The last bytes the host read from that pipe itself, before it gives it back. */
+  tail(index: 1 | 2, data: Buffer): void;
 }
 
 /**
@@ -98,6 +102,9 @@ export class DataLink {
     const route = this.routes.get(id);
     if (!route) return;
     if (kind === FRAME_STDIN) route.input(data);
-    else if ((kind === FRAME_PAUSE || kind === FRAME_RESUME) && (data[0] === 1 || data[0] === 2)) route.flow(data[0], kind === FRAME_PAUSE);
+    else if (kind === FRAME_TAIL_STDOUT || kind === FRAME_TAIL_STDERR) route.tail(kind === FRAME_TAIL_STDOUT ? 1 : 2, data);
+    else if (data[0] !== 1 && data[0] !== 2) return;
+    else if (kind === FRAME_PAUSE || kind === FRAME_RESUME) route.flow(data[0], kind === FRAME_PAUSE);
+    else if (kind === FRAME_DIRECT_BACK) route.back(data[0]);
   }
 }

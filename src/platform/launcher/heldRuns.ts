@@ -7,6 +7,7 @@ import type { ProcessTable } from '../procfs';
 import { processTable } from '../processes';
 import { RUN_MARKER } from '../records';
 import type { HeldRunInfo } from './protocol';
+import type { PassPipe } from './pipeHandoff';
 import { ReplayBuffer } from './replayBuffer';
 import { InputRelay, OutputRelay } from './streamRelay';
 
@@ -31,11 +32,11 @@ export class HeldRun {
     this.replay = new ReplayBuffer(replayBytes);
   }
 
-  /** Relays a child on pipes through the host's data link. */
-  relay(child: ChildProcess, link: DataLink): void {
+  /** Relays a child on pipes through the host's data link; `pass` hands a flooding pipe to the host. */
+  relay(child: ChildProcess, link: DataLink, pass?: PassPipe): void {
     this.input = new InputRelay(child.stdin!);
     const onEnd = () => this.settle();
-    this.outputs = [new OutputRelay(child.stdout!, 1, this.replay, onEnd), new OutputRelay(child.stderr!, 2, this.replay, onEnd)];
+    this.outputs = [new OutputRelay(child.stdout!, 1, this.replay, onEnd, pass), new OutputRelay(child.stderr!, 2, this.replay, onEnd, pass)];
     this.reattach(link);
   }
 
@@ -69,7 +70,12 @@ export class HeldRun {
   reattach(link: DataLink): void {
     this.link = link;
     if (this.tty) link.send(FRAME_STDERR_END, this.id);
-    link.route(this.id, { input: (data) => this.input?.write(data), flow: (index, paused) => this.outputs[index - 1]?.flow(paused) });
+    link.route(this.id, {
+      input: (data) => this.input?.write(data),
+      flow: (index, paused) => this.outputs[index - 1]?.flow(paused),
+      back: (index) => this.outputs[index - 1]?.back(),
+      tail: (index, data) => this.outputs[index - 1]?.tail(data),
+    });
     this.input?.attach(link, this.id);
     for (const output of this.outputs) output.attach(link, this.id);
     this.settle();

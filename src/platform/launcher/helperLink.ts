@@ -13,7 +13,8 @@ export interface HelperLink {
   readonly usable: boolean;
   /** `sent` is called once the request was handed to the channel (or could not be). */
   send(request: HostRequest, sent?: () => void): void;
-  onReport(listener: (report: HelperReport) => void): void;
+  /** `handle` is what came with the report over an IPC channel (a passed pipe). */
+  onReport(listener: (report: HelperReport, handle?: unknown) => void): void;
   /** Once, when the link is gone, with why (e.g. "killed by SIGKILL"). Every report sent before was read. */
   onEnd(listener: (reason: string) => void): void;
   /** Lets go without stopping the helper. */
@@ -58,8 +59,8 @@ export class ChildLink implements HelperLink {
     else sent();
   }
 
-  onReport(listener: (report: HelperReport) => void): void {
-    this.child.on('message', listener);
+  onReport(listener: (report: HelperReport, handle?: unknown) => void): void {
+    this.child.on('message', (message, handle) => listener(message as HelperReport, handle));
   }
 
   onEnd(listener: (reason: string) => void): void {

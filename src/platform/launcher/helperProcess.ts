@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { isGone, type ProcessTable } from '../procfs';
 import type { HelperLink } from './helperLink';
@@ -39,7 +40,7 @@ export class HelperProcess {
     /** What else it reports (the session it listens on). */
     private readonly onReport: (report: HelperReport) => void = () => undefined,
   ) {
-    link.onReport((report) => this.receive(report));
+    link.onReport((report, handle) => this.receive(report, handle));
     link.onEnd((reason) => this.end(reason, false));
     this.heartbeat = setInterval(() => this.beat(), heartbeatMs).unref();
   }
@@ -138,12 +139,17 @@ export class HelperProcess {
     }
   }
 
-  private receive(report: HelperReport): void {
+  private receive(report: HelperReport, handle?: unknown): void {
     this.lastHeard = performance.now();
     this.answered = true;
     if (report.type === 'pong') return;
     if (!('id' in report)) return this.onReport(report);
     const remote = this.launches.get(report.id);
+    if (report.type === 'pipe') {
+      if (remote && handle instanceof Socket) remote.streams.pipe(report.index, handle);
+      else if (handle instanceof Socket) handle.destroy();
+      return;
+    }
     if (!remote) return;
     if (report.type === 'spawned') {
       remote.spawned(report.pid, report.tty, report.ttyUnavailable);

@@ -7,10 +7,12 @@
  * helper stops them all and exits (docs/sessions.md).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { DataLink } from './dataLink';
 import { HeldRuns } from './heldRuns';
 import { HelperSession } from './helperSession';
 import { HelperPtys } from './helperPty';
+import type { PassPipe } from './pipeHandoff';
 import { GRACE_ENV, PTY_MODULES_ENV, REPLAY_ENV, SOCKET_ENV, STOP_GRACE_ENV, TOKEN_ENV, whole, type HelperReport, type HostRequest, type LaunchRequest, type SpawnErrorInfo } from './protocol';
 import { defaultPtyModules } from './pty';
 import { DEFAULT_REPLAY_BYTES } from './replayBuffer';
@@ -116,13 +118,27 @@ async function launch(req: LaunchRequest): Promise<void> {
   } catch (err) {
     report({ type: 'failed', id: req.id, error: errorInfo(err) });
   }
-  if (child?.pid && joined) run.relay(child, joined);
+  if (child?.pid && joined) run.relay(child, joined, passPipe);
   if (!child) return;
   const spawned = child;
   spawned.once('spawn', () => report({ type: 'spawned', id: req.id, pid: spawned.pid!, ttyUnavailable }));
   spawned.once('error', (err) => report({ type: 'failed', id: req.id, error: errorInfo(err) }));
   spawned.once('exit', (exitCode, signal) => report({ type: 'exit', id: req.id, exitCode, signal }));
 }
+
+/**
+ * A flooding pipe goes to the host that started us, with the handle passing of our IPC channel; a
+ * window that reconnected has only a socket, and its output stays relayed.
+ */
+const passPipe: PassPipe = (id, index, pipe, done) => {
+  if (!process.connected) return done(false);
+  const message: HelperReport = { type: 'pipe', id, index };
+  try {
+    process.send!(message, pipe as Socket, { keepOpen: true }, (err: Error | null) => done(!err));
+  } catch {
+    done(false);
+  }
+};
 
 /** A reconnected window takes its runs back: their stdio joins the window's data link. */
 async function reattach(): Promise<void> {

@@ -103,6 +103,16 @@ export interface FailedReport {
   error: SpawnErrorInfo;
 }
 
+/**
+ * Sent with a child's output pipe as its handle (pipeHandoff.ts): the host reads that stream from
+ * the pipe once the link's FRAME_DIRECT for it has come.
+ */
+export interface PipeReport {
+  type: 'pipe';
+  id: number;
+  index: 1 | 2;
+}
+
 /** Sent once at start: where a later window finds this helper, and the token it must prove. */
 export interface SessionReport {
   type: 'session';
@@ -137,7 +147,7 @@ export interface RefusedReport {
   reason: string;
 }
 
-export type HelperReport = SpawnedReport | ExitReport | FailedReport | PongReport | SessionReport | WelcomeReport | RefusedReport;
+export type HelperReport = SpawnedReport | ExitReport | FailedReport | PongReport | PipeReport | SessionReport | WelcomeReport | RefusedReport;
 
 /** Index of a stream in the child's stdio array. */
 export type StdioIndex = 0 | 1 | 2;

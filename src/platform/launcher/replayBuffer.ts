@@ -6,6 +6,8 @@ export interface ReplayChunk {
   data: Buffer;
 }
 
+const GONE: ReplayChunk = { index: 1, data: Buffer.alloc(0) };
+
 /** What the helper keeps of each run's output by default, for a window that reconnects. */
 export const DEFAULT_REPLAY_BYTES = 1024 * 1024;
 
@@ -20,7 +22,7 @@ export class ReplayBuffer {
   /** Bytes dropped from the front since the run started. */
   dropped = 0;
 
-  constructor(private readonly limit = DEFAULT_REPLAY_BYTES) {}
+  constructor(readonly limit = DEFAULT_REPLAY_BYTES) {}
 
   get bytes(): number {
     return this.size;
@@ -32,7 +34,9 @@ export class ReplayBuffer {
     this.size += data.length;
     // The newest chunk stays even when it alone is over the bound.
     while (this.size > this.limit && this.chunks.length - this.head > 1) {
-      const old = this.chunks[this.head++];
+      const old = this.chunks[this.head];
+      // Let go now, not at the next compaction: each chunk may hold a whole read buffer.
+      this.chunks[this.head++] = GONE;
       this.size -= old.data.length;
       this.dropped += old.data.length;
     }

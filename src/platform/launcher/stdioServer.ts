@@ -61,9 +61,15 @@ export class StdioServer implements Disposable {
     this.runs.delete(id);
   }
 
-  /** Runs whose helper never connected end now; those on a link go on until it closes. */
+  /**
+   * Runs whose helper never connected end now; those on a link go on until it closes, relayed:
+   * pipes read here go back to the helper, so its replay has their last bytes for the next window.
+   */
   dispose(): void {
-    for (const [id, { helper }] of [...this.runs]) if (helper === undefined || !this.links.has(helper)) this.forget(id);
+    for (const [id, { helper, streams }] of [...this.runs]) {
+      if (helper === undefined || !this.links.has(helper)) this.forget(id);
+      else streams.giveBack();
+    }
     this.server.close();
     process.off('exit', this.removeDir);
     this.removeDir();

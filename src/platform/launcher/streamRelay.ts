@@ -1,6 +1,8 @@
+import { performance } from 'node:perf_hooks';
 import type { Readable, Writable } from 'node:stream';
-import { FRAME_STDERR, FRAME_STDERR_END, FRAME_STDIN_CLOSED, FRAME_STDIN_FULL, FRAME_STDIN_ROOM, FRAME_STDOUT, FRAME_STDOUT_END } from './dataFrames';
+import { FRAME_DIRECT, FRAME_DIRECT_FAILED, FRAME_STDERR, FRAME_STDERR_END, FRAME_STDIN_CLOSED, FRAME_STDIN_FULL, FRAME_STDIN_ROOM, FRAME_STDOUT, FRAME_STDOUT_END } from './dataFrames';
 import type { DataLink } from './dataLink';
+import { canHandOff, FLOOD_BYTES, FLOOD_WINDOW_MS, startReading, stopReading, type PassPipe } from './pipeHandoff';
 import type { ReplayBuffer, ReplayChunk } from './replayBuffer';
 
 const MAX_BACKLOG_BYTES = 8 * 1024 * 1024;
@@ -10,7 +12,8 @@ const MAX_BACKLOG_BYTES = 8 * 1024 * 1024;
  * bytes for a window that reconnects. While a host reads, a full link or a full reader in the host
  * pauses the pipe (the child slows down, as with a direct pipe); with no host, the pipe is read on
  * into the replay buffer, so the child never blocks on a full pipe nor dies of SIGPIPE because its
- * reader went away.
+ * reader went away. A stream that floods is handed off (pipeHandoff.ts): the host reads the pipe
+ * itself until it gives it back or goes away, and the helper then reads on.
  */
 export class OutputRelay {
   private link: DataLink | undefined;
@@ -24,12 +27,20 @@ export class OutputRelay {
   /** What came after a welcome took the replay, until the new host's link is attached. */
   private backlog: Buffer[] | undefined;
   private backlogBytes = 0;
+  /** The host reads the pipe itself: the helper does not. */
+  private direct = false;
+  /** The pipe was offered to this link already (once per link: a refusal is not retried). */
+  private offered: DataLink | undefined;
+  private windowStart = 0;
+  private windowBytes = 0;
 
   constructor(
     private readonly source: Readable,
     private readonly index: ReplayChunk['index'],
     private readonly replay: ReplayBuffer | undefined,
     onEnd: () => void = () => undefined,
+    /** How the pipe is passed to the host; none: it is always relayed. */
+    private readonly pass?: PassPipe,
   ) {
     source.on('data', (chunk: Buffer) => this.forward(chunk));
     source.on('error', () => undefined);
@@ -65,6 +76,19 @@ export class OutputRelay {
     this.update();
   }
 
+  /** The host stopped reading the pipe it was passed: the helper reads it again. */
+  back(): void {
+    if (!this.direct) return;
+    this.direct = false;
+    startReading(this.source);
+    this.update();
+  }
+
+  /** The last bytes the host read itself, for the replay: they came after what the helper read. */
+  tail(chunk: Buffer): void {
+    if (this.direct) this.replay?.push(this.index, chunk);
+  }
+
   /** The replay was taken: keep what comes next for the link that will be attached. */
   mark(): void {
     this.backlog = [];
@@ -77,12 +101,48 @@ export class OutputRelay {
     this.link = undefined;
     this.hostPaused = false;
     this.linkFull = false;
+    // A host that read the pipe itself went with it: read on from where it stopped.
+    this.back();
     this.update();
   }
 
   private update(): void {
-    if (this.hostPaused || this.linkFull) this.source.pause();
+    if (this.direct || this.hostPaused || this.linkFull) this.source.pause();
     else this.source.resume();
+  }
+
+  /** Counts a flood: enough bytes within one window, while the host keeps up. */
+  private flooding(bytes: number): boolean {
+    const now = performance.now();
+    if (now - this.windowStart > FLOOD_WINDOW_MS) {
+      this.windowStart = now;
+      this.windowBytes = 0;
+    }
+    this.windowBytes += bytes;
+    return this.windowBytes >= FLOOD_BYTES;
+  }
+
+  /**
+   * Hands the pipe to the host. Order is kept: reading stops at the descriptor, what the stream
+   * had buffered goes over the link, then the frame that says the host reads on from the pipe.
+   */
+  private handOff(link: DataLink): void {
+    if (!this.pass || this.offered === link || this.hostPaused || this.ended || !canHandOff(this.source)) return;
+    this.offered = link;
+    if (!stopReading(this.source)) return;
+    this.direct = true;
+    // Emitted as 'data', so sent as ever by `forward`.
+    if (this.source.readableLength > 0) this.source.read();
+    const payload = Buffer.alloc(5);
+    payload[0] = this.index;
+    payload.writeUInt32BE(Math.min(this.replay?.limit ?? 0, 0xffffffff), 1);
+    link.send(FRAME_DIRECT, this.id, payload);
+    const id = this.id;
+    this.pass(id, this.index, this.source, (passed) => {
+      if (passed || this.link !== link || !this.direct) return;
+      link.send(FRAME_DIRECT_FAILED, id, Buffer.of(this.index));
+      this.back();
+    });
   }
 
   private forward(chunk: Buffer): void {
@@ -94,14 +154,18 @@ export class OutputRelay {
       // A host that never attaches: not kept without bound (the replay buffer still is).
       if (this.backlogBytes > MAX_BACKLOG_BYTES) this.backlog = undefined;
     }
-    if (!link || link.send(this.index === 1 ? FRAME_STDOUT : FRAME_STDERR, this.id, chunk) || this.linkFull) return;
-    this.linkFull = true;
-    this.update();
-    link.whenDrained(() => {
-      if (this.link !== link) return;
-      this.linkFull = false;
+    if (!link) return;
+    if (!link.send(this.index === 1 ? FRAME_STDOUT : FRAME_STDERR, this.id, chunk) && !this.linkFull) {
+      this.linkFull = true;
       this.update();
-    });
+      link.whenDrained(() => {
+        if (this.link !== link) return;
+        this.linkFull = false;
+        this.update();
+      });
+    }
+    // After this chunk went: what the stream buffered behind it goes next.
+    if (!this.direct && this.flooding(chunk.length)) this.handOff(link);
   }
 }
 
