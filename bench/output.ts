@@ -9,7 +9,8 @@
  * rotated), for what the file adds.
  *
  * Each measurement runs in a fresh Node process; its peak RSS is that process's whole RSS.
- * Alone: `node out/bench/output.js`; one measurement: `--measure TOOL`.
+ * Alone: `node out/bench/output.js`; one measurement: `--measure TOOL`; where its time goes:
+ * `--profile [TOOL]` (one measurement under `node --cpu-prof`, the engine by default).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -26,6 +27,7 @@ import { TerminalFeed } from '../src/ui/terminalFeed';
 import { BenchEngine } from './support/engine';
 import { measureInChild } from './support/inChild';
 import { rotated, row, type Series } from './support/rows';
+import { summarizeProfile } from './support/cpuProfile';
 import { formatTable, median, type BenchResult, type BenchRow } from './types';
 
 type Tool = 'cat' | 'pipe' | 'relay' | 'engine' | 'terminal' | 'capped' | 'logged';
@@ -150,8 +152,31 @@ async function throughEngine(bytes: number, capMBps?: number, logFile?: string, 
     }
   });
   let systemShown = 0;
-  const log = logFile === undefined ? undefined : new RotatingLogFile({ file: logFile, maxBytes: LOG_MAX_BYTES, maxFiles: LOG_MAX_FILES });
-  const logging = log && engine.onDidOutput((e) => log.write(formatLogLines(e.lines)));
+  // As the extension's log files do: while the disk falls behind, the runs writing to it are held.
+  const writers = new Set<string>();
+  let pressed = false;
+  const hold = (id: string, held: boolean) => engine.get(id) && engine.outputControl(id).hold('log', held);
+  const log =
+    logFile === undefined
+      ? undefined
+      : new RotatingLogFile({
+          file: logFile,
+          maxBytes: LOG_MAX_BYTES,
+          maxFiles: LOG_MAX_FILES,
+          onPressure: (held) => {
+            pressed = held;
+            for (const id of writers) hold(id, held);
+          },
+        });
+  const logging =
+    log &&
+    engine.onDidOutput((e) => {
+      if (!writers.has(e.id)) {
+        writers.add(e.id);
+        if (pressed) hold(e.id, true);
+      }
+      log.write(formatLogLines(e.lines));
+    });
   const feed = new OutputFeed(engine, (_name, text) => {
     // Cheap, as a channel's append would be: a regular expression only for the odd line.
     for (const line of text.split('\n')) {
@@ -338,10 +363,27 @@ export async function run(): Promise<BenchResult> {
   };
 }
 
+/** One measurement of `tool` under the CPU profiler: self time by origin and function. */
+async function profile(tool: Tool): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-output-prof-'));
+  try {
+    const s = await measureInChild<Sample>(__filename, ['--measure', tool], MEASURE_TIMEOUT_MS, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200']);
+    const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    if (!file) throw new Error('output: node wrote no .cpuprofile');
+    const head =
+      `${TOOL_LABEL[tool]}: ${mbps(s).toFixed(0)} MB/s under the profiler, peak RSS ${s.maxRssMb.toFixed(0)} MB, ` +
+      `loop p99 ${s.loopP99Ms.toFixed(1)} ms (idle ${s.idleP99Ms.toFixed(1)}), CPU ${cpuShare(s).toFixed(0)}% of a core`;
+    return `${head}\n${summarizeProfile(path.join(dir, file), `${__filename}.map`)}`;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 if (require.main === module) {
   const [mode, tool] = process.argv.slice(2);
   const main = async () => {
     if (mode === '--measure') process.stdout.write(`${JSON.stringify(await measureHere(tool as Tool))}\n`);
+    else if (mode === '--profile') console.log(await profile((tool as Tool | undefined) ?? 'engine'));
     else console.log(formatTable([await run()]));
   };
   main().then(
