@@ -21,7 +21,7 @@ import { specDefaults } from '../src/core/defaults';
 import type { ProcessSpec } from '../src/core/types';
 import { HelperLauncher } from '../src/platform/launcher';
 import { RotatingLogFile, rotatedPath } from '../src/platform/logFile';
-import { formatLogLines } from '../src/platform/logLines';
+import { formatLogBatch, formatLogLines } from '../src/platform/logLines';
 import { OutputFeed } from '../src/ui/outputFeed';
 import { TerminalFeed } from '../src/ui/terminalFeed';
 import { BenchEngine } from './support/engine';
@@ -146,6 +146,13 @@ async function throughEngine(bytes: number, capMBps?: number, logFile?: string, 
   let linesDropped = 0;
   let systemSeen = 0;
   const counting = engine.onDidOutput((e) => {
+    // Counted as the extension's own listeners read the lines: by the batch, when there is one.
+    const stream = e.batch?.stream;
+    if (stream !== undefined) {
+      if (stream === 'system') systemSeen += e.batch!.length;
+      else linesSeen += e.batch!.length;
+      return;
+    }
     for (const line of e.lines) {
       if (line.stream === 'system') systemSeen++;
       else linesSeen++;
@@ -175,17 +182,21 @@ async function throughEngine(bytes: number, capMBps?: number, logFile?: string, 
         writers.add(e.id);
         if (pressed) hold(e.id, true);
       }
-      log.write(formatLogLines(e.lines));
+      // As the extension's log files format them: by the batch, when there is one.
+      log.write(e.batch ? formatLogBatch(e.batch) : formatLogLines(e.lines));
     });
   const feed = new OutputFeed(engine, (_name, text) => {
-    // Cheap, as a channel's append would be: a regular expression only for the odd line.
-    for (const line of text.split('\n')) {
-      if (line.startsWith(LINE)) linesShown++;
-      else if (line !== '') {
-        const note = /^\[\.\.\. (\d+) lines? not shown/.exec(line);
+    // Cheap, as a channel's append would be: no string per line, a regular expression only for the odd line.
+    for (let at = 0; at < text.length; ) {
+      const end = text.indexOf('\n', at);
+      const next = end === -1 ? text.length : end;
+      if (text.startsWith(LINE, at)) linesShown++;
+      else if (next > at) {
+        const note = /^\[\.\.\. (\d+) lines? not shown/.exec(text.slice(at, next));
         if (note) linesDropped += Number(note[1]);
         else systemShown++;
       }
+      at = next + 1;
     }
   });
   // What a terminal view costs the host: the feed that builds its writes (the editor's rendering is not ours).
