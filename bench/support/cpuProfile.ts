@@ -77,7 +77,6 @@ export function summarizeProfile(file: string, mapFile: string, top = 25): strin
     functions.set(k, f);
   }
   const pct = (ms: number) => `${((100 * ms) / totalMs).toFixed(1)}%`;
-  const ours = (area: string) => area.startsWith('src/');
   return [
     `${totalMs.toFixed(0)} ms sampled (whole process, warm-up included).`,
     '',
