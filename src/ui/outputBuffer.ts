@@ -36,7 +36,7 @@ interface Waiting {
  * formatted when drained, so the ones dropped in a flood cost no more than their count.
  */
 export class OutputBuffer {
-  private waiting: Waiting[] = [];
+  private waiting: (Waiting | undefined)[] = [];
   private head = 0;
   private count = 0;
   private chars = 0;
@@ -73,11 +73,12 @@ export class OutputBuffer {
     this.count += batch.length - skip;
     this.chars += chars;
     while (this.count > 1 && (this.count > this.maxLines || this.chars > this.maxChars)) {
-      const oldest = this.waiting[this.head];
+      const oldest = this.waiting[this.head]!;
       this.chars -= oldest.prefix.length + oldest.batch.text(oldest.from).length;
       this.count--;
       this.dropped++;
-      if (++oldest.from === oldest.batch.length) this.head++;
+      // A batch whose lines are all dropped is let go at once: a flood's text is not held till the next drain.
+      if (++oldest.from === oldest.batch.length) this.waiting[this.head++] = undefined;
     }
     // Compact now and then so dropped batches do not stay referenced.
     if (this.head > 64 && this.head * 2 > this.waiting.length) {
@@ -97,7 +98,7 @@ export class OutputBuffer {
       kept.push(`[... ${this.dropped} line${this.dropped === 1 ? '' : 's'} not shown: the output came faster than the panel takes it ...]`);
     }
     for (let w = this.head; w < this.waiting.length; w++) {
-      const { batch, from, prefix } = this.waiting[w];
+      const { batch, from, prefix } = this.waiting[w]!;
       for (let i = from; i < batch.length; i++) kept.push(formatParts(batch.streamOf(i), batch.text(i), batch.atOf(i), timestamps, prefix));
     }
     this.waiting = [];
