@@ -9,7 +9,8 @@
  * rotated), for what the file adds.
  *
  * Each measurement runs in a fresh Node process; its peak RSS is that process's whole RSS.
- * Alone: `node out/bench/output.js`; one measurement: `--measure TOOL`.
+ * Alone: `node out/bench/output.js`; one measurement: `--measure TOOL`; where its time goes:
+ * `--profile [TOOL]` (one measurement under `node --cpu-prof`, the engine by default).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -20,12 +21,13 @@ import { specDefaults } from '../src/core/defaults';
 import type { ProcessSpec } from '../src/core/types';
 import { HelperLauncher } from '../src/platform/launcher';
 import { RotatingLogFile, rotatedPath } from '../src/platform/logFile';
-import { formatLogLines } from '../src/platform/logLines';
+import { formatLogBatch, formatLogLines } from '../src/platform/logLines';
 import { OutputFeed } from '../src/ui/outputFeed';
 import { TerminalFeed } from '../src/ui/terminalFeed';
 import { BenchEngine } from './support/engine';
 import { measureInChild } from './support/inChild';
 import { rotated, row, type Series } from './support/rows';
+import { summarizeProfile } from './support/cpuProfile';
 import { formatTable, median, type BenchResult, type BenchRow } from './types';
 
 type Tool = 'cat' | 'pipe' | 'relay' | 'engine' | 'terminal' | 'capped' | 'logged';
@@ -51,6 +53,7 @@ const CAP_MBPS = Number(process.env.BENCH_OUTPUT_CAP_MBPS ?? 50);
 const REPEATS = Number(process.env.BENCH_OUTPUT_REPEATS ?? 5);
 /** 99 characters and a newline: a log line of a busy server. */
 const LINE = '2026-11-23T12:00:00.000Z INFO GET /api/items/42 200 3.1ms user=alice trace=4bf92f3577b34da6a3ce9290';
+const FIRST = LINE.charCodeAt(0);
 const IDLE_MS = 1000;
 const MEASURE_TIMEOUT_MS = 120_000;
 const TARGETS = { mbps: 400, rssMb: 100, addedP99Ms: 5 };
@@ -142,23 +145,60 @@ async function throughEngine(bytes: number, capMBps?: number, logFile?: string, 
   let linesDropped = 0;
   let systemSeen = 0;
   const counting = engine.onDidOutput((e) => {
+    // Counted as the extension's own listeners read the lines: by the batch, when there is one.
+    const stream = e.batch?.stream;
+    if (stream !== undefined) {
+      if (stream === 'system') systemSeen += e.batch!.length;
+      else linesSeen += e.batch!.length;
+      return;
+    }
     for (const line of e.lines) {
       if (line.stream === 'system') systemSeen++;
       else linesSeen++;
     }
   });
   let systemShown = 0;
-  const log = logFile === undefined ? undefined : new RotatingLogFile({ file: logFile, maxBytes: LOG_MAX_BYTES, maxFiles: LOG_MAX_FILES });
-  const logging = log && engine.onDidOutput((e) => log.write(formatLogLines(e.lines)));
+  // As the extension's log files do: while the disk falls behind, the runs writing to it are held.
+  const writers = new Set<string>();
+  let pressed = false;
+  const hold = (id: string, held: boolean) => engine.get(id) && engine.outputControl(id).hold('log', held);
+  const log =
+    logFile === undefined
+      ? undefined
+      : new RotatingLogFile({
+          file: logFile,
+          maxBytes: LOG_MAX_BYTES,
+          maxFiles: LOG_MAX_FILES,
+          onPressure: (held) => {
+            pressed = held;
+            for (const id of writers) hold(id, held);
+          },
+        });
+  const logging =
+    log &&
+    engine.onDidOutput((e) => {
+      if (!writers.has(e.id)) {
+        writers.add(e.id);
+        if (pressed) hold(e.id, true);
+      }
+      // As the extension's log files format them: by the batch, when there is one.
+      log.write(e.batch ? formatLogBatch(e.batch) : formatLogLines(e.lines));
+    });
   const feed = new OutputFeed(engine, (_name, text) => {
-    // Cheap, as a channel's append would be: a regular expression only for the odd line.
-    for (const line of text.split('\n')) {
-      if (line.startsWith(LINE)) linesShown++;
-      else if (line !== '') {
-        const note = /^\[\.\.\. (\d+) lines? not shown/.exec(line);
+    // Cheap, as a channel's append would be (it posts the text on): no string per line, and the
+    // flood's lines told by their length and first character (a comparison of the whole line cost
+    // more than the feed itself), every 64th compared whole; a regular expression only for the odd line.
+    for (let at = 0; at < text.length; ) {
+      const end = text.indexOf('\n', at);
+      const next = end === -1 ? text.length : end;
+      if (next - at === LINE.length && text.charCodeAt(at) === FIRST) {
+        if ((linesShown++ & 63) === 0 && !text.startsWith(LINE, at)) throw new Error(`output: the channel was given a line not written: ${text.slice(at, next)}`);
+      } else if (next > at) {
+        const note = /^\[\.\.\. (\d+) lines? not shown/.exec(text.slice(at, next));
         if (note) linesDropped += Number(note[1]);
         else systemShown++;
       }
+      at = next + 1;
     }
   });
   // What a terminal view costs the host: the feed that builds its writes (the editor's rendering is not ours).
@@ -338,10 +378,27 @@ export async function run(): Promise<BenchResult> {
   };
 }
 
+/** One measurement of `tool` under the CPU profiler: self time by origin and function. */
+async function profile(tool: Tool): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-output-prof-'));
+  try {
+    const s = await measureInChild<Sample>(__filename, ['--measure', tool], MEASURE_TIMEOUT_MS, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200']);
+    const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    if (!file) throw new Error('output: node wrote no .cpuprofile');
+    const head =
+      `${TOOL_LABEL[tool]}: ${mbps(s).toFixed(0)} MB/s under the profiler, peak RSS ${s.maxRssMb.toFixed(0)} MB, ` +
+      `loop p99 ${s.loopP99Ms.toFixed(1)} ms (idle ${s.idleP99Ms.toFixed(1)}), CPU ${cpuShare(s).toFixed(0)}% of a core`;
+    return `${head}\n${summarizeProfile(path.join(dir, file), `${__filename}.map`)}`;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 if (require.main === module) {
   const [mode, tool] = process.argv.slice(2);
   const main = async () => {
     if (mode === '--measure') process.stdout.write(`${JSON.stringify(await measureHere(tool as Tool))}\n`);
+    else if (mode === '--profile') console.log(await profile((tool as Tool | undefined) ?? 'engine'));
     else console.log(formatTable([await run()]));
   };
   main().then(

@@ -26,6 +26,7 @@ import { SurvivorRecords } from './run/adoption';
 import { engineMetrics } from './engineMetrics';
 import { FinishedHistory } from './pool/finishedHistory';
 import type { EngineOptions, OutputEvent, RunTarget, SpawnOptions, WriteEvent } from './engineTypes';
+import { RunOutputEvent } from './outputEvent';
 import { Scheduler } from './scheduler/scheduler';
 import { SlotPool } from './pool/slots';
 import { snapshotOf, type ProcessSnapshot } from './run/snapshot';
@@ -97,7 +98,7 @@ export class ProcessEngine {
       now: this.now,
       stopTimeoutMs: () => this.stopTimeoutMs,
       onChange: (run) => this.runChanged(run),
-      onOutput: (run, lines, restored) => this.outputEmitter.fire({ id: run.id, name: run.spec.name, adhoc: run.adhoc, instance: run.instance, lines, ...(restored && { restored }) }),
+      onOutput: (run, batch, restored) => this.outputEmitter.fire(new RunOutputEvent(run.id, run.spec.name, run.adhoc, run.instance, batch, restored)),
       liveOutput: (run, stream) => (this.writeEmitter.hasListeners && stream !== 'system' ? (text) => this.writeEmitter.fire({ id: run.id, name: run.spec.name, adhoc: run.adhoc, instance: run.instance, stream, text }) : undefined),
       onAttemptEnd: (run, error) => this.recovery.attemptEnded(run, error),
       onHung: (run, message) => this.recovery.handleHung(run, message),

@@ -11,6 +11,8 @@ export const HIGH_WATER_BYTES = 4 * 1024 * 1024;
 /** Waiting output below which a held process may go on. */
 export const LOW_WATER_BYTES = 1024 * 1024;
 
+const EMPTY = Buffer.alloc(0);
+
 /** Written where lines were dropped after a failure, before the first line written again. */
 const MISSING_NOTE = '[... some output is missing here: it could not be written to this file ...]\n';
 
@@ -51,6 +53,7 @@ export function rotatedPath(file: string, index: number): string {
  */
 export class RotatingLogFile {
   private queue: (string | Buffer)[] = [];
+  private scratch = EMPTY;
   private queuedBytes = 0;
   private writing: Promise<void> | undefined;
   private handle: fs.FileHandle | undefined;
@@ -119,6 +122,8 @@ export class RotatingLogFile {
         if (this.pressed && this.queuedBytes < (this.options.lowWaterBytes ?? LOW_WATER_BYTES)) this.press(false);
       }
     } finally {
+      // An idle writer holds no scratch buffer: there may be one writer per definition.
+      this.scratch = EMPTY;
       this.writing = undefined;
     }
   }
@@ -140,20 +145,27 @@ export class RotatingLogFile {
     if (cut < batch.length) await this.rotate();
   }
 
+  /**
+   * The head of the queue as bytes, encoded straight into the writer's scratch buffer (reused
+   * from batch to batch: one write is in flight at a time), not a buffer per part and a copy.
+   */
   private takeBatch(): Buffer {
-    const parts: (string | Buffer)[] = [];
+    let parts = 0;
     let chars = 0;
-    while (this.queue.length > 0 && (parts.length === 0 || chars + this.queue[0].length <= MAX_BATCH_BYTES)) {
-      const part = this.queue.shift()!;
-      parts.push(part);
-      chars += part.length;
-      this.queuedBytes -= part.length;
-    }
-    return parts.length === 1 && typeof parts[0] !== 'string' ? parts[0] : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+    while (parts < this.queue.length && (parts === 0 || chars + this.queue[parts].length <= MAX_BATCH_BYTES)) chars += this.queue[parts++].length;
+    const taken = this.queue.splice(0, parts);
+    this.queuedBytes -= chars;
+    if (taken.length === 1 && typeof taken[0] !== 'string') return taken[0];
+    // A UTF-16 unit takes at most three bytes of UTF-8.
+    if (this.scratch.length < chars * 3) this.scratch = Buffer.allocUnsafe(chars * 3);
+    let bytes = 0;
+    for (const part of taken) bytes += typeof part === 'string' ? this.scratch.write(part, bytes) : part.copy(this.scratch, bytes);
+    return this.scratch.subarray(0, bytes);
   }
 
+  /** What did not fit the file goes back to the head of the queue, copied out of the scratch buffer the next batch reuses. */
   private unshift(rest: Buffer): void {
-    this.queue.unshift(rest);
+    this.queue.unshift(Buffer.from(rest));
     this.queuedBytes += rest.length;
   }
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { createHash } from 'node:crypto';
+import type { LineBatch } from './lineBatch';
 import type { OutputLine, OutputStream } from './outputRing';
 
 /** How each stream is marked in a log file, after the line's time. */
@@ -36,6 +37,14 @@ export function formatLogLines(lines: readonly OutputLine[], prefix = ''): strin
     text += head + line.text + '\n';
   }
   return text;
+}
+
+/** Like formatLogLines, for a batch: the lines of one read share their head, so it is joined in once. */
+export function formatLogBatch(batch: LineBatch, prefix = ''): string {
+  if (batch.length === 0) return '';
+  if (batch.stream === undefined || !batch.uniform) return formatLogLines(batch.toArray(), prefix);
+  const head = `${stampOf(batch.at)} ${MARKS[batch.stream]} ${prefix}`;
+  return `${head}${batch.allTexts().join(`\n${head}`)}\n`;
 }
 
 function stampOf(at: number): string {

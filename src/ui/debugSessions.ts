@@ -52,7 +52,7 @@ export class DebugSessions extends Disposable {
     private readonly listeningTimeoutMs = LISTENING_TIMEOUT_MS,
   ) {
     super();
-    this._register(engine.onDidOutput((e) => this.output(e.id, e.lines)));
+    this._register(engine.onDidOutput((e) => this.output(e.id, e)));
     this._register(engine.onDidChange((run) => run && this.runChanged(run)));
     this._register(vscode.debug.onDidStartDebugSession((s) => this.sessionStarted(s)));
     this._register(vscode.debug.onDidTerminateDebugSession((s) => this.sessionEnded(s)));
@@ -129,10 +129,11 @@ export class DebugSessions extends Disposable {
     f.ports.clear();
   }
 
-  private output(runId: string, lines: OutputLine[]): void {
+  private output(runId: string, e: { lines: OutputLine[] }): void {
     const f = this.followed.get(runId);
     if (!f || f.spec.debug.type !== 'node') return;
-    for (const line of lines) {
+    // Only now: the event makes its line objects when asked.
+    for (const line of e.lines) {
       const port = line.stream === 'system' ? undefined : inspectorPort(line.text);
       if (port === undefined) continue;
       // The line may come before the change that says the attempt runs.

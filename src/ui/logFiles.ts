@@ -8,7 +8,7 @@ import { ProcessError } from '../core/errors';
 import type { OutputEvent, ProcessEngine } from '../engine/engine';
 import type { ProcessSnapshot } from '../engine/run/snapshot';
 import { RotatingLogFile } from '../platform/logFile';
-import { formatLogLines, readEarlierOutput, readLogTail, safeFileName } from '../platform/logLines';
+import { formatLogBatch, formatLogLines, readEarlierOutput, readLogTail, safeFileName } from '../platform/logLines';
 import type { OutputLine } from '../platform/outputRing';
 import { ReplayOverlap } from '../platform/replayOverlap';
 import { CommandIds } from './commandIds';
@@ -139,7 +139,7 @@ export class LogFiles extends Disposable {
     const target = this.targets.get(name) ?? this.open(name);
     target.runs.add(e.id);
     if (target.pressed && !target.held.has(e.id)) this.hold(target, e.id, true);
-    target.file.write(formatLogLines(e.lines, this.prefixOf(e)));
+    target.file.write(e.batch ? formatLogBatch(e.batch, this.prefixOf(e)) : formatLogLines(e.lines, this.prefixOf(e)));
   }
 
   private prefixOf(e: Pick<OutputEvent, 'adhoc' | 'name' | 'instance'>): string {

@@ -1,5 +1,6 @@
 import type { TimestampMode } from '../config/outputFields';
-import type { OutputLine } from '../platform/outputRing';
+import { LineBatch } from '../platform/lineBatch';
+import type { OutputLine, OutputStream } from '../platform/outputRing';
 import { formatTimestamp } from './timestamps';
 
 /** What one flush may hand an output channel: a flood is cut to its newest lines. */
@@ -11,22 +12,33 @@ export const MAX_PENDING_CHARS = 1024 * 1024;
  * every line starts with its time, before the instance `prefix`.
  */
 export function formatLine(line: OutputLine, timestamps: TimestampMode = 'none', prefix = ''): string {
-  const text = line.stream === 'stderr' ? `${prefix}[stderr] ${line.text}` : prefix + line.text;
-  if (timestamps !== 'none') return `${formatTimestamp(line.at, timestamps)} ${text}`;
-  if (line.stream === 'system') return `[${new Date(line.at).toLocaleTimeString()}] ${text}`;
+  return formatParts(line.stream, line.text, line.at, timestamps, prefix);
+}
+
+function formatParts(stream: OutputStream, lineText: string, at: number, timestamps: TimestampMode, prefix: string): string {
+  const text = stream === 'stderr' ? `${prefix}[stderr] ${lineText}` : prefix + lineText;
+  if (timestamps !== 'none') return `${formatTimestamp(at, timestamps)} ${text}`;
+  if (stream === 'system') return `[${new Date(at).toLocaleTimeString()}] ${text}`;
   return text;
+}
+
+/** A batch waiting to be shown, from its line `from` on (the ones before were dropped), each line after `prefix`. */
+interface Waiting {
+  batch: LineBatch;
+  from: number;
+  prefix: string;
 }
 
 /**
  * Lines waiting for the next append to an output channel, bounded by lines and characters.
  * When a process writes faster than the panel should take, the oldest waiting lines are dropped
- * and counted, and the next append says how many. Lines are formatted when drained, so the ones
- * dropped in a flood cost no more than their count.
+ * and counted, and the next append says how many. Lines wait in the batches they came in and are
+ * formatted when drained, so the ones dropped in a flood cost no more than their count.
  */
 export class OutputBuffer {
-  private lines: OutputLine[] = [];
-  private prefixes: string[] = [];
+  private waiting: (Waiting | undefined)[] = [];
   private head = 0;
+  private count = 0;
   private chars = 0;
   private dropped = 0;
 
@@ -36,7 +48,7 @@ export class OutputBuffer {
   ) {}
 
   get size(): number {
-    return this.lines.length - this.head;
+    return this.count;
   }
 
   /** A plain line, shown as it is. */
@@ -46,23 +58,31 @@ export class OutputBuffer {
 
   /** Lines of one process, each shown after `prefix`. */
   pushAll(lines: readonly OutputLine[], prefix = ''): void {
+    this.pushBatch(LineBatch.of([...lines]), prefix);
+  }
+
+  /** Lines of one process as the engine batched them, each shown after `prefix`. */
+  pushBatch(batch: LineBatch, prefix = ''): void {
     // A batch bigger than the bound would push its own first lines out again: skip them now.
-    const skip = Math.max(0, lines.length - this.maxLines);
+    const skip = Math.max(0, batch.length - this.maxLines);
     if (skip > 0) this.dropped += skip;
-    for (let i = skip; i < lines.length; i++) {
-      this.lines.push(lines[i]);
-      this.prefixes.push(prefix);
-      this.chars += prefix.length + lines[i].text.length;
-    }
-    while (this.size > 1 && (this.size > this.maxLines || this.chars > this.maxChars)) {
-      this.chars -= this.prefixes[this.head].length + this.lines[this.head].text.length;
-      this.head++;
+    if (skip === batch.length) return;
+    let chars = 0;
+    for (let i = skip; i < batch.length; i++) chars += prefix.length + batch.text(i).length;
+    this.waiting.push({ batch, from: skip, prefix });
+    this.count += batch.length - skip;
+    this.chars += chars;
+    while (this.count > 1 && (this.count > this.maxLines || this.chars > this.maxChars)) {
+      const oldest = this.waiting[this.head]!;
+      this.chars -= oldest.prefix.length + oldest.batch.text(oldest.from).length;
+      this.count--;
       this.dropped++;
+      // A batch whose lines are all dropped is let go at once: a flood's text is not held till the next drain.
+      if (++oldest.from === oldest.batch.length) this.waiting[this.head++] = undefined;
     }
-    // Compact now and then so dropped lines do not stay referenced.
-    if (this.head > 4096 && this.head * 2 > this.lines.length) {
-      this.lines = this.lines.slice(this.head);
-      this.prefixes = this.prefixes.slice(this.head);
+    // Compact now and then so dropped batches do not stay referenced.
+    if (this.head > 64 && this.head * 2 > this.waiting.length) {
+      this.waiting = this.waiting.slice(this.head);
       this.head = 0;
     }
   }
@@ -72,15 +92,18 @@ export class OutputBuffer {
    * empty. Only the lines kept are formatted, each with its time per `timestamps`.
    */
   drain(timestamps: TimestampMode = 'none'): string {
-    if (this.size === 0 && this.dropped === 0) return '';
+    if (this.count === 0 && this.dropped === 0) return '';
     const kept: string[] = [];
     if (this.dropped > 0) {
       kept.push(`[... ${this.dropped} line${this.dropped === 1 ? '' : 's'} not shown: the output came faster than the panel takes it ...]`);
     }
-    for (let i = this.head; i < this.lines.length; i++) kept.push(formatLine(this.lines[i], timestamps, this.prefixes[i]));
-    this.lines = [];
-    this.prefixes = [];
+    for (let w = this.head; w < this.waiting.length; w++) {
+      const { batch, from, prefix } = this.waiting[w]!;
+      for (let i = from; i < batch.length; i++) kept.push(formatParts(batch.streamOf(i), batch.text(i), batch.atOf(i), timestamps, prefix));
+    }
+    this.waiting = [];
     this.head = 0;
+    this.count = 0;
     this.chars = 0;
     this.dropped = 0;
     return `${kept.join('\n')}\n`;

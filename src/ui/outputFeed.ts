@@ -49,8 +49,12 @@ export class OutputFeed implements Disposable {
     if (!buffer) this.pending.set(channel, (buffer = new OutputBuffer()));
     // Replicas share their definition's channel; a prefix tells their lines apart.
     const prefix = !e.adhoc && (this.engine.definition(e.name)?.instances.max ?? 1) > 1 ? `[#${e.instance}] ` : '';
-    const lines = e.lines.some((l) => l.stream === 'system') ? e.lines.map((l) => (l.stream === 'system' ? { ...l, text: this.display(l.text) } : l)) : e.lines;
-    buffer.pushAll(lines, prefix);
+    // The engine's batches of a process's lines are taken as they are: no object per line.
+    if (e.batch && e.batch.stream !== undefined && e.batch.stream !== 'system') buffer.pushBatch(e.batch, prefix);
+    else {
+      const lines = e.lines.some((l) => l.stream === 'system') ? e.lines.map((l) => (l.stream === 'system' ? { ...l, text: this.display(l.text) } : l)) : e.lines;
+      buffer.pushAll(lines, prefix);
+    }
     this.timer ??= setTimeout(() => this.flush(), this.flushMs);
   }
 

@@ -145,6 +145,8 @@ export class TerminalFeed implements Disposable {
   }
 
   private emitSystem(e: OutputEvent): void {
+    // A batch of a process's own lines has none of ours: no line objects made for it.
+    if (e.batch?.stream !== undefined && e.batch.stream !== 'system') return;
     const prefix = this.prefixOf(e.instance);
     for (const line of e.lines) if (line.stream === 'system') this.emitLine(e.id, prefix, `${DIM}${line.text}${RESET}`);
   }

@@ -18,7 +18,7 @@ export type MonitoredRun = Pick<ProcessSnapshot, 'id' | 'name' | 'kind' | 'state
 /** What the monitor needs of the engine (a `ProcessEngine` fits); it only listens. */
 export interface MonitoredEngine {
   readonly onDidChange: Event<MonitoredRun | undefined>;
-  readonly onDidOutput: Event<Pick<OutputEvent, 'id' | 'lines' | 'restored'>>;
+  readonly onDidOutput: Event<Pick<OutputEvent, 'id' | 'lines' | 'restored' | 'batch'>>;
   list(): MonitoredRun[];
   definitions(): Pick<ProcessSpec, 'name' | 'limits'>[];
   /** Takes the TCP ports the tree of the run's process `pid` listens on, read each round. */
@@ -92,7 +92,7 @@ export class ProcessMonitor implements MonitorApi, Disposable {
     this.book = new AlertBook({ historyLimit: options.alertHistory });
     this.subscriptions.add(engine.onDidChange((run) => run && this.runChanged(run)));
     // Lines restored from a log file were counted when they were written.
-    this.subscriptions.add(engine.onDidOutput((e) => !e.restored && this.records.get(e.id)?.counters.add(e.lines, this.now())));
+    this.subscriptions.add(engine.onDidOutput((e) => !e.restored && this.records.get(e.id)?.counters.add(e.batch ?? e.lines, this.now())));
     // Runs that ended before the monitor came are not counted or alerted on.
     for (const run of engine.list()) if (!isFinal(run.state)) this.runChanged(run);
   }

@@ -1,3 +1,4 @@
+import { LineBatch } from '../../platform/lineBatch';
 import type { OutputLine } from '../../platform/outputRing';
 import type { ProcessKind } from '../../core/types';
 import type { AlertSubject } from './alerts';
@@ -23,13 +24,19 @@ export class OutputCounters {
     this.lastLineAt = now;
   }
 
-  add(lines: readonly OutputLine[], now: number): void {
+  add(lines: readonly OutputLine[] | LineBatch, now: number): void {
     let stderr = 0;
     let counted = 0;
-    for (const line of lines) {
-      if (line.stream === 'system') continue;
-      counted++;
-      if (line.stream === 'stderr') stderr++;
+    if (lines instanceof LineBatch && lines.stream !== undefined) {
+      // A batch is of one stream: counted without a look at its lines.
+      counted = lines.stream === 'system' ? 0 : lines.length;
+      stderr = lines.stream === 'stderr' ? lines.length : 0;
+    } else {
+      for (const line of lines instanceof LineBatch ? lines.toArray() : lines) {
+        if (line.stream === 'system') continue;
+        counted++;
+        if (line.stream === 'stderr') stderr++;
+      }
     }
     if (counted === 0) return;
     this.linesSinceTake += counted;

@@ -1,3 +1,4 @@
+import { LineBatch } from '../../platform/lineBatch';
 import type { OutputLine } from '../../platform/outputRing';
 import type { Run, RunContext } from './run';
 
@@ -17,8 +18,9 @@ export function runOutputControl(run: Run, ctx: RunContext): RunOutputControl {
     hold: (holder, held) => run.outputGate.hold(holder, held),
     restore: (lines) => {
       if (lines.length === 0) return;
-      for (const line of lines) run.output.push(line);
-      ctx.onOutput(run, lines, true);
+      const batch = LineBatch.of(lines);
+      run.output.pushBatch(batch);
+      ctx.onOutput(run, batch, true);
     },
   };
 }

@@ -6,7 +6,7 @@ import { killTree, signalGroup, type KillTreeResult } from '../../platform/killT
 import { maskSecrets, secretValues } from '../../platform/redact';
 import type { LaunchedProcess } from '../../platform/launcher';
 import { IngestCap } from '../../platform/ingestCap';
-import { OutputRing, type OutputLine, type OutputStream } from '../../platform/outputRing';
+import { OutputRing, type OutputStream } from '../../platform/outputRing';
 import { StreamGate } from '../../platform/streamGate';
 import type { ProcStat } from '../../platform/procfs';
 import { describeReapWait } from '../../platform/reapWait';
@@ -18,7 +18,7 @@ import { withExtraArgs, type RunExtras } from './runExtras';
 import { writeInput } from './runInput';
 import type { RunHost } from './runContext';
 import { largestInput, prepareEnvironment, withEnvFile, resolvedNote, resolveProgram } from './runEnvironment';
-import { drain, pipeLines, toOutputLines } from './runOutput';
+import { drain, pipeLines, systemBatch, toLineBatch } from './runOutput';
 import { RunTty } from './runTty';
 import type { PortReading } from './runPorts';
 import { runStopCommand, stopPlan, stoppingLine, type StopPlan } from './runStop';
@@ -419,9 +419,9 @@ export class Run {
         if (texts.length === 0 || gen !== this.generation) return;
         const at = this.ctx.now();
         this.lastOutputAt = at;
-        const lines = toOutputLines(texts, raws, kind, secrets, at);
-        for (const line of lines) this.output.push(line);
-        this.ctx.onOutput(this, lines);
+        const batch = toLineBatch(texts, raws, kind, secrets, at);
+        this.output.pushBatch(batch);
+        this.ctx.onOutput(this, batch);
         // After the lines: a "Ready" line follows the line that matched.
         this.health?.onOutput(texts);
       },
@@ -437,9 +437,9 @@ export class Run {
 
   /** Adds a line of our own (start, exit, why) to the run's output. */
   system(text: string): void {
-    const line: OutputLine = { stream: 'system', text: this.redact(text), at: this.ctx.now() };
-    this.output.push(line);
-    this.ctx.onOutput(this, [line]);
+    const batch = systemBatch(this.redact(text), this.ctx.now());
+    this.output.pushBatch(batch);
+    this.ctx.onOutput(this, batch);
   }
 
   private moveTo(state: RunState): void {

@@ -1,6 +1,7 @@
 import type { ProcessError } from '../../core/errors';
 import type { Launcher } from '../../platform/launcher';
-import type { OutputLine, OutputStream } from '../../platform/outputRing';
+import type { LineBatch } from '../../platform/lineBatch';
+import type { OutputStream } from '../../platform/outputRing';
 import type { ProcessTable } from '../../platform/procfs';
 import type { ReapGate } from '../../platform/reapWait';
 
@@ -17,7 +18,7 @@ export interface RunHost<R> {
   stopTimeoutMs(): number;
   onChange(run: R): void;
   /** `restored`: lines read back from elsewhere (a log file), not from the process now. */
-  onOutput(run: R, lines: OutputLine[], restored?: boolean): void;
+  onOutput(run: R, lines: LineBatch, restored?: boolean): void;
   /** Who follows the run's text as written (escapes kept), live; undefined when nobody does. */
   liveOutput(run: R, stream: OutputStream): ((text: string) => void) | undefined;
   /** A liveness probe failed past its threshold; the engine applies the `hung` strategy. */

@@ -1,7 +1,8 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { IngestCap } from '../../platform/ingestCap';
 import { LineSplitter, MAX_LINE_LENGTH } from '../../platform/lineSplitter';
-import type { OutputLine, OutputStream } from '../../platform/outputRing';
+import { LineBatch } from '../../platform/lineBatch';
+import type { OutputStream } from '../../platform/outputRing';
 import { redact } from '../../platform/redact';
 
 /** How long to wait for the pipes to drain after the whole group is gone. */
@@ -93,15 +94,19 @@ class LiveMask {
   }
 }
 
-/** Output lines of one stream, stamped `at`, with `secrets` masked; `raws` as the splitter gave them. */
-export function toOutputLines(texts: string[], raws: string[], kind: OutputStream, secrets: string[], at: number): OutputLine[] {
-  const lines: OutputLine[] = new Array(texts.length);
-  for (let i = 0; i < texts.length; i++) {
-    const text = secrets.length === 0 ? texts[i] : redact(texts[i], secrets);
-    const raw = raws[i];
-    lines[i] = raw === undefined ? { stream: kind, text, at } : { stream: kind, text, at, raw: secrets.length === 0 ? raw : redact(raw, secrets) };
-  }
-  return lines;
+/** A line of our own (start, exit, why), stamped `at`. */
+export function systemBatch(text: string, at: number): LineBatch {
+  return LineBatch.read('system', at, [text]);
+}
+
+/** Lines of one read of a stream, stamped `at`, with `secrets` masked; `raws` as the splitter gave them. */
+export function toLineBatch(texts: string[], raws: string[], kind: OutputStream, secrets: string[], at: number): LineBatch {
+  if (secrets.length === 0) return LineBatch.read(kind, at, texts, raws);
+  const masked: string[] = new Array(texts.length);
+  for (let i = 0; i < texts.length; i++) masked[i] = redact(texts[i], secrets);
+  const maskedRaws: string[] = [];
+  raws.forEach((raw, i) => (maskedRaws[i] = redact(raw, secrets)));
+  return LineBatch.read(kind, at, masked, maskedRaws);
 }
 
 /**

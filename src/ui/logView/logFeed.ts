@@ -134,7 +134,10 @@ export class LogFeed implements Disposable {
 
   private enqueue(e: OutputEvent): void {
     const src = this.sourceOf(e).key;
-    for (const line of e.lines) this.pending.push({ at: line.at, src, stream: STREAM_CODE[line.stream] ?? 0, text: line.text });
+    // By the batch when there is one: the view keeps lines of its own shape, the engine's line objects are not needed.
+    const batch = e.batch;
+    if (batch) for (let i = 0; i < batch.length; i++) this.pending.push({ at: batch.atOf(i), src, stream: STREAM_CODE[batch.streamOf(i)] ?? 0, text: batch.text(i) });
+    else for (const line of e.lines) this.pending.push({ at: line.at, src, stream: STREAM_CODE[line.stream] ?? 0, text: line.text });
     // A flood between two flushes: only the newest lines could be kept anyway.
     const max = this.store.limits.maxLines;
     if (this.pending.length > 2 * max) {

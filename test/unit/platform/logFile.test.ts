@@ -181,3 +181,24 @@ test('a second writer of the same file starts after the first finished its queue
   assert.equal(numbers.length, 301_000);
   numbers.forEach((n, k) => assert.equal(n, k));
 });
+
+test('many-byte characters and rotation mid-batch: every line whole, in order, each file within its size', async (t) => {
+  const file = path.join(tempDir(t), 'utf8.log');
+  const maxBytes = 4096;
+  const log = new RotatingLogFile({ file, maxBytes, maxFiles: 200 });
+  const lines: string[] = [];
+  for (let i = 0; i < 3000; i++) lines.push(`${String(i).padStart(5, '0')} ${'€ü✓'.repeat(i % 7)}😀\n`);
+  // Writes of several lines, so a batch is cut at the rotation mid-write and its rest waits for the next file.
+  for (let i = 0; i < lines.length; i += 5) log.write(lines.slice(i, i + 5).join(''));
+  await log.close();
+  let all = '';
+  for (let i = 199; i >= 0; i--) {
+    const part = rotatedPath(file, i);
+    if (!fs.existsSync(part)) continue;
+    const bytes = fs.readFileSync(part);
+    assert.ok(bytes.length <= maxBytes, `${part}: ${bytes.length} bytes`);
+    assert.equal(bytes[bytes.length - 1], 0x0a, `${part} ends with a whole line`);
+    all += bytes.toString('utf8');
+  }
+  assert.equal(all, lines.join(''));
+});

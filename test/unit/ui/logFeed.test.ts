@@ -4,6 +4,7 @@ import { Emitter } from '../../../src/core/events';
 import type { ProcessSpec } from '../../../src/core/types';
 import type { OutputEvent } from '../../../src/engine/engine';
 import type { OutputLine } from '../../../src/platform/outputRing';
+import { LineBatch } from '../../../src/platform/lineBatch';
 import { LogModel } from '../../../src/shared/logModel';
 import type { HostMessage } from '../../../src/shared/logsProtocol';
 import { LogFeed, MAX_IN_FLIGHT, type LogEngine } from '../../../src/ui/logView/logFeed';
@@ -148,4 +149,20 @@ test('while the view is away nothing is posted; lines are kept for when it comes
   feed.resend();
   assert.deepEqual(view.rows().map((r) => r.text), ['while hidden']);
   feed.dispose();
+});
+
+test('an engine batch shows the same rows as its lines would', () => {
+  const rows = (withBatch: boolean) => {
+    const { feed, output, clock, view } = setup([{ id: 'w1', name: 'web', instance: 0, adhoc: false, lines: [] }]);
+    feed.resend();
+    const raws: string[] = [];
+    raws[1] = '\u001b[31mtwo';
+    const batch = LineBatch.read('stderr', 100, ['one', 'two'], raws);
+    output.fire({ id: 'w1', name: 'web', instance: 0, lines: batch.toArray(), ...(withBatch && { batch }) });
+    output.fire({ id: 'w1', name: 'web', instance: 0, lines: [out('mixed', 200)], ...(withBatch && { batch: LineBatch.of([out('mixed', 200)]) }) });
+    clock.advance(100);
+    return view.rows().map((r) => `${r.label} ${r.stream} ${r.at} ${r.text}`);
+  };
+  assert.deepEqual(rows(true), rows(false));
+  assert.equal(rows(true).length, 3);
 });
