@@ -52,6 +52,8 @@ export class EnvironCensus {
     for (const pid of this.source.listPids(this.source.root)) {
       const entry = this.entry(pid);
       if (!entry) continue;
+      // Kept even when this read fails: what it knows of other names still holds.
+      next.set(pid, entry);
       let held = entry.values.get(name);
       if (held === undefined) {
         const environ = this.source.read(`${this.source.root}/${pid}/environ`);
@@ -60,7 +62,6 @@ export class EnvironCensus {
         held = environ === undefined ? [] : valuesOf(environ, name);
         entry.values.set(name, held);
       }
-      next.set(pid, entry);
       if (held.includes(value)) found.push(pid);
     }
     // Only what /proc lists now: the census never grows past the machine's processes.
@@ -68,7 +69,7 @@ export class EnvironCensus {
     return found;
   }
 
-  /** How many processes are remembered (for tests). */
+  /** How many processes the census holds an entry for (for tests). */
   get size(): number {
     return this.known.size;
   }

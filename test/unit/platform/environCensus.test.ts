@@ -25,12 +25,15 @@ test('valuesOf finds an entry first, in the middle or last, and only whole names
 });
 
 /** A directory laid out like /proc (PID/environ), counting the environments read. */
-function fakeProc(t: { after(fn: () => unknown): void }): { source: CensusSource; reads: () => number; kernelThreads: Set<number>; put(pid: number, environ: string | undefined): void; replace(pid: number, environ: string): void; remove(pid: number): void } {
+function fakeProc(t: { after(fn: () => unknown): void }): { source: CensusSource; reads: () => number; kernelThreads: Set<number>; unreadable: Set<number>; put(pid: number, environ: string | undefined): void; replace(pid: number, environ: string): void; remove(pid: number): void } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-census-'));
   t.after(() => fs.rmSync(root, { recursive: true, force: true }));
   let reads = 0;
   const kernelThreads = new Set<number>();
-  const source: CensusSource = { root, listPids: procPids, read: (file) => (reads++, readSmall(file)), emptyForGood: (pid) => kernelThreads.has(pid) };
+  // Denied without touching the directory, whose times are the identity here.
+  const unreadable = new Set<number>();
+  const read = (file: string) => (reads++, unreadable.has(Number(path.basename(path.dirname(file)))) ? undefined : readSmall(file));
+  const source: CensusSource = { root, listPids: procPids, read, emptyForGood: (pid) => kernelThreads.has(pid) };
   const put = (pid: number, environ: string | undefined, dir = path.join(root, String(pid))) => {
     fs.mkdirSync(dir, { recursive: true });
     if (environ !== undefined) fs.writeFileSync(path.join(dir, 'environ'), environ);
@@ -39,6 +42,7 @@ function fakeProc(t: { after(fn: () => unknown): void }): { source: CensusSource
     source,
     reads: () => reads,
     kernelThreads,
+    unreadable,
     put: (pid, environ) => put(pid, environ),
     // A new process with the same pid: a new directory (a new inode, made while the old one still exists) in its place.
     replace(pid, environ) {
@@ -66,6 +70,17 @@ test('an environment is read once while its process lives, whatever value is ask
   assert.equal(proc.reads(), 4);
 });
 
+test('a process whose environment cannot be read for one name keeps what was read for another', (t) => {
+  const proc = fakeProc(t);
+  proc.put(100, 'RUN=one\0');
+  const census = new EnvironCensus(proc.source);
+  assert.deepEqual(census.find('RUN=one'), [100]);
+  proc.unreadable.add(100);
+  assert.deepEqual(census.find('OTHER=x'), []);
+  assert.deepEqual(census.find('RUN=one'), [100]);
+  assert.equal(proc.reads(), 2);
+});
+
 test('a new process with a remembered pid is read afresh, and a new pid is read', (t) => {
   const proc = fakeProc(t);
   proc.put(100, 'RUN=old\0');
@@ -85,10 +100,10 @@ test('an empty or unreadable environment is remembered only when it is for good 
   proc.kernelThreads.add(103);
   const census = new EnvironCensus(proc.source);
   assert.deepEqual(census.find('RUN=x'), []);
-  assert.equal(census.size, 1);
+  assert.equal(census.size, 3);
   assert.equal(proc.reads(), 3);
   assert.deepEqual(census.find('RUN=x'), []);
-  assert.equal(proc.reads(), 5, 'the kernel thread is not read again');
+  assert.equal(proc.reads(), 5, 'the two read again, the kernel thread not');
   // The process finished its exec (same inode, now an environment), the other one became readable.
   fs.writeFileSync(path.join(proc.source.root, '100', 'environ'), 'RUN=x\0');
   fs.writeFileSync(path.join(proc.source.root, '101', 'environ'), 'RUN=x\0');
