@@ -14,7 +14,8 @@
  *
  * `node out/bench/run.js idle` runs it alone (BENCH_IDLE_WINDOW_S: the length of one window,
  * BENCH_IDLE_WINDOWS: how many windows per phase; BENCH_IDLE_NO_PM2=1 leaves PM2 out, its rows
- * then repeat the host's; BENCH_IDLE_PROFILE=1 adds a CPU profile of the extension host).
+ * then repeat the host's; BENCH_IDLE_PROFILE=1 adds a CPU profile of the extension host;
+ * BENCH_IDLE_MEMORY=1 its memory as Node splits it, before and after the start).
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -23,6 +24,7 @@ import type { Page } from 'playwright-core';
 import { launchBrowser, payloadUrl, repoRoot, startCodeServer } from '../test/harness/codeServer';
 import { copyWorkspace, openDevProcessesView } from '../test/e2e/workbench';
 import { formatTable, median, type BenchResult, type BenchRow } from './types';
+import { hostMemory, type HostMemory } from './support/hostMemory';
 import { profileProcess } from './support/hostProfile';
 import { Pm2Daemon } from './support/pm2';
 import { cmdline, descendantsMatching, measureWindow, type Usage } from './support/procUsage';
@@ -48,6 +50,8 @@ const EXT_HOST = /--type=extensionHost/;
 /** BENCH_IDLE_PROFILE=1: after the measured windows, a CPU profile of the extension host (written to test-results/). */
 const PROFILE = process.env.BENCH_IDLE_PROFILE === '1';
 const NO_AUTOFORWARD = process.env.BENCH_IDLE_NO_AUTOFORWARD === '1';
+/** BENCH_IDLE_MEMORY=1: the extension host's memory as Node splits it (heap, buffers), through its inspector, before and after the start. */
+const MEMORY = process.env.BENCH_IDLE_MEMORY === '1';
 const INSPECT_PORT = 9339;
 /** The helper leaves the extension host's tree (it outlives a reload): found by its script's path in this checkout. */
 const HELPER_SCRIPT = path.join(repoRoot(), 'dist', 'launcherHost.js');
@@ -177,14 +181,24 @@ async function measureOurs(page: Page, port: number): Promise<Pick<Phases, 'idle
   await sleep(SETTLE_MS);
   const [idleHost] = await windows([host]);
   console.log(`  idle: extension host, none running: ${brief(idleHost)}`);
+  const memoryBefore = MEMORY ? await hostMemory(INSPECT_PORT) : undefined;
   await runCommand(page, 'Dev Processes: Start All');
   await waitAllListening(port, 'ours');
   await sleep(SETTLE_AFTER_START_MS);
   const helper = findHelper();
   const [busyHost, helperUse] = await windows([host, helper]);
   console.log(`  idle: extension host, ${SERVICES} running: ${brief(busyHost)}; launcher helper: ${brief(helperUse)}`);
+  if (memoryBefore) logMemoryGrowth(memoryBefore, await hostMemory(INSPECT_PORT));
   if (PROFILE) await profileHost();
   return { idleHost, busyHost, helper: helperUse };
+}
+
+function logMemoryGrowth(before: HostMemory, after: HostMemory): void {
+  const mb = (key: keyof HostMemory) => `${(after[key] / 2 ** 20).toFixed(1)} MB (${((after[key] - before[key]) / 2 ** 20).toFixed(1)})`;
+  console.log(
+    `  idle: extension host after a garbage collection, with the ${SERVICES} (growth): rss ${mb('rss')}, heap used ${mb('heapUsed')}, ` +
+      `heap reserved ${mb('heapTotal')}, external ${mb('external')}, array buffers ${mb('arrayBuffers')}`,
+  );
 }
 
 /** The workbench URL with the payload entry that starts the extension host with its inspector on INSPECT_PORT. */
@@ -268,7 +282,7 @@ export async function run(): Promise<BenchResult> {
       settings: { 'devProcesses.keepRunningOnReload': false, ...(NO_AUTOFORWARD && { 'remote.autoForwardPorts': false }) },
     });
     try {
-      const page = await openWorkbenchPage(browser, PROFILE ? withInspector(payloadUrl(server)) : payloadUrl(server));
+      const page = await openWorkbenchPage(browser, PROFILE || MEMORY ? withInspector(payloadUrl(server)) : payloadUrl(server));
       ours = await measureOurs(page, port);
       await page.context().close();
     } finally {

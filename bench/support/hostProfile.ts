@@ -18,10 +18,10 @@ interface Profile {
   timeDeltas: number[];
 }
 
-type Socket = { on(event: string, fn: (data: unknown) => void): void; send(text: string): void; close(): void };
+export type Socket = { on(event: string, fn: (data: unknown) => void): void; send(text: string): void; close(): void };
 
 /** The WebSocket client that playwright-core bundles: Node 20 has none without a flag. */
-function openSocket(url: string): Promise<Socket> {
+export function openSocket(url: string): Promise<Socket> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { ws: WebSocket } = require('playwright-core/lib/utilsBundle') as { ws: new (url: string) => Socket };
   const socket = new WebSocket(url);
@@ -31,7 +31,7 @@ function openSocket(url: string): Promise<Socket> {
   });
 }
 
-async function inspectorUrl(port: number): Promise<string> {
+export async function inspectorUrl(port: number): Promise<string> {
   for (let i = 0; i < 50; i++) {
     try {
       const list = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { EnvironCensus } from './environCensus';
 
 /** The fields of /proc/PID/stat the engine needs. */
 export interface ProcStat {
@@ -47,13 +48,42 @@ export function parseStat(text: string): ProcStat | undefined {
   return { pid, ppid, pgid, state: rest[0], startTime, cpuTicks };
 }
 
+/** One buffer for the small /proc files read synchronously (a file that fills it is read in more). */
+let small = Buffer.alloc(4096);
+
+/**
+ * A small /proc file as text; undefined when it cannot be read. /proc reports no size, so
+ * readFileSync would allocate a large buffer for every file, which is most of the cost of a
+ * whole-table read.
+ */
+export function readSmallFile(path: string, encoding: 'latin1' | 'utf8' = 'latin1'): string | undefined {
+  return readSmall(path)?.toString(encoding);
+}
+
+/** A small file's bytes, in the shared buffer: valid until the next read. */
+export function readSmall(path: string): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(path, 'r');
+    let length = 0;
+    for (;;) {
+      if (length === small.length) small = Buffer.concat([small, Buffer.alloc(small.length)]);
+      const n = fs.readSync(fd, small, length, small.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    return small.subarray(0, length);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
 export const linuxProcessTable: ProcessTable = {
   stat(pid) {
-    try {
-      return parseStat(fs.readFileSync(`/proc/${pid}/stat`, 'latin1'));
-    } catch {
-      return undefined;
-    }
+    const text = readSmallFile(`/proc/${pid}/stat`);
+    return text === undefined ? undefined : parseStat(text);
   },
   all() {
     const out: ProcStat[] = [];
@@ -65,11 +95,11 @@ export const linuxProcessTable: ProcessTable = {
   },
 };
 
-/** The pids /proc lists now. */
-export function procPids(): number[] {
+/** The pids /proc (or a directory laid out like it) lists now. */
+export function procPids(root = '/proc'): number[] {
   let names: string[];
   try {
-    names = fs.readdirSync('/proc');
+    names = fs.readdirSync(root);
   } catch {
     return [];
   }
@@ -126,19 +156,12 @@ export function entryMatcher(marker: string): (environ: Buffer) => boolean {
 
 /** A small text file of /proc/PID (cmdline, comm); undefined when the process is gone. */
 export function readProcText(pid: number, file: 'cmdline' | 'comm'): string | undefined {
-  try {
-    return fs.readFileSync(`/proc/${pid}/${file}`, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return readSmallFile(`/proc/${pid}/${file}`, 'utf8');
 }
 
+/** Valid until the next read of a small file (undefined: gone, or not ours to read). */
 function readEnviron(pid: number): Buffer | undefined {
-  try {
-    return fs.readFileSync(`/proc/${pid}/environ`);
-  } catch {
-    return undefined; // gone, or not ours to read
-  }
+  return readSmall(`/proc/${pid}/environ`);
 }
 
 /** Whether the process's environment (/proc/PID/environ) holds the entry `marker` (NAME=value). */
@@ -150,16 +173,27 @@ export function environHas(pid: number, marker: string | ((environ: Buffer) => b
 
 /** The process's real uid, or undefined when gone; a process whose real and effective uids differ counts as neither. */
 export function processUid(pid: number): number | undefined {
-  let status: string;
-  try {
-    status = fs.readFileSync(`/proc/${pid}/status`, 'latin1');
-  } catch {
-    return undefined;
-  }
+  const status = readSmallFile(`/proc/${pid}/status`);
+  if (status === undefined) return undefined;
   const ids = /^Uid:\s+(\d+)\s+(\d+)/m.exec(status);
   if (!ids || ids[1] !== ids[2]) return undefined;
   return Number(ids[1]);
 }
+
+/** PF_KTHREAD in the flags of /proc/PID/stat (include/linux/sched.h). */
+const KERNEL_THREAD_FLAG = 0x00200000;
+
+/** A kernel thread or a zombie: a process with no user memory, so no environment, now or later. */
+export function hasNoUserSpace(pid: number): boolean {
+  const text = readSmallFile(`/proc/${pid}/stat`);
+  if (text === undefined) return false;
+  // Fields after the name: state(3) ... flags(9), numbered from 1.
+  const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return rest[0] === 'Z' || rest[0] === 'X' || (Number(rest[6]) & KERNEL_THREAD_FLAG) !== 0;
+}
+
+/** Made on first use, kept for the life of this process: what it remembers is what makes a sweep cheap. */
+let census: EnvironCensus | undefined;
 
 /**
  * Processes whose environment holds `marker` (NAME=value): every descendant inherits it, so this
@@ -168,6 +202,7 @@ export function processUid(pid: number): number | undefined {
 export function processesWithEnv(marker: string): number[] {
   // Synchronous on purpose: each read is tiny, and a round trip through the thread pool per
   // process delays the moment a stop can say the tree is gone.
-  const matches = entryMatcher(marker);
-  return procPids().filter((pid) => environHas(pid, matches));
+  census ??= new EnvironCensus({ root: '/proc', listPids: procPids, read: readSmall, emptyForGood: hasNoUserSpace });
+  // A zombie keeps its /proc entry, so the census may still remember it: it has no environment any more.
+  return census.find(marker).filter((pid) => !isGone(linuxProcessTable, pid));
 }
