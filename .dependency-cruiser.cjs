@@ -12,7 +12,7 @@ const LAYERS = [
   { name: 'engine', paths: ['^src/engine/(?!monitor/)'] },
   { name: 'monitor', paths: ['^src/engine/monitor/'] },
   { name: 'surfaces', paths: ['^src/config/', '^src/agents/', '^src/ui/', '^src/api/'] },
-  { name: 'extension', paths: ['^src/extension\\.ts$'] },
+  { name: 'extension', paths: ['^src/(extension|start)\\.ts$'] },
 ];
 
 /** Settings are read and validated with core types only, so that config stays beside the engine. */

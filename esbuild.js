@@ -79,6 +79,35 @@ const settingsSchemaOnly = {
   },
 };
 
+/**
+ * `import * as vscode from 'vscode'` (and Node's own modules) become `__toESM(require(...))` in a CommonJS
+ * bundle: a fresh copy of the module with a getter per property, made at load for every importing
+ * file and read through that getter ever after. Neither module is an ES module nor read by its
+ * `default`, so the bundle takes them as `require` returns them. A binding read by `default`
+ * (a default import) fails the build instead of breaking at run time.
+ */
+const DIRECT_REQUIRE = /__toESM\(require\("(vscode|node:[a-z_/]+)"\)\)/g;
+
+function withDirectRequires(code) {
+  const bindings = [...code.matchAll(/var (\w+) = __toESM\(require\("(?:vscode|node:[a-z_/]+)"\)\);/g)].map((m) => m[1]);
+  const byDefault = bindings.filter((name) => code.includes(`${name}.default`));
+  if (byDefault.length) throw new Error(`esbuild.js: ${byDefault.join(', ')} read by default: import the namespace instead`);
+  return code.replace(DIRECT_REQUIRE, 'require("$1")');
+}
+
+const directRequires = {
+  name: 'direct-requires',
+  setup(build) {
+    // Minified names hide the pattern: the production bundle is minified after the rewrite.
+    build.onEnd(async (result) => {
+      if (result.errors.length) return;
+      const file = build.initialOptions.outfile;
+      const code = withDirectRequires(fs.readFileSync(file, 'utf8'));
+      fs.writeFileSync(file, production ? (await esbuild.transform(code, { minify: true, format: 'cjs', platform: 'node', target: common.target })).code : code);
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -96,8 +125,16 @@ async function main() {
     outfile: 'dist/extension.js',
     // Native: loaded at run time from dist/node-pty (or the editor's copy), never inlined.
     external: ['vscode', 'node-pty'],
-    plugins: [lazyChunks, settingsSchemaOnly],
-    minify: production,
+    plugins: [lazyChunks, settingsSchemaOnly, directRequires],
+    sourcesContent: false,
+  });
+  // The entry VS Code loads: it loads dist/extension.js through V8's code cache (src/start.ts).
+  await esbuild.build({
+    ...common,
+    entryPoints: ['src/start.ts'],
+    outfile: 'dist/start.js',
+    external: ['vscode'],
+    plugins: [directRequires],
     sourcesContent: false,
   });
   for (const [name, file] of Object.entries(LAZY_CHUNKS)) {
@@ -109,7 +146,7 @@ async function main() {
     entryPoints: ['src/platform/launcher/launcherHost.ts'],
     outfile: 'dist/launcherHost.js',
     external: ['node-pty'],
-    minify: production,
+    plugins: [directRequires],
     sourcesContent: false,
   });
   // The MCP server agents start (the editor, through our provider, or a CLI agent): forwards to the window.

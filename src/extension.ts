@@ -150,11 +150,10 @@ export function activate(context: vscode.ExtensionContext): DevProcessesApi {
   // The MCP server reaches this window through the socket named in the endpoint file.
   const endpointFile = path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'agent-endpoint.json');
   const mcp = mcpLaunch(context.extensionPath, endpointFile);
-  context.subscriptions.push(
-    registerLanguageModelTools(agents),
-    listenForAgents(agents, endpointFile),
-    registerMcpProvider(context, mcp),
-  );
+  context.subscriptions.push(registerLanguageModelTools(agents), registerMcpProvider(context, mcp));
+  // Its socket opens once activation has returned: no agent can ask before the window is up.
+  const listening = setTimeout(() => context.subscriptions.push(listenForAgents(agents, endpointFile)), 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(listening) });
   const notices = new RecoveryNotices(current);
   context.subscriptions.push(notices);
 

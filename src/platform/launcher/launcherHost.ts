@@ -34,31 +34,41 @@ const held = new HeldRuns({
   onDone: () => process.exit(0),
 });
 
-const session: HelperSession = new HelperSession({
-  hostConnected: (): boolean => process.connected || session.connected,
-  ending: () => held.ending,
-  welcome: (hello) => {
-    stdioTarget = { socketPath: hello.stdioSocket, token: hello.stdioToken };
-    // The previous window's link, if it is not closed yet: the runs move to the new window's.
-    void link?.then((old) => old.destroy(), () => undefined);
-    link = undefined;
-    return { type: 'welcome', pid: process.pid, runs: held.takeBack() };
-  },
-  attach: () => void reattach(),
-  request: handle,
-  gone: () => held.hostGone(),
-});
+/** Where a later window reconnects; opened once the first launches are on their way (see `openSession`). */
+let session: HelperSession | undefined;
+
+/**
+ * Only a later window needs the session socket, so it opens after the launches that came with the
+ * helper's start have been spawned: its directory, token and listening socket are not on their path.
+ */
+function openSession(): void {
+  if (session) return;
+  const opened: HelperSession = new HelperSession({
+    hostConnected: (): boolean => process.connected || opened.connected,
+    ending: () => held.ending,
+    welcome: (hello) => {
+      stdioTarget = { socketPath: hello.stdioSocket, token: hello.stdioToken };
+      // The previous window's link, if it is not closed yet: the runs move to the new window's.
+      void link?.then((old) => old.destroy(), () => undefined);
+      link = undefined;
+      return { type: 'welcome', pid: process.pid, runs: held.takeBack() };
+    },
+    attach: () => void reattach(),
+    request: handle,
+    gone: () => held.hostGone(),
+  });
+  session = opened;
+  report({ type: 'session', socketPath: opened.socketPath, token: opened.token });
+}
 
 function report(message: HelperReport): void {
-  const connected = process.connected || session.connected;
+  const connected = process.connected || (session?.connected ?? false);
   if (message.type === 'spawned') held.started(message.id, message.pid);
   else if (message.type === 'exit') held.ended(message.id, message.exitCode, message.signal, connected);
   else if (message.type === 'failed') held.failed(message.id);
   if (process.connected) process.send!(message);
-  else session.send(message);
+  else session?.send(message);
 }
-
-report({ type: 'session', socketPath: session.socketPath, token: session.token });
 
 const ptys = new HelperPtys(ptyModules(), report);
 
@@ -88,8 +98,12 @@ function dataLink(): Promise<DataLink> {
   return connecting;
 }
 
-// Connected before the first launch asks for it: a spawn costs the host no connection.
-dataLink().catch(() => undefined);
+// Connected before the first launch asks for it: a spawn costs the host no connection. The launches
+// already asked for wait on the same connection and spawn when it settles, before the session opens.
+dataLink().then(
+  () => setImmediate(openSession),
+  () => setImmediate(openSession),
+);
 
 async function launch(req: LaunchRequest): Promise<void> {
   let joined: DataLink | undefined;
