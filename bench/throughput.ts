@@ -15,7 +15,6 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import { SourceMap } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
@@ -24,6 +23,7 @@ import { specDefaults } from '../src/core/defaults';
 import { ProcessEngine } from '../src/engine/engine';
 import { HelperLauncher } from '../src/platform/launcher';
 import type { ProcessSpec } from '../src/core/types';
+import { summarizeProfile } from './support/cpuProfile';
 import { measureInChild } from './support/inChild';
 import { formatTable, median, summarize, type BenchResult, type BenchRow } from './types';
 
@@ -268,108 +268,17 @@ export async function run(): Promise<BenchResult> {
 // ---------------------------------------------------------------------------------------------
 // Profile: one engine measurement under --cpu-prof, self time by source (through the source map).
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
-  children?: number[];
-}
-
-interface CpuProfile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
-/** Where a profile frame's code comes from: our engine, a package, Node itself. */
-function origin(frame: ProfileNode['callFrame'], map: SourceMap | undefined): { area: string; where: string } {
-  const name = frame.functionName;
-  if (name.startsWith('(')) return { area: name, where: '' };
-  if (frame.url === '') return { area: 'native', where: '' };
-  if (frame.url.startsWith('node:')) return { area: 'node', where: frame.url };
-  const entry = map?.findEntry(frame.lineNumber, frame.columnNumber);
-  const source = entry && 'originalSource' in entry ? entry.originalSource : frame.url;
-  const where = entry && 'originalLine' in entry ? `${source.replace(/^.*?(node_modules|src|bench)\//, '$1/')}:${entry.originalLine + 1}` : source;
-  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source);
-  if (pkg) return { area: pkg[1], where };
-  // The engine's own code, with the core and platform layers it runs on.
-  if (/\/src\/(engine|platform|core)\//.test(source)) return { area: 'src/engine', where };
-  if (source.includes('/bench/')) return { area: 'bench', where };
-  return { area: 'other', where };
-}
-
 export async function profile(concurrency = 16, tool: Tool = 'engine'): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devproc-prof-'));
   try {
     const sample = await measureOne(tool, concurrency, RUNS, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200']);
     const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error('throughput: node wrote no .cpuprofile');
-    const prof = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as CpuProfile;
-    const mapFile = `${__filename}.map`;
-    const map = fs.existsSync(mapFile) ? new SourceMap(JSON.parse(fs.readFileSync(mapFile, 'utf8'))) : undefined;
-
-    const self = new Map<number, number>();
-    prof.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0) / 1000));
-    const byId = new Map(prof.nodes.map((n) => [n.id, n]));
-    const totalMs = [...self.values()].reduce((a, b) => a + b, 0);
-
-    const areas = new Map<string, number>();
-    const functions = new Map<string, { ms: number; area: string }>();
-    const inclusive = new Map<string, number>();
-    const key = (n: ProfileNode) => {
-      const { area, where } = origin(n.callFrame, map);
-      return { area, key: `${n.callFrame.functionName || '(anonymous)'} ${where}`.trim() };
-    };
-    // Inclusive time: a function counts once per stack, however deep it recurses.
-    const walk = (id: number, onStack: Set<string>): number => {
-      const node = byId.get(id)!;
-      const { key: k } = key(node);
-      let sum = self.get(id) ?? 0;
-      const next = new Set(onStack).add(k);
-      for (const child of node.children ?? []) sum += walk(child, next);
-      if (!onStack.has(k)) inclusive.set(k, (inclusive.get(k) ?? 0) + sum);
-      return sum;
-    };
-    walk(prof.nodes[0].id, new Set());
-    for (const node of prof.nodes) {
-      const ms = self.get(node.id) ?? 0;
-      if (ms === 0) continue;
-      const { area, key: k } = key(node);
-      areas.set(area, (areas.get(area) ?? 0) + ms);
-      const f = functions.get(k) ?? { ms: 0, area };
-      f.ms += ms;
-      functions.set(k, f);
-    }
-
-    const pct = (ms: number) => `${((100 * ms) / totalMs).toFixed(1)}%`;
-    const lines = [
+    return [
       `${TOOL_LABEL[tool]} at concurrency ${concurrency}, ${RUNS} runs: ${perSecond(sample).toFixed(0)} runs/s and ` +
-        `${cpuPerRun(sample).toFixed(2)} ms CPU/run under the profiler, peak RSS ${sample.maxRssMb.toFixed(0)} MB, ` +
-        `${totalMs.toFixed(0)} ms sampled (whole process, warm-up included).`,
-      '',
-      'Self time by origin:',
-      ...[...areas].sort((a, b) => b[1] - a[1]).map(([area, ms]) => `  ${pct(ms).padStart(6)}  ${ms.toFixed(0).padStart(6)} ms  ${area}`),
-      '',
-      'Top self time in src/engine:',
-      ...[...functions]
-        .filter(([, f]) => f.area === 'src/engine')
-        .sort((a, b) => b[1].ms - a[1].ms)
-        .slice(0, 25)
-        .map(([k, f]) => `  ${pct(f.ms).padStart(6)}  ${f.ms.toFixed(0).padStart(6)} ms  ${k}`),
-      '',
-      'Top self time overall:',
-      ...[...functions]
-        .sort((a, b) => b[1].ms - a[1].ms)
-        .slice(0, 25)
-        .map(([k, f]) => `  ${pct(f.ms).padStart(6)}  ${f.ms.toFixed(0).padStart(6)} ms  [${f.area}] ${k}`),
-      '',
-      'Top inclusive time (src/engine):',
-      ...[...inclusive]
-        .filter(([k]) => / src\/engine\//.test(k))
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, 25)
-        .map(([k, ms]) => `  ${pct(ms).padStart(6)}  ${ms.toFixed(0).padStart(6)} ms  ${k}`),
-    ];
-    return lines.join('\n');
+        `${cpuPerRun(sample).toFixed(2)} ms CPU/run under the profiler, peak RSS ${sample.maxRssMb.toFixed(0)} MB.`,
+      summarizeProfile(path.join(dir, file), `${__filename}.map`),
+    ].join('\n');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

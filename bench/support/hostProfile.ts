@@ -18,10 +18,10 @@ interface Profile {
   timeDeltas: number[];
 }
 
-export type Socket = { on(event: string, fn: (data: unknown) => void): void; send(text: string): void; close(): void };
+type Socket = { on(event: string, fn: (data: unknown) => void): void; send(text: string): void; close(): void };
 
 /** The WebSocket client that playwright-core bundles: Node 20 has none without a flag. */
-export function openSocket(url: string): Promise<Socket> {
+function openSocket(url: string): Promise<Socket> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { ws: WebSocket } = require('playwright-core/lib/utilsBundle') as { ws: new (url: string) => Socket };
   const socket = new WebSocket(url);
@@ -31,7 +31,7 @@ export function openSocket(url: string): Promise<Socket> {
   });
 }
 
-export async function inspectorUrl(port: number): Promise<string> {
+async function inspectorUrl(port: number): Promise<string> {
   for (let i = 0; i < 50; i++) {
     try {
       const list = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
@@ -44,8 +44,8 @@ export async function inspectorUrl(port: number): Promise<string> {
   throw new Error(`no inspector on port ${port}`);
 }
 
-/** Samples the process whose inspector is on `port` for `seconds`, writes the .cpuprofile to `file`; returns the self time (ms) by "function file:line", largest first. */
-export async function profileProcess(seconds: number, file: string, port: number): Promise<[string, number][]> {
+/** A DevTools protocol session with the process whose inspector is on `port`: one call at a time, answered by id. */
+export async function inspectorSession(port: number): Promise<{ call(method: string, params?: object): Promise<unknown>; close(): void }> {
   const socket = await openSocket(await inspectorUrl(port));
   let seq = 0;
   const waiting = new Map<number, (result: unknown) => void>();
@@ -59,6 +59,12 @@ export async function profileProcess(seconds: number, file: string, port: number
       waiting.set(id, resolve);
       socket.send(JSON.stringify({ id, method, params }));
     });
+  return { call, close: () => socket.close() };
+}
+
+/** Samples the process whose inspector is on `port` for `seconds`, writes the .cpuprofile to `file`; returns the self time (ms) by "function file:line", largest first. */
+export async function profileProcess(seconds: number, file: string, port: number): Promise<[string, number][]> {
+  const { call, close } = await inspectorSession(port);
   try {
     await call('Profiler.enable');
     await call('Profiler.setSamplingInterval', { interval: 200 });
@@ -68,7 +74,7 @@ export async function profileProcess(seconds: number, file: string, port: number
     fs.writeFileSync(file, JSON.stringify(profile));
     return selfTime(profile);
   } finally {
-    socket.close();
+    close();
   }
 }
 

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_SERVICE_RESTART, specDefaults } from '../../src/core/defaults';
@@ -97,4 +99,17 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Runs daemon-exit.js as a group leader of its own with `marker` (NAME=value); resolves once it exited, with its daemon's pid. */
+export async function leaderThatLeftADaemon(t: { after(fn: () => unknown): void }, marker: string): Promise<{ leader: number; daemon: number }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'daemon.pid');
+  const [name, value] = marker.split('=');
+  const child = spawn(process.execPath, [fixture('daemon-exit.js')], { detached: true, stdio: 'ignore', env: { ...process.env, DAEMON_FILE: file, [name]: value } });
+  await new Promise((resolve) => child.once('exit', resolve));
+  const daemon = Number(fs.readFileSync(file, 'utf8'));
+  t.after(() => reap([daemon]));
+  return { leader: child.pid!, daemon };
 }

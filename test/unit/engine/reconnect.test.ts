@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import type { ProcessSpec } from '../../../src/core/types';
 import { HelperLauncher, SessionFile, type SessionInfo } from '../../../src/platform/launcher';
 import { isGone } from '../../../src/platform/procfs';
 import { processTable } from '../../../src/platform/processes';
@@ -15,10 +16,11 @@ import { makeEngine, nodeSpec, reap, repoRoot, waitFor, waitForLine } from '../h
 const HELPER_SCRIPT = path.join(repoRoot, 'dist', 'launcherHost.js');
 type TestContext = { after(fn: () => unknown): void };
 
-/** A window: a launcher of its own over the workspace's records, and an engine. */
-function windowOf(t: TestContext, records: FileRecordStore, sessions: SessionInfo[]) {
-  const launcher = new HelperLauncher({ helperScript: HELPER_SCRIPT, reconnectGraceMs: 10_000, stopGraceMs: 200, onSession: (info) => sessions.push(info) });
-  const specs = [nodeSpec('svc', 'ticks.js', ['tick', '1000000', '20']), nodeSpec('job', 'exit.js', ['3', '600'], { kind: 'job' })];
+const SERVICE_AND_JOB = [nodeSpec('svc', 'ticks.js', ['tick', '1000000', '20']), nodeSpec('job', 'exit.js', ['3', '600'], { kind: 'job' })];
+
+/** A window: a launcher of its own over the workspace's records, and an engine of `specs`. */
+function windowOf(t: TestContext, records: FileRecordStore, sessions: SessionInfo[], specs: ProcessSpec[] = SERVICE_AND_JOB, replayBytes?: number) {
+  const launcher = new HelperLauncher({ helperScript: HELPER_SCRIPT, reconnectGraceMs: 10_000, stopGraceMs: 200, replayBytes, onSession: (info) => sessions.push(info) });
   const engine = makeEngine(t, specs, { launcher, records });
   t.after(() => launcher.dispose());
   return { launcher, engine };
@@ -41,11 +43,7 @@ async function releasedWithEnvFile(t: TestContext, program: [string, string[], R
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const envFile = path.join(dir, '.env');
   fs.writeFileSync(envFile, 'GREETING=hi\n');
-  const next = (sessionsOut: SessionInfo[] = []) => {
-    const launcher = new HelperLauncher({ helperScript: HELPER_SCRIPT, reconnectGraceMs: 10_000, stopGraceMs: 200, onSession: (info) => sessionsOut.push(info) });
-    t.after(() => launcher.dispose());
-    return { launcher, engine: makeEngine(t, [nodeSpec('svc', program[0], program[1], { envFile })], { launcher, records: store }) };
-  };
+  const next = (sessionsOut: SessionInfo[] = []) => windowOf(t, store, sessionsOut, [nodeSpec('svc', program[0], program[1], { envFile })]);
   const first = next(sessions);
   const svc = await first.engine.spawn('svc');
   await waitForLine(first.engine, svc, program[2]);
@@ -100,12 +98,8 @@ test('a service whose readiness had passed is ready at once when taken back, tho
   const store = records(t);
   const sessions: SessionInfo[] = [];
   const readiness = { type: 'log' as const, pattern: '^tick 2$', intervalMs: 50, timeoutMs: 1000, initialDelayMs: 0, failureThreshold: 3, successThreshold: 1 };
-  const open = (out: SessionInfo[]) => {
-    // A small replay: the matching line scrolls out of it long before the reload.
-    const launcher = new HelperLauncher({ helperScript: HELPER_SCRIPT, reconnectGraceMs: 10_000, stopGraceMs: 200, replayBytes: 256, onSession: (info) => out.push(info) });
-    t.after(() => launcher.dispose());
-    return { launcher, engine: makeEngine(t, [nodeSpec('svc', 'ticks.js', ['tick', '1000000', '10'], { healthCheck: { readiness } })], { launcher, records: store }) };
-  };
+  // A small replay: the matching line scrolls out of it long before the reload.
+  const open = (out: SessionInfo[]) => windowOf(t, store, out, [nodeSpec('svc', 'ticks.js', ['tick', '1000000', '10'], { healthCheck: { readiness } })], 256);
   const first = open(sessions);
   const svc = await first.engine.spawn('svc');
   await waitFor(() => first.engine.get(svc)?.health?.readiness === 'passing', 'the first window to see it ready');
@@ -128,11 +122,7 @@ test('a service whose readiness had passed is ready at once when taken back, tho
 test('a service on a pty is taken back too: its output replayed and live, its input and its size reach it', async (t) => {
   const store = records(t);
   const sessions: SessionInfo[] = [];
-  const open = (out: SessionInfo[]) => {
-    const launcher = new HelperLauncher({ helperScript: HELPER_SCRIPT, reconnectGraceMs: 10_000, stopGraceMs: 200, onSession: (info) => out.push(info) });
-    t.after(() => launcher.dispose());
-    return { launcher, engine: makeEngine(t, [nodeSpec('term', 'tty.js', [], { tty: true })], { launcher, records: store }) };
-  };
+  const open = (out: SessionInfo[]) => windowOf(t, store, out, [nodeSpec('term', 'tty.js', [], { tty: true })]);
   const first = open(sessions);
   const term = await first.engine.spawn('term');
   await waitForLine(first.engine, term, /^ready$/);

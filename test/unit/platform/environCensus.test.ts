@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { EnvironCensus, valuesOf, type CensusSource } from '../../../src/platform/environCensus';
 import { hasNoUserSpace, linuxProcessTable, procPids, processesWithEnv, readSmall } from '../../../src/platform/procfs';
 import { RUN_MARKER } from '../../../src/platform/records';
-import { alive, fixture, procfsOnly, reap, waitFor } from '../helpers';
+import { alive, leaderThatLeftADaemon, procfsOnly, reap, waitFor } from '../helpers';
 
 const block = (...entries: string[]) => Buffer.from(entries.map((e) => `${e}\0`).join(''));
 
@@ -114,25 +114,12 @@ test('an empty or unreadable environment is remembered only when it is for good 
   assert.equal(census.size, 2);
 });
 
-/** Starts daemon-exit.js with `marker`; resolves with its daemon's pid once the leader exited. */
-async function daemonWith(t: { after(fn: () => unknown): void }, marker: string): Promise<number> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const file = path.join(dir, 'daemon.pid');
-  const [name, value] = marker.split('=');
-  const child = spawn(process.execPath, [fixture('daemon-exit.js')], { detached: true, stdio: 'ignore', env: { ...process.env, DAEMON_FILE: file, [name]: value } });
-  await new Promise((resolve) => child.once('exit', resolve));
-  const daemon = Number(fs.readFileSync(file, 'utf8'));
-  t.after(() => reap([daemon]));
-  return daemon;
-}
-
 test('the machine-wide search finds a process that carries the marker when it appears after an earlier search', { skip: procfsOnly }, async (t) => {
   const marker = `${RUN_MARKER}=census-${process.pid}`;
   assert.deepEqual(processesWithEnv(marker), []);
-  const first = await daemonWith(t, marker);
+  const first = (await leaderThatLeftADaemon(t, marker)).daemon;
   assert.deepEqual(processesWithEnv(marker), [first]);
-  const second = await daemonWith(t, marker);
+  const second = (await leaderThatLeftADaemon(t, marker)).daemon;
   assert.deepEqual(processesWithEnv(marker).sort(), [first, second].sort());
   reap([first]);
   await waitFor(() => alive([first]).length === 0, 'the first daemon to be gone');

@@ -2,35 +2,18 @@
 // empty, the only place a leftover can be is outside it, found by the run's marker; the process
 // table is read only to follow what that search found.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { test } from 'node:test';
 import { killTree } from '../../../src/platform/killTree';
 import type { ProcessTable } from '../../../src/platform/procfs';
 import { processTable } from '../../../src/platform/processes';
 import { RUN_MARKER } from '../../../src/platform/records';
-import { alive, fixture, reap, waitFor } from '../helpers';
+import { alive, leaderThatLeftADaemon, waitFor } from '../helpers';
 
 /** The machine's table, counting its whole-table reads. */
 function countingTable(): { table: ProcessTable; reads: () => number } {
   let reads = 0;
   const table: ProcessTable = { ...processTable, stat: (pid) => processTable.stat(pid), all: () => (reads++, processTable.all()) };
   return { table, reads: () => reads };
-}
-
-/** Runs daemon-exit.js as a group leader of its own with `marker`; resolves once it exited, with its daemon's pid. */
-async function leaderThatLeftADaemon(t: { after(fn: () => unknown): void }, marker: string): Promise<{ leader: number; daemon: number }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const file = path.join(dir, 'daemon.pid');
-  const [name, value] = marker.split('=');
-  const child = spawn(process.execPath, [fixture('daemon-exit.js')], { detached: true, stdio: 'ignore', env: { ...process.env, DAEMON_FILE: file, [name]: value } });
-  await new Promise((resolve) => child.once('exit', resolve));
-  const daemon = Number(fs.readFileSync(file, 'utf8'));
-  t.after(() => reap([daemon]));
-  return { leader: child.pid!, daemon };
 }
 
 test('after a leader exited with its group empty and nothing carrying the marker, the sweep reads no process table', async (t) => {
