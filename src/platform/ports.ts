@@ -13,6 +13,28 @@ export interface PortHolder {
 }
 
 const TCP_TABLES = ['/proc/net/tcp', '/proc/net/tcp6'];
+/** The kernel's socket counters for the same tables: a read costs no walk of the connection table. */
+const SOCKET_COUNTERS = ['/proc/net/sockstat', '/proc/net/sockstat6'];
+
+/**
+ * The TCP lines of the socket counters, as one text: a socket opened or closed (a listener among
+ * them) changes it. Undefined where they cannot be read.
+ */
+export function tcpSocketCounts(files: string[] = SOCKET_COUNTERS): string | undefined {
+  let counts = '';
+  for (const file of files) {
+    try {
+      counts += fs
+        .readFileSync(file, 'latin1')
+        .split('\n')
+        .filter((line) => line.startsWith('TCP'))
+        .join('\n');
+    } catch {
+      return undefined;
+    }
+  }
+  return counts;
+}
 
 /** Every listening TCP socket, IPv4 and IPv6 (Node listens on :: by default): its inode and port. */
 export function listeningSockets(tables: string[] = TCP_TABLES): Map<string, number> {
@@ -72,11 +94,19 @@ function socketInodes(pid: number, limit = Infinity): { inodes: string[]; looked
 export const PORT_SCAN_FD_BUDGET = 2000;
 /** Rounds a new listening socket no tree was seen holding is looked for again (its process may have joined a tree late). */
 const PENDING_ROUNDS = 5;
+/**
+ * Reads of the tables a scan may skip in a row while the socket counters stand still: a socket
+ * closed and another opened between two scans leave the counters as they were, so the tables are
+ * still read now and then.
+ */
+const SKIPS_WHILE_UNCHANGED = 5;
 
 /**
- * The TCP ports process trees listen on, read round after round. /proc/net/tcp{,6} is read every
- * round (cheap); the fds of the trees' processes (costly: one readlink per fd) are read only when
- * a listening socket appeared that no tree is known to hold, so a quiet machine costs two reads.
+ * The TCP ports process trees listen on, read round after round. /proc/net/tcp{,6} is read when
+ * the kernel's socket counters moved since the last read (a read of the tables walks the whole
+ * connection table; the counters cost nothing), or after a few rounds without a read; the fds of
+ * the trees' processes (costly: one readlink per fd) are read only when a listening socket
+ * appeared that no tree is known to hold. So a quiet machine costs two small reads a round.
  */
 export class PortScanner {
   /** Listening sockets each tree (by key) is known to hold. */
@@ -84,11 +114,30 @@ export class PortScanner {
   /** New sockets no tree held yet, with the rounds left to look for them. */
   private pending = new Map<string, number>();
   private known = new Set<string>();
+  /** The ports of each tree (by key) as last read, and the counters then. */
+  private last: { counts: string; ports: Map<string, number[]> } | undefined;
+  private skipped = 0;
 
-  constructor(private readonly tables: string[] = TCP_TABLES) {}
+  constructor(
+    private readonly tables: string[] = TCP_TABLES,
+    private readonly counts: () => string | undefined = tcpSocketCounts,
+  ) {}
 
   /** One round: the ports (sorted, unique) of each tree, given as its key and its pids, leader first. */
   scan(trees: readonly { key: string; pids: readonly number[] }[]): number[][] {
+    const counts = this.counts();
+    const last = this.last;
+    if (counts !== undefined && last?.counts === counts && this.pending.size === 0 && this.skipped < SKIPS_WHILE_UNCHANGED && trees.every((t) => last.ports.has(t.key))) {
+      this.skipped++;
+      return trees.map((t) => last.ports.get(t.key)!);
+    }
+    this.skipped = 0;
+    const ports = this.read(trees);
+    this.last = counts === undefined ? undefined : { counts, ports: new Map(trees.map((t, i) => [t.key, ports[i]])) };
+    return ports;
+  }
+
+  private read(trees: readonly { key: string; pids: readonly number[] }[]): number[][] {
     const sockets = listeningSockets(this.tables);
     for (const inode of sockets.keys()) if (!this.known.has(inode)) this.pending.set(inode, PENDING_ROUNDS);
     this.known = new Set(sockets.keys());

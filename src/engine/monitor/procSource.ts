@@ -44,9 +44,19 @@ export const LINUX_TICKS_PER_SECOND = 100;
 /** More kept handles than this and extra processes are read by path instead (two fds per process). */
 const MAX_KEPT_PROCESSES = 1000;
 
+/**
+ * Rounds the list of pids may be taken from the last one while no process was created. A
+ * periodic listing also tells whether the newest-pid field can be trusted (a container's
+ * /proc may not keep it current).
+ */
+const LIST_AGAIN_EVERY = 10;
+
 interface Kept {
   stat?: number;
   fdDir?: number;
+  /** The last text read, and what it parsed to: a process that did nothing reads the same. */
+  text?: string;
+  reading?: ProcessReading;
 }
 
 /**
@@ -61,14 +71,49 @@ export class LinuxProcessSource implements ProcessSource {
   private pageSize: number | undefined;
   /** Linux 6.2+ reports the number of open fds as the size of /proc/PID/fd; older ones say 0. */
   private readonly fdDirHasSize = statSize('/proc/self/fd') > 0;
+  private listed: { newest: string; pids: number[]; reused: number } | undefined;
+  private readonly systemFiles = new Map<string, number>();
 
+  /** `newestPidFile`: /proc/loadavg, whose last field is the newest pid (a stand-in in tests). */
+  constructor(private readonly newestPidFile = '/proc/loadavg') {}
+  /** Off once a listing found a process the newest-pid field had not announced. */
+  private newestPidTrusted = true;
+
+  /**
+   * Listing /proc costs a walk of the kernel's task list. The newest pid the kernel handed out
+   * (the last field of /proc/loadavg) tells whether any process was created since the last
+   * listing; a process that ended meanwhile is one whose read fails.
+   */
   pids(): number[] {
-    return procPids();
+    const loadavg = this.newestPidTrusted ? this.readSystemFile(this.newestPidFile) : undefined;
+    const newest = loadavg?.slice(loadavg.lastIndexOf(' ') + 1);
+    const listed = this.listed;
+    if (newest !== undefined && listed?.newest === newest && listed.reused < LIST_AGAIN_EVERY) {
+      listed.reused++;
+      return listed.pids;
+    }
+    const pids = procPids();
+    if (listed && listed.newest === newest) {
+      const before = new Set(listed.pids);
+      if (pids.some((pid) => !before.has(pid))) this.newestPidTrusted = false;
+    }
+    this.listed = newest === undefined || !this.newestPidTrusted ? undefined : { newest, pids, reused: 0 };
+    return pids;
   }
 
   read(pid: number, watched: boolean): ProcessReading | undefined {
-    const text = watched && this.canKeep(pid) ? this.readKept(pid) : this.readByPath(`/proc/${pid}/stat`);
-    return text === undefined ? undefined : parseStatLine(text, this.pageBytes());
+    if (!(watched && this.canKeep(pid))) {
+      const text = this.readByPath(`/proc/${pid}/stat`);
+      return text === undefined ? undefined : parseStatLine(text, this.pageBytes());
+    }
+    const kept = this.keptFor(pid);
+    const text = this.readKept(kept, pid);
+    if (text === undefined) return undefined;
+    if (text !== kept.text) {
+      kept.text = text;
+      kept.reading = parseStatLine(text, this.pageBytes());
+    }
+    return kept.reading;
   }
 
   openFiles(pid: number): number | undefined {
@@ -97,13 +142,15 @@ export class LinuxProcessSource implements ProcessSource {
   }
 
   uptimeTicks(): number | undefined {
-    const text = this.readByPath('/proc/uptime');
+    const text = this.readSystemFile('/proc/uptime');
     const seconds = text === undefined ? NaN : Number.parseFloat(text);
     return Number.isFinite(seconds) ? Math.round(seconds * this.ticksPerSecond) : undefined;
   }
 
   dispose(): void {
     for (const pid of [...this.kept.keys()]) this.unwatch(pid);
+    for (const fd of this.systemFiles.values()) closeQuietly(fd);
+    this.systemFiles.clear();
   }
 
   private canKeep(pid: number): boolean {
@@ -116,8 +163,7 @@ export class LinuxProcessSource implements ProcessSource {
     return kept;
   }
 
-  private readKept(pid: number): string | undefined {
-    const kept = this.keptFor(pid);
+  private readKept(kept: Kept, pid: number): string | undefined {
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         kept.stat ??= fs.openSync(`/proc/${pid}/stat`, 'r');
@@ -128,6 +174,17 @@ export class LinuxProcessSource implements ProcessSource {
       }
     }
     return undefined;
+  }
+
+  /** A file read every round, kept open: a read from its start makes the kernel write it anew. */
+  private readSystemFile(path: string): string | undefined {
+    let fd = this.systemFiles.get(path);
+    try {
+      if (fd === undefined) this.systemFiles.set(path, (fd = fs.openSync(path, 'r')));
+      return this.buffer.toString('latin1', 0, fs.readSync(fd, this.buffer, 0, this.buffer.length, 0));
+    } catch {
+      return this.readByPath(path);
+    }
   }
 
   private readByPath(path: string): string | undefined {

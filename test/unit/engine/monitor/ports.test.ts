@@ -1,9 +1,11 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import * as os from 'node:os';
 import { ProcessMonitor } from '../../../../src/engine/monitor/monitor';
-import { PortScanner } from '../../../../src/platform/ports';
+import { PortScanner, tcpSocketCounts } from '../../../../src/platform/ports';
 import { fixture, freePort, makeEngine, nodeSpec, waitFor, waitForLine } from '../../helpers';
 
 const hasIpv6Loopback = Object.values(os.networkInterfaces()).some((list) => list?.some((a) => a.address === '::1'));
@@ -79,5 +81,54 @@ describe('ports: the monitor reads what each run listens on', () => {
     await waitForLine(engine, id, /^listening on /);
     await waitFor(() => engine.get(id)!.ports.length > 0, 'the IPv6 port', 5000);
     assert.deepEqual(engine.get(id)!.ports, [port]);
+  });
+
+  test('while the socket counters stand still, the tables are read only every few scans; a counter that moves reads them at once', async (t) => {
+    // Tables of this process's own listeners only: other listeners on the machine would keep the scanner looking for their holders.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ports-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const tables = [path.join(dir, 'tcp'), path.join(dir, 'tcp6')];
+    const servers: net.Server[] = [];
+    const listen = async () => {
+      const server = net.createServer().listen(0, '127.0.0.1');
+      servers.push(server);
+      t.after(() => server.close());
+      await new Promise((resolve) => server.once('listening', resolve));
+      const link = (fd: string) => {
+        try {
+          return fs.readlinkSync(`/proc/self/fd/${fd}`);
+        } catch {
+          return ''; // the fd of the listing itself
+        }
+      };
+      const mine = new Set(fs.readdirSync('/proc/self/fd').map((fd) => /^socket:\[(\d+)\]$/.exec(link(fd))?.[1]));
+      const [head, ...lines] = fs.readFileSync('/proc/net/tcp', 'latin1').split('\n');
+      fs.writeFileSync(tables[0], [head, ...lines.filter((line) => mine.has(line.trim().split(/\s+/)[9]))].join('\n'));
+      fs.writeFileSync(tables[1], head);
+      return [...servers.map((x) => (x.address() as net.AddressInfo).port)].sort((a, b) => a - b);
+    };
+    let counts = 'TCP: inuse 1';
+    const scanner = new PortScanner(tables, () => counts);
+    const me = [{ key: 'me', pids: [process.pid] }];
+    const one = await listen();
+    assert.deepEqual(scanner.scan(me), [one]);
+    const two = await listen();
+    let kept = 0;
+    while (kept < 20 && scanner.scan(me)[0].length === 1) kept++;
+    assert.ok(kept >= 1 && kept < 20, `${kept} scans kept the old ports while the counters stood still`);
+    assert.deepEqual(scanner.scan(me), [two], 'a scan that read the tables sees the new listener');
+    const three = await listen();
+    counts = 'TCP: inuse 3';
+    assert.deepEqual(scanner.scan(me), [three], 'moved counters: read at once');
+    assert.deepEqual(scanner.scan([...me, { key: 'new', pids: [] }]), [three, []], 'a tree not read before is read');
+  });
+
+  test('the socket counters change when a listener opens', async (t) => {
+    const before = tcpSocketCounts();
+    if (before === undefined) return t.skip('no /proc/net/sockstat here');
+    const server = net.createServer().listen(0);
+    t.after(() => server.close());
+    await new Promise((resolve) => server.once('listening', resolve));
+    assert.notEqual(tcpSocketCounts(), before);
   });
 });

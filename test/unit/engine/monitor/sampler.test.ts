@@ -2,6 +2,8 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { once } from 'node:events';
 import { LinuxProcessSource, type ProcessReading, type ProcessSource } from '../../../../src/engine/monitor/procSource';
 import { TreeSampler } from '../../../../src/engine/monitor/sampler';
@@ -90,6 +92,49 @@ describe('TreeSampler on real processes', { skip: procfsOnly }, () => {
     source.unwatch(child.pid!);
     assert.equal(fs.readdirSync('/proc/self/fd').length, before);
     source.dispose();
+  });
+});
+
+describe('LinuxProcessSource lists /proc only when a process was created', { skip: procfsOnly }, () => {
+  const sleeper = (t: { after(fn: () => unknown): void }) => {
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    t.after(() => reap([child.pid!]));
+    return child.pid!;
+  };
+
+  test('a process started since the last listing is listed at once', (t) => {
+    const source = new LinuxProcessSource();
+    t.after(() => source.dispose());
+    source.pids();
+    const pid = sleeper(t);
+    assert.ok(source.pids().includes(pid));
+  });
+
+  test('a newest-pid field that does not move is found out by a later listing and no longer trusted', (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loadavg-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'loadavg');
+    fs.writeFileSync(file, '0.00 0.00 0.00 1/100 1\n');
+    const source = new LinuxProcessSource(file);
+    t.after(() => source.dispose());
+    source.pids();
+    const first = sleeper(t);
+    let calls = 0;
+    while (!source.pids().includes(first)) assert.ok(++calls < 50, 'listed again within a bounded number of rounds');
+    assert.ok(calls > 0, 'the unmoved field kept the old list for a while');
+    const second = sleeper(t);
+    assert.ok(source.pids().includes(second), 'once found out, every call lists');
+  });
+
+  test('a process that did nothing reads the same, and a change is read', async (t) => {
+    const { child } = await startFixture(t, 'hang.js', [], /ready/);
+    const source = new LinuxProcessSource();
+    t.after(() => source.dispose());
+    const a = source.read(child.pid!, true);
+    assert.equal(source.read(child.pid!, true), a, 'the same reading for the same text');
+    child.kill('SIGSTOP');
+    t.after(() => child.kill('SIGCONT'));
+    await waitFor(() => source.read(child.pid!, true)?.state === 'T', 'the stopped state read');
   });
 });
 
