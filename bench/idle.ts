@@ -25,7 +25,7 @@ import { launchBrowser, payloadUrl, repoRoot, startCodeServer } from '../test/ha
 import { copyWorkspace, openDevProcessesView } from '../test/e2e/workbench';
 import { formatTable, median, type BenchResult, type BenchRow } from './types';
 import { hostMemory, type HostMemory } from './support/hostMemory';
-import { profileProcess } from './support/hostProfile';
+import { recordProfile, selfTime, timeThrough } from './support/hostProfile';
 import { Pm2Daemon } from './support/pm2';
 import { cmdline, descendantsMatching, measureWindow, type Usage } from './support/procUsage';
 import { row, type Series } from './support/rows';
@@ -173,9 +173,11 @@ interface Phases {
   helper: Usage[];
   pm2Empty: Usage[];
   pm2Busy: Usage[];
+  /** BENCH_IDLE_PROFILE=1: the share of a core in stacks through this extension's code, from a profile of the host with the 50 running. */
+  oursInHost?: number;
 }
 
-async function measureOurs(page: Page, port: number): Promise<Pick<Phases, 'idleHost' | 'busyHost' | 'helper'>> {
+async function measureOurs(page: Page, port: number): Promise<Pick<Phases, 'idleHost' | 'busyHost' | 'helper' | 'oursInHost'>> {
   await openDevProcessesView(page);
   const host = await findOne(EXT_HOST, 'extension host');
   await sleep(SETTLE_MS);
@@ -189,8 +191,8 @@ async function measureOurs(page: Page, port: number): Promise<Pick<Phases, 'idle
   const [busyHost, helperUse] = await windows([host, helper]);
   console.log(`  idle: extension host, ${SERVICES} running: ${brief(busyHost)}; launcher helper: ${brief(helperUse)}`);
   if (memoryBefore) logMemoryGrowth(memoryBefore, await hostMemory(INSPECT_PORT));
-  if (PROFILE) await profileHost();
-  return { idleHost, busyHost, helper: helperUse };
+  const oursInHost = PROFILE ? await profileHost() : undefined;
+  return { idleHost, busyHost, helper: helperUse, oursInHost };
 }
 
 function logMemoryGrowth(before: HostMemory, after: HostMemory): void {
@@ -209,13 +211,22 @@ function withInspector(url: string): string {
   return u.toString();
 }
 
-async function profileHost(): Promise<void> {
+/**
+ * A CPU profile of the extension host over one window: where its time goes, and the share of a
+ * core spent in stacks that pass through this extension's code (the other extensions of the host,
+ * whose own work varies by more than the target, left out). Returns that share, in percent.
+ */
+async function profileHost(): Promise<number> {
   const dir = path.join(repoRoot(), 'test-results', 'bench-idle');
   fs.mkdirSync(dir, { recursive: true });
-  const top = await profileProcess(WINDOW_S, path.join(dir, 'extension-host.cpuprofile'), INSPECT_PORT);
+  const profile = await recordProfile(WINDOW_S, path.join(dir, 'extension-host.cpuprofile'), INSPECT_PORT);
+  const top = selfTime(profile).filter(([fn]) => !fn.startsWith('(idle)'));
   const total = top.reduce((sum, [, ms]) => sum + ms, 0);
-  console.log(`  idle: extension host profile, ${WINDOW_S} s, self time (${total.toFixed(0)} ms sampled in all):`);
+  const ours = timeThrough(profile, [path.join(repoRoot(), 'dist') + path.sep]);
+  const share = (ours / (WINDOW_S * 1000)) * 100;
+  console.log(`  idle: extension host profile, ${WINDOW_S} s, ${total.toFixed(0)} ms busy; through this extension's code: ${ours.toFixed(0)} ms, ${share.toFixed(3)}% of a core; self time:`);
   for (const [fn, ms] of top.slice(0, 40)) console.log(`    ${ms.toFixed(1).padStart(8)} ms  ${fn}`);
+  return share;
 }
 
 async function measurePm2(port: number): Promise<Pick<Phases, 'pm2Empty' | 'pm2Busy'>> {
@@ -254,6 +265,7 @@ function rows(p: Phases): BenchRow[] {
     row(hostCpu, '% of a core'),
     pm2Cpu.values.every((v) => v > 0) ? row(hostAdded, '% of a core', pm2Cpu) : row(hostAdded, '% of a core'),
     row(cpu(`launcher helper, holding ${SERVICES} services: CPU`, p.helper), '% of a core'),
+    ...(p.oursInHost === undefined ? [] : [row({ label: `extension host, ${SERVICES} running: CPU in stacks through this extension's code (profile)`, values: [p.oursInHost] }, '% of a core')]),
     row(cpu('PM2 daemon, no apps: CPU', p.pm2Empty), '% of a core'),
     row(pm2Cpu, '% of a core'),
     row(rss('extension host, none running: RSS', p.idleHost), 'MB'),

@@ -1,15 +1,21 @@
 /**
- * Idle memory without the editor: what 50 quiet Node services with http readiness probes add to
+ * Idle cost without the editor: what 50 quiet Node services with http readiness probes add to
  * the process that runs the engine, its monitor and the launcher helper's client, as the
- * extension wires them (bench/idle.ts measures the whole extension host in code-server). It
- * splits the growth by where V8 reports it, so a growth of the extension host can be told apart
- * from what the engine's own objects and buffers take.
+ * extension wires them (bench/idle.ts measures the whole extension host in code-server, where the
+ * editor's own extensions share the process and its CPU varies by more than the target).
+ * CPU is the process's own time on a CPU (all its threads) over a window, and the helper's, so
+ * the figure does not move with what else the machine runs. Memory is split by where V8 reports
+ * it, so a growth of the extension host can be told apart from what the engine's own objects and
+ * buffers take.
  *
- * Each repetition: a fresh engine whose helper has started, a garbage collection, the memory; then
- * the 50 started and ready, BENCH_IDLE_ENGINE_SETTLE_S (default 20) seconds idle, a garbage
- * collection, the memory again. `node out/bench/run.js idleEngine` runs it alone
- * (BENCH_IDLE_ENGINE_REPEATS, default 2).
+ * Each repetition: a fresh engine whose helper has started, a window of
+ * BENCH_IDLE_ENGINE_WINDOW_S (default 30) seconds with nothing running, a garbage collection, the
+ * memory; then the 50 started and ready, BENCH_IDLE_ENGINE_SETTLE_S (default 60) seconds idle,
+ * the same window again, a garbage collection, the memory again. `node out/bench/run.js
+ * idleEngine` runs it alone (BENCH_IDLE_ENGINE_REPEATS, default 2).
  */
+import * as fs from 'node:fs';
+import { Session } from 'node:inspector';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,14 +24,20 @@ import * as vm from 'node:vm';
 import { DEFAULT_PROBE_TIMING } from '../src/core/defaults';
 import { ProcessMonitor } from '../src/engine/monitor/monitor';
 import { HelperLauncher } from '../src/platform/launcher';
-import type { BenchResult } from './types';
+import { formatTable, type BenchResult } from './types';
 import { BenchEngine, serviceSpec } from './support/engine';
 import { row, type Series } from './support/rows';
 import { sleep } from './support/tree';
+import { cpuMs } from './support/procUsage';
+import { summarizeProfile } from './support/cpuProfile';
 
 const SERVICES = 50;
 const REPEATS = Number(process.env.BENCH_IDLE_ENGINE_REPEATS ?? 2);
-const SETTLE_MS = Number(process.env.BENCH_IDLE_ENGINE_SETTLE_S ?? 20) * 1000;
+/** As bench/idle.ts: past the first minute, when the monitor reads new trees' ports every round. */
+const SETTLE_MS = Number(process.env.BENCH_IDLE_ENGINE_SETTLE_S ?? 60) * 1000;
+const WINDOW_MS = Number(process.env.BENCH_IDLE_ENGINE_WINDOW_S ?? 30) * 1000;
+/** BENCH_IDLE_ENGINE_PROFILE=1: a CPU profile of this process over the idle window with the 50 running, summed by function. */
+const PROFILE = process.env.BENCH_IDLE_ENGINE_PROFILE === '1';
 const START_TIMEOUT_MS = 120_000;
 const MB = 1024 * 1024;
 
@@ -58,8 +70,47 @@ async function freeBase(): Promise<number> {
   throw new Error(`idleEngine: found no ${SERVICES} free ports in a row`);
 }
 
-/** One repetition: the memory before the start and once the 50 have idled. */
-async function measure(): Promise<{ before: Memory; after: Memory }> {
+/** Share of one core (percent) that this process and the helper each took over an idle window. */
+interface Cpu {
+  engine: number;
+  helper: number;
+}
+
+async function cpuWindow(helperPid: number | undefined): Promise<Cpu> {
+  const pids = [process.pid, helperPid ?? Number.NaN];
+  const before = pids.map(cpuMs);
+  const t0 = performance.now();
+  await sleep(WINDOW_MS);
+  const percent = (i: number) => ((cpuMs(pids[i]) - before[i]) / (performance.now() - t0)) * 100;
+  return { engine: percent(0), helper: percent(1) };
+}
+
+/** Starts V8's profiler in this process; the returned function stops it and prints the summary. */
+function startProfile(): () => Promise<void> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params, (err, result) => (err ? reject(err) : resolve(result))));
+  const started = post('Profiler.enable').then(() => post('Profiler.start'));
+  return async () => {
+    await started;
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    session.disconnect();
+    const file = path.join(os.tmpdir(), `idle-engine-${process.pid}.cpuprofile`);
+    fs.writeFileSync(file, JSON.stringify(profile));
+    console.log(summarizeProfile(file, path.join(__dirname, 'idleEngine.js.map')));
+  };
+}
+
+interface Sample {
+  before: Memory;
+  after: Memory;
+  idleCpu: Cpu;
+  busyCpu: Cpu;
+}
+
+/** One repetition: CPU and memory before the start and once the 50 have idled. */
+async function measure(): Promise<Sample> {
   // As the extension makes it: a grace for a reload, the helper's own stop grace.
   const bench = new BenchEngine({}, new HelperLauncher({ reconnectGraceMs: 30_000, stopGraceMs: 3000 }));
   const monitor = new ProcessMonitor(bench.engine, { intervalMs: 1000 });
@@ -72,7 +123,9 @@ async function measure(): Promise<{ before: Memory; after: Memory }> {
     }));
     bench.engine.setDefinitions(specs);
     bench.launcher.prepare();
-    await sleep(2000);
+    // Past the helper's own start, which would count against the window with nothing running.
+    await sleep(5000);
+    const idleCpu = await cpuWindow(bench.launcher.helperPid);
     const before = memory();
     const ids: string[] = [];
     for (const spec of specs) ids.push(await bench.engine.spawn(spec.name));
@@ -82,7 +135,10 @@ async function measure(): Promise<{ before: Memory; after: Memory }> {
       await sleep(500);
     }
     await sleep(SETTLE_MS);
-    return { before, after: memory() };
+    const stopProfile = PROFILE ? startProfile() : undefined;
+    const busyCpu = await cpuWindow(bench.launcher.helperPid);
+    await stopProfile?.();
+    return { before, after: memory(), idleCpu, busyCpu };
   } finally {
     monitor.dispose();
     await bench.dispose().catch(() => undefined);
@@ -91,28 +147,40 @@ async function measure(): Promise<{ before: Memory; after: Memory }> {
 
 export async function run(): Promise<BenchResult> {
   const load = [os.loadavg()[0]];
-  const samples: { before: Memory; after: Memory }[] = [];
+  const samples: Sample[] = [];
   for (let rep = 0; rep < REPEATS; rep++) {
     const sample = await measure();
     samples.push(sample);
     const growth = (k: keyof Memory) => ((sample.after[k] - sample.before[k]) / MB).toFixed(1);
-    console.log(`  idleEngine ${rep + 1}/${REPEATS}: growth rss ${growth('rss')} MB, heap used ${growth('heapUsed')}, heap total ${growth('heapTotal')}, external ${growth('external')}`);
+    const added = (k: keyof Cpu) => (sample.busyCpu[k] - sample.idleCpu[k]).toFixed(3);
+    console.log(
+      `  idleEngine ${rep + 1}/${REPEATS}: CPU added ${added('engine')}% (engine's process), ${added('helper')}% (helper); ` +
+        `growth rss ${growth('rss')} MB, heap used ${growth('heapUsed')}, heap total ${growth('heapTotal')}, external ${growth('external')}`,
+    );
     load.push(os.loadavg()[0]);
   }
   const series = (key: keyof Memory, label: string): Series => ({ label, values: samples.map((s) => (s.after[key] - s.before[key]) / MB) });
+  const cpu = (key: keyof Cpu, label: string): Series => ({ label, values: samples.map((s) => s.busyCpu[key] - s.idleCpu[key]) });
+  const both: Series = { label: `CPU added by the ${SERVICES}, engine's process and helper together`, values: samples.map((s) => s.busyCpu.engine + s.busyCpu.helper - s.idleCpu.engine - s.idleCpu.helper) };
   return {
     name: 'idleEngine',
-    title: `Idle memory without the editor: what ${SERVICES} quiet services with readiness probes add to the engine's process`,
+    title: `Idle cost without the editor: what ${SERVICES} quiet services with readiness probes add to the engine's process`,
     rows: [
+      row(both, '%'),
+      row(cpu('engine', `CPU added by the ${SERVICES}, engine's process (engine, monitor, probes)`), '%'),
+      row(cpu('helper', `CPU added by the ${SERVICES}, launcher helper`), '%'),
       row(series('rss', 'resident set growth'), 'MB'),
       row(series('heapUsed', 'V8 heap used growth'), 'MB'),
       row(series('heapTotal', 'V8 heap reserved growth'), 'MB'),
       row(series('external', 'external (buffers) growth'), 'MB'),
     ],
     notes: [
-      `${REPEATS} repetitions; each measures after 3 garbage collections, before the start (the helper already running) and after ${SETTLE_MS / 1000} s idle with the ${SERVICES} ready. ` +
+      `${REPEATS} repetitions; CPU: a process's time on a CPU over ${WINDOW_MS / 1000} s, as a share of one core, with the ${SERVICES} ready and idle for ${SETTLE_MS / 1000} s, less the same with nothing running. ` +
+        `Memory: after 3 garbage collections, before the start (the helper already running) and after the ${SERVICES} idled. ` +
         'The engine, its monitor (1 s rounds) and the launcher helper as the extension makes them; no editor, output channels or log files.',
       `${os.cpus().length} cores, 1-minute load average ${load.map((l) => l.toFixed(1)).join(' -> ')} over the run.`,
     ],
   };
 }
+
+if (require.main === module) void run().then((result) => console.log(`\n${formatTable([result])}`));

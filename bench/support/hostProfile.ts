@@ -12,7 +12,7 @@ interface ProfileNode {
   children?: number[];
 }
 
-interface Profile {
+export interface Profile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -62,8 +62,31 @@ export async function inspectorSession(port: number): Promise<{ call(method: str
   return { call, close: () => socket.close() };
 }
 
-/** Samples the process whose inspector is on `port` for `seconds`, writes the .cpuprofile to `file`; returns the self time (ms) by "function file:line", largest first. */
-export async function profileProcess(seconds: number, file: string, port: number): Promise<[string, number][]> {
+/**
+ * The sampled time (ms) of stacks that pass through a frame whose script's URL contains one of
+ * `urlParts`: what that code cost the process, the functions it called included (Node's and the
+ * editor's API), the garbage collections it caused not.
+ */
+export function timeThrough(profile: Profile, urlParts: readonly string[]): number {
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const through = new Map<number, boolean>();
+  const passes = (id: number | undefined): boolean => {
+    if (id === undefined) return false;
+    let known = through.get(id);
+    if (known === undefined) {
+      const url = byId.get(id)!.callFrame.url;
+      known = urlParts.some((part) => url.includes(part)) || passes(parent.get(id));
+      through.set(id, known);
+    }
+    return known;
+  };
+  return profile.samples.reduce((sum, id, i) => (passes(id) ? sum + profile.timeDeltas[i] / 1000 : sum), 0);
+}
+
+/** Samples the process whose inspector is on `port` for `seconds`, writes the .cpuprofile to `file`; returns it. */
+export async function recordProfile(seconds: number, file: string, port: number): Promise<Profile> {
   const { call, close } = await inspectorSession(port);
   try {
     await call('Profiler.enable');
@@ -72,13 +95,18 @@ export async function profileProcess(seconds: number, file: string, port: number
     await sleep(seconds * 1000);
     const { profile } = (await call('Profiler.stop')) as { profile: Profile };
     fs.writeFileSync(file, JSON.stringify(profile));
-    return selfTime(profile);
+    return profile;
   } finally {
     close();
   }
 }
 
-function selfTime(profile: Profile): [string, number][] {
+/** Samples the process whose inspector is on `port` for `seconds`, writes the .cpuprofile to `file`; returns the self time (ms) by "function file:line", largest first. */
+export async function profileProcess(seconds: number, file: string, port: number): Promise<[string, number][]> {
+  return selfTime(await recordProfile(seconds, file, port));
+}
+
+export function selfTime(profile: Profile): [string, number][] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
   profile.samples.forEach((id, i) => {
