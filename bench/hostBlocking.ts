@@ -13,15 +13,18 @@
  * and the host's CPU per spawn, which decides execa or child_process on the hot path.
  *
  * Alone: `node out/bench/hostBlocking.js`; one measurement:
- * `--measure TOOL RSS_MB SPAWNS INTERVAL_MS` (interval 0 means back to back).
+ * `--measure TOOL RSS_MB SPAWNS INTERVAL_MS` (interval 0 means back to back); with
+ * BENCH_HOSTBLOCKING_PROFILE=1 a measurement also profiles its window and prints the summary.
  */
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { childProcessLauncher, HelperLauncher, type Launcher } from '../src/platform/launcher';
 import { execaLauncher } from './support/execaLauncher';
 import { LINUX_TICKS_PER_SECOND } from '../src/engine/monitor/procSource';
 import { linuxProcessTable } from '../src/platform/procfs';
 import { measureInChild } from './support/inChild';
+import { profileThisProcess } from './support/cpuProfile';
 import { formatNumber, formatTable, median, summarize, type BenchResult, type BenchRow } from './types';
 
 type Tool = 'child_process' | 'execa' | 'helper';
@@ -42,6 +45,7 @@ const REPEATS = Number(process.env.BENCH_HOSTBLOCKING_REPEATS ?? 3);
 const WARMUP = 20;
 /** Host CPU with nothing to do but the delay monitor, measured first and subtracted. */
 const IDLE_MS = 1000;
+const PROFILE = process.env.BENCH_HOSTBLOCKING_PROFILE === '1';
 const TARGET_MS = 1;
 /** A measurement that takes longer than this is broken, not slow. */
 const MEASURE_TIMEOUT_MS = 120_000;
@@ -170,6 +174,7 @@ async function measureHere(tool: Tool, rssMb: number, spawns: number, intervalMs
     const idleBusyPerMs = performance.eventLoopUtilization(idleElu).utilization;
 
     const callTimes: number[] = [];
+    const stopProfile = PROFILE ? profileThisProcess() : undefined;
     const loop = monitorEventLoopDelay({ resolution: 1 });
     const helperBefore = helperCpuMs(helper?.helperPid);
     const cpu = process.cpuUsage();
@@ -182,6 +187,7 @@ async function measureHere(tool: Tool, rssMb: number, spawns: number, intervalMs
     const used = cpuMs(process.cpuUsage(cpu)) - idleCpuPerMs * wallMs;
     const busy = performance.eventLoopUtilization(elu).active - idleBusyPerMs * wallMs;
     const helperAfter = helperCpuMs(helper?.helperPid);
+    if (stopProfile) console.error(await stopProfile(path.join(__dirname, 'hostBlocking.js.map')));
     return {
       tool,
       rssMb: process.memoryUsage.rss() / 1024 / 1024,

@@ -14,8 +14,6 @@
  * the same window again, a garbage collection, the memory again. `node out/bench/run.js
  * idleEngine` runs it alone (BENCH_IDLE_ENGINE_REPEATS, default 2).
  */
-import * as fs from 'node:fs';
-import { Session } from 'node:inspector';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -29,7 +27,7 @@ import { BenchEngine, serviceSpec } from './support/engine';
 import { row, type Series } from './support/rows';
 import { sleep } from './support/tree';
 import { cpuMs } from './support/procUsage';
-import { summarizeProfile } from './support/cpuProfile';
+import { profileThisProcess } from './support/cpuProfile';
 
 const SERVICES = 50;
 const REPEATS = Number(process.env.BENCH_IDLE_ENGINE_REPEATS ?? 2);
@@ -85,23 +83,6 @@ async function cpuWindow(helperPid: number | undefined): Promise<Cpu> {
   return { engine: percent(0), helper: percent(1) };
 }
 
-/** Starts V8's profiler in this process; the returned function stops it and prints the summary. */
-function startProfile(): () => Promise<void> {
-  const session = new Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) => session.post(method, params, (err, result) => (err ? reject(err) : resolve(result))));
-  const started = post('Profiler.enable').then(() => post('Profiler.start'));
-  return async () => {
-    await started;
-    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-    session.disconnect();
-    const file = path.join(os.tmpdir(), `idle-engine-${process.pid}.cpuprofile`);
-    fs.writeFileSync(file, JSON.stringify(profile));
-    console.log(summarizeProfile(file, path.join(__dirname, 'idleEngine.js.map')));
-  };
-}
-
 interface Sample {
   before: Memory;
   after: Memory;
@@ -135,9 +116,9 @@ async function measure(): Promise<Sample> {
       await sleep(500);
     }
     await sleep(SETTLE_MS);
-    const stopProfile = PROFILE ? startProfile() : undefined;
+    const stopProfile = PROFILE ? profileThisProcess() : undefined;
     const busyCpu = await cpuWindow(bench.launcher.helperPid);
-    await stopProfile?.();
+    if (stopProfile) console.log(await stopProfile(path.join(__dirname, 'idleEngine.js.map')));
     return { before, after: memory(), idleCpu, busyCpu };
   } finally {
     monitor.dispose();
