@@ -150,6 +150,10 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
   private readonly shown = new Map<string, string>();
   /** The children VS Code last got of each row ('' for the top), as childKeys. */
   private readonly provided = new Map<string, string>();
+  /** The same children, the rows themselves, for the ticker to walk. */
+  private readonly providedRows = new Map<string, Node[]>();
+  /** Each ticking definition row's moving text, as the ticker last saw it (see movingText). */
+  private readonly ticked = new Map<string, string>();
   /** Definitions under a row per group (see setGrouped). */
   private grouped = false;
 
@@ -226,7 +230,10 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
   /** VS Code's call: what it gets is remembered, for the next redraw to compare with. */
   getChildren(node?: Node): Node[] {
     const children = this.rows(node);
-    if (node === undefined || node.id !== undefined) this.provided.set(node?.id ?? '', childKeys(children));
+    if (node === undefined || node.id !== undefined) {
+      this.provided.set(node?.id ?? '', childKeys(children));
+      this.providedRows.set(node?.id ?? '', children);
+    }
     return children;
   }
 
@@ -297,6 +304,7 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
       this.items.delete(id);
       this.shown.delete(id);
       this.provided.delete(id);
+      this.providedRows.delete(id);
     }
   }
 
@@ -314,27 +322,49 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
   }
 
   /**
-   * Uptimes and countdowns move: once a second while the view is visible, redraws the rows that
-   * have a live run or a countdown, in place, when their text changed (an uptime past its first
-   * minute moves once a minute). A whole-tree refresh every second would leave windows in which a
-   * click on a row's action reaches the command without its row.
+   * Uptimes, countdowns and usage move: once a second while the view is visible, redraws the rows
+   * that have a live run or a countdown, in place, when their text changed (an uptime past its
+   * first minute moves once a minute). A whole-tree refresh every second would leave windows in
+   * which a click on a row's action reaches the command without its row. The rows are walked as
+   * VS Code last got them, and a definition's row is built again only when its moving text
+   * changed: building every row (tooltips, masked command lines) each second was most of what
+   * the view cost with many services idle.
    */
   private tick(): void {
-    for (const item of this.rows()) {
-      if ((item instanceof DefinitionItem || item instanceof AdhocGroupItem) && item.runs.some(isTicking)) this.redrawIfChanged(item);
-      // Only the rows that tick: a redraw of the whole part would drop the row a context menu was opened on.
-      if (item instanceof GroupItem) {
-        for (const row of this.rows(item)) if (row instanceof DefinitionItem && row.runs.some(isTicking)) this.redrawIfChanged(row);
-      }
-      if (item instanceof DetectedItem) {
-        // Only the sources with a ticking run are built again: a monorepo has thousands of rows.
-        const ticking = new Set(this.engine.list().filter(isTicking).map((r) => r.name));
-        const sources = item.sources.filter((source) => source.specs.some((spec) => ticking.has(spec.name)));
-        for (const row of sources.flatMap((source) => this.rows(source))) {
-          if (row instanceof DefinitionItem && row.runs.some(isTicking)) this.redrawIfChanged(row);
+    const now = Date.now();
+    let runs: ProcessSnapshot[] | undefined;
+    const visit = (nodes: readonly Node[]) => {
+      for (const item of nodes) {
+        if (item instanceof DefinitionItem) {
+          if (item.id === undefined || !item.runs.some(isTicking)) continue;
+          const key = this.movingText(item, now);
+          if (this.ticked.get(item.id) === key) continue;
+          this.ticked.set(item.id, key);
+          runs ??= this.engine.list().reverse();
+          const fresh = item.spec
+            ? this.definitionItem(item.spec, runs, now, item.group)
+            : new DefinitionItem(item.name, undefined, runs.filter((r) => !r.adhoc && r.name === item.name), now);
+          this.redrawIfChanged(this.stable(fresh));
+        } else if (item instanceof AdhocGroupItem) {
+          if (item.runs.some(isTicking)) this.redrawIfChanged(item);
+        } else if (item.id !== undefined && (item instanceof GroupItem || item instanceof DetectedItem || item instanceof DetectedSourceItem)) {
+          // Only the rows that tick: a redraw of the whole part would drop the row a context menu was opened on.
+          visit(this.providedRows.get(item.id) ?? []);
         }
       }
-    }
+    };
+    visit(this.providedRows.get('') ?? []);
+  }
+
+  /** What of a definition's row and its run rows moves with the clock and the monitor's samples. */
+  private movingText(item: DefinitionItem, now: number): string {
+    const latest = item.runs[0];
+    return [
+      definitionSummary(item.runs, now),
+      this.usage(item.runs),
+      ...watchNotes(latest?.watch, now),
+      ...item.runs.map((r) => `${runRowDescription(r, now)}\u0000${this.usage([r]) ?? ''}`),
+    ].join('\u0000');
   }
 
   /** Redraws a row (and so its run rows) when it or one of its run rows reads differently from what VS Code shows. */

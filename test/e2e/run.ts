@@ -117,6 +117,12 @@ async function main(): Promise<number> {
       run: async () => {
         const row = treeRow(view(), 'ticker');
         await waitForRow(row, /running · up .+ · pid \d+/, 'ticker');
+        // What moves without an event is redrawn by the view's ticker: the monitor's usage, the uptime.
+        await waitForRow(row, /running · up .+ · \d+(\.\d)?% CPU · [\d.]+ MiB/, 'ticker');
+        const said = await rowDescription(row);
+        await poll(() => rowDescription(row), (now) => now !== said).catch((err) => {
+          throw new Error(`the "ticker" row did not move from "${said}": ${(err as Error).message}`);
+        });
         // The tree keeps a row's first expand state: a row first seen without runs stays collapsed.
         if ((await row.getAttribute('aria-expanded')) === 'false') {
           say('note: the "ticker" row stayed collapsed after its first run; expanding it by hand');
