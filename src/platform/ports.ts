@@ -38,7 +38,12 @@ export function tcpSocketCounts(files: string[] = SOCKET_COUNTERS): string | und
 
 /** Every listening TCP socket, IPv4 and IPv6 (Node listens on :: by default): its inode and port. */
 export function listeningSockets(tables: string[] = TCP_TABLES): Map<string, number> {
-  const sockets = new Map<string, number>();
+  return new Map([...listeners(tables)].map(([inode, { port }]) => [inode, port]));
+}
+
+/** Every listening TCP socket by inode: its port, and the user that owns it. */
+function listeners(tables: string[]): Map<string, { port: number; uid: number }> {
+  const sockets = new Map<string, { port: number; uid: number }>();
   for (const file of tables) {
     let text = '';
     try {
@@ -48,8 +53,8 @@ export function listeningSockets(tables: string[] = TCP_TABLES): Map<string, num
     }
     for (const line of text.split('\n').slice(1)) {
       const cols = line.trim().split(/\s+/);
-      // cols: sl local_address rem_address st ... inode(9); st 0A is LISTEN.
-      if (cols.length > 9 && cols[3] === '0A') sockets.set(cols[9], Number.parseInt(cols[1].slice(cols[1].lastIndexOf(':') + 1), 16));
+      // cols: sl local_address rem_address st tx:rx tr:when retrnsmt uid(7) timeout inode(9); st 0A is LISTEN.
+      if (cols.length > 9 && cols[3] === '0A') sockets.set(cols[9], { port: Number.parseInt(cols[1].slice(cols[1].lastIndexOf(':') + 1), 16), uid: Number(cols[7]) });
     }
   }
   return sockets;
@@ -121,6 +126,8 @@ export class PortScanner {
   constructor(
     private readonly tables: string[] = TCP_TABLES,
     private readonly counts: () => string | undefined = tcpSocketCounts,
+    /** The user this process runs as: whose new sockets a scan looks for in the trees. */
+    private readonly uid = process.getuid?.(),
   ) {}
 
   /** One round: the ports (sorted, unique) of each tree, given as its key and its pids, leader first. */
@@ -138,8 +145,10 @@ export class PortScanner {
   }
 
   private read(trees: readonly { key: string; pids: readonly number[] }[]): number[][] {
-    const sockets = listeningSockets(this.tables);
-    for (const inode of sockets.keys()) if (!this.known.has(inode)) this.pending.set(inode, PENDING_ROUNDS);
+    const found = listeners(this.tables);
+    const sockets = new Map([...found].map(([inode, { port }]) => [inode, port]));
+    // Another user's socket is not looked for: its process's fds could not be read anyway (root can read them all).
+    for (const [inode, { uid }] of found) if (!this.known.has(inode) && (this.uid === undefined || this.uid === 0 || uid === this.uid)) this.pending.set(inode, PENDING_ROUNDS);
     this.known = new Set(sockets.keys());
     for (const inode of this.pending.keys()) if (!sockets.has(inode)) this.pending.delete(inode);
     const owned = new Map<string, Set<string>>();

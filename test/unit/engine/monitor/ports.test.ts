@@ -83,7 +83,7 @@ describe('ports: the monitor reads what each run listens on', () => {
     assert.deepEqual(engine.get(id)!.ports, [port]);
   });
 
-  test('while the socket counters stand still, the tables are read only every few scans; a counter that moves reads them at once', async (t) => {
+  test('while the socket counters stand still, the tables are read only every few scans; a counter that moves reads them at once; another user\'s listener does not keep them read', async (t) => {
     // Tables of this process's own listeners only: other listeners on the machine would keep the scanner looking for their holders.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ports-'));
     t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -103,12 +103,18 @@ describe('ports: the monitor reads what each run listens on', () => {
       };
       const mine = new Set(fs.readdirSync('/proc/self/fd').map((fd) => /^socket:\[(\d+)\]$/.exec(link(fd))?.[1]));
       const [head, ...lines] = fs.readFileSync('/proc/net/tcp', 'latin1').split('\n');
-      fs.writeFileSync(tables[0], [head, ...lines.filter((line) => mine.has(line.trim().split(/\s+/)[9]))].join('\n'));
+      // This process's listeners, as a user 1234's: the scanner is told it runs as that user.
+      const own = lines
+        .filter((line) => mine.has(line.trim().split(/\s+/)[9]))
+        .map((line) => line.trim().split(/\s+/).map((col, i) => (i === 7 ? '1234' : col)).join(' '));
+      // A listener of another user's (uid 4321) that no tree holds.
+      const stranger = '   9: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  4321        0 999999999 1 0000000000000000 100 0 0 10 0';
+      fs.writeFileSync(tables[0], [head, ...own, stranger].join('\n'));
       fs.writeFileSync(tables[1], head);
       return [...servers.map((x) => (x.address() as net.AddressInfo).port)].sort((a, b) => a - b);
     };
     let counts = 'TCP: inuse 1';
-    const scanner = new PortScanner(tables, () => counts);
+    const scanner = new PortScanner(tables, () => counts, 1234);
     const me = [{ key: 'me', pids: [process.pid] }];
     const one = await listen();
     assert.deepEqual(scanner.scan(me), [one]);
