@@ -169,7 +169,6 @@ function handle(message: HostRequest): void {
   else if (message.type === 'resize') ptys.resize(message.id, message.cols, message.rows);
   else if (message.type === 'ping') report({ type: 'pong' });
   else if (message.type === 'release') held.setGrace(message.graceMs);
-  // 'setup' only from the parent (above).
 }
 
 // Setup comes from the parent only, never over a reconnected window's socket.
