@@ -6,6 +6,12 @@
  * until all 20 pids exist; `concurrently` (its Node API, 20 commands) until all 20 pids exist.
  * The baseline: 20 child_process.spawn calls from this process, until every one reported 'spawn'.
  *
+ * As a window opens (the `window*` rows): the same from the moment the extension's entry runs,
+ * with a stand-in for the bundle's load and `activate()` first (this process's event loop held
+ * for BENCH_START_ACTIVATE_MS of CPU): the engine with its helper started at that moment, as
+ * src/start.ts does, beside the stand-in; the engine whose helper starts with the first spawn,
+ * after it (before that change); and the raw loop after it.
+ *
  * Running means the process exists: for the engine, state `running` (its helper confirmed the
  * spawn); for the others, the pid is in /proc.
  */
@@ -13,16 +19,27 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import { Writable } from 'node:stream';
 import { concurrently } from 'concurrently';
-import { HelperLauncher } from '../src/platform/launcher';
+import { HelperLauncher, findHelperScript } from '../src/platform/launcher';
+import { startHelper } from '../src/platform/launcher/helperStart';
 import { median, type BenchResult, type BenchRow } from './types';
 import { BenchEngine, serviceSpec } from './support/engine';
 import { Pm2Daemon } from './support/pm2';
 import { ms, ratioText, rotated, row, type Series } from './support/rows';
 import { childrenNamed, killHard, pollFor, procOf, sleep, treeUnder, which, type Proc } from './support/tree';
 
-type Tool = 'raw' | 'engine' | 'warm' | 'pm2' | 'concurrently';
+type Tool = 'raw' | 'engine' | 'warm' | 'pm2' | 'concurrently' | 'windowRaw' | 'window' | 'windowLate';
 
-const TOOLS: readonly Tool[] = ['raw', 'engine', 'warm', 'pm2', 'concurrently'];
+const ALL_TOOLS: readonly Tool[] = ['raw', 'engine', 'warm', 'pm2', 'concurrently', 'windowRaw', 'window', 'windowLate'];
+/** BENCH_START_TOOLS=raw,engine,... runs only those (raw is always run: it is the baseline). */
+const TOOLS: readonly Tool[] = (() => {
+  const asked = process.env.BENCH_START_TOOLS?.split(',');
+  return asked ? ALL_TOOLS.filter((t) => t === 'raw' || t === 'windowRaw' || asked.includes(t)) : ALL_TOOLS;
+})();
+/**
+ * The stand-in for the extension's bundle loading and its `activate()`, in ms of this process's
+ * CPU: about what that took in plain Node with the code cache (bench/README.md, "Activation").
+ */
+const ACTIVATE_MS = Number(process.env.BENCH_START_ACTIVATE_MS ?? 30);
 const REPEATS = Number(process.env.BENCH_START_REPEATS ?? 9);
 const SERVICES = 20;
 /** Twenty processes that take longer than this to start mean a tool is stuck. */
@@ -34,7 +51,36 @@ const TOOL_LABEL: Record<Tool, string> = {
   warm: `engine, launcher helper already running: until all ${SERVICES} running`,
   pm2: `PM2 start, ecosystem of ${SERVICES} apps (daemon running): until all ${SERVICES} pids exist`,
   concurrently: `concurrently, ${SERVICES} commands: until all ${SERVICES} pids exist`,
+  windowRaw: `window: ${ACTIVATE_MS} ms activation stand-in, then raw spawn of ${SERVICES}: until every 'spawn' event`,
+  window: `window: helper started with the window, beside a ${ACTIVATE_MS} ms activation stand-in: until all ${SERVICES} running`,
+  windowLate: `window: ${ACTIVATE_MS} ms activation stand-in, then the helper with the first spawn: until all ${SERVICES} running`,
 };
+
+/** Holds this process's event loop for `ms` of work, as loading and activating the bundle does. */
+function activationStandIn(ms: number): void {
+  const until = performance.now() + ms;
+  let spin = 0;
+  while (performance.now() < until) spin++;
+  if (spin < 0) console.log(spin);
+}
+
+/** A window's start: the stand-in, with the helper started before it (`early`), then `subject`. */
+function windowSubject(subject: (started?: ChildProcess) => Subject, early: boolean): Subject {
+  let inner: Subject | undefined;
+  let started: ChildProcess | undefined;
+  return {
+    async start() {
+      started = early ? startHelper(findHelperScript()) : undefined;
+      activationStandIn(ACTIVATE_MS);
+      inner = subject(started);
+      return inner.start();
+    },
+    async close() {
+      if (inner) await inner.close();
+      else started?.kill('SIGKILL');
+    },
+  };
+}
 
 interface Sample {
   tool: Tool;
@@ -75,11 +121,11 @@ function rawSubject(command: string): Subject {
   };
 }
 
-function engineSubject(command: string, launcher?: HelperLauncher): Subject {
+function engineSubject(command: string, launcher?: HelperLauncher, started?: ChildProcess): Subject {
   let bench: BenchEngine | undefined;
   return {
     async start() {
-      bench = new BenchEngine({}, launcher);
+      bench = new BenchEngine({}, launcher ?? new HelperLauncher({ started }));
       const specs = Array.from({ length: SERVICES }, (_, i) => serviceSpec(`svc-${i + 1}`, command, ['1000']));
       bench.engine.setDefinitions(specs);
       const ids: string[] = [];
@@ -155,7 +201,7 @@ function concurrentlySubject(command: string): Subject {
   };
 }
 
-async function measure(tool: Tool, command: string, pm2: Pm2Daemon): Promise<Sample> {
+async function measure(tool: Tool, command: string, pm2: Pm2Daemon | undefined): Promise<Sample> {
   const launcher = tool === 'warm' ? await warmLauncher(command) : undefined;
   const subject =
     tool === 'raw'
@@ -163,8 +209,12 @@ async function measure(tool: Tool, command: string, pm2: Pm2Daemon): Promise<Sam
       : tool === 'engine' || tool === 'warm'
         ? engineSubject(command, launcher)
         : tool === 'pm2'
-          ? pm2Subject(pm2, command)
-          : concurrentlySubject(command);
+          ? pm2Subject(pm2!, command)
+          : tool === 'concurrently'
+            ? concurrentlySubject(command)
+            : tool === 'windowRaw'
+              ? windowSubject(() => rawSubject(command), false)
+              : windowSubject((started) => engineSubject(command, undefined, started), tool === 'window');
   try {
     const t0 = performance.now();
     const { runningAt, answeredAt } = await subject.start();
@@ -178,7 +228,7 @@ async function measure(tool: Tool, command: string, pm2: Pm2Daemon): Promise<Sam
 export async function run(): Promise<BenchResult> {
   const command = which('sleep');
   const load = [os.loadavg()[0]];
-  const { pm2, connectMs } = await Pm2Daemon.start();
+  const { pm2, connectMs } = TOOLS.includes('pm2') ? await Pm2Daemon.start() : { pm2: undefined, connectMs: NaN };
   const samples: Sample[] = [];
   try {
     for (let rep = 0; rep < REPEATS; rep++) {
@@ -191,12 +241,18 @@ export async function run(): Promise<BenchResult> {
       load.push(os.loadavg()[0]);
     }
   } finally {
-    await pm2.dispose();
+    await pm2?.dispose();
   }
 
   const series = (tool: Tool): Series => ({ label: TOOL_LABEL[tool], values: samples.filter((s) => s.tool === tool).map((s) => s.runningMs) });
   const raw = series('raw');
-  const rows: BenchRow[] = [row(raw, 'ms'), ...TOOLS.filter((t) => t !== 'raw').map((t) => row(series(t), 'ms', raw))];
+  const windowRaw = series('windowRaw');
+  const rows: BenchRow[] = [
+    row(raw, 'ms'),
+    ...TOOLS.filter((t) => !['raw', 'windowRaw', 'window', 'windowLate'].includes(t)).map((t) => row(series(t), 'ms', raw)),
+    row(windowRaw, 'ms'),
+    ...TOOLS.filter((t) => t === 'window' || t === 'windowLate').map((t) => row(series(t), 'ms', windowRaw)),
+  ];
   const answered = samples.filter((s) => s.tool === 'pm2').map((s) => s.answeredMs!);
   const rssMb = process.memoryUsage.rss() / 1024 / 1024;
   return {
@@ -214,6 +270,9 @@ export async function run(): Promise<BenchResult> {
       `PM2: its daemon was started once for the bench (${ms(connectMs)}: a cold PM2 pays this before its first start), and \`pm2 start\` answered after ` +
         `${ms(median(answered))} (median). Apps with interpreter "none", autorestart off, no other PM2 features.`,
       'concurrently: its Node API; it runs every command through /bin/sh -c, so its pids are the shells (each then starts its sleep).',
+      `As a window opens (paired against the raw loop after the same ${ACTIVATE_MS} ms stand-in for the bundle's load and activate()): helper started with ` +
+        `the window ${ratioText(series('window'), windowRaw)}, helper started with the first spawn ${ratioText(series('windowLate'), windowRaw)}. ` +
+        'The helper boots on the other core while the stand-in holds this one; what is left is the part of its start the stand-in does not cover.',
       `${REPEATS} repetitions, tools interleaved (order rotated per repetition). The command: ${command} 1000 for every tool. Time from the first call ` +
         '(for the engine: new ProcessEngine, setDefinitions, spawn of each autoStart definition) until the last process of the 20 existed; taking them ' +
         'down again is not measured.',

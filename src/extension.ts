@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -49,15 +50,16 @@ let leaveHistory: (() => void) | undefined;
  * Spawning from the extension host blocks every extension for the fork, longer the more memory
  * the host holds: a small helper process spawns instead. Without its script, spawn here rather than not at all.
  */
-function createLauncher(session: SessionFile | undefined): Launcher {
+function createLauncher(session: SessionFile | undefined, started: ChildProcess | undefined): Launcher {
   // Our own node-pty first; the editor ships one too, a fallback should ours not load.
   const ptyModules = [...defaultPtyModules(), ...editorPtyModules(vscode.env.appRoot)];
   try {
     // Kept for a reconnecting window also when the host dies without deactivating (killed, crashed).
     const reconnectGraceMs = readKeepRunningOnReload() ? readReconnectGraceMs() : 0;
     const onSession = session && ((info: Parameters<SessionFile['write']>[0]) => session.write(info));
-    return new HelperLauncher({ ptyModules, reconnectGraceMs, stopGraceMs: Math.min(readStopTimeoutMs(), 3000), onSession });
+    return new HelperLauncher({ ptyModules, reconnectGraceMs, stopGraceMs: Math.min(readStopTimeoutMs(), 3000), onSession, started });
   } catch (err) {
+    started?.kill('SIGKILL');
     console.warn('Dev Processes: the launcher helper is missing; spawning from the extension host', err);
     return createChildProcessLauncher({ ptyModules });
   }
@@ -73,13 +75,14 @@ function listenForAgents(agents: AgentContext, endpointFile: string): vscode.Dis
   }
 }
 
-export function activate(context: vscode.ExtensionContext): DevProcessesApi {
+/** `started`: the launcher helper src/start.ts started before this bundle loaded, for the launcher to take over. */
+export function activate(context: vscode.ExtensionContext, started?: ChildProcess): DevProcessesApi {
   // Running processes are written down in the workspace's storage, so a window that crashed
   // leaves records the next activation adopts instead of orphans nobody knows about.
   const records = context.storageUri && new FileRecordStore(path.join(context.storageUri.fsPath, 'processes.json'));
   // Where this window's launcher helper can be found by the next window, after a reload.
   const session = context.storageUri && new SessionFile(path.join(context.storageUri.fsPath, 'session.json'));
-  launcher = createLauncher(session);
+  launcher = createLauncher(session, started);
   const fileWatchers = new FileWatchers();
   const current = new ProcessEngine({
     launcher,

@@ -1,6 +1,8 @@
+import type { ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { loadWithCodeCache } from './platform/codeCache';
+import { HELPER_BUNDLE, recordedHelperAlive, startHelper } from './platform/launcher/helperStart';
 import type * as Extension from './extension';
 
 /**
@@ -16,6 +18,30 @@ let extension: typeof Extension | undefined;
  * extension's global storage, so a window after the first skips most of the bundle's compile.
  */
 export function activate(context: vscode.ExtensionContext): ReturnType<typeof Extension.activate> {
+  // The helper's own Node start runs beside the bundle's load instead of after it.
+  const helper = helperWanted(context) ? startHelper(path.join(__dirname, HELPER_BUNDLE)) : undefined;
+  try {
+    return load(context, helper);
+  } catch (err) {
+    helper?.kill('SIGKILL');
+    throw err;
+  }
+}
+
+/**
+ * A window will start processes through the launcher helper soon: the workspace is trusted and
+ * has definitions (autoStart ones start as the window opens, and the extension starts the helper
+ * for the others anyway). Not when a helper a previous window left still runs: that one is
+ * taken over instead.
+ */
+function helperWanted(context: vscode.ExtensionContext): boolean {
+  if (!vscode.workspace.isTrusted) return false;
+  const tasks = vscode.workspace.getConfiguration('devProcesses', vscode.workspace.workspaceFolders?.[0]?.uri).get('tasks');
+  if (!Array.isArray(tasks) || tasks.length === 0) return false;
+  return !(context.storageUri && recordedHelperAlive(path.join(context.storageUri.fsPath, 'session.json')));
+}
+
+function load(context: vscode.ExtensionContext, helper: ChildProcess | undefined): ReturnType<typeof Extension.activate> {
   const loaded = loadWithCodeCache<typeof Extension>(path.join(__dirname, 'extension.js'), path.join(context.globalStorageUri.fsPath, 'code-cache'));
   extension = loaded.exports;
   if (!loaded.cacheUsed) {
@@ -23,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): ReturnType<typeof Ex
     saving.unref();
     context.subscriptions.push({ dispose: () => clearTimeout(saving) });
   }
-  return extension.activate(context);
+  return extension.activate(context, helper);
 }
 
 export function deactivate(): Promise<void> | undefined {

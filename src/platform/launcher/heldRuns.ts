@@ -115,6 +115,13 @@ export class HeldRuns {
     return this.stopping;
   }
 
+  /** How the runs are kept, as the host that started the helper set it up. */
+  configure(values: Pick<HeldRunsOptions, 'graceMs' | 'stopGraceMs' | 'replayBytes'>): void {
+    this.setGrace(values.graceMs);
+    if (Number.isSafeInteger(values.stopGraceMs) && values.stopGraceMs >= 0) this.options.stopGraceMs = values.stopGraceMs;
+    if (Number.isSafeInteger(values.replayBytes) && values.replayBytes >= 0) this.options.replayBytes = values.replayBytes;
+  }
+
   /** The grace for the next time the host goes (the host said so as it let go). */
   setGrace(graceMs: number): void {
     if (Number.isSafeInteger(graceMs) && graceMs >= 0) this.options.graceMs = graceMs;

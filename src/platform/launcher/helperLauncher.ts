@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Emitter, type Disposable } from '../../core/events';
@@ -9,13 +10,11 @@ import { groupExists, killTree } from '../killTree';
 import { RUN_MARKER } from '../records';
 import { connectSession, type SessionInfo } from './sessionClient';
 import type { HeldRunInfo, HelperReport } from './protocol';
-import { GRACE_ENV, PTY_MODULES_ENV, REPLAY_ENV, SOCKET_ENV, STOP_GRACE_ENV, TOKEN_ENV } from './protocol';
+import { HELPER_BUNDLE, helperUsable, startHelper } from './helperStart';
+import { DEFAULT_REPLAY_BYTES } from './replayBuffer';
 import { RemoteProcess } from './remoteProcess';
 import { StdioServer } from './stdioServer';
 import type { LaunchedProcess, LaunchOptions, Launcher, LauncherLoss, ReconnectResult } from './types';
-
-/** The helper's bundle, built by esbuild.js from launcherHost.ts. */
-export const HELPER_BUNDLE = 'launcherHost.js';
 
 /**
  * Where the helper's bundle is: beside this code (dist/, in the extension), else in the package's
@@ -57,6 +56,12 @@ export interface HelperLauncherOptions {
   replayBytes?: number;
   /** Where a started helper can be found again by a later window (to keep in the workspace's storage). */
   onSession?: (info: SessionInfo) => void;
+  /**
+   * A helper process started ahead of this launcher (`startHelper`, before the extension's bundle
+   * loaded): the first helper this launcher needs is that one, not another. Ended by `dispose`, or
+   * by a reconnect that takes over a previous window's helper, if it was never needed.
+   */
+  started?: ChildProcess;
 }
 
 /** A run a previous window left to the helper, taken back, until the engine's run claims it. */
@@ -89,6 +94,7 @@ export class HelperLauncher implements Launcher, Disposable {
   private readonly reclaimable = new Map<string, Reclaimable>();
   private readonly unclaimedStops = new Set<Promise<unknown>>();
   private readonly onSession: ((info: SessionInfo) => void) | undefined;
+  private started: ChildProcess | undefined;
 
   readonly onDidLose = this.lossEmitter.event;
 
@@ -99,6 +105,7 @@ export class HelperLauncher implements Launcher, Disposable {
     this.ptyModules = options.ptyModules;
     this.keep = options;
     this.onSession = options.onSession;
+    this.started = options.started;
   }
 
   /** The running helper's pid, if one runs. */
@@ -149,6 +156,7 @@ export class HelperLauncher implements Launcher, Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.dropStarted();
     this.helper?.stop();
     this.helper = undefined;
     this.stdio?.dispose();
@@ -189,6 +197,7 @@ export class HelperLauncher implements Launcher, Disposable {
       return { status: 'gone', reason: 'this window started a launcher helper meanwhile' };
     }
     const { socket, welcome, reports } = answer;
+    this.dropStarted();
     const helper = new HelperProcess(new SocketLink(socket, welcome.pid, reports), this.heartbeatMs, this.table, (gone) => this.helperGone(gone), (r) => this.sessionReport(r));
     this.helper = helper;
     for (const run of welcome.runs) {
@@ -288,30 +297,41 @@ export class HelperLauncher implements Launcher, Disposable {
     this.stdio ??= new StdioServer(this.table);
     if (this.stdio.error) throw new Error(`the launcher cannot listen on ${this.stdio.socketPath}: ${this.stdio.error.message}`);
     if (!this.helper?.usable) {
-      if (!fs.existsSync(this.helperScript)) {
-        throw new Error(`the launcher helper ${this.helperScript} does not exist (build it with "node esbuild.js")`);
-      }
-      const link = new ChildLink(this.helperScript, this.helperEnv(this.stdio));
+      const link = new ChildLink(this.takeStarted() ?? this.startHelper());
+      // The helper's first request, before any launch: where to connect, how to keep its runs.
+      link.send({
+        type: 'setup',
+        socketPath: this.stdio.socketPath,
+        token: this.stdio.token,
+        graceMs: this.keep.reconnectGraceMs ?? 0,
+        stopGraceMs: this.keep.stopGraceMs ?? 3000,
+        replayBytes: this.keep.replayBytes ?? DEFAULT_REPLAY_BYTES,
+        ...(this.ptyModules && { ptyModules: this.ptyModules }),
+      });
       this.helper = new HelperProcess(link, this.heartbeatMs, this.table, (gone) => this.helperGone(gone), (r) => this.sessionReport(r));
     }
     return { helper: this.helper, stdio: this.stdio };
   }
 
-  private helperEnv(stdio: StdioServer): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...process.env, [SOCKET_ENV]: stdio.socketPath, [TOKEN_ENV]: stdio.token };
-    // Not inherited from a host that itself runs under one of ours: the helper's defaults apply then.
-    if (this.ptyModules) env[PTY_MODULES_ENV] = JSON.stringify(this.ptyModules);
-    else delete env[PTY_MODULES_ENV];
-    const keep: [string, number | undefined][] = [[GRACE_ENV, this.keep.reconnectGraceMs], [STOP_GRACE_ENV, this.keep.stopGraceMs], [REPLAY_ENV, this.keep.replayBytes]];
-    for (const [name, value] of keep) {
-      if (value === undefined) delete env[name];
-      else env[name] = String(value);
+  private startHelper(): ChildProcess {
+    if (!fs.existsSync(this.helperScript)) {
+      throw new Error(`the launcher helper ${this.helperScript} does not exist (build it with "node esbuild.js")`);
     }
-    // In VS Code desktop process.execPath is Electron; this makes it a plain Node.
-    if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
-    // The host's NODE_OPTIONS (an --inspect port, a --require) are not for the helper.
-    delete env.NODE_OPTIONS;
-    return env;
+    return startHelper(this.helperScript);
+  }
+
+  /** The helper started ahead, once, if it can still be used (else it is ended). */
+  private takeStarted(): ChildProcess | undefined {
+    const started = this.started;
+    this.started = undefined;
+    if (started && helperUsable(started)) return started;
+    if (started) killStarted(started);
+    return undefined;
+  }
+
+  private dropStarted(): void {
+    if (this.started) killStarted(this.started);
+    this.started = undefined;
   }
 
   private helperGone({ orphans, reason, unresponsive }: HelperGone): void {
@@ -335,4 +355,10 @@ export class HelperLauncher implements Launcher, Disposable {
     }
     this.lossEmitter.fire({ reason, running, failedStarts: orphans.length - running });
   }
+}
+
+/** A helper started ahead that no launcher took: it holds no children yet, so SIGKILL leaves nothing behind. */
+function killStarted(child: ChildProcess): void {
+  if (child.connected) child.disconnect();
+  child.kill('SIGKILL');
 }

@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
+import { helperUsable } from './helperStart';
 import { writeJson } from './jsonLines';
 import type { HelperReport, HostRequest } from './protocol';
 
@@ -29,28 +30,16 @@ function describeEnd(code: number | null, signal: NodeJS.Signals | null): string
   return code === null ? 'could not be started' : `exit code ${code}`;
 }
 
-/** A helper this host starts, over Node's IPC channel. */
+/** A helper this host started (see `startHelper`), over Node's IPC channel. */
 export class ChildLink implements HelperLink {
-  private readonly child: ChildProcess;
-
-  constructor(script: string, env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [script], {
-      // stderr inherited: if the helper itself fails, its trace lands in the host's log.
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      env,
-      // A group of its own: whatever takes the host's group down (a closing window) leaves it
-      // to keep the children for the reconnect grace.
-      detached: true,
-      windowsHide: true,
-    });
-  }
+  constructor(private readonly child: ChildProcess) {}
 
   get pid(): number | undefined {
     return this.child.pid;
   }
 
   get usable(): boolean {
-    return this.child.connected && this.child.exitCode === null && this.child.signalCode === null;
+    return helperUsable(this.child);
   }
 
   send(request: HostRequest, sent: () => void = () => undefined): void {

@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -24,6 +24,15 @@ export interface SessionHooks {
   gone(): void;
 }
 
+/**
+ * node:crypto, loaded when the session opens: loading it is a measurable part of the helper's own
+ * start, and the session opens only after the launches that came with that start are spawned.
+ */
+function crypto(): typeof Crypto {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('node:crypto') as typeof Crypto;
+}
+
 function isHello(message: unknown): message is HelloRequest {
   const m = message as Partial<HelloRequest> | null;
   return m?.type === 'hello' && typeof m.token === 'string' && typeof m.stdioSocket === 'string' && typeof m.stdioToken === 'string';
@@ -32,7 +41,7 @@ function isHello(message: unknown): message is HelloRequest {
 function sameToken(given: string, token: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return a.length === b.length && crypto().timingSafeEqual(a, b);
 }
 
 /**
@@ -40,7 +49,7 @@ function sameToken(given: string, token: string): boolean {
  * our user can reach (0700), with a random token the window must prove. One host at a time.
  */
 export class HelperSession {
-  readonly token = randomBytes(16).toString('hex');
+  readonly token = crypto().randomBytes(16).toString('hex');
   readonly socketPath: string;
   private host: net.Socket | undefined;
 

@@ -13,26 +13,28 @@ import { HeldRuns } from './heldRuns';
 import { HelperSession } from './helperSession';
 import { HelperPtys } from './helperPty';
 import type { PassPipe } from './pipeHandoff';
-import { GRACE_ENV, PTY_MODULES_ENV, REPLAY_ENV, SOCKET_ENV, STOP_GRACE_ENV, TOKEN_ENV, whole, type HelperReport, type HostRequest, type LaunchRequest, type SpawnErrorInfo } from './protocol';
+import type { HelperReport, HostRequest, LaunchRequest, SetupRequest, SpawnErrorInfo } from './protocol';
 import { defaultPtyModules } from './pty';
 import { DEFAULT_REPLAY_BYTES } from './replayBuffer';
 
-/** Where the children's stdio connects: the parent host's stdio server, then a reconnected window's. */
-let stdioTarget = { socketPath: process.env[SOCKET_ENV] ?? '', token: process.env[TOKEN_ENV] ?? '' };
-if (!stdioTarget.socketPath || !stdioTarget.token || !process.send) {
+/** Where the children's stdio connects: the parent host's stdio server (its setup), then a reconnected window's. */
+let stdioTarget = { socketPath: '', token: '' };
+if (!process.send) {
   console.error('launcherHost: started without its extension host; HelperLauncher starts it.');
   process.exit(2);
 }
 
+/**
+ * A helper started ahead of the extension's bundle that its launcher never took over (never set
+ * up) has no children and no one to serve: it ends by itself.
+ */
+const SETUP_LIMIT_MS = 60_000;
+const unclaimed = setTimeout(() => process.exit(0), SETUP_LIMIT_MS).unref();
+
 /** The data link to the host (dataFrames.ts), connected once and shared by every run. */
 let link: Promise<DataLink> | undefined;
 
-const held = new HeldRuns({
-  graceMs: whole(process.env[GRACE_ENV], 0),
-  stopGraceMs: whole(process.env[STOP_GRACE_ENV], 3000),
-  replayBytes: whole(process.env[REPLAY_ENV], DEFAULT_REPLAY_BYTES),
-  onDone: () => process.exit(0),
-});
+const held = new HeldRuns({ graceMs: 0, stopGraceMs: 3000, replayBytes: DEFAULT_REPLAY_BYTES, onDone: () => process.exit(0) });
 
 /** Where a later window reconnects; opened once the first launches are on their way (see `openSession`). */
 let session: HelperSession | undefined;
@@ -70,17 +72,7 @@ function report(message: HelperReport): void {
   else session?.send(message);
 }
 
-const ptys = new HelperPtys(ptyModules(), report);
-
-function ptyModules(): string[] {
-  try {
-    const given: unknown = JSON.parse(process.env[PTY_MODULES_ENV] ?? 'null');
-    if (Array.isArray(given) && given.every((m) => typeof m === 'string')) return given;
-  } catch {
-    // Not ours to fix here: the defaults apply.
-  }
-  return defaultPtyModules();
-}
+let ptys = new HelperPtys(defaultPtyModules(), report);
 
 function errorInfo(err: unknown): SpawnErrorInfo {
   const e = err as NodeJS.ErrnoException;
@@ -98,12 +90,20 @@ function dataLink(): Promise<DataLink> {
   return connecting;
 }
 
-// Connected before the first launch asks for it: a spawn costs the host no connection. The launches
-// already asked for wait on the same connection and spawn when it settles, before the session opens.
-dataLink().then(
-  () => setImmediate(openSession),
-  () => setImmediate(openSession),
-);
+/** The host that started us says where its stdio server is and how to keep the runs; once. */
+function setup(req: SetupRequest): void {
+  if (stdioTarget.socketPath) return;
+  clearTimeout(unclaimed);
+  stdioTarget = { socketPath: req.socketPath, token: req.token };
+  held.configure(req);
+  if (Array.isArray(req.ptyModules) && req.ptyModules.every((m) => typeof m === 'string')) ptys = new HelperPtys(req.ptyModules, report);
+  // Connected before the first launch asks for it: a spawn costs the host no connection. The launches
+  // already asked for wait on the same connection and spawn when it settles, before the session opens.
+  dataLink().then(
+    () => setImmediate(openSession),
+    () => setImmediate(openSession),
+  );
+}
 
 async function launch(req: LaunchRequest): Promise<void> {
   let joined: DataLink | undefined;
@@ -171,7 +171,8 @@ function handle(message: HostRequest): void {
   else if (message.type === 'release') held.setGrace(message.graceMs);
 }
 
-process.on('message', handle);
+// Setup comes from the parent only, never over a reconnected window's socket.
+process.on('message', (message: HostRequest) => (message.type === 'setup' ? setup(message) : handle(message)));
 // The host closed, crashed or was killed: the children are kept for a window that reconnects.
 process.on('disconnect', () => held.hostGone());
 // Asked to stop (a session ending, a test harness cleaning up): the children go first, gracefully.

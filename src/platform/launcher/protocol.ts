@@ -7,22 +7,23 @@
  */
 import type { LaunchOptions } from './types';
 
-/** The environment variables that tell the helper where to connect. */
-export const SOCKET_ENV = 'DPM_LAUNCHER_SOCKET';
-export const TOKEN_ENV = 'DPM_LAUNCHER_TOKEN';
-/** Where the helper looks for node-pty (a JSON array of module paths); its defaults without it. */
-export const PTY_MODULES_ENV = 'DPM_PTY_MODULES';
-/** Milliseconds the helper keeps its children once its host is gone (0: stops them at once). */
-export const GRACE_ENV = 'DPM_RECONNECT_GRACE_MS';
-/** Milliseconds between SIGTERM and SIGKILL when the helper stops its children itself. */
-export const STOP_GRACE_ENV = 'DPM_STOP_GRACE_MS';
-/** Bytes of recent output the helper keeps per run. */
-export const REPLAY_ENV = 'DPM_REPLAY_BYTES';
-
-/** A whole number of at least 0 from the environment, else `fallback`. */
-export function whole(text: string | undefined, fallback: number): number {
-  const n = Number(text);
-  return text !== undefined && text !== '' && Number.isSafeInteger(n) && n >= 0 ? n : fallback;
+/**
+ * The host's first request to a helper it started: where its stdio server listens and how the
+ * helper keeps its runs. Sent over IPC rather than in the environment, so a helper can be started
+ * before the host knows these (src/start.ts starts one before the extension's bundle loads).
+ */
+export interface SetupRequest {
+  type: 'setup';
+  socketPath: string;
+  token: string;
+  /** Milliseconds the helper keeps its children once its host is gone (0: stops them at once). */
+  graceMs: number;
+  /** Milliseconds between SIGTERM and SIGKILL when the helper stops its children itself. */
+  stopGraceMs: number;
+  /** Bytes of recent output the helper keeps per run. */
+  replayBytes: number;
+  /** Where the helper looks for node-pty, in order; its defaults without them. */
+  ptyModules?: string[];
 }
 
 export interface LaunchRequest extends LaunchOptions {
@@ -65,7 +66,7 @@ export interface ReleaseRequest {
   graceMs: number;
 }
 
-export type HostRequest = LaunchRequest | ResizeRequest | PingRequest | AttachRequest | ReleaseRequest;
+export type HostRequest = SetupRequest | LaunchRequest | ResizeRequest | PingRequest | AttachRequest | ReleaseRequest;
 
 export interface PongReport {
   type: 'pong';

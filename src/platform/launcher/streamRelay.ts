@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import type { Readable, Writable } from 'node:stream';
 import { FRAME_DIRECT, FRAME_DIRECT_FAILED, FRAME_STDERR, FRAME_STDERR_END, FRAME_STDIN_CLOSED, FRAME_STDIN_FULL, FRAME_STDIN_ROOM, FRAME_STDOUT, FRAME_STDOUT_END } from './dataFrames';
 import type { DataLink } from './dataLink';
