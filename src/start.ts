@@ -29,16 +29,20 @@ export function activate(context: vscode.ExtensionContext): ReturnType<typeof Ex
 }
 
 /**
- * A window will start processes through the launcher helper soon: the workspace is trusted and
- * has definitions (autoStart ones start as the window opens, and the extension starts the helper
- * for the others anyway). Not when a helper a previous window left still runs: that one is
- * taken over instead.
+ * The window starts processes as it opens (a definition with `autoStart`, or an active profile),
+ * in a trusted workspace: they wait for the helper's own Node start, so it starts beside the
+ * bundle's load. Its fork of the extension host then counts in the activation, so a window that
+ * starts nothing on its own gets its helper after activation instead, as the extension prepares
+ * one. Not when a helper a previous window left still runs: that one is taken over.
  */
 function helperWanted(context: vscode.ExtensionContext): boolean {
   if (!vscode.workspace.isTrusted) return false;
-  const tasks = vscode.workspace.getConfiguration('devProcesses', vscode.workspace.workspaceFolders?.[0]?.uri).get('tasks');
+  const config = vscode.workspace.getConfiguration('devProcesses', vscode.workspace.workspaceFolders?.[0]?.uri);
+  const tasks = config.get('tasks');
   if (!Array.isArray(tasks) || tasks.length === 0) return false;
-  return !(context.storageUri && recordedHelperAlive(path.join(context.storageUri.fsPath, 'session.json')));
+  const profile = config.get('activeProfile');
+  const startsOnOpen = (typeof profile === 'string' && profile !== '') || tasks.some((task: unknown) => (task as { autoStart?: unknown } | null)?.autoStart === true);
+  return startsOnOpen && !(context.storageUri && recordedHelperAlive(path.join(context.storageUri.fsPath, 'session.json')));
 }
 
 function load(context: vscode.ExtensionContext, helper: ChildProcess | undefined): ReturnType<typeof Extension.activate> {
