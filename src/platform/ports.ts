@@ -69,13 +69,13 @@ export function listeningInodes(port: number, tables: string[] = TCP_TABLES): Se
   return new Set([...listeningSockets(tables)].filter(([, p]) => p === port).map(([inode]) => inode));
 }
 
-/** The socket inodes a process holds open, looking at most at `limit` of its fds; empty when it is gone or not ours to read. */
-function socketInodes(pid: number, limit = Infinity): { inodes: string[]; looked: number } {
+/** The socket inodes a process holds open, looking at most at `limit` of its fds (`whole` if that was all); empty when it is gone or not ours to read. */
+function socketInodes(pid: number, limit = Infinity): { inodes: string[]; looked: number; whole: boolean } {
   let fds: string[];
   try {
     fds = fs.readdirSync(`/proc/${pid}/fd`);
   } catch {
-    return { inodes: [], looked: 0 };
+    return { inodes: [], looked: 0, whole: true };
   }
   const inodes: string[] = [];
   const looked = Math.min(fds.length, limit);
@@ -88,7 +88,7 @@ function socketInodes(pid: number, limit = Infinity): { inodes: string[]; looked
     }
     if (target.startsWith('socket:[')) inodes.push(target.slice(8, -1));
   }
-  return { inodes, looked };
+  return { inodes, looked, whole: looked === fds.length };
 }
 
 /**
@@ -119,6 +119,8 @@ export class PortScanner {
   /** New sockets no tree held yet, with the rounds left to look for them. */
   private pending = new Map<string, number>();
   private known = new Set<string>();
+  /** The processes whose fds the last look read whole. */
+  private fdsRead = new Set<number>();
   /** The ports of each tree (by key) as last read, and the counters then. */
   private last: { counts: string; ports: Map<string, number[]> } | undefined;
   private skipped = 0;
@@ -147,24 +149,39 @@ export class PortScanner {
   private read(trees: readonly { key: string; pids: readonly number[] }[]): number[][] {
     const found = listeners(this.tables);
     const sockets = new Map([...found].map(([inode, { port }]) => [inode, port]));
-    // Another user's socket is not looked for: its process's fds could not be read anyway (root can read them all).
-    for (const [inode, { uid }] of found) if (!this.known.has(inode) && (this.uid === undefined || this.uid === 0 || uid === this.uid)) this.pending.set(inode, PENDING_ROUNDS);
+    let fresh = false;
+    for (const [inode, { uid }] of found) {
+      // Another user's socket is not looked for: its process's fds could not be read anyway (root can read them all).
+      if (this.known.has(inode) || (this.uid !== undefined && this.uid !== 0 && uid !== this.uid)) continue;
+      this.pending.set(inode, PENDING_ROUNDS);
+      fresh = true;
+    }
     this.known = new Set(sockets.keys());
     for (const inode of this.pending.keys()) if (!sockets.has(inode)) this.pending.delete(inode);
     const owned = new Map<string, Set<string>>();
     for (const { key } of trees) owned.set(key, new Set([...(this.owned.get(key) ?? [])].filter((inode) => sockets.has(inode))));
-    if (this.pending.size > 0) this.lookFor(trees, owned);
+    if (this.pending.size > 0) this.lookFor(trees, owned, fresh);
     this.owned = owned;
     return trees.map(({ key }) => [...new Set([...owned.get(key)!].map((inode) => sockets.get(inode)!))].sort((a, b) => a - b));
   }
 
-  private lookFor(trees: readonly { key: string; pids: readonly number[] }[], owned: Map<string, Set<string>>): void {
+  /**
+   * Reads the trees' fds for the pending sockets. A socket is looked for everywhere once, when it
+   * appears; the rounds after, only in processes not read since, which may have joined a tree late.
+   */
+  private lookFor(trees: readonly { key: string; pids: readonly number[] }[], owned: Map<string, Set<string>>, everywhere: boolean): void {
     let left = PORT_SCAN_FD_BUDGET;
+    const read = new Set<number>();
     for (const { key, pids } of trees) {
       for (const pid of pids) {
         if (left <= 0 || this.pending.size === 0) break;
-        const { inodes, looked } = socketInodes(pid, left);
+        if (!everywhere && this.fdsRead.has(pid)) {
+          read.add(pid);
+          continue;
+        }
+        const { inodes, looked, whole } = socketInodes(pid, left);
         left -= looked + 1;
+        if (whole) read.add(pid);
         for (const inode of inodes) {
           if (!this.pending.has(inode)) continue;
           owned.get(key)!.add(inode);
@@ -172,6 +189,7 @@ export class PortScanner {
         }
       }
     }
+    this.fdsRead = read;
     for (const [inode, rounds] of this.pending) {
       if (rounds <= 1) this.pending.delete(inode);
       else this.pending.set(inode, rounds - 1);

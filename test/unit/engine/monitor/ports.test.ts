@@ -129,6 +129,17 @@ describe('ports: the monitor reads what each run listens on', () => {
     assert.deepEqual(scanner.scan([...me, { key: 'new', pids: [] }]), [three, []], 'a tree not read before is read');
   });
 
+  test('a new socket is looked for again in a process that joins a tree late', async (t) => {
+    const server = net.createServer().listen(0, '127.0.0.1');
+    t.after(() => server.close());
+    await new Promise((resolve) => server.once('listening', resolve));
+    let counts = 0;
+    const scanner = new PortScanner(undefined, () => String(counts++));
+    assert.deepEqual(scanner.scan([{ key: 'tree', pids: [] }]), [[]]);
+    const port = (server.address() as net.AddressInfo).port;
+    assert.deepEqual(scanner.scan([{ key: 'tree', pids: [process.pid] }]), [[port]], 'found in the process that joined');
+  });
+
   test('the socket counters change when a listener opens', async (t) => {
     const before = tcpSocketCounts();
     if (before === undefined) return t.skip('no /proc/net/sockstat here');
