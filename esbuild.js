@@ -1,10 +1,13 @@
 // Bundles the extension to dist/ and, with --tests, the test entry points to out/.
 // Type-checking and linting run before this (npm run compile); esbuild only transpiles.
 const esbuild = require('esbuild');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const production = process.argv.includes('--production');
+/** The mark src/platform/codeCache.ts reads (CONTENT_HASH_MARK). */
+const CONTENT_HASH_MARK = '//# contentHash=';
 const tests = process.argv.includes('--tests');
 
 /** Every *.ts file below dir whose name matches the pattern. */
@@ -39,19 +42,66 @@ function copyNodePty() {
 }
 
 /**
- * Modules the extension loads only on first use, each bundled to a file of its own next to
- * dist/extension.js: the extension's bundle requires them by that file's name, so activation
- * neither loads nor compiles them. (Test bundles keep them inline.)
+ * Parts the extension loads only on first use, each bundled to a file of its own next to
+ * dist/extension.js: a package by its name, or one of our modules by its path, which the code
+ * `require`s where it is first needed (an `import` would put it back in the bundle). Activation
+ * then neither loads nor compiles them. (Test bundles keep them inline.)
  */
-const LAZY_CHUNKS = { yaml: 'yaml.js' };
+const LAZY_CHUNKS = {
+  yaml: 'yaml.js',
+  // The project files' parsers: detection reads them after activation returns.
+  'src/config/detected/detect.ts': 'detect.js',
+  // The panels, when first opened.
+  'src/ui/metricsPanel.ts': 'metricsPanel.js',
+  'src/ui/logView/logPanel.ts': 'logPanel.js',
+};
+const OWN_CHUNKS = new Map(Object.entries(LAZY_CHUNKS).filter(([from]) => from.startsWith('src/')).map(([from, file]) => [path.resolve(from), file]));
+
+/** Where an import of ours points, as a .ts file. */
+function resolveSource(args) {
+  const base = path.resolve(args.resolveDir, args.path);
+  return fs.existsSync(`${base}.ts`) ? `${base}.ts` : base;
+}
 
 const lazyChunks = {
   name: 'lazy-chunks',
   setup(build) {
-    const filter = new RegExp(`^(${Object.keys(LAZY_CHUNKS).join('|')})$`);
-    build.onResolve({ filter }, (args) => ({ path: `./${LAZY_CHUNKS[args.path]}`, external: true }));
+    const own = build.initialOptions.entryPoints.map((e) => path.resolve(e));
+    build.onResolve({ filter: /^yaml$/ }, () => ({ path: `./${LAZY_CHUNKS.yaml}`, external: true }));
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const target = resolveSource(args);
+      const file = OWN_CHUNKS.get(target);
+      if (!file || own.includes(target)) return undefined;
+      if (args.kind !== 'require-call') return { errors: [{ text: `${path.relative('.', target)} is loaded on first use (esbuild.js LAZY_CHUNKS): require it there instead of importing it` }] };
+      return { path: `./${file}`, external: true };
+    });
   },
 };
+
+/**
+ * A module both in the bundle and in a chunk is loaded twice, as two copies: only code that
+ * nothing tells apart by identity may be in both. A class some code tests with `instanceof`, or
+ * state kept at a module's top level or in a static field, fails the build instead.
+ */
+/** Modules the check flags whose second copy is harmless, and why. */
+const TWICE_IS_HARMLESS = {
+  'src/ui/treeFormat.ts': 'its WeakMap only memoizes masked command lines: a second copy computes them again',
+  'src/ui/timestamps.ts': 'it only remembers the last time it formatted: a second copy formats it again',
+};
+
+function checkSharedModules(bundle, chunk, chunkFile) {
+  const sources = (meta) => new Set(Object.keys(meta.inputs).filter((f) => f.startsWith('src/')));
+  const inBundle = sources(bundle);
+  const shared = [...sources(chunk)].filter((f) => inBundle.has(f) && !(f in TWICE_IS_HARMLESS));
+  const tested = new Set(findEntries('src', /\.ts$/).flatMap((f) => [...fs.readFileSync(f, 'utf8').matchAll(/instanceof (\w+)/g)].map((m) => m[1])));
+  const problems = shared.flatMap((file) => {
+    const text = fs.readFileSync(file, 'utf8');
+    const classes = [...text.matchAll(/^export (?:abstract )?class (\w+)/gm)].map((m) => m[1]).filter((name) => tested.has(name));
+    const state = /^(?:export )?let /m.test(text) || /^(?:export )?const \w+(?:: (?!Readonly)[^=]+)? = new (?:Map|Set|WeakMap|WeakSet)\b/m.test(text) || /^\s+(?:private |protected |public )?static (?!readonly)\w+\s*[:=;]/m.test(text);
+    return [...classes.map((c) => `${file}: class ${c} is tested with instanceof`), ...(state ? [`${file}: keeps state at its top level or in a static field`] : [])];
+  });
+  if (problems.length) throw new Error(`esbuild.js: dist/${chunkFile} shares modules with dist/extension.js that must not be loaded twice:\n  ${problems.join('\n  ')}`);
+}
 
 /** Schema keywords only people read: the validator reads a field's type, bounds, choices and defaults. */
 const SCHEMA_PROSE = new Set(['description', 'markdownDescription', 'enumDescriptions', 'markdownEnumDescriptions', 'patternErrorMessage', 'deprecationMessage', 'markdownDeprecationMessage', 'defaultSnippets', 'examples']);
@@ -95,6 +145,15 @@ function withDirectRequires(code) {
   return code.replace(DIRECT_REQUIRE, 'require("$1")');
 }
 
+/**
+ * The hash of the file's content, on its last line: src/platform/codeCache.ts names a bundle's
+ * code cache by it instead of hashing the bundle at every load. Written last, over the final text.
+ */
+function withContentHash(code) {
+  const text = code.endsWith('\n') ? code : `${code}\n`;
+  return `${text}${CONTENT_HASH_MARK}${crypto.createHash('sha256').update(text).digest('hex')}\n`;
+}
+
 const directRequires = {
   name: 'direct-requires',
   setup(build) {
@@ -103,7 +162,7 @@ const directRequires = {
       if (result.errors.length) return;
       const file = build.initialOptions.outfile;
       const code = withDirectRequires(fs.readFileSync(file, 'utf8'));
-      fs.writeFileSync(file, production ? (await esbuild.transform(code, { minify: true, format: 'cjs', platform: 'node', target: common.target })).code : code);
+      fs.writeFileSync(file, withContentHash(production ? (await esbuild.transform(code, { minify: true, format: 'cjs', platform: 'node', target: common.target })).code : code));
     });
   },
 };
@@ -119,15 +178,13 @@ const common = {
 
 async function main() {
   copyNodePty();
-  await esbuild.build({
-    ...common,
-    entryPoints: ['src/extension.ts'],
-    outfile: 'dist/extension.js',
-    // Native: loaded at run time from dist/node-pty (or the editor's copy), never inlined.
-    external: ['vscode', 'node-pty'],
-    plugins: [lazyChunks, settingsSchemaOnly, directRequires],
-    sourcesContent: false,
-  });
+  // Native: loaded at run time from dist/node-pty (or the editor's copy), never inlined.
+  const extensionBuild = { ...common, external: ['vscode', 'node-pty'], plugins: [lazyChunks, settingsSchemaOnly, directRequires], sourcesContent: false, metafile: true };
+  const bundle = await esbuild.build({ ...extensionBuild, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' });
+  for (const [from, file] of OWN_CHUNKS) {
+    const chunk = await esbuild.build({ ...extensionBuild, entryPoints: [path.relative('.', from)], outfile: path.join('dist', file) });
+    checkSharedModules(bundle.metafile, chunk.metafile, file);
+  }
   // The entry VS Code loads: it loads dist/extension.js through V8's code cache (src/start.ts).
   await esbuild.build({
     ...common,
@@ -137,9 +194,8 @@ async function main() {
     plugins: [directRequires],
     sourcesContent: false,
   });
-  for (const [name, file] of Object.entries(LAZY_CHUNKS)) {
-    await esbuild.build({ ...common, entryPoints: [require.resolve(name)], outfile: path.join('dist', file), minify: production, sourcesContent: false });
-  }
+  // With the content hash too, so that it loads through the code cache like the other parts.
+  await esbuild.build({ ...common, entryPoints: [require.resolve('yaml')], outfile: path.join('dist', LAZY_CHUNKS.yaml), plugins: [directRequires], sourcesContent: false });
   // The launcher helper: a Node process of its own that the extension starts to spawn children.
   await esbuild.build({
     ...common,

@@ -18,10 +18,9 @@ import { AlertNotifier } from './ui/alertNotifier';
 import { DetectedSources } from './ui/detectedSources';
 import { registerLanguageModelTools } from './ui/lmTools';
 import { registerMcpProvider } from './ui/mcpProvider';
-import { registerLogPanel } from './ui/logView/logPanel';
 import { LogFiles } from './ui/logFiles';
-import { registerMetricsPanel } from './ui/metricsPanel';
 import { OutputChannels } from './ui/outputChannels';
+import { registerPanels } from './ui/panels';
 import { DebugSessions } from './ui/debugSessions';
 import { registerGroupCommands } from './ui/groupCommands';
 import { FileWatchers } from './ui/fileWatch';
@@ -138,8 +137,7 @@ export function activate(context: vscode.ExtensionContext, started?: ChildProces
     registerTaskProvider(current, () => watcher.problems),
     new StatusBar(current, monitor),
     new ProfileStatus(current, watcher.profiles, () => watcher.reload()),
-    ...registerMetricsPanel(context.extensionUri, current, monitor),
-    ...registerLogPanel(context.extensionUri, current),
+    ...registerPanels(context.extensionUri, current, monitor),
   );
   context.subscriptions.push(new AlertNotifier(monitor, current));
   const agents: AgentContext = {

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { type DetectedEntry, type DetectFs, type DetectProblem, type DetectResult, type DetectSelection } from '../config/detected/types';
-import { detectWorkspace } from '../config/detected/detect';
 import { nodeDetectFs } from '../config/detected/nodeFs';
 import { parseDetectSelection } from '../config/detected/selection';
 import { Disposable } from '../core/dispose';
@@ -12,6 +11,14 @@ const WATCHED = '**/{package.json,pnpm-workspace.yaml,Procfile,Procfile.dev,proc
 
 /** A save often comes as several file events (write, rename, change): one read after they settle. */
 const SETTLE_MS = 250;
+
+/**
+ * The project files' parsers, loaded with the first read, which comes after activation: the
+ * extension's build puts them in a file of their own (esbuild.js), so the first paint neither
+ * loads nor compiles them.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const detection = () => require('../config/detected/detect') as typeof import('../config/detected/detect');
 
 /** `devProcesses.detect` as set. */
 function readDetectSelection(): DetectSelection {
@@ -110,7 +117,7 @@ export class DetectedSources extends Disposable {
     let result: DetectResult = { entries: [], problems: [] };
     if (vscode.workspace.isTrusted && folders.length > 0) {
       try {
-        result = await detectWorkspace(folders, readDetectSelection(), this.detectFs);
+        result = await detection().detectWorkspace(folders, readDetectSelection(), this.detectFs);
       } catch (err) {
         // Detection is never worth losing the settings' definitions over.
         console.warn('Dev Processes: reading the project files failed', err);

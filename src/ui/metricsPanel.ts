@@ -157,13 +157,3 @@ export class MetricsPanel extends Disposable {
     this.panel.dispose();
   }
 }
-
-/** Registers `devProcesses.showMetrics`; the panel closes with the extension. */
-export function registerMetricsPanel(extensionUri: vscode.Uri, engine: ProcessEngine, monitor: MonitorApi | undefined): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand(CommandIds.showMetrics, () => {
-      MetricsPanel.createOrShow(extensionUri, engine, monitor);
-    }),
-    { dispose: () => MetricsPanel.disposeCurrent() },
-  ];
-}

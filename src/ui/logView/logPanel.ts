@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/dispose';
+import type { TimestampMode } from '../../config/outputFields';
 import type { ProcessEngine } from '../../engine/engine';
 import { LogModel } from '../../shared/logModel';
 import { parseViewMessage, type HostMessage, type ViewMessage } from '../../shared/logsProtocol';
 import { CommandIds } from '../commandIds';
-import { registerCommand } from '../registerCommand';
-import { readTimestampSetting } from '../settings';
 import { formatTimestamp } from '../timestamps';
 import { onValidMessage, webviewHtml } from '../webviewPage';
 import { LogFeed } from './logFeed';
@@ -31,8 +30,7 @@ export interface LogViewProbe {
 const STREAM_NAMES = ['stdout', 'stderr', 'system'] as const;
 
 /** `devProcesses.output.timestamps` as the feed's formatter; none for "none". */
-function readTimestampFormat(): ((at: number) => string) | undefined {
-  const mode = readTimestampSetting();
+function timestampFormat(mode: TimestampMode): ((at: number) => string) | undefined {
   return mode === 'none' ? undefined : (at) => formatTimestamp(at, mode);
 }
 
@@ -51,7 +49,8 @@ export class LogPanel extends Disposable {
   /** Built on the first probe: the webview's model, rebuilt from the messages posted. */
   private mirror: LogModel | undefined;
 
-  static createOrShow(extensionUri: vscode.Uri, engine: ProcessEngine): LogPanel {
+  /** `readTimestamps` reads `devProcesses.output.timestamps` (the settings' reader stays out of the panel's code, loaded on first use). */
+  static createOrShow(extensionUri: vscode.Uri, engine: ProcessEngine, readTimestamps: () => TimestampMode): LogPanel {
     if (LogPanel.current) {
       LogPanel.current.panel.reveal();
       return LogPanel.current;
@@ -62,7 +61,7 @@ export class LogPanel extends Disposable {
       localResourceRoots: [media],
       retainContextWhenHidden: false,
     });
-    LogPanel.current = new LogPanel(panel, media, engine);
+    LogPanel.current = new LogPanel(panel, media, engine, readTimestamps);
     return LogPanel.current;
   }
 
@@ -74,10 +73,11 @@ export class LogPanel extends Disposable {
     private readonly panel: vscode.WebviewPanel,
     media: vscode.Uri,
     private readonly engine: ProcessEngine,
+    readTimestamps: () => TimestampMode,
   ) {
     super();
     panel.iconPath = vscode.Uri.joinPath(media, 'processes.svg');
-    this.feed = this._register(new LogFeed(engine, { post: (m) => this.post(m), formatTime: readTimestampFormat() }));
+    this.feed = this._register(new LogFeed(engine, { post: (m) => this.post(m), formatTime: timestampFormat(readTimestamps()) }));
     this._register(panel.onDidDispose(() => this.dispose()));
     this._register(onValidMessage(panel.webview, parseViewMessage, 'log view', (m) => this.handle(m)));
     this._register(
@@ -87,7 +87,7 @@ export class LogPanel extends Disposable {
     );
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('devProcesses.output.timestamps')) this.feed.setFormatTime(readTimestampFormat());
+        if (e.affectsConfiguration('devProcesses.output.timestamps')) this.feed.setFormatTime(timestampFormat(readTimestamps()));
       }),
     );
     panel.webview.html = webviewHtml(panel.webview, media, 'logs', LogPanel.title);
@@ -148,12 +148,4 @@ export class LogPanel extends Disposable {
     super.dispose();
     this.panel.dispose();
   }
-}
-
-/** Registers `devProcesses.showAllLogs`, which resolves to a probe of the panel; the panel closes with the extension. */
-export function registerLogPanel(extensionUri: vscode.Uri, engine: ProcessEngine): vscode.Disposable[] {
-  return [
-    registerCommand(CommandIds.showAllLogs, async (): Promise<LogViewProbe> => LogPanel.createOrShow(extensionUri, engine).probe()),
-    { dispose: () => LogPanel.disposeCurrent() },
-  ];
 }

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { loadWithCodeCache } from '../../../src/platform/codeCache';
+import { CONTENT_HASH_MARK, loadWithCodeCache } from '../../../src/platform/codeCache';
 
 interface Sample {
   answer: number;
@@ -94,4 +94,33 @@ test('without a cache directory, or one that cannot be written, the file loads a
   const unwritable = load(file, path.join(blocked, 'cache'));
   assert.equal(unwritable.exports.answer, 42);
   assert.equal(unwritable.saved, false);
+});
+
+test('a bundle that carries its content hash (esbuild.js) is named by it: a rebuild with a new hash never meets the old cache', () => {
+  const marked = (answer: number, hash: string) => `"use strict";\nexports.answer = ${answer};\nexports.helper = require("./helper.js");\nexports.self = __filename;\n${CONTENT_HASH_MARK}${hash}\n`;
+  const { file, cacheDir } = sample();
+  fs.writeFileSync(file, marked(42, 'a'.repeat(64)));
+  assert.equal(load(file, cacheDir).saved, true);
+  assert.equal(load(file, cacheDir).cacheUsed, true);
+
+  fs.writeFileSync(file, marked(43, 'b'.repeat(64)));
+  const rebuilt = load(file, cacheDir);
+  assert.equal(rebuilt.cacheUsed, false);
+  assert.equal(rebuilt.exports.answer, 43);
+  assert.equal(rebuilt.saved, true);
+  assert.equal(cacheFiles(cacheDir).length, 1);
+  assert.equal(load(file, cacheDir).cacheUsed, true);
+});
+
+test('a part of the bundle it requires (written by the same build) loads through a cache of its own, once', () => {
+  const { file, cacheDir } = sample('globalThis.partRuns = 0;\nexports.answer = require("./part.js").value + require("./part.js").value;');
+  fs.writeFileSync(path.join(path.dirname(file), 'part.js'), `globalThis.partRuns++;\nexports.value = 20 + globalThis.partRuns;\n${CONTENT_HASH_MARK}${'c'.repeat(64)}\n`);
+  const first = load(file, cacheDir);
+  assert.deepEqual(first.exports.answer, 42, 'the part ran once: both requires got the same exports');
+  assert.equal(first.saved, true);
+  assert.equal(cacheFiles(cacheDir).length, 2, 'the bundle and its part');
+
+  const second = load(file, cacheDir);
+  assert.equal(second.exports.answer, 42);
+  assert.deepEqual({ cacheUsed: second.cacheUsed, saved: second.saved }, { cacheUsed: true, saved: false }, 'both caches used: nothing left to write');
 });
