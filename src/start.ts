@@ -48,11 +48,10 @@ function helperWanted(context: vscode.ExtensionContext): boolean {
 function load(context: vscode.ExtensionContext, helper: ChildProcess | undefined): ReturnType<typeof Extension.activate> {
   const loaded = loadWithCodeCache<typeof Extension>(path.join(__dirname, 'extension.js'), path.join(context.globalStorageUri.fsPath, 'code-cache'));
   extension = loaded.exports;
-  if (!loaded.cacheUsed) {
-    const saving = setTimeout(() => loaded.save(), SAVE_AFTER_MS);
-    saving.unref();
-    context.subscriptions.push({ dispose: () => clearTimeout(saving) });
-  }
+  // Also when the bundle's cache was used: a part loaded since (the parsers, a panel) may have none.
+  const saving = setTimeout(() => loaded.save(), SAVE_AFTER_MS);
+  saving.unref();
+  context.subscriptions.push({ dispose: () => clearTimeout(saving) });
   return extension.activate(context, helper);
 }
 
