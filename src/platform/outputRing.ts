@@ -16,7 +16,7 @@ export function firstAtOrAfter(lines: readonly { at: number }[], since: number):
 
 export interface RingLimits {
   maxLines: number;
-  /** Counted as UTF-16 characters times two (a line's raw text too), close enough to what the strings hold. */
+  /** Counted as UTF-16 characters times two (a line's raw text too; a line kept as the bytes it was read in, its bytes), close enough to what they hold. */
   maxBytes: number;
 }
 
