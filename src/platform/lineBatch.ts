@@ -27,6 +27,8 @@ export interface SplitLines {
   /** The read the plain lines are in: line i is `bytes[spans[2i]..spans[2i+1])`, or a text where `spans[2i]` is -1. */
   readonly bytes?: Buffer;
   readonly spans?: Int32Array;
+  /** What the lines cost as `LineBatch.chars` counts them, when the splitter counted it. */
+  readonly chars?: number;
 }
 
 /**
@@ -71,7 +73,9 @@ export class LineBatch {
   static split(stream: OutputStream, at: number, split: SplitLines): LineBatch {
     const raws = split.raws.length > 0 ? split.raws : undefined;
     if (!split.bytes) return new LineBatch(stream, at, split.texts, raws, undefined);
-    return new LineBatch(stream, at, split.texts, raws, undefined, split.bytes, split.spans, split.count);
+    const batch = new LineBatch(stream, at, split.texts, raws, undefined, split.bytes, split.spans, split.count);
+    batch.total = split.chars;
+    return batch;
   }
 
   /** Lines that are objects already; they are handed out as they are. */

@@ -125,6 +125,8 @@ class Found {
   private texts: (string | undefined)[] | undefined;
   private raws: string[] | undefined;
   private spans = 0;
+  /** What the lines cost, as `LineBatch.chars` counts them. */
+  private chars = 0;
 
   constructor(public scratch: Int32Array) {}
 
@@ -134,6 +136,7 @@ class Found {
     this.scratch[2 * this.count + 1] = end;
     this.count++;
     this.spans++;
+    this.chars += end - start;
   }
 
   text(text: string, raw?: string): void {
@@ -143,6 +146,7 @@ class Found {
     (this.texts ??= [])[this.count] = text;
     if (raw !== undefined) (this.raws ??= [])[this.count] = raw;
     this.count++;
+    this.chars += text.length + (raw?.length ?? 0);
   }
 
   result(chunk: Buffer): SplitLines {
@@ -150,7 +154,7 @@ class Found {
     const raws = this.raws ?? [];
     // No line kept as bytes: the texts are every line, and the read is not kept.
     if (this.spans === 0) return { count: this.count, texts, raws };
-    return { count: this.count, texts, raws, bytes: chunk, spans: this.scratch.slice(0, 2 * this.count) };
+    return { count: this.count, texts, raws, bytes: chunk, spans: this.scratch.slice(0, 2 * this.count), chars: this.chars };
   }
 
   private room(): void {

@@ -154,3 +154,12 @@ test('an output channel is given the same text for a batch of bytes as for its t
     assert.equal(fromBytes.drain(), fromTexts.drain());
   }
 });
+
+test('a batch of bytes costs what its lines cost, counted by the splitter as chars counts them', () => {
+  const seen = indexed(cut('carry\nab\ncd\né\nx\u001b[1my\n', 3, 14));
+  for (const batch of seen.batches) {
+    let sum = 0;
+    for (let i = 0; i < batch.length; i++) sum += batch.chars(i);
+    assert.equal(batch.totalChars, sum);
+  }
+});
