@@ -41,11 +41,8 @@ export interface SplitLines {
 export class LineBatch {
   private built: OutputLine[] | undefined;
   private total: number | undefined;
-  /** The plain lines' bytes decoded at once, from byte `base` on; made when a line's text is first asked for. */
-  private decoded: string | undefined;
-  private base = 0;
-  /** Whether every byte of `decoded` is one character, so a line's text is a slice of it. */
-  private oneByteChars = false;
+  /** The plain lines' bytes decoded at once, made when a line's text is first asked for. */
+  private decoded: Decoded | undefined;
 
   private constructor(
     /** The stream of every line; undefined when they differ (see `streamOf`). */
@@ -154,12 +151,18 @@ export class LineBatch {
 
   /** The texts of every line; no copy when they are kept as texts. */
   allTexts(): readonly string[] {
-    if (this.spans !== undefined) {
-      const out: string[] = new Array(this.count);
-      for (let i = 0; i < this.count; i++) out[i] = this.text(i);
-      return out;
+    const spans = this.spans;
+    if (spans === undefined) return (this.texts as readonly string[] | undefined) ?? this.built!.map((l) => l.text);
+    // Decoded at once and not kept: whoever wants them all (a log file) takes them now.
+    const { decoded, base, oneByteChars } = this.decoded ?? this.decode();
+    const texts = this.texts!;
+    const out: string[] = new Array(this.count);
+    for (let i = 0; i < this.count; i++) {
+      const start = spans[2 * i];
+      if (start < 0) out[i] = texts[i]!;
+      else out[i] = oneByteChars ? decoded.slice(start - base, spans[2 * i + 1] - base) : this.bytes!.toString('utf8', start, spans[2 * i + 1]);
     }
-    return (this.texts as readonly string[] | undefined) ?? this.built!.map((l) => l.text);
+    return out;
   }
 
   line(i: number): OutputLine {
@@ -184,17 +187,28 @@ export class LineBatch {
   /** Line i's text out of the read's bytes: a slice of them decoded at once where each byte is a character. */
   private cut(i: number): string {
     const spans = this.spans!;
-    if (this.decoded === undefined) {
-      let first = 0;
-      while (spans[2 * first] < 0) first++;
-      let last = this.count - 1;
-      while (spans[2 * last] < 0) last--;
-      this.base = spans[2 * first];
-      this.decoded = this.bytes!.toString('utf8', this.base, spans[2 * last + 1]);
-      // A character of more bytes than one, or an invalid sequence of more than one, makes the text shorter.
-      this.oneByteChars = this.decoded.length === spans[2 * last + 1] - this.base;
-    }
-    if (this.oneByteChars) return this.decoded.slice(spans[2 * i] - this.base, spans[2 * i + 1] - this.base);
+    const { decoded, base, oneByteChars } = (this.decoded ??= this.decode());
+    if (oneByteChars) return decoded.slice(spans[2 * i] - base, spans[2 * i + 1] - base);
     return this.bytes!.toString('utf8', spans[2 * i], spans[2 * i + 1]);
   }
+
+  /** The plain lines' bytes decoded at once, from the first plain line's start to the last one's end. */
+  private decode(): Decoded {
+    const spans = this.spans!;
+    let first = 0;
+    while (spans[2 * first] < 0) first++;
+    let last = this.count - 1;
+    while (spans[2 * last] < 0) last--;
+    const base = spans[2 * first];
+    const decoded = this.bytes!.toString('utf8', base, spans[2 * last + 1]);
+    // A character of more bytes than one, or an invalid sequence of more than one, makes the text shorter.
+    return { decoded, base, oneByteChars: decoded.length === spans[2 * last + 1] - base };
+  }
+}
+
+/** A batch's plain lines decoded at once; `oneByteChars`: every byte is one character, so a line's text is a slice. */
+interface Decoded {
+  decoded: string;
+  base: number;
+  oneByteChars: boolean;
 }
