@@ -16,7 +16,7 @@ export function firstAtOrAfter(lines: readonly { at: number }[], since: number):
 
 export interface RingLimits {
   maxLines: number;
-  /** Counted as UTF-16 characters times two (a line's raw text too), close enough to what the strings hold. */
+  /** Counted as UTF-16 characters times two (a line's raw text too; a line kept as the bytes it was read in, its bytes), close enough to what they hold. */
   maxBytes: number;
 }
 
@@ -60,6 +60,24 @@ export class OutputRing {
     this.entries.push({ batch, from: 0, bytes: batch.totalChars * 2 });
     this.count += n;
     this.bytes += batch.totalChars * 2;
+    // Past the line bound, the oldest lines go in one step per batch: the same ones as one by one.
+    for (let excess = this.count - this.limits.maxLines; excess > 0; ) {
+      const oldest = this.entries[this.head]!;
+      const kept = oldest.batch.length - oldest.from;
+      const drop = Math.min(excess, kept);
+      let bytes = oldest.bytes;
+      if (drop < kept) {
+        bytes = 0;
+        for (let i = oldest.from; i < oldest.from + drop; i++) bytes += oldest.batch.chars(i) * 2;
+      }
+      this.count -= drop;
+      this.bytes -= bytes;
+      this.dropped += drop;
+      excess -= drop;
+      oldest.bytes -= bytes;
+      oldest.from += drop;
+      if (oldest.from === oldest.batch.length) this.entries[this.head++] = undefined;
+    }
     while (this.over(0, 0)) {
       // A flood pushes out whole batches: one step each, when even its last line would have to go.
       const oldest = this.entries[this.head]!;

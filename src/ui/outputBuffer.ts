@@ -68,13 +68,13 @@ export class OutputBuffer {
     if (skip > 0) this.dropped += skip;
     if (skip === batch.length) return;
     let chars = 0;
-    for (let i = skip; i < batch.length; i++) chars += prefix.length + batch.text(i).length;
+    for (let i = skip; i < batch.length; i++) chars += prefix.length + batch.textLength(i);
     this.waiting.push({ batch, from: skip, prefix });
     this.count += batch.length - skip;
     this.chars += chars;
     while (this.count > 1 && (this.count > this.maxLines || this.chars > this.maxChars)) {
       const oldest = this.waiting[this.head]!;
-      this.chars -= oldest.prefix.length + oldest.batch.text(oldest.from).length;
+      this.chars -= oldest.prefix.length + oldest.batch.textLength(oldest.from);
       this.count--;
       this.dropped++;
       // A batch whose lines are all dropped is let go at once: a flood's text is not held till the next drain.
@@ -99,7 +99,18 @@ export class OutputBuffer {
     }
     for (let w = this.head; w < this.waiting.length; w++) {
       const { batch, from, prefix } = this.waiting[w]!;
-      for (let i = from; i < batch.length; i++) kept.push(formatParts(batch.streamOf(i), batch.text(i), batch.atOf(i), timestamps, prefix));
+      // Lines shown as they are and lying one after another in a read are decoded at once, no string each.
+      const asRead = timestamps === 'none' && prefix === '' && batch.stream === 'stdout';
+      for (let i = from; i < batch.length; ) {
+        const end = asRead ? batch.plainRun(i) : i;
+        if (end > i + 1) {
+          kept.push(batch.joined(i, end));
+          i = end;
+        } else {
+          kept.push(formatParts(batch.streamOf(i), batch.text(i), batch.atOf(i), timestamps, prefix));
+          i++;
+        }
+      }
     }
     this.waiting = [];
     this.head = 0;

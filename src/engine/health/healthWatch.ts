@@ -77,6 +77,11 @@ export class HealthWatch implements Disposable {
     if (liveness && liveness.type !== 'log') void this.loop(liveness, 'liveness');
   }
 
+  /** Whether `onOutput` would look at the lines: a `log` or `problems` readiness probe not passed yet. */
+  get wantsOutput(): boolean {
+    return this.state.readiness !== 'passing' && (this.rounds !== undefined || this.logPattern !== undefined);
+  }
+
   /** Output lines, for a `log` or `problems` readiness probe. */
   onOutput(lines: readonly string[]): void {
     if (this.state.readiness === 'passing') return;

@@ -415,15 +415,15 @@ export class Run {
     const piped = pipeLines(stream, secrets, cap, {
       chunk: () => (this.lastChunkAt = performance.now()),
       live: () => (gen === this.generation ? this.ctx.liveOutput(this, kind) : undefined),
-      lines: (texts, raws) => {
-        if (texts.length === 0 || gen !== this.generation) return;
+      lines: (split) => {
+        if (split.count === 0 || gen !== this.generation) return;
         const at = this.ctx.now();
         this.lastOutputAt = at;
-        const batch = toLineBatch(texts, raws, kind, secrets, at);
+        const batch = toLineBatch(split, kind, secrets, at);
         this.output.pushBatch(batch);
         this.ctx.onOutput(this, batch);
-        // After the lines: a "Ready" line follows the line that matched.
-        this.health?.onOutput(texts);
+        // After the lines: a "Ready" line follows the line that matched. Unmasked, as the splitter gave them.
+        if (this.health?.wantsOutput) this.health.onOutput(split.bytes ? batch.allTexts() : (split.texts as string[]));
       },
     });
     this.pending[kind === 'stderr' ? 1 : 0] = piped.pending;

@@ -1,7 +1,8 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { IngestCap } from '../../platform/ingestCap';
+import { LineIndexer } from '../../platform/lineIndex';
 import { LineSplitter, MAX_LINE_LENGTH } from '../../platform/lineSplitter';
-import { LineBatch } from '../../platform/lineBatch';
+import { LineBatch, type SplitLines } from '../../platform/lineBatch';
 import type { OutputStream } from '../../platform/outputRing';
 import { redact } from '../../platform/redact';
 
@@ -12,8 +13,8 @@ const DRAIN_MS = 250;
 export interface OutputSink {
   /** A chunk arrived, whole line or not. */
   chunk(): void;
-  /** Lines read; `raws[i]` is line i as written (escapes kept) where cleaning changed it. */
-  lines(texts: string[], raws: string[]): void;
+  /** Lines read, as the splitter found them (secrets not masked yet). */
+  lines(split: SplitLines): void;
   /** Who follows the text as written, live (a terminal view); undefined when nobody does. */
   live(): ((text: string) => void) | undefined;
 }
@@ -29,34 +30,68 @@ export interface PipedStream {
  * the text as written to a live follower when there is one.
  */
 export function pipeLines(stream: NodeJS.ReadableStream, secrets: string[], cap: IngestCap | undefined, sink: OutputSink): PipedStream {
+  if (secrets.length === 0) return pipeIndexed(stream, cap, sink);
   // Secrets are masked before a long line is cut: a cut through one would show both its halves.
-  const splitter = new LineSplitter(MAX_LINE_LENGTH, secrets.length === 0 ? undefined : { mask: (text) => redact(text, secrets), overlap: secrets[0].length }, true);
+  const splitter = new LineSplitter(MAX_LINE_LENGTH, { mask: (text) => redact(text, secrets), overlap: secrets[0].length }, true);
   const decoder = new StringDecoder('utf8');
-  const live = secrets.length === 0 ? undefined : new LiveMask(secrets);
+  const live = new LiveMask(secrets);
+  const lines = (texts: string[]) => sink.lines({ count: texts.length, texts, raws: splitter.raws });
   stream.on('data', (chunk: Buffer) => {
     sink.chunk();
     cap?.take(stream, chunk.length);
     const text = decoder.write(chunk);
     const follower = sink.live();
-    if (follower && text !== '') {
-      if (live) live.push(text, follower);
-      else follower(text);
-    }
-    sink.lines(splitter.pushText(text), splitter.raws);
+    if (follower && text !== '') live.push(text, follower);
+    lines(splitter.pushText(text));
   });
-  const closed = new Promise<void>((resolve) => {
-    const end = () => {
-      live?.flush(sink.live());
-      const rest = decoder.end();
-      if (rest !== '') sink.lines(splitter.pushText(rest), splitter.raws);
-      sink.lines(splitter.end(), splitter.raws);
+  const closed = whenEnded(stream, () => {
+    live.flush(sink.live());
+    const rest = decoder.end();
+    if (rest !== '') lines(splitter.pushText(rest));
+    lines(splitter.end());
+  });
+  return { closed, pending: () => redact(splitter.pending, secrets) };
+}
+
+/**
+ * With no secrets to mask, a read's plain lines stay in its bytes: the text is decoded only for
+ * a live follower, and a line's string only when a reader asks for it.
+ */
+function pipeIndexed(stream: NodeJS.ReadableStream, cap: IngestCap | undefined, sink: OutputSink): PipedStream {
+  const indexer = new LineIndexer(MAX_LINE_LENGTH);
+  const decoder = new StringDecoder('utf8');
+  // The read the decoder has not seen: a follower that comes later needs the character it may end in.
+  let unseen: Buffer | undefined;
+  stream.on('data', (chunk: Buffer) => {
+    sink.chunk();
+    cap?.take(stream, chunk.length);
+    const follower = sink.live();
+    if (follower) {
+      // The last bytes of a read are enough to put the decoder where the whole read would have.
+      if (unseen) decoder.write(unseen.subarray(Math.max(0, unseen.length - 3)));
+      unseen = undefined;
+      const text = decoder.write(chunk);
+      if (text !== '') follower(text);
+    } else unseen = unseen !== undefined && chunk.length < 3 ? Buffer.concat([unseen, chunk]) : chunk;
+    sink.lines(indexer.push(chunk));
+  });
+  const closed = whenEnded(stream, () => sink.lines(indexer.end()));
+  return { closed, pending: () => indexer.pending };
+}
+
+function whenEnded(stream: NodeJS.ReadableStream, end: () => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let ended = false;
+    const once = () => {
+      if (ended) return;
+      ended = true;
+      end();
       resolve();
     };
-    stream.once('end', end);
-    stream.once('close', end);
-    stream.once('error', end);
+    stream.once('end', once);
+    stream.once('close', once);
+    stream.once('error', once);
   });
-  return { closed, pending: () => (secrets.length === 0 ? splitter.pending : redact(splitter.pending, secrets)) };
 }
 
 /**
@@ -99,13 +134,15 @@ export function systemBatch(text: string, at: number): LineBatch {
   return LineBatch.read('system', at, [text]);
 }
 
-/** Lines of one read of a stream, stamped `at`, with `secrets` masked; `raws` as the splitter gave them. */
-export function toLineBatch(texts: string[], raws: string[], kind: OutputStream, secrets: string[], at: number): LineBatch {
-  if (secrets.length === 0) return LineBatch.read(kind, at, texts, raws);
+/** Lines of one read of a stream, stamped `at`, with `secrets` masked. */
+export function toLineBatch(split: SplitLines, kind: OutputStream, secrets: string[], at: number): LineBatch {
+  if (secrets.length === 0) return LineBatch.split(kind, at, split);
+  // With secrets the splitter gives texts only.
+  const texts = split.texts as readonly string[];
   const masked: string[] = new Array(texts.length);
   for (let i = 0; i < texts.length; i++) masked[i] = redact(texts[i], secrets);
   const maskedRaws: string[] = [];
-  raws.forEach((raw, i) => (maskedRaws[i] = redact(raw, secrets)));
+  split.raws.forEach((raw, i) => raw !== undefined && (maskedRaws[i] = redact(raw, secrets)));
   return LineBatch.read(kind, at, masked, maskedRaws);
 }
 

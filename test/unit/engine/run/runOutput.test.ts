@@ -14,9 +14,9 @@ async function piped(chunks: Buffer[], secrets: string[] = []) {
   const done = pipeLines(stream, secrets, undefined, {
     chunk: () => undefined,
     live: () => (text) => (live += text),
-    lines: (texts, raws) => {
-      if (texts.length === 0) return;
-      const batch = toLineBatch(texts, raws, 'stdout', secrets, 7);
+    lines: (split) => {
+      if (split.count === 0) return;
+      const batch = toLineBatch(split, 'stdout', secrets, 7);
       batches.push(batch);
       ring.pushBatch(batch);
     },
@@ -76,4 +76,27 @@ test('a line longer than the cut is cut into pieces, none of them lost across re
   const { lines } = await piped(cut(`${long}\nend\n`, 1000, 70_000, 131_000));
   assert.deepEqual(lines.map((l) => l.text.length), [64 * 1024, 64 * 1024, 10, 3]);
   assert.equal(lines.map((l) => l.text).join(''), `${long}end`);
+});
+
+test('a live follower that comes after a read cut in a character gets the character whole', async () => {
+  const stream = new PassThrough();
+  const euro = Buffer.from('€');
+  let following = false;
+  let live = '';
+  const texts: string[] = [];
+  const done = pipeLines(stream, [], undefined, {
+    chunk: () => undefined,
+    live: () => (following ? (text) => (live += text) : undefined),
+    lines: (split) => texts.push(...toLineBatch(split, 'stdout', [], 0).allTexts()),
+  });
+  for (const read of [Buffer.from('a\nb'), euro.subarray(0, 1), euro.subarray(1, 2), euro.subarray(2), Buffer.from('c\n')]) {
+    // The follower comes between the second and the third byte of the euro sign.
+    if (read.length === 1 && read[0] === euro[2]) following = true;
+    stream.write(read);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  stream.end();
+  await done.closed;
+  assert.equal(live, '€c\n');
+  assert.deepEqual(texts, ['a', 'b€c']);
 });

@@ -1,0 +1,166 @@
+import { StringDecoder } from 'node:string_decoder';
+import type { SplitLines } from './lineBatch';
+import { LineSplitter, MAX_LINE_LENGTH } from './lineSplitter';
+
+const NEWLINE = 0x0a;
+
+/**
+ * Whether a read holds a byte that asks for the text splitter's cleaning: `\r`, ESC, BEL or
+ * backspace. Each is one byte below 0x80, so it is never part of a longer UTF-8 character.
+ */
+function needsCleaning(chunk: Buffer): boolean {
+  return chunk.indexOf(0x0d) !== -1 || chunk.indexOf(0x1b) !== -1 || chunk.indexOf(0x07) !== -1 || chunk.indexOf(0x08) !== -1;
+}
+
+/**
+ * Splits a byte stream into lines as `LineSplitter` does (the same lines, texts and raw texts),
+ * but keeps the plain lines of a read as the read's bytes and an index of where each line starts
+ * and ends: a string per line is cut only when a reader asks for it, and most of a flood's lines
+ * are never asked for. Whatever needs more than an index (escapes, `\r`, a line longer than the
+ * cut) goes through a `LineSplitter`, which then takes every read until one ends at a newline, so
+ * it never holds part of a line or of a character when the index takes over again.
+ */
+export class LineIndexer {
+  private readonly text: LineSplitter;
+  /** The text splitter holds part of a line (or of a character): reads go to it. */
+  private inText = false;
+  /** The start of a line not ended yet, as the reads it came in (while the index is in use). */
+  private tail: Buffer[] = [];
+  private tailBytes = 0;
+  /** Where the lines of a read start and end, grown as needed and copied out per read. */
+  private scratch: Int32Array = new Int32Array(2048);
+
+  constructor(private readonly maxLineLength = MAX_LINE_LENGTH) {
+    this.text = new LineSplitter(maxLineLength, undefined, true);
+  }
+
+  /** The start of a line not finished yet, as written (a prompt waiting for input). */
+  get pending(): string {
+    if (this.inText) return this.text.pending;
+    // A character cut off at the end is left out, as a decoder holds it back.
+    const decoder = new StringDecoder('utf8');
+    return this.tail.map((part) => decoder.write(part)).join('');
+  }
+
+  /** The lines this read finished. */
+  push(chunk: Buffer): SplitLines {
+    if (!this.inText && needsCleaning(chunk)) this.toText();
+    if (this.inText) {
+      const texts = this.text.push(chunk);
+      if (chunk.length > 0) this.inText = chunk[chunk.length - 1] !== NEWLINE;
+      return { count: texts.length, texts, raws: this.text.raws };
+    }
+    const found = new Found(this.scratch);
+    const max = this.maxLineLength;
+    let start = 0;
+    let newline = chunk.indexOf(NEWLINE);
+    if (newline !== -1 && this.tailBytes > 0) {
+      // The line begun in an earlier read: its bytes joined, so a character cut between reads is whole.
+      if (this.tailBytes + newline <= max) {
+        this.tail.push(chunk.subarray(0, newline));
+        found.text(Buffer.concat(this.tail).toString('utf8'));
+        this.tail = [];
+        this.tailBytes = 0;
+      } else {
+        this.toText();
+        this.viaText(chunk.subarray(0, newline + 1), found);
+      }
+      start = newline + 1;
+      newline = chunk.indexOf(NEWLINE, start);
+    }
+    while (newline !== -1) {
+      // A line no longer in bytes than the cut is no longer in characters either.
+      if (newline - start <= max) found.span(start, newline);
+      else this.viaText(chunk.subarray(start, newline + 1), found);
+      start = newline + 1;
+      newline = chunk.indexOf(NEWLINE, start);
+    }
+    if (start < chunk.length) {
+      // Copied: a read's last few bytes do not keep the whole read.
+      this.tail.push(Buffer.from(chunk.subarray(start)));
+      this.tailBytes += chunk.length - start;
+      if (this.tailBytes > max) {
+        // Too long for a line: the text splitter cuts it into pieces and keeps the rest.
+        this.toText(found);
+      }
+    }
+    this.scratch = found.scratch;
+    return found.result(chunk);
+  }
+
+  /** Whatever is left when the stream ends (a last line without a newline). */
+  end(): SplitLines {
+    this.toText();
+    this.inText = false;
+    const texts = this.text.end();
+    return { count: texts.length, texts, raws: this.text.raws };
+  }
+
+  /**
+   * Hands the unfinished line to the text splitter; no line ends in it, so only the pieces of a
+   * line longer than the cut come back (into `found`; there are none unless it is that long).
+   */
+  private toText(found?: Found): void {
+    for (const part of this.tail) {
+      const pieces = this.text.push(part);
+      for (let i = 0; i < pieces.length; i++) found!.text(pieces[i], this.text.raws[i]);
+    }
+    this.tail = [];
+    this.tailBytes = 0;
+    this.inText = true;
+  }
+
+  /** Lines through the text splitter: `bytes` ends with a newline, so the splitter holds nothing after it. */
+  private viaText(bytes: Buffer, found: Found): void {
+    const texts = this.text.push(bytes);
+    const raws = this.text.raws;
+    for (let i = 0; i < texts.length; i++) found.text(texts[i], raws[i]);
+    this.inText = false;
+  }
+}
+
+/** The lines of one read as they are found: spans into the read, and texts where a line is not one. */
+class Found {
+  count = 0;
+  private texts: (string | undefined)[] | undefined;
+  private raws: string[] | undefined;
+  private spans = 0;
+  /** What the lines cost, as `LineBatch.chars` counts them. */
+  private chars = 0;
+
+  constructor(public scratch: Int32Array) {}
+
+  span(start: number, end: number): void {
+    this.room();
+    this.scratch[2 * this.count] = start;
+    this.scratch[2 * this.count + 1] = end;
+    this.count++;
+    this.spans++;
+    this.chars += end - start;
+  }
+
+  text(text: string, raw?: string): void {
+    this.room();
+    this.scratch[2 * this.count] = -1;
+    this.scratch[2 * this.count + 1] = -1;
+    (this.texts ??= [])[this.count] = text;
+    if (raw !== undefined) (this.raws ??= [])[this.count] = raw;
+    this.count++;
+    this.chars += text.length + (raw?.length ?? 0);
+  }
+
+  result(chunk: Buffer): SplitLines {
+    const texts = this.texts ?? [];
+    const raws = this.raws ?? [];
+    // No line kept as bytes: the texts are every line, and the read is not kept.
+    if (this.spans === 0) return { count: this.count, texts, raws };
+    return { count: this.count, texts, raws, bytes: chunk, spans: this.scratch.slice(0, 2 * this.count), chars: this.chars };
+  }
+
+  private room(): void {
+    if (2 * this.count + 2 <= this.scratch.length) return;
+    const grown = new Int32Array(this.scratch.length * 2);
+    grown.set(this.scratch);
+    this.scratch = grown;
+  }
+}
