@@ -101,11 +101,7 @@ export async function recordProfile(seconds: number, file: string, port: number)
   }
 }
 
-/** Samples the process whose inspector is on `port` for `seconds`, writes the .cpuprofile to `file`; returns the self time (ms) by "function file:line", largest first. */
-export async function profileProcess(seconds: number, file: string, port: number): Promise<[string, number][]> {
-  return selfTime(await recordProfile(seconds, file, port));
-}
-
+/** The self time (ms) of a profile by "function file:line", largest first. */
 export function selfTime(profile: Profile): [string, number][] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();

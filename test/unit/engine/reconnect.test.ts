@@ -26,6 +26,13 @@ function windowOf(t: TestContext, records: FileRecordStore, sessions: SessionInf
   return { launcher, engine };
 }
 
+/** The window reconnects to the helper `session` names: welcomed, it takes the runs back and returns them. */
+async function takeBack(window: ReturnType<typeof windowOf>, session: SessionInfo) {
+  const result = await window.launcher.reconnect(session, 3000);
+  assert.equal(result.status, 'welcome');
+  return window.engine.reconnect(result.status === 'welcome' ? result.runs : []);
+}
+
 function records(t: TestContext): FileRecordStore {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-reconnect-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -71,9 +78,7 @@ test('a window that reconnects gets its runs back: same id and pid, earlier outp
   await new Promise((resolve) => setTimeout(resolve, 800));
 
   const second = windowOf(t, store, []);
-  const result = await second.launcher.reconnect(sessions[0], 3000);
-  assert.equal(result.status, 'welcome');
-  const back = second.engine.reconnect(result.status === 'welcome' ? result.runs : []);
+  const back = await takeBack(second, sessions[0]);
   assert.deepEqual(back.map((s) => s.id).sort(), [svc, job].sort());
   await waitFor(() => second.engine.get(svc)?.state === 'running', 'the service to run again');
   assert.equal(second.engine.get(svc)!.pid, pid);
@@ -109,9 +114,7 @@ test('a service whose readiness had passed is ready at once when taken back, tho
   first.launcher.release();
 
   const second = open([]);
-  const result = await second.launcher.reconnect(sessions[0], 3000);
-  assert.equal(result.status, 'welcome');
-  second.engine.reconnect(result.status === 'welcome' ? result.runs : []);
+  await takeBack(second, sessions[0]);
   await waitFor(() => second.engine.get(svc)?.state === 'running', 'the service to run again');
   assert.equal(second.engine.get(svc)!.health?.readiness, 'passing');
   assert.ok(!second.engine.output(svc).some((l) => l.text === 'tick 2'), 'the matching line is not in the replay');
@@ -131,9 +134,7 @@ test('a service on a pty is taken back too: its output replayed and live, its in
   first.launcher.release();
 
   const second = open([]);
-  const result = await second.launcher.reconnect(sessions[0], 3000);
-  assert.equal(result.status, 'welcome');
-  assert.deepEqual(second.engine.reconnect(result.status === 'welcome' ? result.runs : []).map((s) => s.id), [term]);
+  assert.deepEqual((await takeBack(second, sessions[0])).map((s) => s.id), [term]);
   await waitFor(() => second.engine.get(term)?.state === 'running', 'the terminal service to run again');
   assert.equal(second.engine.get(term)!.pid, pid, 'the same process');
   await waitForLine(second.engine, term, /^tty \{"stdout":true/);
@@ -168,9 +169,7 @@ test('a run taken back whose start waits for its env file keeps its process: onl
   const { session, svc, pid, next } = await releasedWithEnvFile(t);
 
   const second = next();
-  const result = await second.launcher.reconnect(session, 3000);
-  assert.equal(result.status, 'welcome');
-  const back = second.engine.reconnect(result.status === 'welcome' ? result.runs : []);
+  const back = await takeBack(second, session);
   second.launcher.dropUnclaimed(back.map((s) => s.id));
   await waitFor(() => second.engine.get(svc)?.state === 'running', 'the service to run again');
   await waitForLine(second.engine, svc, /^tick (1[5-9]|[2-9]\d|\d{3,})$/);
