@@ -1,4 +1,16 @@
+import { isAscii } from 'node:buffer';
+
 export type OutputStream = 'stdout' | 'stderr' | 'system';
+
+/**
+ * `bytes[start..end)` as UTF-8 text. Bytes that are all ASCII (a flood's usual case) are the
+ * same text read as Latin-1, which skips the UTF-8 decoder's work and gives the later slices
+ * and joins a flat one-byte string.
+ */
+export function decodeUtf8(bytes: Buffer, start = 0, end = bytes.length): string {
+  const part = start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end);
+  return isAscii(part) ? part.toString('latin1') : part.toString('utf8');
+}
 
 export interface OutputLine {
   stream: OutputStream;
@@ -103,6 +115,21 @@ export class LineBatch {
     return this.texts ? this.texts[i]!.length : this.built![i].text.length;
   }
 
+  /** The sum of `textLength(i)` over lines `from` to `to` (not included), without a call per line. */
+  textLengths(from: number, to: number): number {
+    const spans = this.spans;
+    let sum = 0;
+    if (spans === undefined) {
+      for (let i = from; i < to; i++) sum += this.textLength(i);
+      return sum;
+    }
+    for (let i = from; i < to; i++) {
+      const start = spans[2 * i];
+      sum += start >= 0 ? spans[2 * i + 1] - start : this.texts![i]!.length;
+    }
+    return sum;
+  }
+
   raw(i: number): string | undefined {
     return this.texts ? this.raws?.[i] : this.built![i].raw;
   }
@@ -146,7 +173,7 @@ export class LineBatch {
 
   /** The texts of lines `from` to `to` (a `plainRun`) joined by newlines, decoded at once. */
   joined(from: number, to: number): string {
-    return this.bytes!.toString('utf8', this.spans![2 * from], this.spans![2 * to - 1]);
+    return decodeUtf8(this.bytes!, this.spans![2 * from], this.spans![2 * to - 1]);
   }
 
   /** The texts of every line; no copy when they are kept as texts. */
@@ -160,7 +187,7 @@ export class LineBatch {
     for (let i = 0; i < this.count; i++) {
       const start = spans[2 * i];
       if (start < 0) out[i] = texts[i]!;
-      else out[i] = oneByteChars ? decoded.slice(start - base, spans[2 * i + 1] - base) : this.bytes!.toString('utf8', start, spans[2 * i + 1]);
+      else out[i] = oneByteChars ? decoded.slice(start - base, spans[2 * i + 1] - base) : decodeUtf8(this.bytes!, start, spans[2 * i + 1]);
     }
     return out;
   }
@@ -189,7 +216,7 @@ export class LineBatch {
     const spans = this.spans!;
     const { decoded, base, oneByteChars } = (this.decoded ??= this.decode());
     if (oneByteChars) return decoded.slice(spans[2 * i] - base, spans[2 * i + 1] - base);
-    return this.bytes!.toString('utf8', spans[2 * i], spans[2 * i + 1]);
+    return decodeUtf8(this.bytes!, spans[2 * i], spans[2 * i + 1]);
   }
 
   /** The plain lines' bytes decoded at once, from the first plain line's start to the last one's end. */
@@ -200,7 +227,7 @@ export class LineBatch {
     let last = this.count - 1;
     while (spans[2 * last] < 0) last--;
     const base = spans[2 * first];
-    const decoded = this.bytes!.toString('utf8', base, spans[2 * last + 1]);
+    const decoded = decodeUtf8(this.bytes!, base, spans[2 * last + 1]);
     // A character of more bytes than one, or an invalid sequence of more than one, makes the text shorter.
     return { decoded, base, oneByteChars: decoded.length === spans[2 * last + 1] - base };
   }

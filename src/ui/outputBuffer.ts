@@ -67,24 +67,29 @@ export class OutputBuffer {
     const skip = Math.max(0, batch.length - this.maxLines);
     if (skip > 0) this.dropped += skip;
     if (skip === batch.length) return;
-    let chars = 0;
-    for (let i = skip; i < batch.length; i++) chars += prefix.length + batch.textLength(i);
     this.waiting.push({ batch, from: skip, prefix });
     this.count += batch.length - skip;
-    this.chars += chars;
-    while (this.count > 1 && (this.count > this.maxLines || this.chars > this.maxChars)) {
-      const oldest = this.waiting[this.head]!;
-      this.chars -= oldest.prefix.length + oldest.batch.textLength(oldest.from);
-      this.count--;
-      this.dropped++;
-      // A batch whose lines are all dropped is let go at once: a flood's text is not held till the next drain.
-      if (++oldest.from === oldest.batch.length) this.waiting[this.head++] = undefined;
-    }
+    this.chars += prefix.length * (batch.length - skip) + batch.textLengths(skip, batch.length);
+    // Past the line bound, the oldest lines go a batch at a time: the same ones as one by one.
+    while (this.count > Math.max(1, this.maxLines)) this.dropOldest(this.count - Math.max(1, this.maxLines));
+    while (this.count > 1 && this.chars > this.maxChars) this.dropOldest(1);
     // Compact now and then so dropped batches do not stay referenced.
     if (this.head > 64 && this.head * 2 > this.waiting.length) {
       this.waiting = this.waiting.slice(this.head);
       this.head = 0;
     }
+  }
+
+  /** Drops up to `lines` of the oldest waiting batch's lines. */
+  private dropOldest(lines: number): void {
+    const oldest = this.waiting[this.head]!;
+    const drop = Math.min(lines, oldest.batch.length - oldest.from);
+    this.chars -= oldest.prefix.length * drop + oldest.batch.textLengths(oldest.from, oldest.from + drop);
+    this.count -= drop;
+    this.dropped += drop;
+    oldest.from += drop;
+    // A batch whose lines are all dropped is let go at once: a flood's text is not held till the next drain.
+    if (oldest.from === oldest.batch.length) this.waiting[this.head++] = undefined;
   }
 
   /**

@@ -181,8 +181,9 @@ export class TerminalFeed implements Disposable {
     }
     this.lastSource = source;
     if (prefix === '') {
-      // The common case, and a flood's: one native pass instead of a loop over the lines.
-      this.push(text.replace(/\r?\n/g, '\r\n'));
+      // The common case, and a flood's: one native pass instead of a loop over the lines (with no
+      // `\r` in the text, a plain replacement of every newline, cheaper than the expression).
+      this.push(text.indexOf('\r') === -1 ? text.replaceAll('\n', '\r\n') : text.replace(/\r?\n/g, '\r\n'));
       if (text !== '') this.atLineStart = text.endsWith('\n');
       return;
     }

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import type { IngestCap } from '../../platform/ingestCap';
 import { LineIndexer } from '../../platform/lineIndex';
@@ -62,15 +63,22 @@ function pipeIndexed(stream: NodeJS.ReadableStream, cap: IngestCap | undefined, 
   const decoder = new StringDecoder('utf8');
   // The read the decoder has not seen: a follower that comes later needs the character it may end in.
   let unseen: Buffer | undefined;
+  // The decoder holds no part of a character: the last byte it was given was ASCII.
+  let clean = true;
+  const feed = (bytes: Buffer) => {
+    if (bytes.length > 0) clean = bytes[bytes.length - 1] < 0x80;
+    return decoder.write(bytes);
+  };
   stream.on('data', (chunk: Buffer) => {
     sink.chunk();
     cap?.take(stream, chunk.length);
     const follower = sink.live();
     if (follower) {
       // The last bytes of a read are enough to put the decoder where the whole read would have.
-      if (unseen) decoder.write(unseen.subarray(Math.max(0, unseen.length - 3)));
+      if (unseen) feed(unseen.subarray(Math.max(0, unseen.length - 3)));
       unseen = undefined;
-      const text = decoder.write(chunk);
+      // ASCII after a clean decoder is the same text read as Latin-1, without the decoder's work.
+      const text = clean && isAscii(chunk) ? chunk.toString('latin1') : feed(chunk);
       if (text !== '') follower(text);
     } else unseen = unseen !== undefined && chunk.length < 3 ? Buffer.concat([unseen, chunk]) : chunk;
     sink.lines(indexer.push(chunk));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LineBatch, type OutputLine } from '../../../src/platform/lineBatch';
+import { decodeUtf8, LineBatch, type OutputLine } from '../../../src/platform/lineBatch';
+import { LineIndexer } from '../../../src/platform/lineIndex';
 import { formatLogBatch, formatLogLines } from '../../../src/platform/logLines';
 import { OutputRing } from '../../../src/platform/outputRing';
 import { OutputBuffer } from '../../../src/ui/outputBuffer';
@@ -115,4 +116,30 @@ test('a log file gets a batch as it gets its lines', () => {
   ]);
   assert.equal(formatLogBatch(mixed), formatLogLines(mixed.toArray()));
   assert.equal(formatLogBatch(LineBatch.read('stdout', 0, [])), '');
+});
+
+test('bytes decode as UTF-8 whether they are all ASCII or not, whole or in part', () => {
+  const samples = [Buffer.from('plain ascii line\n'), Buffer.from('caf\u00e9 \u20ac \u{1f600}\n'), Buffer.of(0x61, 0xff, 0x62, 0xc3, 0x0a, 0x80), Buffer.alloc(0)];
+  for (const bytes of samples) {
+    assert.equal(decodeUtf8(bytes), bytes.toString('utf8'));
+    for (let start = 0; start <= bytes.length; start++) {
+      for (let end = start; end <= bytes.length; end++) assert.equal(decodeUtf8(bytes, start, end), bytes.toString('utf8', start, end), `${bytes.toString('hex')} [${start}, ${end})`);
+    }
+  }
+});
+
+test('the text lengths of a run of lines are the sum of each line\'s, for lines kept as bytes or as texts', () => {
+  const indexer = new LineIndexer();
+  indexer.push(Buffer.from('part of a '));
+  // The first line is joined from two reads (a text); the others stay in this read's bytes.
+  const split = indexer.push(Buffer.from('line\nsecond\n\u00e9t\u00e9\n\nlast one\n'));
+  for (const batch of [LineBatch.split('stdout', 1, split), LineBatch.read('stderr', 1, ['a', 'bc', '', 'def']), LineBatch.of([{ stream: 'stdout', text: 'xy', at: 1 }, { stream: 'system', text: 'z', at: 2 }])]) {
+    for (let from = 0; from <= batch.length; from++) {
+      for (let to = from; to <= batch.length; to++) {
+        let sum = 0;
+        for (let i = from; i < to; i++) sum += batch.textLength(i);
+        assert.equal(batch.textLengths(from, to), sum, `[${from}, ${to})`);
+      }
+    }
+  }
 });

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { LineBatch } from '../../../src/platform/lineBatch';
+import { LineIndexer } from '../../../src/platform/lineIndex';
 import { OutputBuffer } from '../../../src/ui/outputBuffer';
 
 test('passes lines through in order when there is room', () => {
@@ -62,4 +64,27 @@ test('"time" shows the local time of day to the millisecond; "none" leaves lines
   assert.equal(b.drain('time'), '07:05:03.042 x\n');
   b.pushAll([{ stream: 'stdout', text: 'y', at }]);
   assert.equal(b.drain('none'), 'y\n');
+});
+
+test('batches of many lines keep and drop the same lines as the same lines one at a time', () => {
+  // Real reads through the line index: lines of varied lengths, some of several bytes per character.
+  // Each line also read alone, so both count a line's bytes the same way.
+  const indexer = new LineIndexer();
+  const reads: [LineBatch, LineBatch[]][] = [];
+  for (let r = 0; r < 40; r++) {
+    const lines = Array.from({ length: 1 + ((r * 37) % 90) }, (_, i) => `${r}:${i} ${'\u00e9x'.repeat((r + i) % 23)}`);
+    const alone = lines.map((line) => LineBatch.split('stdout', r, indexer.push(Buffer.from(`${line}\n`))));
+    reads.push([LineBatch.split('stdout', r, indexer.push(Buffer.from(`${lines.join('\n')}\n`))), alone]);
+  }
+  for (const [maxLines, maxChars] of [[50, 1_000_000], [1000, 2000], [7, 150], [1, 10]]) {
+    const together = new OutputBuffer(maxLines, maxChars);
+    const oneByOne = new OutputBuffer(maxLines, maxChars);
+    for (const [i, [batch, alone]] of reads.entries()) {
+      together.pushBatch(batch, '[#1] ');
+      for (const line of alone) oneByOne.pushBatch(line, '[#1] ');
+      assert.equal(together.size, oneByOne.size, `bounds ${maxLines}/${maxChars}, read ${i}`);
+      if (i % 9 === 8) assert.equal(together.drain(), oneByOne.drain(), `bounds ${maxLines}/${maxChars}, read ${i}`);
+    }
+    assert.equal(together.drain(), oneByOne.drain());
+  }
 });

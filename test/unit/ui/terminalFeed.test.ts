@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { makeEngine, nodeSpec, waitFor, waitForLine } from '../helpers';
+import { Emitter } from '../../../src/core/events';
+import type { WriteEvent } from '../../../src/engine/engine';
 import { TerminalFeed } from '../../../src/ui/terminalFeed';
 import { TerminalInput } from '../../../src/ui/terminalInput';
 
@@ -97,4 +99,20 @@ test('a definition that never ran: the terminal says how to start it, and Enter 
   await waitFor(() => text().includes('is not running. Press Enter to start it.'), 'the note');
   new TerminalInput(engine, { name: 'colors' }, feed).handle('\r');
   await waitFor(() => text().includes('progress 100%'), 'its output');
+});
+
+test('live text gets CRLF line ends the same way with and without a \\r in it', () => {
+  const writes = new Emitter<WriteEvent>();
+  const none = () => ({ dispose() {} });
+  const engine = { onDidWrite: writes.event, onDidOutput: none, onDidChange: none, list: () => [], output: () => [], unfinishedOutput: () => '', definition: () => undefined } as unknown as ConstructorParameters<typeof TerminalFeed>[0];
+  const written: string[] = [];
+  const feed = new TerminalFeed(engine, { name: 'w' }, (d) => written.push(d), { flushMs: 1e6, endNote: false });
+  feed.start();
+  feed.flush();
+  written.length = 0;
+  const texts = ['a\nb\n', 'no newline', '\n', 'x\r\ny\n', 'bar\r', '\nz\n\n', 'progress 1%\rprogress 2%\n'];
+  for (const text of texts) writes.fire({ id: 'r', name: 'w', instance: 1, stream: 'stdout', text });
+  feed.flush();
+  feed.dispose();
+  assert.equal(written.join(''), texts.map((t) => t.replace(/\r?\n/g, '\r\n')).join(''));
 });

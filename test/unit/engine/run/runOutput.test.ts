@@ -100,3 +100,13 @@ test('a live follower that comes after a read cut in a character gets the charac
   assert.equal(live, '€c\n');
   assert.deepEqual(texts, ['a', 'b€c']);
 });
+
+test('the live text is the reads decoded as one, through ASCII reads, characters cut between reads and invalid bytes', async () => {
+  const text = Buffer.concat([Buffer.from('plain ascii\nmore\n'), Buffer.from('caf\u00e9 \u20ac\u{1f600}\n'), Buffer.of(0xe2, 0x82, 0x61, 0xff, 0x0a), Buffer.from('ascii again\n\u00e9')]);
+  for (let a = 1; a < text.length - 1; a += 2) {
+    for (let b = a + 1; b < text.length; b += 3) {
+      const { live } = await piped(cut(text, a, b));
+      assert.equal(live, text.toString('utf8'), `cut at ${a} and ${b}`);
+    }
+  }
+});
