@@ -17,7 +17,7 @@ import {
   FRAME_TAIL_STDERR,
   FRAME_TAIL_STDOUT,
 } from './dataFrames';
-import { CopiedTail } from './replayBuffer';
+import { ReplayBuffer } from './replayBuffer';
 
 const MAX_HELD_BYTES = 1024 * 1024;
 
@@ -45,7 +45,7 @@ export class LinkOutput extends Readable {
   /** The pipe being read. */
   private source: Socket | undefined;
   /** The last bytes read from the pipe, for the helper's replay when the pipe goes back. */
-  private tail: CopiedTail | undefined;
+  private tail: ReplayBuffer | undefined;
   /** How many times the helper's pipe was read here rather than relayed (tests and benches look). */
   handoffs = 0;
 
@@ -84,7 +84,7 @@ export class LinkOutput extends Readable {
 
   /** The helper stopped reading the child: the rest comes from the passed pipe. */
   direct(tailBytes: number): void {
-    this.tail = new CopiedTail(this.index, tailBytes);
+    this.tail = new ReplayBuffer(tailBytes);
     const pipe = this.passedPipe;
     this.passedPipe = undefined;
     if (pipe) this.readFrom(pipe);
@@ -151,7 +151,7 @@ export class LinkOutput extends Readable {
     this.source = pipe;
     this.handoffs++;
     pipe.on('data', (chunk: Buffer) => {
-      this.tail?.push(chunk);
+      this.tail?.push(this.index, chunk);
       this.data(chunk);
     });
     // The child closed it (its end: the helper reads that too and ends the stream), or it failed.
