@@ -39,16 +39,10 @@ export class DetectedSources extends Disposable {
   private timer: NodeJS.Timeout | undefined;
   /** Drops a read that a newer one overtook. */
   private generation = 0;
+  private watching = false;
 
   constructor(private readonly detectFs: DetectFs = nodeDetectFs()) {
     super();
-    const files = this._register(vscode.workspace.createFileSystemWatcher(WATCHED));
-    const onFile = (uri: vscode.Uri) => {
-      if (!uri.path.includes('/node_modules/')) this.schedule();
-    };
-    this._register(files.onDidChange(onFile));
-    this._register(files.onDidCreate(onFile));
-    this._register(files.onDidDelete(onFile));
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SECTION}.detect`)) this.schedule(0);
@@ -87,6 +81,7 @@ export class DetectedSources extends Disposable {
 
   /** Reads every source now; resolves once the result is in (and `onDidChange` fired if it changed). */
   refresh(): Promise<void> {
+    this.watchFiles();
     clearTimeout(this.timer);
     return this.read(++this.generation);
   }
@@ -101,6 +96,22 @@ export class DetectedSources extends Disposable {
     for (const entry of result.entries) broken.delete(entry.at.file);
     const names = new Set(result.entries.map((e) => e.name));
     return this.result.entries.filter((e) => broken.has(e.at.file) && !names.has(e.name));
+  }
+
+  /**
+   * The project's files are watched from the first read on, which comes after activation, not
+   * from the constructor: a change before that read is in what it reads.
+   */
+  private watchFiles(): void {
+    if (this.watching || this.isDisposed) return;
+    this.watching = true;
+    const files = this._register(vscode.workspace.createFileSystemWatcher(WATCHED));
+    const onFile = (uri: vscode.Uri) => {
+      if (!uri.path.includes('/node_modules/')) this.schedule();
+    };
+    this._register(files.onDidChange(onFile));
+    this._register(files.onDidCreate(onFile));
+    this._register(files.onDidDelete(onFile));
   }
 
   private schedule(delayMs = SETTLE_MS): void {
