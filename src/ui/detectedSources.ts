@@ -40,6 +40,8 @@ export class DetectedSources extends Disposable {
   /** Drops a read that a newer one overtook. */
   private generation = 0;
   private watching = false;
+  /** Whether the Problems panel holds problems of ours. */
+  private showing = false;
 
   constructor(private readonly detectFs: DetectFs = nodeDetectFs()) {
     super();
@@ -68,6 +70,8 @@ export class DetectedSources extends Disposable {
 
   /** Shows each problem in the Problems panel, at its place in the project file. */
   publish(problems: readonly DetectProblem[]): void {
+    // Every settings read publishes, activation's first among them: none shown and none to show costs no message to the editor.
+    if (problems.length === 0 && !this.showing) return;
     const byFile = new Map<string, vscode.Diagnostic[]>();
     for (const p of problems) {
       const position = new vscode.Position(p.line, p.column);
@@ -77,6 +81,7 @@ export class DetectedSources extends Disposable {
     }
     this.diagnostics.clear();
     for (const [file, list] of byFile) this.diagnostics.set(vscode.Uri.file(file), list);
+    this.showing = byFile.size > 0;
   }
 
   /** Reads every source now; resolves once the result is in (and `onDidChange` fired if it changed). */
