@@ -15,21 +15,26 @@ import { parseOwnedSources, type DefinitionSource, type NameOwner, type OwnedDef
 
 export const SECTION = 'devProcesses';
 
-/** The section as read in this run of synchronous code; see `section()`. */
+/** The section read once for all readers while `readSettingsTogether` runs. */
 let sectionNow: vscode.WorkspaceConfiguration | undefined;
 
 /**
- * `devProcesses` as the editor holds it. Activation reads a dozen of its settings in one go, and
- * each `getConfiguration` merges the configuration again: one read serves them all until the
- * current synchronous run ends. A change of the configuration arrives as a message of its own,
- * so no run sees the values before and after one.
+ * Runs `run` with one read of the `devProcesses` section serving every reader below: activation
+ * reads a dozen settings, and each `getConfiguration` merges the configuration again. Only for
+ * synchronous code such as `activate()`: a change of the configuration cannot arrive before it
+ * returns.
  */
-function section(): vscode.WorkspaceConfiguration {
-  if (!sectionNow) {
-    sectionNow = vscode.workspace.getConfiguration(SECTION);
-    queueMicrotask(() => (sectionNow = undefined));
+export function readSettingsTogether<T>(run: () => T): T {
+  sectionNow = vscode.workspace.getConfiguration(SECTION);
+  try {
+    return run();
+  } finally {
+    sectionNow = undefined;
   }
-  return sectionNow;
+}
+
+function section(): vscode.WorkspaceConfiguration {
+  return sectionNow ?? vscode.workspace.getConfiguration(SECTION);
 }
 
 /**
