@@ -51,6 +51,8 @@ const LAZY_CHUNKS = {
   yaml: 'yaml.js',
   // The project files' parsers: detection reads them after activation returns.
   'src/config/detected/detect.ts': 'detect.js',
+  // The settings file's writer, with the first detected entry added to the settings.
+  'src/config/appendEntry.ts': 'appendEntry.js',
   // The panels, when first opened.
   'src/ui/metricsPanel.ts': 'metricsPanel.js',
   'src/ui/logView/logPanel.ts': 'logPanel.js',
@@ -74,6 +76,24 @@ const lazyChunks = {
       if (!file || own.includes(target)) return undefined;
       if (args.kind !== 'require-call') return { errors: [{ text: `${path.relative('.', target)} is loaded on first use (esbuild.js LAZY_CHUNKS): require it there instead of importing it` }] };
       return { path: `./${file}`, external: true };
+    });
+  },
+};
+
+/**
+ * jsonc-parser fills tables of indentation strings at its top level for its formatter, which only
+ * the settings' writer (a chunk) uses. Its modules do nothing else at load, so they are declared
+ * free of side effects: a bundle keeps only the parts it calls, and activation skips the tables.
+ */
+const JSONC_PARSER = `${path.sep}node_modules${path.sep}jsonc-parser${path.sep}`;
+const RESOLVING = Symbol('resolving');
+const pureJsoncParser = {
+  name: 'pure-jsonc-parser',
+  setup(build) {
+    build.onResolve({ filter: /./ }, async (args) => {
+      if (args.pluginData === RESOLVING || !(args.path.startsWith('jsonc-parser/') || args.importer.includes(JSONC_PARSER))) return undefined;
+      const { path: resolved, errors } = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: RESOLVING });
+      return errors.length ? { errors } : { path: resolved, sideEffects: false };
     });
   },
 };
@@ -179,7 +199,7 @@ const common = {
 async function main() {
   copyNodePty();
   // Native: loaded at run time from dist/node-pty (or the editor's copy), never inlined.
-  const extensionBuild = { ...common, external: ['vscode', 'node-pty'], plugins: [lazyChunks, settingsSchemaOnly, directRequires], sourcesContent: false, metafile: true };
+  const extensionBuild = { ...common, external: ['vscode', 'node-pty'], plugins: [lazyChunks, pureJsoncParser, settingsSchemaOnly, directRequires], sourcesContent: false, metafile: true };
   const bundle = await esbuild.build({ ...extensionBuild, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' });
   for (const [from, file] of OWN_CHUNKS) {
     const chunk = await esbuild.build({ ...extensionBuild, entryPoints: [path.relative('.', from)], outfile: path.join('dist', file) });

@@ -30,7 +30,7 @@ import { ProblemsPanel } from './ui/problemsPanel';
 import { ProcessTree } from './ui/processTree';
 import { RecoveryNotices } from './ui/recoveryNotices';
 import { carriedHistory, reconnectSession } from './ui/sessions';
-import { readAlertLimits, readKeepRunningOnReload, readMonitorIntervalMs, readReconnectGraceMs, readStopTimeoutMs } from './ui/settings';
+import { readAlertLimits, readKeepRunningOnReload, readMonitorIntervalMs, readReconnectGraceMs, readSettingsTogether, readStopTimeoutMs } from './ui/settings';
 import { SettingsDiagnostics } from './ui/settingsDiagnostics';
 import { registerSettingsQuickFixes } from './ui/settingsQuickFixes';
 import { SettingsWatcher } from './ui/settingsWatcher';
@@ -76,6 +76,10 @@ function listenForAgents(agents: AgentContext, endpointFile: string): vscode.Dis
 
 /** `started`: the launcher helper src/start.ts started before this bundle loaded, for the launcher to take over. */
 export function activate(context: vscode.ExtensionContext, started?: ChildProcess): DevProcessesApi {
+  return readSettingsTogether(() => wire(context, started));
+}
+
+function wire(context: vscode.ExtensionContext, started: ChildProcess | undefined): DevProcessesApi {
   // Running processes are written down in the workspace's storage, so a window that crashed
   // leaves records the next activation adopts instead of orphans nobody knows about.
   const records = context.storageUri && new FileRecordStore(path.join(context.storageUri.fsPath, 'processes.json'));

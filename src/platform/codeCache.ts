@@ -76,8 +76,14 @@ type Loaded = Map<string, CachedModule<unknown>>;
  */
 function requireFor(file: string, cacheDir: string | undefined, loaded: Loaded): NodeJS.Require {
   const nodeRequire = createRequire(file);
+  // Each module of a bundle requires `vscode` and Node's modules for itself, and the editor's hook
+  // looks up the requiring file's real path at every `require('vscode')`: the file asks once per id.
+  const asked = new Map<string, unknown>();
   const required = (id: string): unknown => {
-    if (!SIBLING.test(id)) return nodeRequire(id);
+    if (!SIBLING.test(id)) {
+      if (!asked.has(id)) asked.set(id, nodeRequire(id));
+      return asked.get(id);
+    }
     const target = path.join(path.dirname(file), id);
     const known = loaded.get(target);
     if (known) return known.exports;

@@ -1,11 +1,17 @@
 import * as vscode from 'vscode';
-import { appendEntry, indentationOf } from '../config/appendEntry';
 import type { DetectedEntry } from '../config/detected/types';
 import { ProcessError } from '../core/errors';
 import { CommandIds } from './commandIds';
 import type { DetectedSources } from './detectedSources';
 import { registerCommand } from './registerCommand';
 import { settingsFiles } from './settings';
+
+/**
+ * The settings file's editing (a JSONC writer), loaded with the first entry added: the extension's
+ * build puts it in a file of its own (esbuild.js), so activation neither loads nor compiles it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const editing = () => require('../config/appendEntry') as typeof import('../config/appendEntry');
 
 /** The folder's own settings in a window of several folders; the workspace's otherwise. */
 function targetFile(entry: DetectedEntry) {
@@ -38,6 +44,7 @@ async function addToSettings(detected: DetectedSources, target: unknown): Promis
   const { uri, prefix } = targetFile(entry);
   const document = await readOrEmpty(uri);
   const editor = vscode.workspace.getConfiguration('editor', { uri, languageId: 'jsonc' });
+  const { appendEntry, indentationOf } = editing();
   const indentation = indentationOf(document?.getText() ?? '') ?? { tabSize: editor.get<number>('tabSize', 4), insertSpaces: editor.get<boolean>('insertSpaces', true) };
   let updated: { text: string; at: number };
   try {

@@ -39,16 +39,12 @@ export class DetectedSources extends Disposable {
   private timer: NodeJS.Timeout | undefined;
   /** Drops a read that a newer one overtook. */
   private generation = 0;
+  private watching = false;
+  /** Whether the Problems panel holds problems of ours. */
+  private showing = false;
 
   constructor(private readonly detectFs: DetectFs = nodeDetectFs()) {
     super();
-    const files = this._register(vscode.workspace.createFileSystemWatcher(WATCHED));
-    const onFile = (uri: vscode.Uri) => {
-      if (!uri.path.includes('/node_modules/')) this.schedule();
-    };
-    this._register(files.onDidChange(onFile));
-    this._register(files.onDidCreate(onFile));
-    this._register(files.onDidDelete(onFile));
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SECTION}.detect`)) this.schedule(0);
@@ -74,6 +70,8 @@ export class DetectedSources extends Disposable {
 
   /** Shows each problem in the Problems panel, at its place in the project file. */
   publish(problems: readonly DetectProblem[]): void {
+    // Every settings read publishes, activation's first among them: none shown and none to show costs no message to the editor.
+    if (problems.length === 0 && !this.showing) return;
     const byFile = new Map<string, vscode.Diagnostic[]>();
     for (const p of problems) {
       const position = new vscode.Position(p.line, p.column);
@@ -83,10 +81,12 @@ export class DetectedSources extends Disposable {
     }
     this.diagnostics.clear();
     for (const [file, list] of byFile) this.diagnostics.set(vscode.Uri.file(file), list);
+    this.showing = byFile.size > 0;
   }
 
   /** Reads every source now; resolves once the result is in (and `onDidChange` fired if it changed). */
   refresh(): Promise<void> {
+    this.watchFiles();
     clearTimeout(this.timer);
     return this.read(++this.generation);
   }
@@ -101,6 +101,22 @@ export class DetectedSources extends Disposable {
     for (const entry of result.entries) broken.delete(entry.at.file);
     const names = new Set(result.entries.map((e) => e.name));
     return this.result.entries.filter((e) => broken.has(e.at.file) && !names.has(e.name));
+  }
+
+  /**
+   * The project's files are watched from the first read on, which comes after activation, not
+   * from the constructor: a change before that read is in what it reads.
+   */
+  private watchFiles(): void {
+    if (this.watching || this.isDisposed) return;
+    this.watching = true;
+    const files = this._register(vscode.workspace.createFileSystemWatcher(WATCHED));
+    const onFile = (uri: vscode.Uri) => {
+      if (!uri.path.includes('/node_modules/')) this.schedule();
+    };
+    this._register(files.onDidChange(onFile));
+    this._register(files.onDidCreate(onFile));
+    this._register(files.onDidDelete(onFile));
   }
 
   private schedule(delayMs = SETTLE_MS): void {

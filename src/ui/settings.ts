@@ -15,6 +15,28 @@ import { parseOwnedSources, type DefinitionSource, type NameOwner, type OwnedDef
 
 export const SECTION = 'devProcesses';
 
+/** The section read once for all readers while `readSettingsTogether` runs. */
+let sectionNow: vscode.WorkspaceConfiguration | undefined;
+
+/**
+ * Runs `run` with one read of the `devProcesses` section serving every reader below: activation
+ * reads a dozen settings, and each `getConfiguration` merges the configuration again. Only for
+ * synchronous code such as `activate()`: a change of the configuration cannot arrive before it
+ * returns.
+ */
+export function readSettingsTogether<T>(run: () => T): T {
+  sectionNow = vscode.workspace.getConfiguration(SECTION);
+  try {
+    return run();
+  } finally {
+    sectionNow = undefined;
+  }
+}
+
+function section(): vscode.WorkspaceConfiguration {
+  return sectionNow ?? vscode.workspace.getConfiguration(SECTION);
+}
+
 /**
  * Reads `devProcesses.tasks` from the workspace and, in a multi-root window, from each folder's
  * settings; relative paths resolve against the folder that defines them, else the first folder.
@@ -92,11 +114,25 @@ export function readSyntaxProblems(): SettingsSyntaxProblem[] {
   for (const folder of owners) {
     for (const { uri } of settingsFiles(folder)) {
       const text = uri.scheme === 'file' ? readFileText(uri.fsPath) : undefined;
-      const error = text === undefined ? undefined : findSyntaxError(text);
+      const error = text === undefined || parsesAsJson(text) ? undefined : findSyntaxError(text);
       if (error) problems.push({ folder, uri, error, message: syntaxErrorMessage(path.basename(uri.fsPath), error) });
     }
   }
   return problems;
+}
+
+/**
+ * Text that is JSON is JSONC without a syntax error, and `JSON.parse` tells it far faster than the
+ * JSONC parser's scan (this runs in every activation); comments or a trailing comma send the text
+ * on to that parser.
+ */
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function readFileText(file: string): string | undefined {
@@ -112,49 +148,49 @@ function readFileText(file: string): string | undefined {
 export type NotifyMode = 'failures' | 'all' | 'none';
 
 export function readNotifyMode(): NotifyMode {
-  const value = vscode.workspace.getConfiguration(SECTION).get('notify');
+  const value = section().get('notify');
   return value === 'all' || value === 'none' ? value : 'failures';
 }
 
 export function readStopTimeoutMs(): number {
-  return readStopTimeout(vscode.workspace.getConfiguration(SECTION).get('stopTimeoutMs'));
+  return readStopTimeout(section().get('stopTimeoutMs'));
 }
 
 /** `devProcesses.keepRunningOnReload`: leave running processes to the launcher helper on reload (default true). */
 export function readKeepRunningOnReload(): boolean {
-  return vscode.workspace.getConfiguration(SECTION).get('keepRunningOnReload') !== false;
+  return section().get('keepRunningOnReload') !== false;
 }
 
 /** `devProcesses.reconnectGraceMs`: an integer >= 0; anything else means 15000. */
 export function readReconnectGraceMs(): number {
-  const raw = vscode.workspace.getConfiguration(SECTION).get('reconnectGraceMs');
+  const raw = section().get('reconnectGraceMs');
   return typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0 ? raw : 15_000;
 }
 
 /** `devProcesses.maxConcurrent`; absent or null means the number of cores, at least 2. */
 export function readMaxConcurrentSetting(): number {
-  return readMaxConcurrent(vscode.workspace.getConfiguration(SECTION).get('maxConcurrent'), os.availableParallelism());
+  return readMaxConcurrent(section().get('maxConcurrent'), os.availableParallelism());
 }
 
 export function readMonitorIntervalMs(): number {
-  return readMonitorInterval(vscode.workspace.getConfiguration(SECTION).get('monitor.intervalMs'));
+  return readMonitorInterval(section().get('monitor.intervalMs'));
 }
 
 /** `devProcesses.alerts`: thresholds every definition gets unless its own `limits` say otherwise. */
 export function readAlertLimits(): Limits {
-  const { limits, errors } = readAlertDefaults(vscode.workspace.getConfiguration(SECTION).get('alerts'));
+  const { limits, errors } = readAlertDefaults(section().get('alerts'));
   for (const error of errors) console.warn(`Dev Processes settings: ${error}`);
   return limits;
 }
 
 /** `devProcesses.output.timestamps`. */
 export function readTimestampSetting(): TimestampMode {
-  return readTimestampMode(vscode.workspace.getConfiguration(SECTION).get('output.timestamps'));
+  return readTimestampMode(section().get('output.timestamps'));
 }
 
 /** `devProcesses.profiles` and `devProcesses.activeProfile`, of the whole workspace, checked against the definitions. */
 export function readProfileSettings(specs: readonly ProcessSpec[]): ProfileSettings {
-  const config = vscode.workspace.getConfiguration(SECTION);
+  const config = section();
   const ctx = { workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, env: process.env, homeDir: os.homedir() };
   return readProfiles(config.get('profiles'), config.get('activeProfile'), specs, ctx);
 }
