@@ -13,6 +13,7 @@ import type { ProblemCounts } from '../core/problemMatchers';
 import type { DetectProblem } from '../config/detected/types';
 import { DetectedItem, DetectedProblemItem, DetectedSourceItem, detectedSourceItems } from './detectedTree';
 import { GroupItem, groupRows, rowIdInGroup } from './groupTree';
+import { fillTickStamp, sameStamp } from './tickStamp';
 
 /** What a row shows: its label, description, icon, tooltip, menus and fold. */
 function rowKey(item: vscode.TreeItem): string {
@@ -152,8 +153,10 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
   private readonly provided = new Map<string, string>();
   /** The same children, the rows themselves, for the ticker to walk. */
   private readonly providedRows = new Map<string, Node[]>();
-  /** Each ticking definition row's moving text, as the ticker last saw it (see movingText). */
-  private readonly ticked = new Map<string, string>();
+  /** Each ticking definition row's moving text, as the ticker last saw it (see movingText), and what it was made of (see fillTickStamp). */
+  private readonly ticked = new Map<string, { text: string; runs: readonly ProcessSnapshot[]; stamp: number[] }>();
+  private readonly stampScratch: number[] = [];
+  private readonly latestSample = (runId: string) => this.monitor?.latest(runId);
   /** Definitions under a row per group (see setGrouped). */
   private grouped = false;
 
@@ -337,9 +340,12 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
       for (const item of nodes) {
         if (item instanceof DefinitionItem) {
           if (item.id === undefined || !item.runs.some(isTicking)) continue;
-          const key = this.movingText(item, now);
-          if (this.ticked.get(item.id) === key) continue;
-          this.ticked.set(item.id, key);
+          const last = this.ticked.get(item.id);
+          fillTickStamp(this.stampScratch, item.runs, now, this.latestSample);
+          if (last?.runs === item.runs && sameStamp(last.stamp, this.stampScratch)) continue;
+          const text = this.movingText(item, now);
+          this.ticked.set(item.id, { text, runs: item.runs, stamp: [...this.stampScratch] });
+          if (last?.text === text) continue;
           runs ??= this.engine.list().reverse();
           const fresh = item.spec
             ? this.definitionItem(item.spec, runs, now, item.group)
