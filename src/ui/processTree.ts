@@ -61,12 +61,17 @@ export class DefinitionItem extends vscode.TreeItem {
     // "stale: build failed" first: the row's news, in a narrow sidebar too.
     if (latest?.watch?.message) this.description = `${latest.watch.message} · ${this.description}`;
     this.iconPath = latest ? stateIcon(latest.state) : new vscode.ThemeIcon(spec?.kind === 'job' ? 'tools' : 'server-process');
+  }
+
+  /** Made when VS Code asks (a hover, see resolveTreeItem), not with every redraw of the row. */
+  tooltipNow(): vscode.MarkdownString {
+    const latest = this.runs[0];
     // Escaped text only, and no command links, HTML or theme icons: a name or an error message
     // must not turn into a link or an image.
-    const tooltip = new vscode.MarkdownString(definitionTooltip(name, spec, latest?.error?.message, workspaceFolders(), process.env, watchNotes(latest?.watch, now)), false);
+    const tooltip = new vscode.MarkdownString(definitionTooltip(this.name, this.spec, latest?.error?.message, workspaceFolders(), process.env, watchNotes(latest?.watch, Date.now())), false);
     tooltip.isTrusted = false;
     tooltip.supportHtml = false;
-    this.tooltip = tooltip;
+    return tooltip;
   }
 }
 
@@ -80,7 +85,13 @@ export class RunItem extends vscode.TreeItem {
     if (debugging) this.description = `${this.description} · debugging`;
     if (usage) this.description = `${this.description} · ${usage}`;
     this.iconPath = stateIcon(run.state);
-    this.tooltip = [
+    this.command = { command: CommandIds.showOutput, title: 'Show Output', arguments: [this] };
+  }
+
+  /** Made when VS Code asks (a hover, see resolveTreeItem), not with every redraw of the row. */
+  tooltipNow(): string {
+    const run = this.run;
+    return [
       relativePaths(run.commandLine, workspaceFolders()),
       run.executable && `${run.commandLine.split(' ')[0]} → ${run.executable}`,
       run.error?.message ?? run.hint,
@@ -89,7 +100,6 @@ export class RunItem extends vscode.TreeItem {
     ]
       .filter(Boolean)
       .join('\n');
-    this.command = { command: CommandIds.showOutput, title: 'Show Output', arguments: [this] };
   }
 }
 
@@ -228,6 +238,16 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.id !== undefined) this.shown.set(node.id, rowKey(node));
     return node;
+  }
+
+  /**
+   * A definition's or run's tooltip, on hover: building it (the masked command line, paths made
+   * relative) with every redraw, and VS Code reading its markdown each time, was much of what a
+   * view of many services allocated while their uptimes moved.
+   */
+  resolveTreeItem(item: vscode.TreeItem, node: Node): vscode.TreeItem {
+    if (node instanceof DefinitionItem || node instanceof RunItem) item.tooltip = node.tooltipNow();
+    return item;
   }
 
   /** VS Code's call: what it gets is remembered, for the next redraw to compare with. */
