@@ -15,7 +15,9 @@
  * `node out/bench/run.js idle` runs it alone (BENCH_IDLE_WINDOW_S: the length of one window,
  * BENCH_IDLE_WINDOWS: how many windows per phase; BENCH_IDLE_NO_PM2=1 leaves PM2 out, its rows
  * then repeat the host's; BENCH_IDLE_PROFILE=1 adds a CPU profile of the extension host;
- * BENCH_IDLE_MEMORY=1 its memory as Node splits it, before and after the start).
+ * BENCH_IDLE_MEMORY=1 its memory as Node splits it, before and after the start; BENCH_IDLE_ALLOC=1
+ * what it allocates from the start on, garbage included, and where, =idle the same in the windows
+ * after the start only).
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -24,8 +26,8 @@ import type { Page } from 'playwright-core';
 import { launchBrowser, payloadUrl, repoRoot, startCodeServer } from '../test/harness/codeServer';
 import { copyWorkspace, openDevProcessesView } from '../test/e2e/workbench';
 import { formatTable, median, type BenchResult, type BenchRow } from './types';
-import { hostMemory, type HostMemory } from './support/hostMemory';
-import { recordProfile, selfTime, timeThrough } from './support/hostProfile';
+import { heapSpaces, hostMemory, type HostMemory } from './support/hostMemory';
+import { recordAllocations, recordProfile, selfTime, timeThrough, type Allocations } from './support/hostProfile';
 import { Pm2Daemon } from './support/pm2';
 import { cmdline, descendantsMatching, measureWindow, type Usage } from './support/procUsage';
 import { row, type Series } from './support/rows';
@@ -52,6 +54,12 @@ const PROFILE = process.env.BENCH_IDLE_PROFILE === '1';
 const NO_AUTOFORWARD = process.env.BENCH_IDLE_NO_AUTOFORWARD === '1';
 /** BENCH_IDLE_MEMORY=1: the extension host's memory as Node splits it (heap, buffers), through its inspector, before and after the start. */
 const MEMORY = process.env.BENCH_IDLE_MEMORY === '1';
+/**
+ * BENCH_IDLE_ALLOC=1: what the extension host allocates (garbage included) from the start until
+ * the windows after it end, and how much of it through this extension's code; =idle: in the
+ * windows after the start only.
+ */
+const ALLOC = process.env.BENCH_IDLE_ALLOC === 'idle' ? 'idle' : process.env.BENCH_IDLE_ALLOC === '1';
 const INSPECT_PORT = 9339;
 /** The helper leaves the extension host's tree (it outlives a reload): found by its script's path in this checkout. */
 const HELPER_SCRIPT = path.join(repoRoot(), 'dist', 'launcherHost.js');
@@ -183,16 +191,59 @@ async function measureOurs(page: Page, port: number): Promise<Pick<Phases, 'idle
   await sleep(SETTLE_MS);
   const [idleHost] = await windows([host]);
   console.log(`  idle: extension host, none running: ${brief(idleHost)}`);
+  const spacesBefore = MEMORY ? await heapSpaces(INSPECT_PORT) : undefined;
   const memoryBefore = MEMORY ? await hostMemory(INSPECT_PORT) : undefined;
-  await runCommand(page, 'Dev Processes: Start All');
-  await waitAllListening(port, 'ours');
-  await sleep(SETTLE_AFTER_START_MS);
-  const helper = findHelper();
-  const [busyHost, helperUse] = await windows([host, helper]);
+  let busyHost: Usage[] = [];
+  let helperUse: Usage[] = [];
+  const start = async () => {
+    await runCommand(page, 'Dev Processes: Start All');
+    await waitAllListening(port, 'ours');
+    await sleep(SETTLE_AFTER_START_MS);
+  };
+  const measure = async () => {
+    [busyHost, helperUse] = await windows([host, findHelper()]);
+  };
+  const sampled = (what: string, during: () => Promise<void>) => recordAllocations(during, INSPECT_PORT, [ourCode()], resultFile(`extension-host-${what}.heapprofile`));
+  if (ALLOC === 'idle') {
+    await start();
+    logAllocations('in the windows after the start', await sampled('idle', measure));
+  } else if (ALLOC) {
+    logAllocations('from the start to the end of its windows', await sampled('start', () => start().then(measure)));
+  } else {
+    await start();
+    await measure();
+  }
   console.log(`  idle: extension host, ${SERVICES} running: ${brief(busyHost)}; launcher helper: ${brief(helperUse)}`);
+  if (spacesBefore) logSpaces(spacesBefore, await heapSpaces(INSPECT_PORT));
   if (memoryBefore) logMemoryGrowth(memoryBefore, await hostMemory(INSPECT_PORT));
   const oursInHost = PROFILE ? await profileHost() : undefined;
   return { idleHost, busyHost, helper: helperUse, oursInHost };
+}
+
+/** Where the profiles go: test-results/bench-idle/NAME. */
+function resultFile(name: string): string {
+  const dir = path.join(repoRoot(), 'test-results', 'bench-idle');
+  fs.mkdirSync(dir, { recursive: true });
+  return path.join(dir, name);
+}
+
+const ourCode = () => path.join(repoRoot(), 'dist') + path.sep;
+
+function logAllocations(when: string, a: Allocations): void {
+  const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
+  console.log(`  idle: extension host allocated ${mb(a.total)} ${when} (sampled, garbage included); through this extension's code ${mb(a.through)}`);
+  console.log('  by where our code was entered:');
+  for (const [fn, n] of a.entries.slice(0, 25)) console.log(`    ${mb(n).padStart(9)}  ${fn}`);
+  console.log('  by allocation site:');
+  for (const [fn, n] of a.sites.slice(0, 40)) console.log(`    ${mb(n).padStart(9)}  ${fn}`);
+}
+
+/** The V8 heap's spaces as the windows left them (no collection first): which space the window's growth is in. */
+function logSpaces(before: Record<string, number>, after: Record<string, number>): void {
+  const grown = Object.keys(after)
+    .filter((space) => after[space] > 0)
+    .map((space) => `${space} ${(after[space] / 2 ** 20).toFixed(1)} MB (${((after[space] - (before[space] ?? 0)) / 2 ** 20).toFixed(1)})`);
+  console.log(`  idle: extension host's memory with the ${SERVICES} before any collection: resident set, outside the heap, V8 heap spaces committed (growth): ${grown.join(', ')}`);
 }
 
 function logMemoryGrowth(before: HostMemory, after: HostMemory): void {
@@ -217,9 +268,7 @@ function withInspector(url: string): string {
  * whose own work varies by more than the target, left out). Returns that share, in percent.
  */
 async function profileHost(): Promise<number> {
-  const dir = path.join(repoRoot(), 'test-results', 'bench-idle');
-  fs.mkdirSync(dir, { recursive: true });
-  const profile = await recordProfile(WINDOW_S, path.join(dir, 'extension-host.cpuprofile'), INSPECT_PORT);
+  const profile = await recordProfile(WINDOW_S, resultFile('extension-host.cpuprofile'), INSPECT_PORT);
   const top = selfTime(profile).filter(([fn]) => !fn.startsWith('(idle)'));
   const total = top.reduce((sum, [, ms]) => sum + ms, 0);
   const ours = timeThrough(profile, [path.join(repoRoot(), 'dist') + path.sep]);
@@ -294,7 +343,7 @@ export async function run(): Promise<BenchResult> {
       settings: { 'devProcesses.keepRunningOnReload': false, ...(NO_AUTOFORWARD && { 'remote.autoForwardPorts': false }) },
     });
     try {
-      const page = await openWorkbenchPage(browser, PROFILE || MEMORY ? withInspector(payloadUrl(server)) : payloadUrl(server));
+      const page = await openWorkbenchPage(browser, PROFILE || MEMORY || ALLOC ? withInspector(payloadUrl(server)) : payloadUrl(server));
       ours = await measureOurs(page, port);
       await page.context().close();
     } finally {

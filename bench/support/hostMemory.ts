@@ -24,3 +24,19 @@ export async function hostMemory(port: number): Promise<HostMemory> {
     close();
   }
 }
+
+/** The resident set, the memory outside the heap and the committed size of each V8 heap space (bytes) of the process whose inspector is on `port`, as it is (no collection first). */
+export async function heapSpaces(port: number): Promise<Record<string, number>> {
+  const { call, close } = await inspectorSession(port);
+  try {
+    const expression = `(() => {
+      const { rss, external, arrayBuffers } = process.memoryUsage();
+      const spaces = require('v8').getHeapSpaceStatistics().map((s) => [s.space_name, s.physical_space_size]);
+      return JSON.stringify({ rss, external, arrayBuffers, ...Object.fromEntries(spaces) });
+    })()`;
+    const { result } = (await call('Runtime.evaluate', { expression, returnByValue: true, includeCommandLineAPI: true })) as { result: { value: string } };
+    return JSON.parse(result.value) as Record<string, number>;
+  } finally {
+    close();
+  }
+}

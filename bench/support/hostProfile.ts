@@ -112,3 +112,58 @@ export function selfTime(profile: Profile): [string, number][] {
   });
   return [...self].sort((a, b) => b[1] - a[1]);
 }
+
+interface AllocationNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: AllocationNode[];
+}
+
+export interface Allocations {
+  /** Bytes sampled in all, garbage included. */
+  total: number;
+  /** Bytes sampled in stacks that pass through a frame whose script's URL contains one of the parts asked for. */
+  through: number;
+  /** Self bytes by "function file:line", largest first. */
+  sites: [string, number][];
+  /** Bytes by the outermost frame of the parts asked for (who, in our code, started the work that allocated). */
+  entries: [string, number][];
+}
+
+const frameKey = (f: AllocationNode['callFrame']) => `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+
+/**
+ * Samples what the process whose inspector is on `port` allocates while `during` runs, objects
+ * collected meanwhile included (they are the garbage that grows a heap V8 is slow to give back);
+ * writes the .heapprofile to `file`.
+ */
+export async function recordAllocations(during: () => Promise<void>, port: number, urlParts: readonly string[], file: string): Promise<Allocations> {
+  const { call, close } = await inspectorSession(port);
+  try {
+    await call('HeapProfiler.enable');
+    await call('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    await during();
+    const { profile } = (await call('HeapProfiler.stopSampling')) as { profile: { head: AllocationNode } };
+    fs.writeFileSync(file, JSON.stringify(profile));
+    const sites = new Map<string, number>();
+    const entries = new Map<string, number>();
+    let total = 0;
+    let through = 0;
+    const walk = (node: AllocationNode, entry: string | undefined): void => {
+      const ours = urlParts.some((part) => node.callFrame.url.includes(part));
+      const here = entry ?? (ours ? frameKey(node.callFrame) : undefined);
+      total += node.selfSize;
+      if (here !== undefined) {
+        through += node.selfSize;
+        entries.set(here, (entries.get(here) ?? 0) + node.selfSize);
+      }
+      if (node.selfSize > 0) sites.set(frameKey(node.callFrame), (sites.get(frameKey(node.callFrame)) ?? 0) + node.selfSize);
+      for (const child of node.children) walk(child, here);
+    };
+    walk(profile.head, undefined);
+    const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]);
+    return { total, through, sites: sorted(sites), entries: sorted(entries) };
+  } finally {
+    close();
+  }
+}

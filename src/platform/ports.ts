@@ -36,6 +36,13 @@ export function tcpSocketCounts(files: string[] = SOCKET_COUNTERS): string | und
   return counts;
 }
 
+/**
+ * A LISTEN line of /proc/net/tcp or tcp6 (state 0A): its local port, uid and inode. Only these
+ * lines are taken apart: the tables list every connection of the machine, and the monitor and
+ * the readiness probes read them while services start.
+ */
+const LISTEN_LINE = /^ *\d+: [0-9A-F]+:([0-9A-F]{4}) [0-9A-F]+:[0-9A-F]{4} 0A \S+ \S+ \S+ +(\d+) +\d+ (\d+)/gm;
+
 /** Every listening TCP socket, IPv4 and IPv6 (Node listens on :: by default): its inode and port. */
 export function listeningSockets(tables: string[] = TCP_TABLES): Map<string, number> {
   return new Map([...listeners(tables)].map(([inode, { port }]) => [inode, port]));
@@ -51,11 +58,7 @@ function listeners(tables: string[]): Map<string, { port: number; uid: number }>
     } catch {
       continue;
     }
-    for (const line of text.split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      // cols: sl local_address rem_address st tx:rx tr:when retrnsmt uid(7) timeout inode(9); st 0A is LISTEN.
-      if (cols.length > 9 && cols[3] === '0A') sockets.set(cols[9], { port: Number.parseInt(cols[1].slice(cols[1].lastIndexOf(':') + 1), 16), uid: Number(cols[7]) });
-    }
+    for (const [, port, uid, inode] of text.matchAll(LISTEN_LINE)) sockets.set(inode, { port: Number.parseInt(port, 16), uid: Number(uid) });
   }
   return sockets;
 }

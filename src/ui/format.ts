@@ -89,6 +89,11 @@ export function formatUptime(ms: number): string {
   return formatDuration(Math.floor(ms / 60_000) * 60_000);
 }
 
+/** A number that changes whenever formatUptime's text for `ms` can: every value under a minute, the minute after. */
+export function uptimeStep(ms: number): number {
+  return ms < 60_000 ? ms : Math.floor(ms / 60_000) * 60_000;
+}
+
 /** True while the row's text moves by itself: uptimes, countdowns. */
 export function isTicking(run: ProcessSnapshot): boolean {
   return isLive(run) || run.state === 'backoff' || run.waitingFor?.kind === 'delay';

@@ -13,6 +13,7 @@ import type { ProblemCounts } from '../core/problemMatchers';
 import type { DetectProblem } from '../config/detected/types';
 import { DetectedItem, DetectedProblemItem, DetectedSourceItem, detectedSourceItems } from './detectedTree';
 import { GroupItem, groupRows, rowIdInGroup } from './groupTree';
+import { fillTickStamp, sameStamp } from './tickStamp';
 
 /** What a row shows: its label, description, icon, tooltip, menus and fold. */
 function rowKey(item: vscode.TreeItem): string {
@@ -60,12 +61,17 @@ export class DefinitionItem extends vscode.TreeItem {
     // "stale: build failed" first: the row's news, in a narrow sidebar too.
     if (latest?.watch?.message) this.description = `${latest.watch.message} · ${this.description}`;
     this.iconPath = latest ? stateIcon(latest.state) : new vscode.ThemeIcon(spec?.kind === 'job' ? 'tools' : 'server-process');
+  }
+
+  /** Made when VS Code asks (a hover, see resolveTreeItem), not with every redraw of the row. */
+  tooltipNow(): vscode.MarkdownString {
+    const latest = this.runs[0];
     // Escaped text only, and no command links, HTML or theme icons: a name or an error message
     // must not turn into a link or an image.
-    const tooltip = new vscode.MarkdownString(definitionTooltip(name, spec, latest?.error?.message, workspaceFolders(), process.env, watchNotes(latest?.watch, now)), false);
+    const tooltip = new vscode.MarkdownString(definitionTooltip(this.name, this.spec, latest?.error?.message, workspaceFolders(), process.env, watchNotes(latest?.watch, Date.now())), false);
     tooltip.isTrusted = false;
     tooltip.supportHtml = false;
-    this.tooltip = tooltip;
+    return tooltip;
   }
 }
 
@@ -79,7 +85,13 @@ export class RunItem extends vscode.TreeItem {
     if (debugging) this.description = `${this.description} · debugging`;
     if (usage) this.description = `${this.description} · ${usage}`;
     this.iconPath = stateIcon(run.state);
-    this.tooltip = [
+    this.command = { command: CommandIds.showOutput, title: 'Show Output', arguments: [this] };
+  }
+
+  /** Made when VS Code asks (a hover, see resolveTreeItem), not with every redraw of the row. */
+  tooltipNow(): string {
+    const run = this.run;
+    return [
       relativePaths(run.commandLine, workspaceFolders()),
       run.executable && `${run.commandLine.split(' ')[0]} → ${run.executable}`,
       run.error?.message ?? run.hint,
@@ -88,7 +100,6 @@ export class RunItem extends vscode.TreeItem {
     ]
       .filter(Boolean)
       .join('\n');
-    this.command = { command: CommandIds.showOutput, title: 'Show Output', arguments: [this] };
   }
 }
 
@@ -152,8 +163,10 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
   private readonly provided = new Map<string, string>();
   /** The same children, the rows themselves, for the ticker to walk. */
   private readonly providedRows = new Map<string, Node[]>();
-  /** Each ticking definition row's moving text, as the ticker last saw it (see movingText). */
-  private readonly ticked = new Map<string, string>();
+  /** Each ticking definition row's moving text, as the ticker last saw it (see movingText), and what it was made of (see fillTickStamp). */
+  private readonly ticked = new Map<string, { text: string; runs: readonly ProcessSnapshot[]; stamp: number[] }>();
+  private readonly stampScratch: number[] = [];
+  private readonly latestSample = (runId: string) => this.monitor?.latest(runId);
   /** Definitions under a row per group (see setGrouped). */
   private grouped = false;
 
@@ -225,6 +238,16 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.id !== undefined) this.shown.set(node.id, rowKey(node));
     return node;
+  }
+
+  /**
+   * A definition's or run's tooltip, on hover: building it (the masked command line, paths made
+   * relative) with every redraw, and VS Code reading its markdown each time, was much of what a
+   * view of many services allocated while their uptimes moved.
+   */
+  resolveTreeItem(item: vscode.TreeItem, node: Node): vscode.TreeItem {
+    if (node instanceof DefinitionItem || node instanceof RunItem) item.tooltip = node.tooltipNow();
+    return item;
   }
 
   /** VS Code's call: what it gets is remembered, for the next redraw to compare with. */
@@ -337,9 +360,12 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
       for (const item of nodes) {
         if (item instanceof DefinitionItem) {
           if (item.id === undefined || !item.runs.some(isTicking)) continue;
-          const key = this.movingText(item, now);
-          if (this.ticked.get(item.id) === key) continue;
-          this.ticked.set(item.id, key);
+          const last = this.ticked.get(item.id);
+          fillTickStamp(this.stampScratch, item.runs, now, this.latestSample);
+          if (last?.runs === item.runs && sameStamp(last.stamp, this.stampScratch)) continue;
+          const text = this.movingText(item, now);
+          this.ticked.set(item.id, { text, runs: item.runs, stamp: [...this.stampScratch] });
+          if (last?.text === text) continue;
           runs ??= this.engine.list().reverse();
           const fresh = item.spec
             ? this.definitionItem(item.spec, runs, now, item.group)

@@ -129,7 +129,14 @@ async function main(): Promise<number> {
           await row.locator('.monaco-tl-twistie').click();
         }
         await view().locator('.monaco-list-row .label-name', { hasText: /^\s*pid \d+\s*$/ }).first().waitFor({ timeout: WAIT_MS });
+        // The tooltip is made only when the row is hovered (resolveTreeItem): it must still come.
+        await page.locator('.part.editor').hover();
+        await row.hover({ timeout: WAIT_MS });
+        await page.locator('.workbench-hover, .monaco-hover:not(.hidden)').filter({ hasText: /ticker \(service\)/ }).first().waitFor({ timeout: WAIT_MS }).catch(() => {
+          throw new Error('hovering the "ticker" row showed no tooltip naming it');
+        });
         await shot(3, 'ticker-running');
+        await page.locator('.part.editor').hover();
       },
     },
     {

@@ -86,9 +86,11 @@ export class AlertBook {
   observe(subject: AlertSubject, sample: RunSample, limits: Limits, now: number): AlertChange[] {
     const changes: AlertChange[] = [];
     for (const rule of THRESHOLD_RULES) {
+      const limit = rule.appliesTo(subject.kind) ? rule.limit(limits) : undefined;
+      // No limit and no streak of any run: nothing to resolve, and no key to build each round.
+      if (limit === undefined && this.streaks.size === 0) continue;
       const key = `${subject.runId}\u0000${rule.type}`;
       const streak = this.streaks.get(key) ?? { past: 0, below: 0 };
-      const limit = rule.appliesTo(subject.kind) ? rule.limit(limits) : undefined;
       if (limit === undefined) {
         // The limit was removed from the settings: what it alerted about no longer applies.
         if (streak.active) changes.push(this.resolve(streak.active, now));

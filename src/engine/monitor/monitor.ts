@@ -74,6 +74,8 @@ export class ProcessMonitor implements MonitorApi, Disposable {
   private readonly now: () => number;
   private intervalMs: number;
   private globalLimits: Limits;
+  private limitsBy: { from: readonly Pick<ProcessSpec, 'name' | 'limits'>[]; limits: Map<string, Limits> } | undefined;
+  private globalOnly: Limits | undefined;
   private timer: NodeJS.Timeout | undefined;
   private inRound = false;
   private portScanner: TreePortReader | undefined;
@@ -142,6 +144,8 @@ export class ProcessMonitor implements MonitorApi, Disposable {
   /** `devProcesses.alerts` changed; applies from the next round. */
   setGlobalLimits(limits: Limits): void {
     this.globalLimits = { ...limits };
+    this.limitsBy = undefined;
+    this.globalOnly = undefined;
   }
 
   dispose(): void {
@@ -195,7 +199,7 @@ export class ProcessMonitor implements MonitorApi, Disposable {
     }
     if (run.kind === 'service' && run.state === 'failed' && !run.adhoc) {
       const subject = { runId: run.id, name: run.name, kind: run.kind };
-      const limits = mergeLimits(this.definitionLimits().get(run.name), this.globalLimits);
+      const limits = this.limitsOf(run.name);
       this.publish(this.book.serviceFailed(subject, failureReason(run), now), { kind: run.kind, limits, sample: null });
     }
     this.pruneEnded(now);
@@ -222,14 +226,14 @@ export class ProcessMonitor implements MonitorApi, Disposable {
       const usage = await this.sampler.sample([...new Set(live.map((r) => r.pid!))]);
       if (this.disposed) return;
       const now = this.now();
-      const definitions = this.definitionLimits();
       const samples: RunSample[] = [];
+      const effective = this.effectiveLimits();
       for (const record of live) {
         const tree = record.pid === null ? undefined : usage.get(record.pid);
         if (!tree?.alive) continue; // ended, or restarted with a new pid, while the round ran
         const sample = record.record(tree, now);
         samples.push(sample);
-        const limits = mergeLimits(record.adhoc ? undefined : definitions.get(record.subject.name), this.globalLimits);
+        const limits = this.limitsOf(record.adhoc ? undefined : record.subject.name, effective);
         this.publish(this.book.observe(record.subject, sample, limits, now), { kind: record.subject.kind, limits, sample });
       }
       await this.notePorts(live, usage);
@@ -253,8 +257,20 @@ export class ProcessMonitor implements MonitorApi, Disposable {
     trees.forEach((record, i) => notePorts(record.subject.runId, record.pid!, ports[i]));
   }
 
-  private definitionLimits(): Map<string, Limits | undefined> {
-    return new Map(this.engine.definitions().map((d) => [d.name, d.limits]));
+  /** Each definition's limits merged over the global ones, built again only when a definition or the global limits changed. */
+  private effectiveLimits(): Map<string, Limits> {
+    const definitions = this.engine.definitions();
+    const known = this.limitsBy;
+    if (known && known.from.length === definitions.length && definitions.every((d, i) => d === known.from[i])) return known.limits;
+    const limits = new Map<string, Limits>();
+    for (const d of definitions) limits.set(d.name, mergeLimits(d.limits, this.globalLimits));
+    this.limitsBy = { from: definitions, limits };
+    return limits;
+  }
+
+  /** A run's effective limits: its definition's (from `effective`) or, ad hoc or removed, the global ones. */
+  private limitsOf(name: string | undefined, effective = this.effectiveLimits()): Limits {
+    return (name !== undefined ? effective.get(name) : undefined) ?? (this.globalOnly ??= mergeLimits(undefined, this.globalLimits));
   }
 
   private publish(changes: AlertChange[], context?: Omit<AlertContext, keyof AlertChange>): void {

@@ -54,8 +54,11 @@ const LIST_AGAIN_EVERY = 10;
 interface Kept {
   stat?: number;
   fdDir?: number;
-  /** The last text read, and what it parsed to: a process that did nothing reads the same. */
-  text?: string;
+  /**
+   * The last bytes read, and what they parsed to: a process that did nothing reads the same, and
+   * is then compared without a string made of it.
+   */
+  bytes?: Buffer;
   reading?: ProcessReading;
 }
 
@@ -107,11 +110,11 @@ export class LinuxProcessSource implements ProcessSource {
       return text === undefined ? undefined : parseStatLine(text, this.pageBytes());
     }
     const kept = this.keptFor(pid);
-    const text = this.readKept(kept, pid);
-    if (text === undefined) return undefined;
-    if (text !== kept.text) {
-      kept.text = text;
-      kept.reading = parseStatLine(text, this.pageBytes());
+    const length = this.readKept(kept, pid);
+    if (length === undefined) return undefined;
+    if (kept.bytes === undefined || kept.bytes.length !== length || this.buffer.compare(kept.bytes, 0, length, 0, length) !== 0) {
+      kept.bytes = Buffer.from(this.buffer.subarray(0, length));
+      kept.reading = parseStatLine(this.buffer.toString('latin1', 0, length), this.pageBytes());
     }
     return kept.reading;
   }
@@ -163,11 +166,12 @@ export class LinuxProcessSource implements ProcessSource {
     return kept;
   }
 
-  private readKept(kept: Kept, pid: number): string | undefined {
+  /** Reads the process's stat into the shared buffer: its length, or undefined when the process is gone. */
+  private readKept(kept: Kept, pid: number): number | undefined {
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         kept.stat ??= fs.openSync(`/proc/${pid}/stat`, 'r');
-        return this.buffer.toString('latin1', 0, fs.readSync(kept.stat, this.buffer, 0, this.buffer.length, 0));
+        return fs.readSync(kept.stat, this.buffer, 0, this.buffer.length, 0);
       } catch {
         closeQuietly(kept.stat);
         kept.stat = undefined;

@@ -61,6 +61,16 @@ export class TreeSampler implements TreeSamplerLike, Disposable {
   private readonly monotonicMs: () => number;
   /** The parent of every process on the machine, as last read. */
   private readonly parentOf = new Map<number, number>();
+  /** parentOf turned around, kept in step with it: a round allocates little while no process comes or goes. */
+  private readonly children = new Map<number, number[]>();
+  /** The readings of one round, and the last round's `seen` to fill next: kept, not made anew each round. */
+  private readonly fresh = new Map<number, ProcessReading>();
+  private spareSeen = new Map<number, Seen>();
+  /** Parents the trees' own reads found this round, pid and parent in turn (see readMember). */
+  private readonly movedParents: number[] = [];
+  /** A tree's pids, filled again for each root (see treeOf). */
+  private readonly treePids: number[] = [];
+  private readonly treeVisited = new Set<number>();
   /** The processes of the trees of the last round. */
   private seen = new Map<number, Seen>();
   private lastRoots = new Set<number>();
@@ -79,12 +89,14 @@ export class TreeSampler implements TreeSamplerLike, Disposable {
   sample(roots: readonly number[]): Map<number, TreeUsage> {
     const nowMs = this.monotonicMs();
     const uptime = this.source.uptimeTicks();
-    const fresh = new Map<number, ProcessReading>();
+    const fresh = this.fresh;
+    fresh.clear();
     this.refreshParents(fresh);
-    const children = this.childrenMap();
+    const children = this.children;
     const elapsedS = this.lastRoundMs === undefined ? 0 : (nowMs - this.lastRoundMs) / 1000;
     const countFiles = this.round % this.openFilesEvery === 0;
-    const seenNow = new Map<number, Seen>();
+    const seenNow = this.spareSeen;
+    seenNow.clear();
     const out = new Map<number, TreeUsage>();
 
     for (const root of roots) {
@@ -103,8 +115,14 @@ export class TreeSampler implements TreeSamplerLike, Disposable {
         const before = this.seen.get(pid);
         const same = before !== undefined && before.startTime === reading.startTime;
         const openFiles = countFiles || !same ? this.source.openFiles(pid) ?? (same ? before.openFiles : 0) : before.openFiles;
-        seenNow.set(pid, { startTime: reading.startTime, cpuTicks: reading.cpuTicks, openFiles });
         ticks += this.ticksSince(reading, same ? before : undefined, uptime);
+        if (same) {
+          before.cpuTicks = reading.cpuTicks;
+          before.openFiles = openFiles;
+          seenNow.set(pid, before);
+        } else {
+          seenNow.set(pid, { startTime: reading.startTime, cpuTicks: reading.cpuTicks, openFiles });
+        }
         lifetimeTicks += reading.cpuTicks;
         usage.alive = true;
         usage.processes++;
@@ -117,8 +135,13 @@ export class TreeSampler implements TreeSamplerLike, Disposable {
     }
 
     for (const pid of this.seen.keys()) if (!seenNow.has(pid)) this.source.unwatch(pid);
+    this.spareSeen = this.seen;
     this.seen = seenNow;
-    this.lastRoots = new Set([...out.values()].filter((u) => u.alive).map((u) => u.root));
+    fresh.clear();
+    for (let i = 0; i < this.movedParents.length; i += 2) this.setParent(this.movedParents[i], this.movedParents[i + 1]);
+    this.movedParents.length = 0;
+    this.lastRoots.clear();
+    for (const usage of out.values()) if (usage.alive) this.lastRoots.add(usage.root);
     this.lastRoundMs = nowMs;
     this.lastUptime = uptime;
     this.round++;
@@ -129,51 +152,70 @@ export class TreeSampler implements TreeSamplerLike, Disposable {
   release(): void {
     for (const pid of this.seen.keys()) this.source.unwatch(pid);
     this.seen.clear();
+    this.spareSeen.clear();
     this.lastRoots.clear();
   }
 
   dispose(): void {
     this.release();
     this.parentOf.clear();
+    this.children.clear();
     this.source.dispose();
   }
 
   /** Reads the pids that are new since the last round (every pid on a full scan) and forgets the gone ones. */
   private refreshParents(fresh: Map<number, ProcessReading>): void {
     const pids = this.source.pids();
-    const present = new Set(pids);
-    for (const pid of this.parentOf.keys()) if (!present.has(pid)) this.parentOf.delete(pid);
+    if (pids.length !== this.parentOf.size || pids.some((pid) => !this.parentOf.has(pid))) {
+      const present = new Set(pids);
+      for (const pid of this.parentOf.keys()) if (!present.has(pid)) this.setParent(pid, undefined);
+    }
     const full = this.round % this.fullScanEvery === 0;
     for (const pid of pids) {
       if (!full && this.parentOf.has(pid)) continue;
       const reading = this.source.read(pid, this.seen.has(pid));
       if (reading) fresh.set(pid, reading);
-      this.parentOf.set(pid, reading && isLive(reading) ? reading.ppid : NO_PARENT);
+      this.setParent(pid, reading && isLive(reading) ? reading.ppid : NO_PARENT);
     }
   }
 
-  private childrenMap(): Map<number, number[]> {
-    const children = new Map<number, number[]>();
-    for (const [pid, ppid] of this.parentOf) {
-      if (ppid === NO_PARENT) continue;
-      const list = children.get(ppid);
-      if (list) list.push(pid);
-      else children.set(ppid, [pid]);
+  /** Notes a pid's parent (undefined: the pid is gone), in parentOf and in children. */
+  private setParent(pid: number, ppid: number | undefined): void {
+    const before = this.parentOf.get(pid);
+    if (before === ppid) return;
+    if (before !== undefined && before !== NO_PARENT) {
+      const siblings = this.children.get(before);
+      const at = siblings?.indexOf(pid) ?? -1;
+      if (at >= 0) siblings!.splice(at, 1);
+      if (siblings?.length === 0) this.children.delete(before);
     }
-    return children;
+    if (ppid === undefined) {
+      this.parentOf.delete(pid);
+      return;
+    }
+    this.parentOf.set(pid, ppid);
+    if (ppid === NO_PARENT) return;
+    const siblings = this.children.get(ppid);
+    if (siblings) siblings.push(pid);
+    else this.children.set(ppid, [pid]);
   }
 
-  /** The root, then its descendants, depth first. */
-  private *treeOf(root: number, children: Map<number, number[]>): Generator<number> {
+  /** The root, then its descendants, depth first; the array is reused by the next call. */
+  private treeOf(root: number, children: Map<number, number[]>): readonly number[] {
+    const out = this.treePids;
+    const visited = this.treeVisited;
+    out.length = 0;
+    visited.clear();
     const stack = [root];
-    const visited = new Set<number>();
     while (stack.length > 0) {
       const pid = stack.pop()!;
       if (visited.has(pid)) continue;
       visited.add(pid);
-      yield pid;
-      stack.push(...(children.get(pid) ?? []));
+      out.push(pid);
+      const below = children.get(pid);
+      if (below) for (const child of below) stack.push(child);
     }
+    return out;
   }
 
   private readMember(pid: number, fresh: Map<number, ProcessReading>): ProcessReading | undefined {
@@ -182,7 +224,8 @@ export class TreeSampler implements TreeSamplerLike, Disposable {
       reading = this.source.read(pid, true);
       if (reading) fresh.set(pid, reading);
     }
-    if (reading) this.parentOf.set(pid, isLive(reading) ? reading.ppid : NO_PARENT);
+    // Applied after the round: the trees of one round come from one view of the parents, so no process counts in two.
+    if (reading) this.movedParents.push(pid, isLive(reading) ? reading.ppid : NO_PARENT);
     return reading;
   }
 

@@ -1,6 +1,6 @@
 import { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { isGone, type ProcessTable } from '../procfs';
+import { isGone, type ProcessTable, type ProcStat } from '../procfs';
 import type { HelperLink } from './helperLink';
 import type { HelperReport, HostRequest, LaunchRequest } from './protocol';
 import type { RemoteProcess } from './remoteProcess';
@@ -9,6 +9,13 @@ import type { RemoteProcess } from './remoteProcess';
 const MISSED_BEATS = 3;
 /** A helper that never answered yet may still be starting (a new Node, a busy machine). */
 const STARTUP_LIMIT_MS = 10_000;
+/**
+ * How long a helper that has not answered but is still working (on a CPU or waiting for one, or
+ * using CPU between beats) is given before it counts as stuck: on a busy machine, with many
+ * services starting at once, its answers can be late by more than the missed beats allow, and
+ * ending it takes the stdio of every run it holds.
+ */
+const BUSY_LIMIT_MS = 30_000;
 
 export interface HelperGone {
   /** The launches it left without a final report. */
@@ -31,6 +38,8 @@ export class HelperProcess {
   private lastHeard = performance.now();
   private answered = false;
   private gone = false;
+  /** The helper's CPU time at the last beat, while it does not answer (see stillWorking). */
+  private cpuAtLastBeat: number | undefined;
 
   constructor(
     private readonly link: HelperLink,
@@ -107,9 +116,27 @@ export class HelperProcess {
       if (this.gone) return;
       const silentMs = performance.now() - this.lastHeard;
       const limit = this.answered ? this.heartbeatMs * MISSED_BEATS : Math.max(STARTUP_LIMIT_MS, this.heartbeatMs * MISSED_BEATS);
-      if (silentMs >= limit) this.unresponsive(silentMs);
-      else this.send({ type: 'ping' });
+      if (silentMs >= limit && !this.stillWorking(silentMs)) return this.unresponsive(silentMs);
+      // From the first beat it missed, its CPU time at each beat: stillWorking compares with it.
+      this.cpuAtLastBeat = silentMs < this.heartbeatMs * 2 ? undefined : this.helperStat()?.cpuTicks;
+      this.send({ type: 'ping' });
     });
+  }
+
+  private helperStat(): ProcStat | undefined {
+    const pid = this.link.pid;
+    return pid === undefined ? undefined : this.table.stat(pid);
+  }
+
+  /**
+   * Late, but not stuck: the helper is on a CPU or waiting for one, or used CPU since the last
+   * beat, and BUSY_LIMIT_MS has not passed. Stopped (SIGSTOP) or asleep without working, it is stuck.
+   */
+  private stillWorking(silentMs: number): boolean {
+    if (silentMs >= BUSY_LIMIT_MS) return false;
+    const stat = this.helperStat();
+    if (!stat || stat.state === 'T' || stat.state === 't') return false;
+    return stat.state === 'R' || (this.cpuAtLastBeat !== undefined && stat.cpuTicks > this.cpuAtLastBeat);
   }
 
   /** Kills a helper that stopped answering; what waited on it fails at once. */

@@ -2,6 +2,7 @@
 import { Emitter } from '../../../src/core/events';
 import type { Alert, MonitorApi, RunHistory, RunSample } from '../../../src/engine/monitor/types';
 import type { Timers } from '../../../src/ui/coalesce';
+import type { ProcessSnapshot } from '../../../src/engine/run/snapshot';
 
 /** Timers that run only when the test moves the clock. */
 export class FakeClock implements Timers {
@@ -111,4 +112,15 @@ export class FakeMonitor implements MonitorApi {
   alerts(): Alert[] {
     return [...this.alertList];
   }
+}
+
+/** A running service's snapshot, started 4 s before `now`, with `extra` over it. */
+export function runSnapshot(now: number, extra: Partial<ProcessSnapshot> = {}): ProcessSnapshot {
+  return {
+    id: 'r1', name: 'web', kind: 'service', state: 'running', pid: 4242, exitCode: null, signal: null,
+    startedAt: now - 4000, endedAt: null, restarts: 0, attempts: 1, error: null, commandLine: 'node server.js',
+    adhoc: false, priority: 'normal', instance: 0, queuePosition: null, waitingFor: null, exitedAt: null, nextAttemptAt: null,
+    ready: false, health: null, lastRecovery: null, adopted: false, portConflict: null, executable: null, hint: null, tty: false, definitionStatus: 'current', ports: [], watch: null,
+    ...extra,
+  };
 }

@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ProcessSnapshot } from '../../../src/engine/run/snapshot';
+import { runSnapshot } from './fakes';
 import { describeRun } from '../../../src/ui/format';
 import { definitionSummary, definitionTooltip, escapeMarkdown, isReplicated, relativePaths, runRowDescription, runRowLabel, shortCommandLabel } from '../../../src/ui/treeFormat';
 
 const NOW = 1_000_000;
 
-function run(extra: Partial<ProcessSnapshot> = {}): ProcessSnapshot {
-  return {
-    id: 'r1', name: 'web', kind: 'service', state: 'running', pid: 4242, exitCode: null, signal: null,
-    startedAt: NOW - 4000, endedAt: null, restarts: 0, attempts: 1, error: null, commandLine: 'node server.js',
-    adhoc: false, priority: 'normal', instance: 0, queuePosition: null, waitingFor: null, exitedAt: null, nextAttemptAt: null,
-    ready: false, health: null, lastRecovery: null, adopted: false, portConflict: null, executable: null, hint: null, tty: false, definitionStatus: 'current', ports: [], watch: null,
-    ...extra,
-  };
-}
+const run = (extra: Partial<ProcessSnapshot> = {}) => runSnapshot(NOW, extra);
 
 test('a run row says its state once: in the label without a pid, in the description with one', () => {
   const failed = run({ state: 'failed', pid: null, startedAt: NOW - 10, endedAt: NOW, error: { code: 'spawn-failed', message: 'x' } });

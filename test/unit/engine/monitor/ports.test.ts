@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import { ProcessMonitor } from '../../../../src/engine/monitor/monitor';
-import { PortScanner, tcpSocketCounts } from '../../../../src/platform/ports';
+import { listeningSockets, PortScanner, tcpSocketCounts } from '../../../../src/platform/ports';
 import { fixture, freePort, makeEngine, nodeSpec, waitFor, waitForLine } from '../../helpers';
 
 const hasIpv6Loopback = Object.values(os.networkInterfaces()).some((list) => list?.some((a) => a.address === '::1'));
@@ -147,5 +147,59 @@ describe('ports: the monitor reads what each run listens on', () => {
     t.after(() => server.close());
     await new Promise((resolve) => server.once('listening', resolve));
     assert.notEqual(tcpSocketCounts(), before);
+  });
+
+  test('the tables\' LISTEN lines give port, inode and nothing else, in both formats', (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ports-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const v4 = path.join(dir, 'tcp');
+    const v6 = path.join(dir, 'tcp6');
+    fs.writeFileSync(
+      v4,
+      [
+        '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+        '   0: 00000000:07E8 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1239 1 000000004aa73489 100 0 0 10 0',
+        '   1: 0100007F:8760 0100007F:B59F 06 00000000:00000000 03:0000075D 00000000     0        0 0 3 00000000c69e0a45',
+        '  12: 0100007F:1F90 0100007F:0000 01 00000000:00000000 00:00000000 00000000  1000        0 777 1 0000000000000000',
+        '1234: 0100007F:FFFF 00000000:0000 0A 00000000:00000000 00:00000000 00000000 65534        0 4294967295 1 0000000000000000 100 0 0 10 0',
+        '',
+      ].join('\n'),
+    );
+    fs.writeFileSync(
+      v6,
+      [
+        '  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+        '   0: 00000000000000000000000000000000:0BB8 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 424242 1 0000000000000000 100 0 0 10 0',
+        '   1: 00000000000000000000000001000000:0BB9 00000000000000000000000001000000:A000 01 00000000:00000000 00:00000000 00000000  1000        0 55 1 0000000000000000',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      [...listeningSockets([v4, v6, path.join(dir, 'missing')])].sort(),
+      [
+        ['1239', 0x07e8],
+        ['424242', 0x0bb8],
+        ['4294967295', 0xffff],
+      ],
+    );
+  });
+
+  test('the machine\'s own tables read as a plain split of every line reads them', async (t) => {
+    const server = net.createServer().listen(0, '127.0.0.1');
+    t.after(() => server.close());
+    await new Promise((resolve) => server.once('listening', resolve));
+    const tables = ['/proc/net/tcp', '/proc/net/tcp6'].filter((f) => fs.existsSync(f));
+    if (tables.length === 0) return t.skip('no /proc/net/tcp here');
+    const expected = new Map<string, number>();
+    for (const table of tables) {
+      for (const line of fs.readFileSync(table, 'latin1').split('\n').slice(1)) {
+        const cols = line.trim().split(/\s+/);
+        if (cols.length > 9 && cols[3] === '0A') expected.set(cols[9], Number.parseInt(cols[1].split(':').pop()!, 16));
+      }
+    }
+    const found = listeningSockets(tables);
+    assert.ok([...found.values()].includes((server.address() as net.AddressInfo).port), 'this test\'s own listener');
+    // A socket may open or close between the two reads: compare what both saw.
+    for (const [inode, port] of found) if (expected.has(inode)) assert.equal(port, expected.get(inode));
+    assert.ok([...found.keys()].filter((inode) => expected.has(inode)).length >= Math.min(found.size, expected.size) - 2);
   });
 });

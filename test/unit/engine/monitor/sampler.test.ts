@@ -246,4 +246,24 @@ describe('TreeSampler with a made-up machine', () => {
     source.add(2, 1, { state: 'Z' });
     assert.equal(sampler.sample([1]).get(1)!.processes, 1);
   });
+
+  test('the trees follow parents that change between rounds: re-parented out, moved to another tree, gone and reused', () => {
+    const { source, sampler } = setup();
+    source.add(1, 0);
+    source.add(2, 1);
+    source.add(3, 2);
+    source.add(10, 0);
+    const pids = (roots: number[]) => [...sampler.sample(roots).values()].map((u) => [...u.pids].sort((a, b) => a - b));
+    assert.deepEqual(pids([1, 10]), [[1, 2, 3], [10]]);
+    source.add(3, 10); // its parent died and it was adopted by 10 (a subreaper)
+    assert.deepEqual(pids([1, 10]), [[1, 2, 3], [10]], 'known pids between full scans are read only as tree members: the move shows once 3 is read');
+    assert.deepEqual(pids([1, 10]), [[1, 2], [10, 3].sort((a, b) => a - b)]);
+    source.procs.delete(2);
+    assert.deepEqual(pids([1, 10]), [[1], [3, 10]]);
+    source.add(2, 10); // pid 2 reused under the other tree
+    assert.deepEqual(pids([1, 10]), [[1], [2, 3, 10]]);
+    source.add(4, 1, { state: 'Z' });
+    source.add(5, 4);
+    assert.deepEqual(pids([1, 10]), [[1], [2, 3, 10]], 'a zombie has no children to find');
+  });
 });
