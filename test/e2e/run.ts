@@ -90,7 +90,15 @@ async function main(): Promise<number> {
       run: async () => {
         sidebar = await openDevProcessesView(page);
         for (const name of ['ticker', 'echo', 'build', 'fails']) await treeRow(view(), name).waitFor({ timeout: WAIT_MS });
+        // A definition's tooltip is made only when its row is hovered (resolveTreeItem): it must still come.
+        await treeRow(view(), 'build').hover({ timeout: WAIT_MS });
+        const tooltip = page.locator('.workbench-hover, .monaco-hover:not(.hidden)').filter({ hasText: /build \(job\)/ }).first();
+        await tooltip.waitFor({ timeout: WAIT_MS }).catch(() => {
+          throw new Error('hovering the "build" row showed no tooltip naming it');
+        });
         await shot(1, 'view');
+        await page.locator('.part.editor').hover();
+        await tooltip.waitFor({ state: 'hidden', timeout: WAIT_MS }).catch(() => undefined);
       },
     },
     {
@@ -129,14 +137,7 @@ async function main(): Promise<number> {
           await row.locator('.monaco-tl-twistie').click();
         }
         await view().locator('.monaco-list-row .label-name', { hasText: /^\s*pid \d+\s*$/ }).first().waitFor({ timeout: WAIT_MS });
-        // The tooltip is made only when the row is hovered (resolveTreeItem): it must still come.
-        await page.locator('.part.editor').hover();
-        await row.hover({ timeout: WAIT_MS });
-        await page.locator('.workbench-hover, .monaco-hover:not(.hidden)').filter({ hasText: /ticker \(service\)/ }).first().waitFor({ timeout: WAIT_MS }).catch(() => {
-          throw new Error('hovering the "ticker" row showed no tooltip naming it');
-        });
         await shot(3, 'ticker-running');
-        await page.locator('.part.editor').hover();
       },
     },
     {
