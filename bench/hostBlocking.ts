@@ -7,7 +7,9 @@
  * page touched), then starts 300 runs of /bin/true, one every 20 ms, through one launcher:
  * `child_process.spawn` in that process, execa in that process, or the HelperLauncher (the fork
  * happens in a small helper process). It records the time inside `launch()`, the event-loop
- * delay (perf_hooks.monitorEventLoopDelay) and the CPU the host spent per spawn.
+ * delay (perf_hooks.monitorEventLoopDelay) and the CPU the host spent per spawn. The host's
+ * environment is padded to about as many variables as an extension host has (the editor's own, a
+ * login shell's), and each run gets all of it and its own run marker, as the engine's runs do.
  *
  * A second figure starts the same launchers back to back (4 in flight) from a small host: runs/s
  * and the host's CPU per spawn, which decides execa or child_process on the hot path.
@@ -23,6 +25,7 @@ import { childProcessLauncher, HelperLauncher, type Launcher } from '../src/plat
 import { execaLauncher } from './support/execaLauncher';
 import { LINUX_TICKS_PER_SECOND } from '../src/engine/monitor/procSource';
 import { linuxProcessTable } from '../src/platform/procfs';
+import { RUN_MARKER } from '../src/platform/records';
 import { measureInChild } from './support/inChild';
 import { profileThisProcess } from './support/cpuProfile';
 import { formatNumber, formatTable, median, summarize, type BenchResult, type BenchRow } from './types';
@@ -47,6 +50,10 @@ const WARMUP = 20;
 const IDLE_MS = 1000;
 const PROFILE = process.env.BENCH_HOSTBLOCKING_PROFILE === '1';
 const TARGET_MS = 1;
+/** Variables in the host's environment: an extension host has about this many (its own, a login shell's). */
+const HOST_ENV_VARS = Number(process.env.BENCH_HOSTBLOCKING_ENV_VARS ?? 100);
+/** Bytes per padding variable's value, about the average of such an environment. */
+const PAD_VALUE_BYTES = 48;
 /** A measurement that takes longer than this is broken, not slow. */
 const MEASURE_TIMEOUT_MS = 120_000;
 
@@ -104,12 +111,23 @@ function percentiles(values: number[]): Percentiles {
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? Number.NaN };
 }
 
-const hostEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+/** Grows this process's environment to `count` variables; returns it as a run gets it. */
+function padEnvironment(count: number): Record<string, string> {
+  for (let i = 0; Object.keys(process.env).length < count; i++) {
+    process.env[`BENCH_HOSTBLOCKING_PAD_${i}`] = `${i}:`.padEnd(PAD_VALUE_BYTES, 'x');
+  }
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+let hostEnv: Record<string, string> = {};
+let runCount = 0;
 
 /** Starts one run and resolves with whether it exited 0, after its streams closed. */
 function launchOne(launcher: Launcher, callTimes: number[]): Promise<boolean> {
   const before = performance.now();
-  const child = launcher.launch({ command: COMMAND, args: [], cwd: process.cwd(), env: hostEnv, shell: false });
+  // A fresh environment per run with its own run marker, as the engine's runs get.
+  const env = { ...hostEnv, [RUN_MARKER]: `bench-${++runCount}` };
+  const child = launcher.launch({ command: COMMAND, args: [], cwd: process.cwd(), env, shell: false });
   callTimes.push(performance.now() - before);
   const closed = [child.stdout, child.stderr].map((s) => new Promise((resolve) => s.once('close', resolve).resume()));
   const ended = new Promise<boolean>((resolve) => {
@@ -159,6 +177,8 @@ function helperCpuMs(pid: number | undefined): number | undefined {
 
 async function measureHere(tool: Tool, rssMb: number, spawns: number, intervalMs: number): Promise<Sample> {
   const ballast = rssMb > 0 ? inflate(rssMb) : [];
+  // Before the helper starts: it inherits the host's environment, as the editor's would.
+  hostEnv = padEnvironment(HOST_ENV_VARS);
   const helper = tool === 'helper' ? new HelperLauncher() : undefined;
   const launcher: Launcher = helper ?? (tool === 'execa' ? execaLauncher : childProcessLauncher);
   try {
@@ -312,6 +332,8 @@ export async function run(): Promise<BenchResult> {
         'including the completion of every run; "idle loop" is the same before any spawn, the noise of a shared machine.',
       `CPU/spawn: user+system CPU of the host (process.cpuUsage) over the window less its idle rate, per spawn. The HelperLauncher's helper process ` +
         'spends its own CPU (read from /proc); that is off the host\'s event loop.',
+      `The host's environment is padded to ${HOST_ENV_VARS} variables (an extension host has about as many: the editor's own, a login ` +
+        "shell's), and every run gets all of it and a run marker of its own, as the engine's runs do.",
       `Small host: no ballast (about 50 MB), ${FAST_SPAWNS} runs, ${FAST_IN_FLIGHT} in flight: what the spawn path itself costs.`,
       'When every core is busy, the helper, woken by the host\'s request, can be run on the host\'s core at once and the host waits for ' +
         'its fork: most of the HelperLauncher\'s launch() p99 here. With the two on different cores (taskset) its launch() p99 was 0.4-1.0 ms.',

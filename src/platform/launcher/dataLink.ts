@@ -68,11 +68,12 @@ export class DataLink {
   /** Sends a frame; false when the socket is full (see `whenDrained`). */
   send(kind: number, id: number, data?: Buffer): boolean {
     if (!this.open) return true;
-    // Frames of one tick (a child's last chunk, its ends, another run's output) go out in one write.
+    // Frames of one turn of the event loop (a child's last chunk, its ends, its exit, another run's
+    // output) go out in one write, and cost the host one wake-up.
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();
-      process.nextTick(() => {
+      setImmediate(() => {
         this.corked = false;
         this.socket.uncork();
       });

@@ -307,6 +307,7 @@ export class HelperLauncher implements Launcher, Disposable {
         stopGraceMs: this.keep.stopGraceMs ?? 3000,
         replayBytes: this.keep.replayBytes ?? DEFAULT_REPLAY_BYTES,
         ...(this.ptyModules && { ptyModules: this.ptyModules }),
+        reportBatches: true,
       });
       this.helper = new HelperProcess(link, this.heartbeatMs, this.table, (gone) => this.helperGone(gone), (r) => this.sessionReport(r));
     }

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { helperUsable } from './helperStart';
 import { writeJson } from './jsonLines';
-import type { HelperReport, HostRequest } from './protocol';
+import type { HelperReport, HostRequest, ReportBatch } from './protocol';
 
 /**
  * How the host talks to its helper: the IPC channel of the helper it started, or the session
@@ -49,7 +49,11 @@ export class ChildLink implements HelperLink {
   }
 
   onReport(listener: (report: HelperReport, handle?: unknown) => void): void {
-    this.child.on('message', (message, handle) => listener(message as HelperReport, handle));
+    this.child.on('message', (message, handle) => {
+      const report = message as HelperReport | ReportBatch;
+      if (report.type !== 'reports') return listener(report, handle);
+      for (const each of report.reports) listener(each);
+    });
   }
 
   onEnd(listener: (reason: string) => void): void {

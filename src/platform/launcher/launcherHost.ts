@@ -13,7 +13,7 @@ import { HeldRuns } from './heldRuns';
 import { HelperSession } from './helperSession';
 import { HelperPtys } from './helperPty';
 import type { PassPipe } from './pipeHandoff';
-import type { HelperReport, HostRequest, LaunchRequest, SetupRequest, SpawnErrorInfo } from './protocol';
+import type { HelperReport, HostRequest, LaunchRequest, ReportBatch, SetupRequest, SpawnErrorInfo } from './protocol';
 import { defaultPtyModules } from './pty';
 import { DEFAULT_REPLAY_BYTES } from './replayBuffer';
 
@@ -68,8 +68,27 @@ function report(message: HelperReport): void {
   if (message.type === 'spawned') held.started(message.id, message.pid);
   else if (message.type === 'exit') held.ended(message.id, message.exitCode, message.signal, connected);
   else if (message.type === 'failed') held.failed(message.id);
-  if (process.connected) process.send!(message);
-  else session?.send(message);
+  if (!process.connected) {
+    session?.send(message);
+    return;
+  }
+  if (!batchReports) return void process.send!(message);
+  // After this turn's I/O: a child's exit and the ends of its pipes come in the same turn.
+  if (queued.length === 0) setImmediate(sendQueued);
+  queued.push(message);
+}
+
+/** The host that started us reads batches of reports (its setup said so). */
+let batchReports = false;
+/** Reports for the host that started us, sent together once this turn of the event loop is over. */
+let queued: HelperReport[] = [];
+
+function sendQueued(): void {
+  const reports = queued;
+  queued = [];
+  if (reports.length === 0) return;
+  if (!process.connected) for (const message of reports) session?.send(message);
+  else process.send!(reports.length === 1 ? reports[0] : ({ type: 'reports', reports } satisfies ReportBatch));
 }
 
 let ptys = new HelperPtys(defaultPtyModules(), report);
@@ -95,6 +114,7 @@ function setup(req: SetupRequest): void {
   if (stdioTarget.socketPath) return;
   clearTimeout(unclaimed);
   stdioTarget = { socketPath: req.socketPath, token: req.token };
+  batchReports = req.reportBatches === true;
   held.configure(req);
   if (Array.isArray(req.ptyModules) && req.ptyModules.every((m) => typeof m === 'string')) ptys = new HelperPtys(req.ptyModules, report);
   // Connected before the first launch asks for it: a spawn costs the host no connection. The launches
@@ -146,6 +166,8 @@ async function launch(req: LaunchRequest): Promise<void> {
  */
 const passPipe: PassPipe = (id, index, pipe, done) => {
   if (!process.connected) return done(false);
+  // After the run's reports so far, as it was reported after them.
+  sendQueued();
   const message: HelperReport = { type: 'pipe', id, index };
   try {
     process.send!(message, pipe as Socket, { keepOpen: true }, (err: Error | null) => done(!err));

@@ -24,6 +24,8 @@ export interface SetupRequest {
   replayBytes: number;
   /** Where the helper looks for node-pty, in order; its defaults without them. */
   ptyModules?: string[];
+  /** This host reads `ReportBatch`es: the helper sends its reports of one turn as one (else each alone). */
+  reportBatches?: boolean;
 }
 
 export interface LaunchRequest extends LaunchOptions {
@@ -146,6 +148,17 @@ export interface WelcomeReport {
 export interface RefusedReport {
   type: 'refused';
   reason: string;
+}
+
+/**
+ * The reports of one turn of the helper's event loop, to the host that started it and said it
+ * reads them (`SetupRequest.reportBatches`; never over the session socket, which a window of
+ * another build may read): a child's start or end costs that host one message and one wake-up,
+ * whatever else ended with it.
+ */
+export interface ReportBatch {
+  type: 'reports';
+  reports: HelperReport[];
 }
 
 export type HelperReport = SpawnedReport | ExitReport | FailedReport | PongReport | PipeReport | SessionReport | WelcomeReport | RefusedReport;
