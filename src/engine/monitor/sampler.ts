@@ -116,13 +116,10 @@ export class TreeSampler implements TreeSamplerLike, Disposable {
         const same = before !== undefined && before.startTime === reading.startTime;
         const openFiles = countFiles || !same ? this.source.openFiles(pid) ?? (same ? before.openFiles : 0) : before.openFiles;
         ticks += this.ticksSince(reading, same ? before : undefined, uptime);
-        if (same) {
-          before.cpuTicks = reading.cpuTicks;
-          before.openFiles = openFiles;
-          seenNow.set(pid, before);
-        } else {
-          seenNow.set(pid, { startTime: reading.startTime, cpuTicks: reading.cpuTicks, openFiles });
-        }
+        // Unchanged (an idle process), the same object is kept; never changed in place, since a pid
+        // in two trees is read twice in one round against the last round's figures.
+        const unchanged = same && before.cpuTicks === reading.cpuTicks && before.openFiles === openFiles;
+        seenNow.set(pid, unchanged ? before : { startTime: reading.startTime, cpuTicks: reading.cpuTicks, openFiles });
         lifetimeTicks += reading.cpuTicks;
         usage.alive = true;
         usage.processes++;
