@@ -155,10 +155,15 @@ export class LogFeed implements Disposable {
     this.pending = [];
     this.store.insert(lines);
     if (!this.ready) return;
-    this.outbox.push(...lines);
     const max = this.store.limits.maxLines;
     // The view is behind by more than the store holds: the store has dropped (and counted) those lines too.
-    if (this.outbox.length > max) this.outbox = this.outbox.slice(-max);
+    // No spread into push: a flood's flush holds more lines than a call takes arguments.
+    if (lines.length >= max) this.outbox = lines.slice(lines.length - max);
+    else {
+      const over = this.outbox.length + lines.length - max;
+      if (over > 0) this.outbox.splice(0, over);
+      for (const line of lines) this.outbox.push(line);
+    }
     this.pump();
   }
 

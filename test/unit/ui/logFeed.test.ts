@@ -125,6 +125,21 @@ test('a flood keeps the newest lines within the bound and says how many went', (
   feed.dispose();
 });
 
+test('a flush of more lines than a call can take as arguments keeps the newest, in order, and throws nothing', () => {
+  const max = 250_000;
+  const { feed, output, clock, view } = setup([], {}, max);
+  feed.resend();
+  const lines = Array.from({ length: 2 * max - 1 }, (_, i) => out(`n${i}`, i));
+  for (let i = 0; i < lines.length; i += 10_000) output.fire({ id: 'w1', name: 'web', instance: 0, lines: lines.slice(i, i + 10_000) });
+  clock.advance(100);
+  for (let i = 0; i < 20; i++) feed.acknowledge(1);
+  const rows = view.rows();
+  assert.equal(rows.length, max);
+  assert.equal(rows[0].text, `n${max - 1}`);
+  assert.equal(rows[max - 1].text, `n${2 * max - 2}`);
+  feed.dispose();
+});
+
 test('a changed timestamp format sends every line again, formatted', () => {
   const { feed, output, clock, posted, view } = setup();
   feed.resend();
