@@ -14,13 +14,13 @@ export function fillTickStamp(
   into: number[],
   runs: readonly ProcessSnapshot[],
   now: number,
-  latest: ((runId: string) => RunSample | undefined) | undefined,
+  latest: (runId: string) => RunSample | undefined,
 ): void {
   into.length = 0;
   const second = Math.floor(now / 1000);
   for (const run of runs) {
     const clock = run.state === 'running' && run.startedAt !== null ? uptimeStep(now - run.startedAt) : second;
-    const sample = latest?.(run.id);
+    const sample = latest(run.id);
     into.push(clock, sample?.cpuPercent ?? -1, sample?.rssBytes ?? -1);
   }
   if (runs[0]?.watch?.lastChange) into.push(second);

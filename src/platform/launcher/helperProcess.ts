@@ -116,9 +116,10 @@ export class HelperProcess {
       if (this.gone) return;
       const silentMs = performance.now() - this.lastHeard;
       const limit = this.answered ? this.heartbeatMs * MISSED_BEATS : Math.max(STARTUP_LIMIT_MS, this.heartbeatMs * MISSED_BEATS);
-      if (silentMs >= limit && !this.stillWorking(silentMs)) return this.unresponsive(silentMs);
-      // From the first beat it missed, its CPU time at each beat: stillWorking compares with it.
-      this.cpuAtLastBeat = silentMs < this.heartbeatMs * 2 ? undefined : this.helperStat()?.cpuTicks;
+      // From the first beat it missed, its process is read once a beat: stillWorking compares its CPU time with the last.
+      const stat = silentMs < this.heartbeatMs * 2 ? undefined : this.helperStat();
+      if (silentMs >= limit && !this.stillWorking(silentMs, stat)) return this.unresponsive(silentMs);
+      this.cpuAtLastBeat = stat?.cpuTicks;
       this.send({ type: 'ping' });
     });
   }
@@ -130,13 +131,12 @@ export class HelperProcess {
 
   /**
    * Late, but not stuck: the helper is on a CPU or waiting for one, or used CPU since the last
-   * beat, and BUSY_LIMIT_MS has not passed. Stopped (SIGSTOP) or asleep without working, it is stuck.
+   * beat (asleep with no earlier reading, it is watched one beat more), and BUSY_LIMIT_MS has not
+   * passed. Stopped (SIGSTOP), or asleep without working over a beat, it is stuck.
    */
-  private stillWorking(silentMs: number): boolean {
-    if (silentMs >= BUSY_LIMIT_MS) return false;
-    const stat = this.helperStat();
-    if (!stat || stat.state === 'T' || stat.state === 't') return false;
-    return stat.state === 'R' || (this.cpuAtLastBeat !== undefined && stat.cpuTicks > this.cpuAtLastBeat);
+  private stillWorking(silentMs: number, stat: ProcStat | undefined): boolean {
+    if (silentMs >= BUSY_LIMIT_MS || !stat || stat.state === 'T' || stat.state === 't') return false;
+    return stat.state === 'R' || this.cpuAtLastBeat === undefined || stat.cpuTicks > this.cpuAtLastBeat;
   }
 
   /** Kills a helper that stopped answering; what waited on it fails at once. */

@@ -8,13 +8,14 @@ import type { ProcessTable, ProcStat } from '../../../../src/platform/procfs';
 
 const BEAT_MS = 20;
 
-/** A helper that answers its first ping only, whose process reads as `stat` says. */
-function silentHelper(stat: () => Pick<ProcStat, 'state' | 'cpuTicks'>) {
+/** A helper that answers its first ping only, whose process reads as `stat` says (or has no pid to read, `readable` false). */
+function silentHelper(stat: () => Pick<ProcStat, 'state' | 'cpuTicks'>, readable = true) {
+  const pid = readable ? 4242 : undefined;
   let reports: ((report: HelperReport) => void) | undefined;
   let pings = 0;
   let killed = false;
   const link: HelperLink = {
-    pid: 4242,
+    pid,
     usable: true,
     send(request: HostRequest) {
       if (request.type === 'ping' && ++pings === 1) setImmediate(() => reports?.({ type: 'pong' } as HelperReport));
@@ -57,9 +58,7 @@ test('a sleeping helper that keeps using CPU is kept; once its CPU time stands s
 });
 
 test('a helper whose process cannot be read is ended as before', async () => {
-  const h = silentHelper(() => ({ state: 'R', cpuTicks: 1 }));
-  // The fake's pid reads; a link without one does not: the same helper, seen through no pid.
-  (h.helper as unknown as { link: { pid: number | undefined } }).link.pid = undefined;
+  const h = silentHelper(() => ({ state: 'R', cpuTicks: 1 }), false);
   await sleep(BEAT_MS * 10);
   assert.equal(h.gone()?.unresponsive, true);
 });
