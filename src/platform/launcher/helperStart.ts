@@ -17,6 +17,10 @@ export function startHelper(script: string): ChildProcess {
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
   // The host's NODE_OPTIONS (an --inspect port, a --require) are not for the helper.
   delete env.NODE_OPTIONS;
+  // The helper makes no TLS connection, and some Node versions read and parse every certificate
+  // of this file as the process starts, before any of our code runs. The children get the host's
+  // environment with each launch, not the helper's, so theirs keeps it.
+  delete env.NODE_EXTRA_CA_CERTS;
   const child = spawn(process.execPath, [script], {
     // stderr inherited: if the helper itself fails, its trace lands in the host's log.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
