@@ -118,10 +118,11 @@ function setup(req: SetupRequest): void {
   held.configure(req);
   if (Array.isArray(req.ptyModules) && req.ptyModules.every((m) => typeof m === 'string')) ptys = new HelperPtys(req.ptyModules, report);
   // Connected before the first launch asks for it: a spawn costs the host no connection. The launches
-  // already asked for wait on the same connection and spawn when it settles, before the session opens.
+  // already asked for wait on the same connection and spawn when it settles, before the session opens;
+  // a timer, not an immediate, so that their reports (sent in this turn's check phase) go out first too.
   dataLink().then(
-    () => setImmediate(openSession),
-    () => setImmediate(openSession),
+    () => setTimeout(openSession, 0),
+    () => setTimeout(openSession, 0),
   );
 }
 
