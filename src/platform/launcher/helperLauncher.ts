@@ -294,6 +294,10 @@ export class HelperLauncher implements Launcher, Disposable {
 
   private ready(): { helper: HelperProcess; stdio: StdioServer } {
     if (this.disposed) throw new Error('the process launcher was shut down');
+    // The helper's own Node start is the longest step before a spawn: begun before the stdio
+    // server's directory and socket are made, it runs beside them. Kept for the next launch if
+    // the server cannot listen (and ended by dispose, or by itself without a setup).
+    if (!this.helper?.usable) this.started = this.takeStarted() ?? this.startHelper();
     this.stdio ??= new StdioServer(this.table);
     if (this.stdio.error) throw new Error(`the launcher cannot listen on ${this.stdio.socketPath}: ${this.stdio.error.message}`);
     if (!this.helper?.usable) {
