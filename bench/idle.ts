@@ -13,8 +13,8 @@
  * apps in its own daemon, measured the same way before and after `pm2 start`.
  *
  * `node out/bench/run.js idle` runs it alone (BENCH_IDLE_WINDOW_S: the length of one window,
- * BENCH_IDLE_WINDOWS: how many windows per phase; BENCH_IDLE_NO_PM2=1 leaves PM2 out, its rows
- * then repeat the host's; BENCH_IDLE_PROFILE=1 adds a CPU profile of the extension host;
+ * BENCH_IDLE_WINDOWS: how many windows per phase; BENCH_IDLE_NO_PM2=1 leaves PM2 and its rows
+ * out; BENCH_IDLE_PROFILE=1 adds a CPU profile of the extension host;
  * BENCH_IDLE_MEMORY=1 its memory as Node splits it, before and after the start; BENCH_IDLE_ALLOC=1
  * what it allocates from the start on, garbage included, and where, =idle the same in the windows
  * after the start only).
@@ -179,8 +179,8 @@ interface Phases {
   idleHost: Usage[];
   busyHost: Usage[];
   helper: Usage[];
-  pm2Empty: Usage[];
-  pm2Busy: Usage[];
+  /** Absent with BENCH_IDLE_NO_PM2=1. */
+  pm2?: { pm2Empty: Usage[]; pm2Busy: Usage[] };
   /** BENCH_IDLE_PROFILE=1: the share of a core in stacks through this extension's code, from a profile of the host with the 50 running. */
   oursInHost?: number;
 }
@@ -278,7 +278,7 @@ async function profileHost(): Promise<number> {
   return share;
 }
 
-async function measurePm2(port: number): Promise<Pick<Phases, 'pm2Empty' | 'pm2Busy'>> {
+async function measurePm2(port: number): Promise<NonNullable<Phases['pm2']>> {
   const { pm2 } = await Pm2Daemon.start();
   try {
     await sleep(SETTLE_MS / 3);
@@ -309,25 +309,23 @@ const added = (label: string, after: Usage[], before: Usage[]): Series => ({ lab
 const growth = (label: string, after: Usage[], before: Usage[]): Series => ({ label, values: after.map((u) => u.rssMB - before[before.length - 1].rssMB) });
 
 function rows(p: Phases): BenchRow[] {
-  const pm2Cpu = cpu(`PM2 daemon, ${SERVICES} apps: CPU`, p.pm2Busy);
   const hostCpu = cpu(`extension host, ${SERVICES} idle services: CPU`, p.busyHost);
   const hostAdded = added(`extension host: CPU added by ${SERVICES} idle services (paired)`, p.busyHost, p.idleHost);
-  const pm2Growth = growth(`PM2 daemon: RSS growth with ${SERVICES} apps`, p.pm2Busy, p.pm2Empty);
   const hostGrowth = growth(`extension host: RSS growth with ${SERVICES} services running`, p.busyHost, p.idleHost);
+  const pm2Cpu = p.pm2 && cpu(`PM2 daemon, ${SERVICES} apps: CPU`, p.pm2.pm2Busy);
+  const pm2Growth = p.pm2 && growth(`PM2 daemon: RSS growth with ${SERVICES} apps`, p.pm2.pm2Busy, p.pm2.pm2Empty);
   return [
     row(cpu('extension host, definitions shown, none running: CPU', p.idleHost), '% of a core'),
     row(hostCpu, '% of a core'),
-    pm2Cpu.values.every((v) => v > 0) ? row(hostAdded, '% of a core', pm2Cpu) : row(hostAdded, '% of a core'),
+    pm2Cpu?.values.every((v) => v > 0) ? row(hostAdded, '% of a core', pm2Cpu) : row(hostAdded, '% of a core'),
     row(cpu(`launcher helper, holding ${SERVICES} services: CPU`, p.helper), '% of a core'),
     ...(p.oursInHost === undefined ? [] : [row({ label: `extension host, ${SERVICES} running: CPU in stacks through this extension's code (profile)`, values: [p.oursInHost] }, '% of a core')]),
-    row(cpu('PM2 daemon, no apps: CPU', p.pm2Empty), '% of a core'),
-    row(pm2Cpu, '% of a core'),
+    ...(p.pm2 && pm2Cpu ? [row(cpu('PM2 daemon, no apps: CPU', p.pm2.pm2Empty), '% of a core'), row(pm2Cpu, '% of a core')] : []),
     row(rss('extension host, none running: RSS', p.idleHost), 'MB'),
     row(rss(`extension host, ${SERVICES} running: RSS`, p.busyHost), 'MB'),
-    row(hostGrowth, 'MB', pm2Growth),
+    pm2Growth?.values.some((v) => v > 0) ? row(hostGrowth, 'MB', pm2Growth) : row(hostGrowth, 'MB'),
     row(rss('launcher helper: RSS', p.helper), 'MB'),
-    row(rss(`PM2 daemon, ${SERVICES} apps: RSS`, p.pm2Busy), 'MB'),
-    row(pm2Growth, 'MB'),
+    ...(p.pm2 && pm2Growth ? [row(rss(`PM2 daemon, ${SERVICES} apps: RSS`, p.pm2.pm2Busy), 'MB'), row(pm2Growth, 'MB')] : []),
   ];
 }
 
@@ -362,8 +360,7 @@ export async function run(): Promise<BenchResult> {
   // outlive them, for the next window to adopt: PM2's apps need their ports.
   stopLeftovers();
   await waitAllFree(port);
-  const theirs = process.env.BENCH_IDLE_NO_PM2 === '1' ? { pm2Empty: ours.idleHost, pm2Busy: ours.idleHost } : await measurePm2(port);
-  const phases: Phases = { ...ours, ...theirs };
+  const phases: Phases = { ...ours, pm2: process.env.BENCH_IDLE_NO_PM2 === '1' ? undefined : await measurePm2(port) };
   const hostCpu = median(added('', phases.busyHost, phases.idleHost).values);
   const hostGrowth = median(growth('', phases.busyHost, phases.idleHost).values);
   const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
@@ -377,7 +374,8 @@ export async function run(): Promise<BenchResult> {
       `Each service: ${path.basename(serverScript())} (a Node HTTP server that prints one line), an http readiness probe at its defaults (which stops once passed); monitor, tree and status bar at their defaults; the Dev Processes view visible.`,
       'The services run in the launcher helper, a process of its own: its CPU is shown beside the host\'s, since it is part of what the extension costs.',
       `The editor's remote.autoForwardPorts: ${NO_AUTOFORWARD ? 'off (BENCH_IDLE_NO_AUTOFORWARD=1)' : 'its default'}.`,
-      `PM2: its daemon in a fresh PM2_HOME, the same script as a Node app (fork mode, autorestart, no pmx/automation). Load average at the end: ${load} (a shared 2-core machine).`,
+      phases.pm2 ? 'PM2: its daemon in a fresh PM2_HOME, the same script as a Node app (fork mode, autorestart, no pmx/automation).' : 'PM2: left out (BENCH_IDLE_NO_PM2=1).',
+      `Load average at the end: ${load} (a shared 2-core machine).`,
     ],
   };
 }

@@ -3,21 +3,18 @@
 // record is never signalled, not by adoption, a stop, nor closing the window (shutdown).
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { processTable } from '../../src/platform/processes';
 import { FileRecordStore, RUN_MARKER, type ProcessRecord } from '../../src/platform/records';
-import { alive, nodeSpec, reap, treePids, waitFor, waitForLine } from '../unit/helpers';
+import { alive, nodeSpec, reap, scratchDir, treePids, waitFor, waitForLine } from '../unit/helpers';
 import { assertNothingLeft, faultEngine, taggedEnv, withTimeout } from './faultHelpers';
 import { shippedEngine } from './shipped';
 
 type TestContext = { after(fn: () => unknown): void; diagnostic(message: string): void };
 
-function tempStore(t: TestContext): FileRecordStore {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-adopt-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+function tempStore(): FileRecordStore {
+  const dir = scratchDir('dpm-adopt-');
   return new FileRecordStore(path.join(dir, 'processes.json'));
 }
 
@@ -37,7 +34,7 @@ function recordOf(pid: number, runId: string, name = 'web'): ProcessRecord {
 
 /** Adopts from the records, stops whatever was adopted, then closes the engine; the strangers must live through all of it. */
 async function adoptStopAndClose(t: TestContext, records: ProcessRecord[], strangers: number[]): Promise<void> {
-  const store = tempStore(t);
+  const store = tempStore();
   store.write(records);
   const engine = shippedEngine(t, [nodeSpec('web', 'hang.js')], { records: store });
   const adopted = engine.adoptSurvivors();
@@ -75,7 +72,7 @@ describe('adoption: records that name a stranger', () => {
 
 describe('adoption: what a previous window left running', () => {
   test('is adopted, and stopped with the same marker sweep as our own (a setsid daemon too)', async (t) => {
-    const store = tempStore(t);
+    const store = tempStore();
     const spec = nodeSpec('web', 'fork-tree.js', ['2', '--setsid']);
     const first = shippedEngine(t, [spec], { records: store });
     const id = await first.spawn('web');
@@ -98,7 +95,7 @@ describe('adoption: what a previous window left running', () => {
   });
 
   test('a record whose process exists but whose run id was changed is not adopted', async (t) => {
-    const store = tempStore(t);
+    const store = tempStore();
     const first = shippedEngine(t, [nodeSpec('web', 'hang.js')], { records: store });
     const id = await first.spawn('web');
     await waitForLine(first, id, /^ready$/);

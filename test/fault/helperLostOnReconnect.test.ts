@@ -3,23 +3,20 @@
 // timeout: the helper counts as gone, and the records' adoption path takes what still runs, its
 // exit status unknown.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { HelperLauncher, type SessionInfo } from '../../src/platform/launcher';
 import { isGone } from '../../src/platform/procfs';
 import { processTable } from '../../src/platform/processes';
 import { FileRecordStore } from '../../src/platform/records';
-import { nodeSpec, reap, waitFor, waitForLine } from '../unit/helpers';
+import { nodeSpec, reap, scratchDir, waitFor, waitForLine } from '../unit/helpers';
 import { assertNothingLeft, faultEngine, watchPids } from './faultHelpers';
 
 type TestContext = Parameters<typeof faultEngine>[0];
 
 /** A window whose helper outlives it, released with a service running; its records in a temp folder. */
 async function previousWindow(t: TestContext, reconnectGraceMs = 20_000) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-helper-lost-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir('dpm-helper-lost-');
   const records = new FileRecordStore(path.join(dir, 'processes.json'));
   const sessions: SessionInfo[] = [];
   const launcher = new HelperLauncher({ reconnectGraceMs, stopGraceMs: 200, onSession: (info) => sessions.push(info) });

@@ -101,6 +101,18 @@ export function freePort(): Promise<number> {
   });
 }
 
+const scratchDirs: string[] = [];
+
+/**
+ * A fresh directory in the temp directory, removed when this test file's process exits: a test's
+ * own `after` would run before the engines it disposes later write their records there again.
+ */
+export function scratchDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  if (scratchDirs.push(dir) === 1) process.once('exit', () => scratchDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  return dir;
+}
+
 /** Runs daemon-exit.js as a group leader of its own with `marker` (NAME=value); resolves once it exited, with its daemon's pid. */
 export async function leaderThatLeftADaemon(t: { after(fn: () => unknown): void }, marker: string): Promise<{ leader: number; daemon: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-'));

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { alive, fixture, makeEngine, nodeSpec, reap, repoRoot, treePids, waitForLine } from '../helpers';
+import { alive, fixture, makeEngine, nodeSpec, reap, repoRoot, scratchDir, treePids, waitForLine } from '../helpers';
 
 describe('engine: exits are classified', () => {
   test('exit 0 ends completed, with its output and exit line', async (t) => {
@@ -54,8 +53,7 @@ describe('engine: exits are classified', () => {
   });
 
   test('a file without execute permission fails with permission', async (t) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-'));
-    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const dir = scratchDir('dpm-');
     const script = path.join(dir, 'not-executable.sh');
     fs.writeFileSync(script, '#!/bin/sh\necho hi\n', { mode: 0o644 });
     const engine = makeEngine(t, [{ ...nodeSpec('noperm', 'exit.js'), command: script, args: [] }]);
@@ -237,8 +235,7 @@ describe('engine: runs, ids and input', () => {
 
 describe('engine: environment and output', () => {
   test('env precedence: host, then env file, then definition; editor variables dropped', async (t) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-'));
-    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const dir = scratchDir('dpm-');
     const envFile = path.join(dir, '.env');
     fs.writeFileSync(envFile, 'FROM_FILE=file\nBOTH=file\n# comment\nexport QUOTED="a b"\n');
     const engine = makeEngine(
@@ -255,8 +252,7 @@ describe('engine: environment and output', () => {
   });
 
   test('an env file that does not parse fails the start with the line at fault', async (t) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-'));
-    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const dir = scratchDir('dpm-');
     const envFile = path.join(dir, '.env');
     fs.writeFileSync(envFile, 'GOOD=1\nthis is not an assignment\n');
     const engine = makeEngine(t, [nodeSpec('env', 'env.js', [], { envFile })]);

@@ -11,7 +11,7 @@ import { processTable } from '../../../src/platform/processes';
 import { reconnectSession } from '../../../src/ui/sessions';
 import { connectSession } from '../../../src/platform/launcher/sessionClient';
 import { FileRecordStore } from '../../../src/platform/records';
-import { makeEngine, nodeSpec, reap, repoRoot, waitFor, waitForLine } from '../helpers';
+import { makeEngine, nodeSpec, reap, repoRoot, scratchDir, waitFor, waitForLine } from '../helpers';
 
 const HELPER_SCRIPT = path.join(repoRoot, 'dist', 'launcherHost.js');
 type TestContext = { after(fn: () => unknown): void };
@@ -33,9 +33,8 @@ async function takeBack(window: ReturnType<typeof windowOf>, session: SessionInf
   return window.engine.reconnect(result.status === 'welcome' ? result.runs : []);
 }
 
-function records(t: TestContext): FileRecordStore {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-reconnect-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+function records(): FileRecordStore {
+  const dir = scratchDir('dpm-reconnect-');
   return new FileRecordStore(path.join(dir, 'processes.json'));
 }
 
@@ -44,10 +43,9 @@ function records(t: TestContext): FileRecordStore {
  * `next()` opens the next window over the same records and env file.
  */
 async function releasedWithEnvFile(t: TestContext, program: [string, string[], RegExp] = ['ticks.js', ['tick', '1000000', '20'], /^tick 1$/]) {
-  const store = records(t);
+  const store = records();
   const sessions: SessionInfo[] = [];
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-reconnect-env-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir('dpm-reconnect-env-');
   const envFile = path.join(dir, '.env');
   fs.writeFileSync(envFile, 'GREETING=hi\n');
   const next = (sessionsOut: SessionInfo[] = []) => windowOf(t, store, sessionsOut, [nodeSpec('svc', program[0], program[1], { envFile })]);
@@ -61,7 +59,7 @@ async function releasedWithEnvFile(t: TestContext, program: [string, string[], R
 }
 
 test('a window that reconnects gets its runs back: same id and pid, earlier output replayed, the real exit code of a job that ended meanwhile', async (t) => {
-  const store = records(t);
+  const store = records();
   const sessions: SessionInfo[] = [];
   const first = windowOf(t, store, sessions);
   const svc = await first.engine.spawn('svc');
@@ -100,7 +98,7 @@ test('a window that reconnects gets its runs back: same id and pid, earlier outp
 });
 
 test('a service whose readiness had passed is ready at once when taken back, though the line that made it ready is no longer in the replay', async (t) => {
-  const store = records(t);
+  const store = records();
   const sessions: SessionInfo[] = [];
   const readiness = { type: 'log' as const, pattern: '^tick 2$', intervalMs: 50, timeoutMs: 1000, initialDelayMs: 0, failureThreshold: 3, successThreshold: 1 };
   // A small replay: the matching line scrolls out of it long before the reload.
@@ -123,7 +121,7 @@ test('a service whose readiness had passed is ready at once when taken back, tho
 });
 
 test('a service on a pty is taken back too: its output replayed and live, its input and its size reach it', async (t) => {
-  const store = records(t);
+  const store = records();
   const sessions: SessionInfo[] = [];
   const open = (out: SessionInfo[]) => windowOf(t, store, out, [nodeSpec('term', 'tty.js', [], { tty: true })]);
   const first = open(sessions);
@@ -147,7 +145,7 @@ test('a service on a pty is taken back too: its output replayed and live, its in
 });
 
 test('a wrong token is refused; a socket nobody answers on counts as gone', async (t) => {
-  const store = records(t);
+  const store = records();
   const sessions: SessionInfo[] = [];
   const first = windowOf(t, store, sessions);
   const svc = await first.engine.spawn('svc');
@@ -213,8 +211,7 @@ test('a process not taken back that ignores SIGTERM is still stopped: SIGKILL af
 });
 
 test('an answer that came while the window was busy past the timeout still counts', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-session-busy-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir('dpm-session-busy-');
   const socketPath = path.join(dir, 's');
   const answered = path.join(dir, 'answered');
   const server = spawn(process.execPath, [path.join(repoRoot, 'test', 'fixtures', 'session-answer.js'), socketPath, answered, '200'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -243,7 +240,7 @@ test('an answer that came while the window was busy past the timeout still count
 });
 
 test('a window that comes after the grace ran out, while the helper stops the runs, is refused: nothing is taken back to die', async (t) => {
-  const store = records(t);
+  const store = records();
   const sessions: SessionInfo[] = [];
   const launcher = new HelperLauncher({ helperScript: HELPER_SCRIPT, reconnectGraceMs: 200, stopGraceMs: 5000, onSession: (info) => sessions.push(info) });
   t.after(() => launcher.dispose());

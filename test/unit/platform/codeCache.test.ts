@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { CONTENT_HASH_MARK, loadWithCodeCache } from '../../../src/platform/codeCache';
+import { scratchDir } from '../helpers';
 
 interface Sample {
   answer: number;
@@ -14,7 +14,7 @@ interface Sample {
 
 /** A CommonJS file that requires a file next to it, and the directory for its cache. */
 function sample(body = 'exports.answer = 42;'): { file: string; cacheDir: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-cache-'));
+  const dir = scratchDir('code-cache-');
   fs.writeFileSync(path.join(dir, 'helper.js'), 'module.exports = "next to it";');
   const file = path.join(dir, 'bundle.js');
   fs.writeFileSync(file, `"use strict";\n${body}\nexports.helper = require("./helper.js");\nexports.self = __filename;\n`);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { processTable } from '../../../src/platform/processes';
 import { FileRecordStore, stillRunning, type ProcessRecord } from '../../../src/platform/records';
+import { scratchDir } from '../helpers';
 
 const me = processTable.stat(process.pid)!;
 // We always make the group with the process (pgid = pid), and only such a record is read back.
@@ -24,9 +24,8 @@ test('a pid that is gone is not running', () => {
   assert.equal(stillRunning(processTable, record({ pid: 2 ** 22 + 7 })), false);
 });
 
-test('the file store round-trips records and ignores garbage', (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+test('the file store round-trips records and ignores garbage', () => {
+  const dir = scratchDir('dpm-');
   const file = path.join(dir, 'nested', 'records.json');
   const store = new FileRecordStore(file);
   assert.deepEqual(store.read(), []);
@@ -40,8 +39,7 @@ test('the file store round-trips records and ignores garbage', (t) => {
 
 test('a new engine adopts what a crashed one left running, and stops it; a reused pid is left alone', async (t) => {
   const { makeEngine, nodeSpec, waitForLine, alive } = await import('../helpers');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir('dpm-');
   const store = new FileRecordStore(path.join(dir, 'records.json'));
   const first = makeEngine(t, [nodeSpec('web', 'hang.js')], { records: store });
   const id = await first.spawn('web');
@@ -73,9 +71,8 @@ test('with no records to adopt, activation writes nothing; with some, they are w
   assert.deepEqual(writes, [[]], 'the stale record is cleared');
 });
 
-test('every field of a record is checked when read', (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+test('every field of a record is checked when read', () => {
+  const dir = scratchDir('dpm-');
   const file = path.join(dir, 'records.json');
   const bad: unknown[] = [
     { ...record(), runId: '' }, { ...record(), runId: 'a b' }, { ...record(), runId: 'x'.repeat(200) }, { ...record(), runId: 7 },
@@ -91,9 +88,8 @@ test('every field of a record is checked when read', (t) => {
   assert.deepEqual(new FileRecordStore(file).read(), [record({ runId: 'good' })]);
 });
 
-test('the file is written 0600 through a fresh temporary file: a symlink planted at the old temp name or the path is not followed', (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+test('the file is written 0600 through a fresh temporary file: a symlink planted at the old temp name or the path is not followed', () => {
+  const dir = scratchDir('dpm-');
   const victim = path.join(dir, 'victim.txt');
   fs.writeFileSync(victim, 'precious');
   const file = path.join(dir, 'records.json');

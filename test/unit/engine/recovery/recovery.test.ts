@@ -1,20 +1,17 @@
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { DEFAULT_PROBE_TIMING, DEFAULT_SERVICE_RESTART } from '../../../../src/core/defaults';
 import type { ProbeSpec, RestartPolicy } from '../../../../src/core/types';
-import { freePort, makeEngine, nodeSpec, waitFor, waitForLine } from '../../helpers';
+import { freePort, makeEngine, nodeSpec, scratchDir, waitFor, waitForLine } from '../../helpers';
 
 const restart = (over: Partial<RestartPolicy> = {}): RestartPolicy => ({
   ...DEFAULT_SERVICE_RESTART, initialDelayMs: 100, maxDelayMs: 2000, multiplier: 2, jitter: 0, resetAfterMs: 1000, maxRestarts: 3, windowMs: 60_000, ...over,
 });
 const probe = (over: Partial<ProbeSpec>): ProbeSpec => ({ ...DEFAULT_PROBE_TIMING, type: 'http', intervalMs: 100, timeoutMs: 300, ...over });
 
-function tempFile(t: { after(fn: () => void): void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+function tempFile(): string {
+  const dir = scratchDir('dpm-');
   return path.join(dir, 'counter');
 }
 
@@ -54,7 +51,7 @@ describe('recovery: restart policy against real processes', () => {
   });
 
   test('a service that crashes once after running stably restarts after the first delay', async (t) => {
-    const counter = tempFile(t);
+    const counter = tempFile();
     const engine = makeEngine(t, [nodeSpec('stable', 'crash-once.js', [counter, '1200'], { restart: restart({ resetAfterMs: 1000 }) })]);
     const id = await engine.spawn('stable');
     await waitFor(() => engine.get(id)?.state === 'backoff', 'the restart backoff', 5000);

@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { DEFAULT_RETRY } from '../../../../src/core/defaults';
-import { alive, makeEngine, nodeSpec, reap, treePids, waitFor } from '../../helpers';
+import { alive, makeEngine, nodeSpec, reap, scratchDir, treePids, waitFor } from '../../helpers';
 
 const job = (name: string, script: string, args: string[] = [], extra = {}) => nodeSpec(name, script, args, { kind: 'job', ...extra });
 const quickRetry = (maxRetries: number) => ({ ...DEFAULT_RETRY, maxRetries, initialDelayMs: 50, maxDelayMs: 200, jitter: 0 });
 
-function tempFile(t: { after(fn: () => void): void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+function tempFile(): string {
+  const dir = scratchDir('dpm-');
   return path.join(dir, 'counter');
 }
 
@@ -91,7 +89,7 @@ describe('scheduler: timeouts and retries', () => {
   });
 
   test('a job that fails twice then succeeds ends completed with 3 attempts and the same id', async (t) => {
-    const counter = tempFile(t);
+    const counter = tempFile();
     const engine = makeEngine(t, [job('flaky', 'flaky.js', [counter, '3'], { retry: quickRetry(3) })]);
     const states: string[] = [];
     engine.onDidChange((s) => s && states.push(s.state));
@@ -108,7 +106,7 @@ describe('scheduler: timeouts and retries', () => {
   });
 
   test('retries stop at maxRetries and the run fails', async (t) => {
-    const counter = tempFile(t);
+    const counter = tempFile();
     const engine = makeEngine(t, [job('hopeless', 'flaky.js', [counter, '99'], { retry: quickRetry(2) })]);
     const id = await engine.spawn('hopeless');
     await engine.whenDone(id);
@@ -119,7 +117,7 @@ describe('scheduler: timeouts and retries', () => {
   });
 
   test('a run waiting to retry can be cancelled', async (t) => {
-    const counter = tempFile(t);
+    const counter = tempFile();
     const engine = makeEngine(t, [job('flaky', 'flaky.js', [counter, '9'], { retry: { ...quickRetry(5), initialDelayMs: 10_000 } })]);
     const id = await engine.spawn('flaky');
     await waitFor(() => engine.get(id)?.state === 'backoff', 'backoff');
@@ -176,9 +174,8 @@ describe('scheduler: dependencies', () => {
 
 describe('scheduler: a job dependency runs again for each start of its dependent', () => {
   /** A source file the typecheck fixture reads, and the file it counts its runs in. */
-  function project(t: { after(fn: () => void): void }) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-'));
-    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  function project() {
+    const dir = scratchDir('dpm-');
     const source = path.join(dir, 'main.ts');
     const runs = path.join(dir, 'runs');
     fs.writeFileSync(source, 'ok');
@@ -187,7 +184,7 @@ describe('scheduler: a job dependency runs again for each start of its dependent
   }
 
   test('a new type error after a completed typecheck fails the next build', async (t) => {
-    const p = project(t);
+    const p = project();
     const engine = makeEngine(t, [job('typecheck', 'typecheck.js', [p.source, p.runs]), job('build', 'exit.js', ['0'], { dependsOn: [{ name: 'typecheck', condition: 'completed' }] })]);
     const first = await engine.spawn('build');
     await engine.whenDone(first);
@@ -200,7 +197,7 @@ describe('scheduler: a job dependency runs again for each start of its dependent
   });
 
   test('a running dependency is awaited, not started twice', async (t) => {
-    const p = project(t);
+    const p = project();
     const engine = makeEngine(t, [
       job('typecheck', 'typecheck.js', [p.source, p.runs]),
       job('slow', 'exit.js', ['0', '300']),
@@ -215,7 +212,7 @@ describe('scheduler: a job dependency runs again for each start of its dependent
   });
 
   test('reuse: true uses a successful run until the dependency\'s settings change', async (t) => {
-    const p = project(t);
+    const p = project();
     const typecheck = job('typecheck', 'typecheck.js', [p.source, p.runs]);
     const build = job('build', 'exit.js', ['0'], { dependsOn: [{ name: 'typecheck', condition: 'completed', reuse: true }] });
     const engine = makeEngine(t, [typecheck, build]);
