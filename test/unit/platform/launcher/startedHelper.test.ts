@@ -93,29 +93,29 @@ test('a window that reconnects to the previous window\'s helper ends the helper 
   assert.ok(isGone(processTable, started.pid!), 'the helper started ahead is gone');
 });
 
-test('the helper is started without the host\'s NODE_OPTIONS and NODE_EXTRA_CA_CERTS; a child it launches still gets them', async (t) => {
+test('the helper is started without the host\'s NODE_OPTIONS and NODE_EXTRA_CA_CERTS; a child it launches still gets the host\'s NODE_EXTRA_CA_CERTS', async (t) => {
   const saved = { NODE_OPTIONS: process.env.NODE_OPTIONS, NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS };
-  const restore = () => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+  const restore = (name: keyof typeof saved) => {
+    if (saved[name] === undefined) delete process.env[name];
+    else process.env[name] = saved[name];
   };
-  t.after(restore);
+  t.after(() => (Object.keys(saved) as (keyof typeof saved)[]).forEach(restore));
   // Files that do not exist: a helper that read them would fail or warn; a child only prints the name.
   const caFile = path.join(os.tmpdir(), 'dpm-no-such-ca.pem');
   process.env.NODE_EXTRA_CA_CERTS = caFile;
   process.env.NODE_OPTIONS = `--require ${path.join(os.tmpdir(), 'dpm-no-such-module.js')}`;
   const started = startedAhead(t);
-  restore();
+  // The child is a Node process too: the --require would stop it. The certificates stay in the
+  // host's environment, which each launch carries.
+  restore('NODE_OPTIONS');
   const helperEnv = fs.readFileSync(`/proc/${started.pid}/environ`, 'utf8').split('\0');
   assert.ok(!helperEnv.some((entry) => entry.startsWith('NODE_EXTRA_CA_CERTS=') || entry.startsWith('NODE_OPTIONS=')), 'the helper\'s own environment');
   const launcher = new HelperLauncher({ helperScript: HELPER_SCRIPT, started });
-  const engine = makeEngine(t, [nodeSpec('env', 'env.js', ['NODE_EXTRA_CA_CERTS'], { env: { NODE_EXTRA_CA_CERTS: caFile } })], { launcher });
+  const engine = makeEngine(t, [nodeSpec('env', 'env.js', ['NODE_EXTRA_CA_CERTS'])], { launcher });
   t.after(() => launcher.dispose());
   const id = await engine.spawn('env');
   const line = await waitForLine(engine, id, /^env /);
-  assert.deepEqual(JSON.parse(line.slice('env '.length)), { NODE_EXTRA_CA_CERTS: caFile }, 'the child\'s environment keeps it');
+  assert.deepEqual(JSON.parse(line.slice('env '.length)), { NODE_EXTRA_CA_CERTS: caFile }, 'the child\'s environment keeps the host\'s');
   assert.equal(launcher.helperPid, started.pid);
 });
 
