@@ -5,9 +5,10 @@ export type OutputStream = 'stdout' | 'stderr' | 'system';
 /**
  * `bytes[start..end)` as UTF-8 text. Bytes that are all ASCII (a flood's usual case) are the
  * same text read as Latin-1, which skips the UTF-8 decoder's work and gives the later slices
- * and joins a flat one-byte string.
+ * and joins a flat one-byte string. ASCII bytes kept as their text are a string already.
  */
-export function decodeUtf8(bytes: Buffer, start = 0, end = bytes.length): string {
+export function decodeUtf8(bytes: Buffer | string, start = 0, end = bytes.length): string {
+  if (typeof bytes === 'string') return bytes.slice(start, end);
   const part = start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end);
   return isAscii(part) ? part.toString('latin1') : part.toString('utf8');
 }
@@ -36,8 +37,11 @@ export interface SplitLines {
   readonly texts: readonly (string | undefined)[];
   /** Line i as written where cleaning changed it; unset where it did not. */
   readonly raws: readonly (string | undefined)[];
-  /** The read the plain lines are in: line i is `bytes[spans[2i]..spans[2i+1])`, or a text where `spans[2i]` is -1. */
-  readonly bytes?: Buffer;
+  /**
+   * The read the plain lines are in: line i is `bytes[spans[2i]..spans[2i+1])`, or a text where
+   * `spans[2i]` is -1. A string when they are ASCII kept as their text (one character a byte).
+   */
+  readonly bytes?: Buffer | string;
   readonly spans?: Int32Array;
   /** What the lines cost as `LineBatch.chars` counts them, when the splitter counted it. */
   readonly chars?: number;
@@ -66,7 +70,7 @@ export class LineBatch {
     /** `raws[i]`: line i as written where cleaning changed it; unset where it did not. */
     private readonly raws: readonly (string | undefined)[] | undefined,
     lines: OutputLine[] | undefined,
-    private readonly bytes?: Buffer,
+    private readonly bytes?: Buffer | string,
     private readonly spans?: Int32Array,
     private readonly count = texts?.length ?? lines!.length,
   ) {

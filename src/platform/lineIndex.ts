@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import type { SplitLines } from './lineBatch';
 import { LineSplitter, MAX_LINE_LENGTH } from './lineSplitter';
@@ -42,8 +43,11 @@ export class LineIndexer {
     return this.tail.map((part) => decoder.write(part)).join('');
   }
 
-  /** The lines this read finished. */
-  push(chunk: Buffer): SplitLines {
+  /**
+   * The lines this read finished. With `lent`, `chunk` is reused once this returns: the lines
+   * handed on are copied out of it, and nothing of it is kept.
+   */
+  push(chunk: Buffer, lent = false): SplitLines {
     if (!this.inText && needsCleaning(chunk)) this.toText();
     if (this.inText) {
       const texts = this.text.push(chunk);
@@ -85,7 +89,7 @@ export class LineIndexer {
       }
     }
     this.scratch = found.scratch;
-    return found.result(chunk);
+    return found.result(chunk, lent);
   }
 
   /** Whatever is left when the stream ends (a last line without a newline). */
@@ -149,12 +153,14 @@ class Found {
     this.chars += text.length + (raw?.length ?? 0);
   }
 
-  result(chunk: Buffer): SplitLines {
+  result(chunk: Buffer, lent: boolean): SplitLines {
     const texts = this.texts ?? [];
     const raws = this.raws ?? [];
     // No line kept as bytes: the texts are every line, and the read is not kept.
     if (this.spans === 0) return { count: this.count, texts, raws };
-    return { count: this.count, texts, raws, bytes: chunk, spans: this.scratch.slice(0, 2 * this.count), chars: this.chars };
+    const spans = this.scratch.slice(0, 2 * this.count);
+    const bytes = lent ? ownCopy(chunk, spans) : chunk;
+    return { count: this.count, texts, raws, bytes, spans, chars: this.chars };
   }
 
   private room(): void {
@@ -163,4 +169,27 @@ class Found {
     grown.set(this.scratch);
     this.scratch = grown;
   }
+}
+
+/**
+ * The bytes of a lent read that its plain lines lie in, as storage of their own, with `spans`
+ * moved to match. ASCII (a flood's usual case) is kept as its text, a string on the heap: the
+ * young generation's collections free it soon after its batch goes, where a buffer would wait
+ * for the collector to count external memory, and a line's text is then a slice of it.
+ */
+function ownCopy(chunk: Buffer, spans: Int32Array): Buffer | string {
+  let first = 0;
+  while (spans[first] < 0) first += 2;
+  let last = spans.length - 2;
+  while (spans[last] < 0) last -= 2;
+  const base = spans[first];
+  const part = chunk.subarray(base, spans[last + 1]);
+  if (base > 0) {
+    for (let i = first; i <= last; i += 2) {
+      if (spans[i] < 0) continue;
+      spans[i] -= base;
+      spans[i + 1] -= base;
+    }
+  }
+  return isAscii(part) ? part.toString('latin1') : Buffer.from(part);
 }

@@ -1,6 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import type { IngestCap } from '../../platform/ingestCap';
+import { lendReads } from '../../platform/launcher/pipeHandoff';
 import { LineIndexer } from '../../platform/lineIndex';
 import { LineSplitter, MAX_LINE_LENGTH } from '../../platform/lineSplitter';
 import { LineBatch, type SplitLines } from '../../platform/lineBatch';
@@ -56,12 +57,14 @@ export function pipeLines(stream: NodeJS.ReadableStream, secrets: string[], cap:
 
 /**
  * With no secrets to mask, a read's plain lines stay in its bytes: the text is decoded only for
- * a live follower, and a line's string only when a reader asks for it.
+ * a live follower, and a line's string only when a reader asks for it. Nothing here keeps a read
+ * past its call (the indexer copies the lines it hands on), so the stream may lend its reads.
  */
 function pipeIndexed(stream: NodeJS.ReadableStream, cap: IngestCap | undefined, sink: OutputSink): PipedStream {
   const indexer = new LineIndexer(MAX_LINE_LENGTH);
   const decoder = new StringDecoder('utf8');
-  // The read the decoder has not seen: a follower that comes later needs the character it may end in.
+  const lent = lendReads(stream);
+  // The last bytes the decoder has not seen: a follower that comes later needs the character they may end in.
   let unseen: Buffer | undefined;
   // The decoder holds no part of a character: the last byte it was given was ASCII.
   let clean = true;
@@ -75,16 +78,23 @@ function pipeIndexed(stream: NodeJS.ReadableStream, cap: IngestCap | undefined, 
     const follower = sink.live();
     if (follower) {
       // The last bytes of a read are enough to put the decoder where the whole read would have.
-      if (unseen) feed(unseen.subarray(Math.max(0, unseen.length - 3)));
+      if (unseen) feed(unseen);
       unseen = undefined;
       // ASCII after a clean decoder is the same text read as Latin-1, without the decoder's work.
       const text = clean && isAscii(chunk) ? chunk.toString('latin1') : feed(chunk);
       if (text !== '') follower(text);
-    } else unseen = unseen !== undefined && chunk.length < 3 ? Buffer.concat([unseen, chunk]) : chunk;
-    sink.lines(indexer.push(chunk));
+    } else unseen = lastBytes(unseen, chunk, 3);
+    sink.lines(indexer.push(chunk, lent));
   });
   const closed = whenEnded(stream, () => sink.lines(indexer.end()));
   return { closed, pending: () => indexer.pending };
+}
+
+/** The last `n` bytes of `before` followed by `chunk`, copied (a lent read is not kept). */
+function lastBytes(before: Buffer | undefined, chunk: Buffer, n: number): Buffer {
+  if (chunk.length >= n || before === undefined) return Buffer.from(chunk.subarray(Math.max(0, chunk.length - n)));
+  const joined = Buffer.concat([before, chunk]);
+  return joined.subarray(Math.max(0, joined.length - n));
 }
 
 function whenEnded(stream: NodeJS.ReadableStream, end: () => void): Promise<void> {

@@ -17,7 +17,7 @@ import {
   FRAME_TAIL_STDERR,
   FRAME_TAIL_STDOUT,
 } from './dataFrames';
-import { ReplayBuffer } from './replayBuffer';
+import { readInto, TailRing, type LendsReads } from './pipeHandoff';
 
 const MAX_HELD_BYTES = 1024 * 1024;
 
@@ -32,9 +32,11 @@ export type LinkSend = (kind: number, data?: Buffer) => void;
  * straight through: a Transform in between cost a tick and a copy of the stream machinery per
  * chunk, a third of the CPU of a flood. A full stream asks the helper to stop reading the child.
  * A flooding stream is read from the child's pipe itself once the helper passed it
- * (pipeHandoff.ts); a full stream then stops reading the pipe, and the child waits as ever.
+ * (pipeHandoff.ts); a full stream then stops reading the pipe, and the child waits as ever. That
+ * pipe is read into one buffer reused for every read: a reader that lends its reads gets views of
+ * it, the others copies.
  */
-export class LinkOutput extends Readable {
+export class LinkOutput extends Readable implements LendsReads {
   private ended = false;
   private paused = false;
   private send: LinkSend | undefined;
@@ -45,7 +47,9 @@ export class LinkOutput extends Readable {
   /** The pipe being read. */
   private source: Socket | undefined;
   /** The last bytes read from the pipe, for the helper's replay when the pipe goes back. */
-  private tail: ReplayBuffer | undefined;
+  private tail: TailRing | undefined;
+  /** The reader copies what it keeps: a read of the pipe is handed to it as it is, uncopied. */
+  private lending = false;
   /** How many times the helper's pipe was read here rather than relayed (tests and benches look). */
   handoffs = 0;
 
@@ -59,6 +63,27 @@ export class LinkOutput extends Readable {
 
   bind(send: LinkSend): void {
     this.send = send;
+  }
+
+  lendReads(): void {
+    this.lending = true;
+  }
+
+  /** Stops reading the pipe at once when the reader takes lent reads: nothing waits in the stream for it. */
+  override pause(): this {
+    super.pause();
+    if (this.lending && this.source && !this.paused) {
+      this.paused = true;
+      this.source.pause();
+    }
+    return this;
+  }
+
+  override resume(): this {
+    super.resume();
+    // A reader of lent reads is given them without the stream's buffer, so `_read` is not asked again.
+    if (this.lending) this.flowOn();
+    return this;
   }
 
   /** Bytes the child wrote. */
@@ -84,7 +109,7 @@ export class LinkOutput extends Readable {
 
   /** The helper stopped reading the child: the rest comes from the passed pipe. */
   direct(tailBytes: number): void {
-    this.tail = new ReplayBuffer(tailBytes);
+    this.tail = new TailRing(tailBytes);
     const pipe = this.passedPipe;
     this.passedPipe = undefined;
     if (pipe) this.readFrom(pipe);
@@ -111,7 +136,7 @@ export class LinkOutput extends Readable {
     this.source = undefined;
     source.destroy();
     const tailKind = this.index === 1 ? FRAME_TAIL_STDOUT : FRAME_TAIL_STDERR;
-    for (const { data } of this.tail?.contents() ?? []) this.send?.(tailKind, data);
+    for (const data of this.tail?.contents() ?? []) this.send?.(tailKind, data);
     this.tail = undefined;
     if (this.paused) this.send?.(FRAME_PAUSE, Buffer.of(this.index));
     this.send?.(FRAME_DIRECT_BACK, Buffer.of(this.index));
@@ -148,17 +173,31 @@ export class LinkOutput extends Readable {
       this.send?.(FRAME_DIRECT_BACK, Buffer.of(this.index));
       return;
     }
-    this.source = pipe;
+    const taken = readInto(pipe, (view) => this.read1(view));
+    const source = taken?.socket ?? pipe;
+    this.source = source;
     this.handoffs++;
-    pipe.on('data', (chunk: Buffer) => {
-      this.tail?.push(this.index, chunk);
-      this.data(chunk);
-    });
+    if (taken) source.on('error', () => undefined);
+    else source.on('data', (chunk: Buffer) => this.read1(chunk, true));
     // The child closed it (its end: the helper reads that too and ends the stream), or it failed.
-    pipe.once('end', () => this.giveBack());
-    pipe.once('error', () => this.giveBack());
-    if (this.paused) pipe.pause();
-    else pipe.resume();
+    source.once('end', () => this.giveBack());
+    source.once('error', () => this.giveBack());
+    if (taken?.buffered) this.read1(taken.buffered, true);
+    if (this.paused) source.pause();
+    else source.resume();
+  }
+
+  /** A read of the pipe: `owned` when it is a chunk of its own, else a view of the reused buffer. */
+  private read1(chunk: Buffer, owned = false): boolean {
+    this.tail?.push(chunk);
+    if (this.ended || this.destroyed) return false;
+    // Given to the reader as it is when nothing waits before it in the stream.
+    if (this.lending && this.readableFlowing && this.readableLength === 0 && !this.paused) {
+      this.emit('data', chunk);
+      return !this.paused;
+    }
+    this.data(owned ? chunk : Buffer.from(chunk));
+    return !this.paused;
   }
 
   private flowOn(): void {

@@ -4,6 +4,7 @@
  * underneath) and keeps its own descriptor open but unread: the child never gets SIGPIPE when the
  * host goes, and the helper reads on from where the host stopped.
  */
+import { Socket, type SocketConstructorOpts } from 'node:net';
 import type { Readable } from 'node:stream';
 
 /** A stream is a flood once it moves this many bytes within one window. */
@@ -51,4 +52,87 @@ export function startReading(stream: Readable): void {
   if (!handle || stream.destroyed) return;
   handle.reading = true;
   handle.readStart();
+}
+
+/** What one read of a handed-off pipe takes at most: libuv's usual read size. */
+const READ_BYTES = 64 * 1024;
+/**
+ * The buffer every handed-off pipe is read into. A read is handed on and copied out before the
+ * next one can come (libuv reads one handle at a time, on this thread), so one is enough for all.
+ */
+let readBuffer: Buffer | undefined;
+
+/**
+ * Reads `pipe`'s descriptor from now on into one buffer, reused for every read, instead of a
+ * fresh buffer per read: a flood then allocates only what its readers keep, and the collector is
+ * not paced by read buffers waiting to be freed. `onRead` gets a view of the buffer, valid only
+ * during the call; it returns false to stop reading (`resume()` reads on). What `pipe` had
+ * already read comes first, as `buffered`. Undefined when the descriptor cannot be taken over.
+ */
+export function readInto(pipe: Socket, onRead: (view: Buffer) => boolean): { socket: Socket; buffered: Buffer | null } | undefined {
+  const handle = handleOf(pipe);
+  if (!handle || pipe.destroyed) return undefined;
+  stopReading(pipe);
+  const buffered = pipe.readableLength > 0 ? (pipe.read() as Buffer | null) : null;
+  // The descriptor now belongs to the new socket: the old one lets go of it without closing it.
+  (pipe as unknown as { _handle: StreamHandle | null })._handle = null;
+  pipe.destroy();
+  handle.reading = false;
+  const buffer = (readBuffer ??= Buffer.allocUnsafeSlow(READ_BYTES));
+  const options = { handle, readable: true, writable: false, manualStart: true, onread: { buffer, callback: (n: number, buf: Buffer) => onRead(buf.subarray(0, n)) } };
+  return { socket: new Socket(options as SocketConstructorOpts), buffered };
+}
+
+/**
+ * A stream that can hand its `data` listeners views of a reused buffer instead of chunks of
+ * their own, once its reader asks (`lendReads`) and promises to copy whatever it keeps: no
+ * listener may hold on to such a chunk past its call.
+ */
+export interface LendsReads {
+  lendReads(): void;
+}
+
+/** Asks `stream` to lend its reads when it can; whether it may. */
+export function lendReads(stream: NodeJS.ReadableStream): boolean {
+  const lender = stream as Partial<LendsReads>;
+  if (typeof lender.lendReads !== 'function') return false;
+  lender.lendReads();
+  return true;
+}
+
+/**
+ * The last `size` bytes of a stream, copied into one buffer as they pass (the reads themselves
+ * may be reused): what the helper replays when a handed-off pipe goes back to it.
+ */
+export class TailRing {
+  private readonly buffer: Buffer;
+  /** Where the next byte goes; the oldest kept byte is there too once the ring is full. */
+  private at = 0;
+  private full = false;
+
+  constructor(size: number) {
+    this.buffer = Buffer.allocUnsafeSlow(size);
+  }
+
+  push(bytes: Buffer): void {
+    const size = this.buffer.length;
+    if (size === 0) return;
+    if (bytes.length >= size) {
+      bytes.copy(this.buffer, 0, bytes.length - size);
+      this.at = 0;
+      this.full = true;
+      return;
+    }
+    const first = bytes.copy(this.buffer, this.at);
+    if (first < bytes.length) bytes.copy(this.buffer, 0, first);
+    const next = this.at + bytes.length;
+    if (next >= size) this.full = true;
+    this.at = next % size;
+  }
+
+  /** The kept bytes, oldest first, as copies. */
+  contents(): Buffer[] {
+    if (!this.full) return this.at === 0 ? [] : [Buffer.from(this.buffer.subarray(0, this.at))];
+    return [Buffer.from(this.buffer.subarray(this.at)), Buffer.from(this.buffer.subarray(0, this.at))].filter((part) => part.length > 0);
+  }
 }
