@@ -45,9 +45,10 @@ export class LineIndexer {
 
   /**
    * The lines this read finished. With `lent`, `chunk` is reused once this returns: the lines
-   * handed on are copied out of it, and nothing of it is kept.
+   * handed on are copied out of it (or taken from `ascii`, the whole read's text when the caller
+   * made it and it is ASCII), and nothing of it is kept.
    */
-  push(chunk: Buffer, lent = false): SplitLines {
+  push(chunk: Buffer, lent = false, ascii?: string): SplitLines {
     if (!this.inText && needsCleaning(chunk)) this.toText();
     if (this.inText) {
       const texts = this.text.push(chunk);
@@ -89,7 +90,7 @@ export class LineIndexer {
       }
     }
     this.scratch = found.scratch;
-    return found.result(chunk, lent);
+    return found.result(chunk, lent, ascii);
   }
 
   /** Whatever is left when the stream ends (a last line without a newline). */
@@ -153,13 +154,13 @@ class Found {
     this.chars += text.length + (raw?.length ?? 0);
   }
 
-  result(chunk: Buffer, lent: boolean): SplitLines {
+  result(chunk: Buffer, lent: boolean, ascii: string | undefined): SplitLines {
     const texts = this.texts ?? [];
     const raws = this.raws ?? [];
     // No line kept as bytes: the texts are every line, and the read is not kept.
     if (this.spans === 0) return { count: this.count, texts, raws };
     const spans = this.scratch.slice(0, 2 * this.count);
-    const bytes = lent ? ownCopy(chunk, spans) : chunk;
+    const bytes = lent ? (ascii ?? ownCopy(chunk, spans)) : chunk;
     return { count: this.count, texts, raws, bytes, spans, chars: this.chars };
   }
 

@@ -76,15 +76,18 @@ function pipeIndexed(stream: NodeJS.ReadableStream, cap: IngestCap | undefined, 
     sink.chunk();
     cap?.take(stream, chunk.length);
     const follower = sink.live();
+    // The read's text when it is ASCII: the follower's, and then a lent read's copy for its lines.
+    let ascii: string | undefined;
     if (follower) {
       // The last bytes of a read are enough to put the decoder where the whole read would have.
       if (unseen) feed(unseen);
       unseen = undefined;
       // ASCII after a clean decoder is the same text read as Latin-1, without the decoder's work.
-      const text = clean && isAscii(chunk) ? chunk.toString('latin1') : feed(chunk);
+      if (clean && isAscii(chunk)) ascii = chunk.toString('latin1');
+      const text = ascii ?? feed(chunk);
       if (text !== '') follower(text);
     } else unseen = lastBytes(unseen, chunk, 3);
-    sink.lines(indexer.push(chunk, lent));
+    sink.lines(indexer.push(chunk, lent, ascii));
   });
   const closed = whenEnded(stream, () => sink.lines(indexer.end()));
   return { closed, pending: () => indexer.pending };
