@@ -38,6 +38,8 @@ export function pipeLines(stream: NodeJS.ReadableStream, secrets: string[], cap:
   const decoder = new StringDecoder('utf8');
   const live = new LiveMask(secrets);
   const lines = (texts: string[]) => sink.lines({ count: texts.length, texts, raws: splitter.raws });
+  // The decoder copies what it holds back, and nothing else keeps a read.
+  lendReads(stream);
   stream.on('data', (chunk: Buffer) => {
     sink.chunk();
     cap?.take(stream, chunk.length);

@@ -34,18 +34,18 @@ class Lender extends Readable {
 }
 
 /** Reads `stream` as a run does, into a ring, the channels' buffer and kept batches; a log file's text as each batch comes. */
-function reader(stream: NodeJS.ReadableStream, follow = true) {
+function reader(stream: NodeJS.ReadableStream, follow = true, secrets: string[] = []) {
   const ring = new OutputRing({ maxLines: 1000, maxBytes: 1e9 });
   const channel = new OutputBuffer(1000, 1e9);
   const batches: LineBatch[] = [];
   let log = '';
   let live = '';
-  const piped = pipeLines(stream, [], undefined, {
+  const piped = pipeLines(stream, secrets, undefined, {
     chunk: () => undefined,
     live: () => (follow ? (text) => (live += text) : undefined),
     lines: (split) => {
       if (split.count === 0) return;
-      const batch = toLineBatch(split, 'stdout', [], 0);
+      const batch = toLineBatch(split, 'stdout', secrets, 0);
       batches.push(batch);
       ring.pushBatch(batch);
       channel.pushBatch(batch);
@@ -67,9 +67,9 @@ function reader(stream: NodeJS.ReadableStream, follow = true) {
 }
 
 /** Lent reads, each overwriting the one before, then what every holder has of their lines. */
-async function lentLines(follow: boolean): Promise<void> {
+async function lentLines(follow: boolean, secrets: string[] = []): Promise<void> {
   const stream = new Lender();
-  const r = reader(stream, follow);
+  const r = reader(stream, follow, secrets);
   const reads = ['alpha one\nalpha two\nalpha thr', 'ee\ncafé au lait\nbeta one\nbe', 'ta two\n', 'gamma one\ngamma two\n'];
   for (const read of reads) stream.read1(Buffer.from(read));
   // The last read is a line's start: it is kept (copied) until its end comes.
@@ -91,6 +91,8 @@ async function lentLines(follow: boolean): Promise<void> {
 test('lines of a lent read stay intact in every holder once the buffer is overwritten by the next read', () => lentLines(false));
 
 test('the same with a live follower, whose text of an ASCII read is the copy the lines keep', () => lentLines(true));
+
+test('the same for a run with secrets to mask, whose lines are split as text', () => lentLines(true, ['not-in-the-output']));
 
 test('a real pipe handed over is read into one reused buffer: every line intact, in order, and the replay tail is the last bytes', { timeout: 30_000 }, async () => {
   // Blocks of distinct lines, a pause between them, so later reads overwrite the buffer earlier ones were in.
