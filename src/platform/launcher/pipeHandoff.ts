@@ -105,29 +105,41 @@ export function lendReads(stream: NodeJS.ReadableStream): boolean {
  * may be reused): what the helper replays when a handed-off pipe goes back to it.
  */
 export class TailRing {
-  private readonly buffer: Buffer;
+  /** Grown as bytes come, up to `size`: a large bound costs nothing for a short flood. */
+  private buffer = Buffer.alloc(0);
   /** Where the next byte goes; the oldest kept byte is there too once the ring is full. */
   private at = 0;
   private full = false;
 
-  constructor(size: number) {
-    this.buffer = Buffer.allocUnsafeSlow(size);
-  }
+  constructor(private readonly size: number) {}
 
   push(bytes: Buffer): void {
-    const size = this.buffer.length;
-    if (size === 0) return;
-    if (bytes.length >= size) {
-      bytes.copy(this.buffer, 0, bytes.length - size);
+    if (this.size <= 0 || bytes.length === 0) return;
+    if (bytes.length >= this.size) {
+      if (this.buffer.length < this.size) this.buffer = Buffer.allocUnsafeSlow(this.size);
+      bytes.copy(this.buffer, 0, bytes.length - this.size);
       this.at = 0;
       this.full = true;
       return;
     }
+    if (!this.full && this.at + bytes.length > this.buffer.length && this.buffer.length < this.size) this.grow(this.at + bytes.length);
+    const length = this.buffer.length;
     const first = bytes.copy(this.buffer, this.at);
     if (first < bytes.length) bytes.copy(this.buffer, 0, first);
     const next = this.at + bytes.length;
-    if (next >= size) this.full = true;
-    this.at = next % size;
+    // Below its full size the buffer was grown to hold the bytes: it has not wrapped.
+    if (length < this.size) {
+      this.at = next;
+      return;
+    }
+    if (next >= length) this.full = true;
+    this.at = next % length;
+  }
+
+  private grow(needed: number): void {
+    const grown = Buffer.allocUnsafeSlow(Math.min(this.size, Math.max(needed, 2 * this.buffer.length, READ_BYTES)));
+    this.buffer.copy(grown, 0, 0, this.at);
+    this.buffer = grown;
   }
 
   /** The kept bytes, oldest first, as copies. */
