@@ -39,6 +39,7 @@ import {
   type ActivationStats,
   type ExtensionInfo,
 } from './support/workbench';
+import { awaitCodeCache, putCodeCache, type CodeCache } from './support/codeCacheFiles';
 
 /**
  * Fresh servers, one per repetition, each taking seconds depending on the machine's load. At least
@@ -68,27 +69,6 @@ interface Repetition {
   baseline: Activation;
   /** Ours found the code cache an earlier window left (src/start.ts): every window but the first. */
   withCodeCache: boolean;
-}
-
-/**
- * The code caches a window leaves in the extension's global storage (the bundle's and those of
- * the parts it loaded by then), taken from the first repetition to the next ones.
- */
-type CodeCache = {
-  /** Relative to the server's user data dir. */
-  file: string;
-  data: Buffer;
-}[];
-
-/** How long after activation the extension writes its code cache (src/start.ts), with room for a loaded machine. */
-const CODE_CACHE_WAIT_MS = 30_000;
-
-/** The code caches our extension wrote under the user data dir, if the bundle's is there. */
-function findCodeCache(userDataDir: string): CodeCache | undefined {
-  const root = path.join(userDataDir, 'User', 'globalStorage');
-  const found = fs.existsSync(root) ? fs.readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.v8cache')) : [];
-  if (!found.some((f) => path.basename(f).startsWith('extension-'))) return undefined;
-  return found.map((f) => ({ file: path.relative(userDataDir, path.join(root, f)), data: fs.readFileSync(path.join(root, f)) }));
 }
 
 interface Extensions {
@@ -184,10 +164,7 @@ async function repetition(browser: Browser, root: string, exts: Extensions, tear
     teardown.add(async () => (await starting.catch(() => undefined))?.stop());
     const server = await starting;
     try {
-      for (const { file, data } of cache ?? []) {
-        fs.mkdirSync(path.dirname(path.join(server.userDataDir, file)), { recursive: true });
-        fs.writeFileSync(path.join(server.userDataDir, file), data);
-      }
+      putCodeCache(server.userDataDir, cache);
       const page = await openWorkbenchPage(browser, payloadUrl(server));
       teardown.add(() => page.context().close());
 
@@ -227,12 +204,7 @@ async function repetition(browser: Browser, root: string, exts: Extensions, tear
         const fromHostStartMs = hostStartToBeginMs + s.loadCodeMs + s.callActivateMs + s.finishActivateMs;
         return { ...s, shownMs, hostStartToBeginMs, fromHostStartMs };
       };
-      let written = cache ? undefined : await waitUntil('the code cache written after activation', async () => findCodeCache(server.userDataDir), (c) => c !== undefined, CODE_CACHE_WAIT_MS).catch(() => undefined);
-      if (written) {
-        // The parts' caches are written just after the bundle's.
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-        written = findCodeCache(server.userDataDir);
-      }
+      const written = cache ? undefined : await awaitCodeCache(server.userDataDir);
       return { ours: one(exts.ours), baseline: one(exts.baseline), withCodeCache: cache !== undefined, cache: written };
     } catch (err) {
       (err as Error).message += `\ncode-server's log ends:\n${tail(server.logFile)}`;
