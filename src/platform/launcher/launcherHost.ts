@@ -8,6 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
+import { carriesReport, reportFrame } from './dataFrames';
 import { DataLink } from './dataLink';
 import { HeldRuns } from './heldRuns';
 import { HelperSession } from './helperSession';
@@ -72,6 +73,7 @@ function report(message: HelperReport): void {
     session?.send(message);
     return;
   }
+  if (linkReports && carriesReport(message) && sentOnLink(message)) return;
   if (!batchReports) return void process.send!(message);
   // After this turn's I/O: a child's exit and the ends of its pipes come in the same turn.
   if (queued.length === 0) setImmediate(sendQueued);
@@ -80,6 +82,22 @@ function report(message: HelperReport): void {
 
 /** The host that started us reads batches of reports (its setup said so). */
 let batchReports = false;
+/** The host that started us reads its runs' reports on the data link (its setup said so). */
+let linkReports = false;
+/** The data link, once connected and while open. */
+let linked: DataLink | undefined;
+
+/**
+ * A run's report on the data link, after the output frames before it and in the same write as
+ * those of this turn: the host reads a child's exit and the ends of its streams at once, and no
+ * IPC message. False when the link is not open (or the report too long for a frame): then IPC.
+ */
+function sentOnLink(message: Parameters<typeof reportFrame>[0]): boolean {
+  const frame = linked?.open ? reportFrame(message) : undefined;
+  if (!frame) return false;
+  linked!.send(frame[0], message.id, frame[1]);
+  return true;
+}
 /** Reports for the host that started us, sent together once this turn of the event loop is over. */
 let queued: HelperReport[] = [];
 
@@ -105,7 +123,13 @@ function dataLink(): Promise<DataLink> {
   const forget = () => {
     if (link === connecting) link = undefined;
   };
-  connecting.then((connected) => connected.onClose(forget), forget);
+  connecting.then((connected) => {
+    if (link === connecting) linked = connected;
+    connected.onClose(() => {
+      if (linked === connected) linked = undefined;
+      forget();
+    });
+  }, forget);
   return connecting;
 }
 
@@ -115,6 +139,7 @@ function setup(req: SetupRequest): void {
   clearTimeout(unclaimed);
   stdioTarget = { socketPath: req.socketPath, token: req.token };
   batchReports = req.reportBatches === true;
+  linkReports = req.linkReports === true;
   held.configure(req);
   if (Array.isArray(req.ptyModules) && req.ptyModules.every((m) => typeof m === 'string')) ptys = new HelperPtys(req.ptyModules, report);
   // Connected before the first launch asks for it: a spawn costs the host no connection. The launches
