@@ -86,6 +86,12 @@ let batchReports = false;
 let linkReports = false;
 /** The data link, once connected and while open. */
 let linked: DataLink | undefined;
+/**
+ * How long a run's frames wait with its start report for its exit report, and its exit report for
+ * the end of its pipes: a short-lived child's start, end and streams' ends then cost the host one
+ * read, not two or three. A longer-lived run's start and first output come that much later.
+ */
+const GATHER_MS = 2;
 
 /**
  * A run's report on the data link, after the output frames before it and in the same write as
@@ -95,7 +101,9 @@ let linked: DataLink | undefined;
 function sentOnLink(message: Parameters<typeof reportFrame>[0]): boolean {
   const frame = linked?.open ? reportFrame(message) : undefined;
   if (!frame) return false;
+  if (message.type === 'spawned') linked!.gather(message.id, GATHER_MS);
   linked!.send(frame[0], message.id, frame[1]);
+  if (message.type !== 'spawned') linked!.release(message.id);
   return true;
 }
 /** Reports for the host that started us, sent together once this turn of the event loop is over. */
@@ -182,7 +190,25 @@ async function launch(req: LaunchRequest): Promise<void> {
   const spawned = child;
   spawned.once('spawn', () => report({ type: 'spawned', id: req.id, pid: spawned.pid!, ttyUnavailable }));
   spawned.once('error', (err) => report({ type: 'failed', id: req.id, error: errorInfo(err) }));
-  spawned.once('exit', (exitCode, signal) => report({ type: 'exit', id: req.id, exitCode, signal }));
+  spawned.once('exit', (exitCode, signal) => afterPipes(spawned, () => report({ type: 'exit', id: req.id, exitCode, signal })));
+}
+
+/**
+ * Once the child's output pipes have ended too, or GATHER_MS after its exit if they stay open (a
+ * descendant holds them, or their reading is paused): its exit goes out with their ends.
+ */
+function afterPipes(child: ChildProcess, done: () => void): void {
+  const open = [child.stdout, child.stderr].filter((s) => s && !s.readableEnded && !s.destroyed);
+  if (open.length === 0) return done();
+  let left = open.length;
+  const once = () => {
+    if (left < 0) return;
+    left = -1;
+    clearTimeout(timer);
+    done();
+  };
+  const timer = setTimeout(once, GATHER_MS);
+  for (const stream of open) stream!.once('end', () => --left === 0 && once());
 }
 
 /**
