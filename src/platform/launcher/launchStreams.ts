@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import {
   FRAME_DIRECT,
   FRAME_DIRECT_BACK,
@@ -17,7 +17,6 @@ import {
   FRAME_TAIL_STDERR,
   FRAME_TAIL_STDOUT,
 } from './dataFrames';
-import { LinkInput } from './linkInput';
 import { ReplayBuffer } from './replayBuffer';
 
 const MAX_HELD_BYTES = 1024 * 1024;
@@ -175,7 +174,7 @@ export class LinkOutput extends Readable {
  * helper's data link once it is there, ended if it never will be.
  */
 export class LaunchStreams {
-  readonly stdin = new LinkInput();
+  readonly stdin = new PassThrough();
   readonly stdout = new LinkOutput(1);
   readonly stderr = new LinkOutput(2);
   /**
@@ -216,8 +215,8 @@ export class LaunchStreams {
   /** A frame of this launch from the helper. */
   frame(kind: number, data: Buffer): void {
     if (kind === FRAME_STDIN_CLOSED) return void this.stdin.destroy();
-    if (kind === FRAME_STDIN_FULL) return void this.stdin.setFull(true);
-    if (kind === FRAME_STDIN_ROOM) return void this.stdin.setFull(false);
+    if (kind === FRAME_STDIN_FULL) return void this.stdin.pause();
+    if (kind === FRAME_STDIN_ROOM) return void this.stdin.resume();
     let index: 1 | 2 | undefined = kind === FRAME_STDOUT || kind === FRAME_STDOUT_END ? 1 : kind === FRAME_STDERR || kind === FRAME_STDERR_END ? 2 : undefined;
     let chunk: Held = kind === FRAME_STDOUT || kind === FRAME_STDERR ? data : null;
     if (kind === FRAME_DIRECT || kind === FRAME_DIRECT_FAILED) {
@@ -282,8 +281,8 @@ export class LaunchStreams {
   /** Once bound and released: the helper has the run by then, so no input comes before it. */
   private forwardStdin(): void {
     const send = this.send;
-    if (!send || this.held) return;
-    this.stdin.join((chunk) => send(FRAME_STDIN, chunk));
+    if (!send || this.held || this.stdin.listenerCount('data') > 0) return;
+    this.stdin.on('data', (chunk: Buffer) => send(FRAME_STDIN, chunk));
   }
 
   private checkDone(): void {
