@@ -1,6 +1,9 @@
 import * as net from 'node:net';
 import { FRAME_DIRECT_BACK, FRAME_PAUSE, FRAME_RESUME, FRAME_STDIN, FRAME_TAIL_STDERR, FRAME_TAIL_STDOUT, FrameReader, linkHeader, writeFrame } from './dataFrames';
 
+/** Output gathered with a run's start beyond this goes out at once. */
+const MAX_GATHERED_BYTES = 64 * 1024;
+
 /** What the helper does with the host's frames for one run. */
 export interface LinkRoute {
   input(data: Buffer): void;
@@ -33,6 +36,8 @@ export class DataLink {
       for (const waiter of waiters) waiter();
     });
     socket.once('close', () => {
+      clearTimeout(this.gatherTimer);
+      this.gathered.clear();
       this.routes.clear();
       this.drainWaiters.clear();
       for (const listener of [...this.closeListeners]) listener();
@@ -65,9 +70,42 @@ export class DataLink {
     this.routes.delete(id);
   }
 
+  /** Frames of runs that are being gathered (see `gather`), in order. */
+  private readonly gathered = new Map<number, { frames: [number, Buffer | undefined][]; bytes: number }>();
+  private gatherTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * Holds the frames of run `id` from now on until `release(id)`, or `ms` at most: a short-lived
+   * child's start, streams' ends and exit then go out in one write and cost the host one read.
+   */
+  gather(id: number, ms: number): void {
+    if (!this.open || this.gathered.has(id)) return;
+    this.gathered.set(id, { frames: [], bytes: 0 });
+    this.gatherTimer ??= setTimeout(() => {
+      this.gatherTimer = undefined;
+      for (const held of [...this.gathered.keys()]) this.release(held);
+    }, ms);
+  }
+
+  /** Sends the frames gathered for run `id`, in order. */
+  release(id: number): void {
+    const held = this.gathered.get(id);
+    if (!held) return;
+    this.gathered.delete(id);
+    for (const [kind, data] of held.frames) this.send(kind, id, data);
+  }
+
   /** Sends a frame; false when the socket is full (see `whenDrained`). */
   send(kind: number, id: number, data?: Buffer): boolean {
     if (!this.open) return true;
+    const held = this.gathered.get(id);
+    if (held) {
+      held.frames.push([kind, data]);
+      held.bytes += data?.length ?? 0;
+      // A run that writes this much at once is not short-lived: its output goes on at once.
+      if (held.bytes > MAX_GATHERED_BYTES) this.release(id);
+      return true;
+    }
     // Frames of one turn of the event loop (a child's last chunk, its ends, its exit, another run's
     // output) go out in one write, and cost the host one wake-up.
     if (!this.corked) {

@@ -301,7 +301,7 @@ export class HelperLauncher implements Launcher, Disposable {
     this.stdio ??= new StdioServer(this.table);
     if (this.stdio.error) throw new Error(`the launcher cannot listen on ${this.stdio.socketPath}: ${this.stdio.error.message}`);
     if (!this.helper?.usable) {
-      const link = new ChildLink(this.takeStarted() ?? this.startHelper());
+      const link = new ChildLink(this.takeStarted() ?? this.startHelper(), this.stdio);
       // The helper's first request, before any launch: where to connect, how to keep its runs.
       link.send({
         type: 'setup',
@@ -312,6 +312,7 @@ export class HelperLauncher implements Launcher, Disposable {
         replayBytes: this.keep.replayBytes ?? DEFAULT_REPLAY_BYTES,
         ...(this.ptyModules && { ptyModules: this.ptyModules }),
         reportBatches: true,
+        linkReports: true,
       });
       this.helper = new HelperProcess(link, this.heartbeatMs, this.table, (gone) => this.helperGone(gone), (r) => this.sessionReport(r));
     }

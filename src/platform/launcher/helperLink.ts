@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { helperUsable } from './helperStart';
 import { writeJson } from './jsonLines';
 import type { HelperReport, HostRequest, ReportBatch } from './protocol';
@@ -30,9 +30,35 @@ function describeEnd(code: number | null, signal: NodeJS.Signals | null): string
   return code === null ? 'could not be started' : `exit code ${code}`;
 }
 
-/** A helper this host started (see `startHelper`), over Node's IPC channel. */
+/**
+ * The host's end of the helpers' data links (StdioServer), for what comes there besides output: the
+ * runs' reports of a helper whose setup asked for them there, and the pipes it passes.
+ */
+export interface LinkSide {
+  /** The run reports that come over the data link of the helper of this pid; returns the unsubscribe. */
+  onReports(helper: number, listener: (report: HelperReport) => void): () => void;
+  /** Calls `listener` once no data link of this helper is open (at once if none is): all it sent was read. */
+  whenClosed(helper: number, listener: () => void): void;
+  /** A pipe the helper passed for a run's stream: to the run's streams while they last, else closed. */
+  pipe(helper: number, id: number, index: 1 | 2, pipe: Socket): void;
+}
+
+/**
+ * Longest a helper's end waits for its data link to close: its process is gone and the kernel
+ * closes the link with it, so this bounds only the unforeseen.
+ */
+const LINK_CLOSE_LIMIT_MS = 2000;
+
+/**
+ * A helper this host started (see `startHelper`), over Node's IPC channel; with `side`, its runs'
+ * reports come over its data link (the host's setup says so), and so its end is known once both
+ * the channel and the link are closed.
+ */
 export class ChildLink implements HelperLink {
-  constructor(private readonly child: ChildProcess) {}
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly side?: LinkSide,
+  ) {}
 
   get pid(): number | undefined {
     return this.child.pid;
@@ -49,16 +75,37 @@ export class ChildLink implements HelperLink {
   }
 
   onReport(listener: (report: HelperReport, handle?: unknown) => void): void {
+    const { side } = this;
+    const pid = this.child.pid;
     this.child.on('message', (message, handle) => {
       const report = message as HelperReport | ReportBatch;
+      // To the run's streams, not through its launch: the pipe may come after the exit on the link.
+      if (report.type === 'pipe' && side && pid !== undefined && handle instanceof Socket) return side.pipe(pid, report.id, report.index, handle);
       if (report.type !== 'reports') return listener(report, handle);
       for (const each of report.reports) listener(each);
     });
+    if (!side || pid === undefined) return;
+    const unsubscribe = side.onReports(pid, listener);
+    this.child.once('close', () => side.whenClosed(pid, unsubscribe));
   }
 
   onEnd(listener: (reason: string) => void): void {
-    // 'close' comes after both the exit and the end of the channel, so every report sent was read.
-    this.child.once('close', (code, signal) => listener(describeEnd(code, signal)));
+    // 'close' comes after both the exit and the end of the channel, so every report sent there was
+    // read; those on the data link are read once it closes too.
+    this.child.once('close', (code, signal) => {
+      const reason = describeEnd(code, signal);
+      const pid = this.child.pid;
+      if (!this.side || pid === undefined) return listener(reason);
+      let ended = false;
+      const end = () => {
+        if (ended) return;
+        ended = true;
+        clearTimeout(limit);
+        listener(reason);
+      };
+      const limit = setTimeout(end, LINK_CLOSE_LIMIT_MS).unref();
+      this.side.whenClosed(pid, end);
+    });
     this.child.on('error', (err) => {
       if (this.child.pid === undefined) listener(`could not be started: ${err.message}`);
     });

@@ -8,6 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
+import { carriesReport, reportFrame } from './dataFrames';
 import { DataLink } from './dataLink';
 import { HeldRuns } from './heldRuns';
 import { HelperSession } from './helperSession';
@@ -72,6 +73,7 @@ function report(message: HelperReport): void {
     session?.send(message);
     return;
   }
+  if (linkReports && carriesReport(message) && sentOnLink(message)) return;
   if (!batchReports) return void process.send!(message);
   // After this turn's I/O: a child's exit and the ends of its pipes come in the same turn.
   if (queued.length === 0) setImmediate(sendQueued);
@@ -80,6 +82,30 @@ function report(message: HelperReport): void {
 
 /** The host that started us reads batches of reports (its setup said so). */
 let batchReports = false;
+/** The host that started us reads its runs' reports on the data link (its setup said so). */
+let linkReports = false;
+/** The data link, once connected and while open. */
+let linked: DataLink | undefined;
+/**
+ * How long a run's frames wait with its start report for its exit report, and its exit report for
+ * the end of its pipes: a short-lived child's start, end and streams' ends then cost the host one
+ * read, not two or three. A longer-lived run's start and first output come that much later.
+ */
+const GATHER_MS = 2;
+
+/**
+ * A run's report on the data link, after the output frames before it and in the same write as
+ * those of this turn: the host reads a child's exit and the ends of its streams at once, and no
+ * IPC message. False when the link is not open (or the report too long for a frame): then IPC.
+ */
+function sentOnLink(message: Parameters<typeof reportFrame>[0]): boolean {
+  const frame = linked?.open ? reportFrame(message) : undefined;
+  if (!frame) return false;
+  if (message.type === 'spawned') linked!.gather(message.id, GATHER_MS);
+  linked!.send(frame[0], message.id, frame[1]);
+  if (message.type !== 'spawned') linked!.release(message.id);
+  return true;
+}
 /** Reports for the host that started us, sent together once this turn of the event loop is over. */
 let queued: HelperReport[] = [];
 
@@ -105,7 +131,13 @@ function dataLink(): Promise<DataLink> {
   const forget = () => {
     if (link === connecting) link = undefined;
   };
-  connecting.then((connected) => connected.onClose(forget), forget);
+  connecting.then((connected) => {
+    if (link === connecting) linked = connected;
+    connected.onClose(() => {
+      if (linked === connected) linked = undefined;
+      forget();
+    });
+  }, forget);
   return connecting;
 }
 
@@ -115,6 +147,7 @@ function setup(req: SetupRequest): void {
   clearTimeout(unclaimed);
   stdioTarget = { socketPath: req.socketPath, token: req.token };
   batchReports = req.reportBatches === true;
+  linkReports = req.linkReports === true;
   held.configure(req);
   if (Array.isArray(req.ptyModules) && req.ptyModules.every((m) => typeof m === 'string')) ptys = new HelperPtys(req.ptyModules, report);
   // Connected before the first launch asks for it: a spawn costs the host no connection. The launches
@@ -158,7 +191,25 @@ async function launch(req: LaunchRequest): Promise<void> {
   const spawned = child;
   spawned.once('spawn', () => report({ type: 'spawned', id: req.id, pid: spawned.pid!, ttyUnavailable }));
   spawned.once('error', (err) => report({ type: 'failed', id: req.id, error: errorInfo(err) }));
-  spawned.once('exit', (exitCode, signal) => report({ type: 'exit', id: req.id, exitCode, signal }));
+  spawned.once('exit', (exitCode, signal) => afterPipes(spawned, () => report({ type: 'exit', id: req.id, exitCode, signal })));
+}
+
+/**
+ * Once the child's output pipes have ended too, or GATHER_MS after its exit if they stay open (a
+ * descendant holds them, or their reading is paused): its exit goes out with their ends.
+ */
+function afterPipes(child: ChildProcess, done: () => void): void {
+  const open = [child.stdout, child.stderr].filter((s) => s && !s.readableEnded && !s.destroyed);
+  if (open.length === 0) return done();
+  let left = open.length;
+  const once = () => {
+    if (left < 0) return;
+    left = -1;
+    clearTimeout(timer);
+    done();
+  };
+  const timer = setTimeout(once, GATHER_MS);
+  for (const stream of open) stream!.once('end', () => --left === 0 && once());
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * What the extension host and the launcher helper (launcherHost.ts) say to each other. Requests
  * and reports travel over the Node IPC channel; the children's stdin, stdout and stderr travel
- * as frames over one data link per helper to the host's stdio server (dataFrames.ts). The helper
+ * as frames over one data link per helper to the host's stdio server (dataFrames.ts), and so do
+ * the runs' reports for a host that says it reads them there. The helper
  * holds the child's pipes and relays them (streamRelay.ts), so the child does not depend on the
  * host being there.
  */
@@ -26,6 +27,11 @@ export interface SetupRequest {
   ptyModules?: string[];
   /** This host reads `ReportBatch`es: the helper sends its reports of one turn as one (else each alone). */
   reportBatches?: boolean;
+  /**
+   * This host reads the reports of its runs (spawned, exit, failed) as frames of the data link
+   * (dataFrames.ts), while that link is open: in order with their output, one channel to read.
+   */
+  linkReports?: boolean;
 }
 
 export interface LaunchRequest extends LaunchOptions {

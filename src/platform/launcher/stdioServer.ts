@@ -7,7 +7,8 @@ import type { ProcessTable } from '../procfs';
 import { processTable } from '../processes';
 import { privateSocketDir } from '../privateDir';
 import type { LaunchStreams } from './launchStreams';
-import { FrameReader, MAX_LINK_HEADER_BYTES, parseLinkHeader, writeFrame } from './dataFrames';
+import { FrameReader, MAX_LINK_HEADER_BYTES, parseLinkHeader, readReport, writeFrame } from './dataFrames';
+import type { HelperReport } from './protocol';
 
 export { OWNER_FILE, removeStaleSocketDirs } from '../privateDir';
 
@@ -33,6 +34,8 @@ export class StdioServer implements Disposable {
   private readonly runs = new Map<number, { streams: LaunchStreams; helper: number | undefined }>();
   /** Data links by helper pid. */
   private readonly links = new Map<number, net.Socket>();
+  /** Who reads the run reports that come over a helper's link, by helper pid. */
+  private readonly reports = new Map<number, (report: HelperReport) => void>();
 
   constructor(table: ProcessTable = processTable) {
     this.dir = privateDir(table);
@@ -53,6 +56,28 @@ export class StdioServer implements Disposable {
     });
     const link = helper === undefined ? undefined : this.links.get(helper);
     if (link) this.bind(link, id, streams);
+  }
+
+  /** The run reports that come over the link of the helper of this pid (see `LinkSide`). */
+  onReports(helper: number, listener: (report: HelperReport) => void): () => void {
+    this.reports.set(helper, listener);
+    return () => {
+      if (this.reports.get(helper) === listener) this.reports.delete(helper);
+    };
+  }
+
+  /** `listener` once the link of the helper of this pid is closed, or at once if it has none. */
+  whenClosed(helper: number, listener: () => void): void {
+    const link = this.links.get(helper);
+    if (link) link.once('close', () => listener());
+    else listener();
+  }
+
+  /** A pipe the helper of this pid passed for a run's stream (pipeHandoff.ts). */
+  pipe(helper: number, id: number, index: 1 | 2, pipe: net.Socket): void {
+    const run = this.runs.get(id);
+    if (run?.helper === helper) run.streams.pipe(index, pipe);
+    else pipe.destroy();
   }
 
   /** The launch failed: its output will not come, or is not wanted. */
@@ -106,6 +131,8 @@ export class StdioServer implements Disposable {
     this.links.set(helper, socket);
     for (const [id, run] of this.runs) if (run.helper === helper) this.bind(socket, id, run.streams);
     const reader = new FrameReader((kind, id, data) => {
+      const report = readReport(kind, id, data);
+      if (report) return this.reports.get(helper)?.(report);
       const run = this.runs.get(id);
       if (run?.helper === helper) run.streams.frame(kind, data);
     });
