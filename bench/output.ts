@@ -6,7 +6,7 @@
  * nothing with it (the ceiling of any Node reader). Then the same flood with the engine's ingest
  * cap (`maxOutputMBps`), for the host CPU it leaves to everything else. And the same flood into
  * the channels and a log file too, as the extension writes it (every line, ISO time and stream,
- * rotated), for what the file adds.
+ * rotated), for what the file adds; and into the channels, a terminal view and a log file at once.
  *
  * Each measurement runs in a fresh Node process; its peak RSS is that process's whole RSS.
  * Alone: `node out/bench/output.js`; one measurement: `--measure TOOL`; where its time goes:
@@ -30,9 +30,9 @@ import { rotated, row, type Series } from './support/rows';
 import { summarizeProfile } from './support/cpuProfile';
 import { formatTable, median, type BenchResult, type BenchRow } from './types';
 
-type Tool = 'cat' | 'pipe' | 'relay' | 'engine' | 'terminal' | 'capped' | 'logged';
+type Tool = 'cat' | 'pipe' | 'relay' | 'engine' | 'terminal' | 'capped' | 'logged' | 'all';
 
-const TOOLS: readonly Tool[] = ['cat', 'pipe', 'relay', 'engine', 'terminal', 'capped', 'logged'];
+const TOOLS: readonly Tool[] = ['cat', 'pipe', 'relay', 'engine', 'terminal', 'capped', 'logged', 'all'];
 const TOOL_LABEL: Record<Tool, string> = {
   cat: 'cat > /dev/null',
   pipe: 'Node reading the pipe, nothing else',
@@ -41,6 +41,7 @@ const TOOL_LABEL: Record<Tool, string> = {
   terminal: 'engine into the channels and a terminal view',
   capped: 'engine, capped',
   logged: 'engine into the channels and a log file',
+  all: 'engine into the channels, a terminal view and a log file',
 };
 /** The log file's rotation in the bench: room for the whole flood, so every line can be counted. */
 const LOG_MAX_BYTES = 64 * 1024 * 1024;
@@ -239,13 +240,14 @@ function countLogged(file: string): number {
 
 async function measureHere(tool: Tool): Promise<Sample> {
   const bytes = tool === 'capped' ? BYTES_CAPPED : BYTES;
-  const logDir = tool === 'logged' ? fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-bench-log-')) : undefined;
+  const withView = tool === 'terminal' || tool === 'all';
+  const logDir = tool === 'logged' || tool === 'all' ? fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-bench-log-')) : undefined;
   const logFile = logDir && path.join(logDir, 'flood.log');
   // Warm the paths once with a small flood, so the JIT has seen them.
   const launcher = tool === 'relay' ? new HelperLauncher() : undefined;
   if (launcher) await throughHelper(launcher, MB);
-  if (tool === 'engine' || tool === 'terminal' || tool === 'capped') await throughEngine(MB, undefined, undefined, tool === 'terminal');
-  if (logDir) await throughEngine(MB, undefined, path.join(logDir, 'warm.log'));
+  if (tool === 'engine' || tool === 'terminal' || tool === 'capped') await throughEngine(MB, undefined, undefined, withView);
+  if (logDir) await throughEngine(MB, undefined, path.join(logDir, 'warm.log'), withView);
   const idle = monitorEventLoopDelay({ resolution: 1 });
   idle.enable();
   await sleep(IDLE_MS);
@@ -265,7 +267,7 @@ async function measureHere(tool: Tool): Promise<Sample> {
   } else if (launcher) {
     await throughHelper(launcher, bytes);
   } else {
-    counts = await throughEngine(bytes, tool === 'capped' ? CAP_MBPS : undefined, logFile, tool === 'terminal');
+    counts = await throughEngine(bytes, tool === 'capped' ? CAP_MBPS : undefined, logFile, withView);
   }
   const wallMs = performance.now() - start;
   const used = process.cpuUsage(cpu);
@@ -347,6 +349,10 @@ export async function run(): Promise<BenchResult> {
     row(rss('terminal'), 'MB', rss('engine')),
     row(cpu('capped'), '% of a core', cpu('engine')),
     row(cpu('logged'), '% of a core', cpu('engine')),
+    row(speed('all'), 'MB/s', speed('pipe')),
+    row(rss('all'), 'MB', rss('engine')),
+    row(p99('all'), 'ms'),
+    row(cpu('all'), '% of a core', cpu('engine')),
   ];
   const engine = samples.filter((s) => s.tool === 'engine');
   const verdict = (ok: boolean) => (ok ? 'met' : 'not met');
@@ -373,6 +379,7 @@ export async function run(): Promise<BenchResult> {
         'skipping the oldest past its bound under a flood: its rows are against the channels alone, in the same run.',
       `engine into the channels and a log file: the same flood also written to a log file as the extension writes it (ISO time and stream per line, ` +
         `rotated at ${LOG_MAX_BYTES / 1024 / 1024} MB, ${LOG_MAX_FILES} files: room for all of it), timed until the file is written; every line was in the file set, in every repetition.`,
+      'engine into the channels, a terminal view and a log file: all three attached to the one flood at once, as in a window with its terminal view open and logging on; its speed is against the bare read.',
       `${REPEATS} repetitions, tools interleaved, order rotated; 1-minute load average ${load.map((l) => l.toFixed(1)).join(' -> ')}.`,
     ],
   };
