@@ -14,6 +14,7 @@ import type { DetectProblem } from '../config/detected/types';
 import { DetectedItem, DetectedProblemItem, DetectedSourceItem, detectedSourceItems } from './detectedTree';
 import { GroupItem, groupRows, rowIdInGroup } from './groupTree';
 import { fillTickStamp, sameStamp } from './tickStamp';
+import { HoverHold } from './hoverHold';
 
 /** What a row shows: its label, description, icon, tooltip, menus and fold. */
 function rowKey(item: vscode.TreeItem): string {
@@ -169,6 +170,8 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
   private readonly latestSample = (runId: string) => this.monitor?.latest(runId);
   /** Definitions under a row per group (see setGrouped). */
   private grouped = false;
+  /** Long enough to read a tooltip; the row's uptime stands still that long at most. */
+  private readonly hoverHold = new HoverHold(10_000);
 
   constructor(
     private readonly engine: ProcessEngine,
@@ -247,6 +250,8 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
    */
   resolveTreeItem(item: vscode.TreeItem, node: Node): vscode.TreeItem {
     if (node instanceof DefinitionItem || node instanceof RunItem) item.tooltip = node.tooltipNow();
+    if (node instanceof DefinitionItem) this.hoverHold.hovered(node.id, undefined, Date.now());
+    else if (node instanceof RunItem) this.hoverHold.hovered(undefined, node.run.id, Date.now());
     return item;
   }
 
@@ -359,7 +364,7 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
     const visit = (nodes: readonly Node[]) => {
       for (const item of nodes) {
         if (item instanceof DefinitionItem) {
-          if (item.id === undefined || !item.runs.some(isTicking)) continue;
+          if (item.id === undefined || !item.runs.some(isTicking) || this.hoverHold.holds(item.id, item.runs, now)) continue;
           const last = this.ticked.get(item.id);
           fillTickStamp(this.stampScratch, item.runs, now, this.latestSample);
           if (last?.runs === item.runs && sameStamp(last.stamp, this.stampScratch)) continue;
@@ -372,7 +377,7 @@ export class ProcessTree extends Disposable implements vscode.TreeDataProvider<N
             : new DefinitionItem(item.name, undefined, runs.filter((r) => !r.adhoc && r.name === item.name), now);
           this.redrawIfChanged(this.stable(fresh));
         } else if (item instanceof AdhocGroupItem) {
-          if (item.runs.some(isTicking)) this.redrawIfChanged(item);
+          if (item.runs.some(isTicking) && !this.hoverHold.holds(undefined, item.runs, now)) this.redrawIfChanged(item);
         } else if (item.id !== undefined && (item instanceof GroupItem || item instanceof DetectedItem || item instanceof DetectedSourceItem)) {
           // Only the rows that tick: a redraw of the whole part would drop the row a context menu was opened on.
           visit(this.providedRows.get(item.id) ?? []);

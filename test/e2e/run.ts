@@ -138,6 +138,16 @@ async function main(): Promise<number> {
         }
         await view().locator('.monaco-list-row .label-name', { hasText: /^\s*pid \d+\s*$/ }).first().waitFor({ timeout: WAIT_MS });
         await shot(3, 'ticker-running');
+        // Its uptime and usage move every second, and a redraw closes a hover: the hovered row holds still.
+        await row.hover({ timeout: WAIT_MS });
+        const tooltip = page.locator('.workbench-hover, .monaco-hover:not(.hidden)').filter({ hasText: /ticker \((service|job)\)/ }).first();
+        await tooltip.waitFor({ timeout: WAIT_MS }).catch(() => {
+          throw new Error('hovering the running "ticker" row showed no tooltip naming it');
+        });
+        await page.waitForTimeout(2500);
+        if (!(await tooltip.isVisible())) throw new Error('the running "ticker" row\'s tooltip closed within 2.5 s: the row was redrawn under the hover');
+        await page.locator('.part.editor').hover();
+        await tooltip.waitFor({ state: 'hidden', timeout: WAIT_MS }).catch(() => undefined);
       },
     },
     {
