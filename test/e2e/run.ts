@@ -8,7 +8,7 @@ import { launchBrowser, payloadUrl, repoRoot, startCodeServer, type CodeServer }
 import { hideAndShowMetrics, metricsTabs, openAndCheckMetrics, paletteCommand, poll } from './metrics';
 import { extensionHostOf } from './extensionHost';
 import { checkColouredTerminal } from './terminal';
-import { copyWorkspace, openDevProcessesView, openWorkbench, resultsDir, rowDescription, tail, treeRow, UI_SETTINGS } from './workbench';
+import { checkRowTooltip, copyWorkspace, openDevProcessesView, openWorkbench, resultsDir, rowDescription, tail, treeRow, UI_SETTINGS } from './workbench';
 
 const OVERALL_MS = Number(process.env.E2E_TIMEOUT_MS) || 420_000;
 // Generous: a busy 2-core machine can take seconds to redraw the tree.
@@ -91,14 +91,7 @@ async function main(): Promise<number> {
         sidebar = await openDevProcessesView(page);
         for (const name of ['ticker', 'echo', 'build', 'fails']) await treeRow(view(), name).waitFor({ timeout: WAIT_MS });
         // A definition's tooltip is made only when its row is hovered (resolveTreeItem): it must still come.
-        await treeRow(view(), 'build').hover({ timeout: WAIT_MS });
-        const tooltip = page.locator('.workbench-hover, .monaco-hover:not(.hidden)').filter({ hasText: /build \(job\)/ }).first();
-        await tooltip.waitFor({ timeout: WAIT_MS }).catch(() => {
-          throw new Error('hovering the "build" row showed no tooltip naming it');
-        });
-        await shot(1, 'view');
-        await page.locator('.part.editor').hover();
-        await tooltip.waitFor({ state: 'hidden', timeout: WAIT_MS }).catch(() => undefined);
+        await checkRowTooltip(page, treeRow(view(), 'build'), /build \(job\)/, 'the "build" row', { timeoutMs: WAIT_MS, whileShown: () => shot(1, 'view') });
       },
     },
     {
@@ -139,15 +132,7 @@ async function main(): Promise<number> {
         await view().locator('.monaco-list-row .label-name', { hasText: /^\s*pid \d+\s*$/ }).first().waitFor({ timeout: WAIT_MS });
         await shot(3, 'ticker-running');
         // Its uptime and usage move every second, and a redraw closes a hover: the hovered row holds still.
-        await row.hover({ timeout: WAIT_MS });
-        const tooltip = page.locator('.workbench-hover, .monaco-hover:not(.hidden)').filter({ hasText: /ticker \((service|job)\)/ }).first();
-        await tooltip.waitFor({ timeout: WAIT_MS }).catch(() => {
-          throw new Error('hovering the running "ticker" row showed no tooltip naming it');
-        });
-        await page.waitForTimeout(2500);
-        if (!(await tooltip.isVisible())) throw new Error('the running "ticker" row\'s tooltip closed within 2.5 s: the row was redrawn under the hover');
-        await page.locator('.part.editor').hover();
-        await tooltip.waitFor({ state: 'hidden', timeout: WAIT_MS }).catch(() => undefined);
+        await checkRowTooltip(page, row, /ticker \((service|job)\)/, 'the running "ticker" row', { timeoutMs: WAIT_MS, stillAfterMs: 2500 });
       },
     },
     {

@@ -76,6 +76,25 @@ export function treeRow(sidebar: Locator, label: string): Locator {
 }
 
 /** The text of a row's description ("running · pid 12 · up 3 s"), for messages. */
+/**
+ * Hovers a tree row until a tooltip matching `text` shows, runs `whileShown` (a screenshot), and
+ * with `stillAfterMs` checks that it is still up that much later; then moves the pointer away.
+ */
+export async function checkRowTooltip(page: Page, row: Locator, text: RegExp, what: string, opts: { timeoutMs: number; stillAfterMs?: number; whileShown?: () => Promise<unknown> }): Promise<void> {
+  await row.hover({ timeout: opts.timeoutMs });
+  const tooltip = page.locator('.workbench-hover, .monaco-hover:not(.hidden)').filter({ hasText: text }).first();
+  await tooltip.waitFor({ timeout: opts.timeoutMs }).catch(() => {
+    throw new Error(`hovering ${what} showed no tooltip naming it`);
+  });
+  await opts.whileShown?.();
+  if (opts.stillAfterMs) {
+    await page.waitForTimeout(opts.stillAfterMs);
+    if (!(await tooltip.isVisible())) throw new Error(`the tooltip of ${what} closed within ${opts.stillAfterMs} ms: the row was redrawn under the hover`);
+  }
+  await page.locator('.part.editor').hover();
+  await tooltip.waitFor({ state: 'hidden', timeout: opts.timeoutMs }).catch(() => undefined);
+}
+
 export async function rowDescription(row: Locator): Promise<string> {
   return (await row.locator('.label-description').first().textContent({ timeout: 2_000 }).catch(() => null)) ?? '(none)';
 }
