@@ -16,6 +16,8 @@ interface ViewState {
 const vscode = vscodeApi<ViewMessage, ViewState>();
 /** Prefix colours: the theme's terminal colours (CSS classes c0 ... c7 in main.css). */
 const PALETTE_SIZE = 8;
+/** How far a press may move and still count as a click on a prefix. */
+const CLICK_SLOP_PX = 4;
 /** Rows drawn above and below the visible ones, so a small scroll shows no gap. */
 const OVERSCAN = 20;
 
@@ -224,11 +226,20 @@ follow.addEventListener('click', () => {
 });
 new ResizeObserver(() => scheduleRender()).observe(viewport);
 
-// A click on a prefix shows that run (its output, as Show Output in the tree would).
-rows.addEventListener('click', (event) => {
-  const target = event.target instanceof Element ? event.target.closest('[data-src]') : null;
-  if (!(target instanceof HTMLElement)) return;
-  const source = model.sources.get(Number(target.dataset.src));
+// A click on a prefix shows that run (its output, as Show Output in the tree would). Told by the
+// press and its release, not by 'click': a view that follows new lines draws its rows again
+// between the two, and the browser then sends no click. A release away from the press is a
+// selection, not a click.
+let pressed: { src: number; x: number; y: number } | undefined;
+rows.addEventListener('mousedown', (event) => {
+  const target = event.button === 0 && event.target instanceof Element ? event.target.closest('[data-src]') : null;
+  pressed = target instanceof HTMLElement ? { src: Number(target.dataset.src), x: event.clientX, y: event.clientY } : undefined;
+});
+window.addEventListener('mouseup', (event) => {
+  const press = pressed;
+  pressed = undefined;
+  if (!press || event.button !== 0 || Math.abs(event.clientX - press.x) > CLICK_SLOP_PX || Math.abs(event.clientY - press.y) > CLICK_SLOP_PX) return;
+  const source = model.sources.get(press.src);
   if (source) vscode.postMessage({ type: 'showRun', runId: source.runId });
 });
 

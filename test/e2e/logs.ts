@@ -73,8 +73,12 @@ export async function checkLogView(page: Page, shot: (name: string) => Promise<u
   await poll(() => frame.locator('.row .name', { hasText: /^ticker$/ }).count(), (n) => n === 0);
   await frame.locator('.names .chip.show-all').click();
   await frame.locator('.row .name', { hasText: /^ticker$/ }).first().waitFor({ timeout: WAIT_MS });
-  // A click on a prefix shows that process's output (its terminal or channel, per output.view).
-  await frame.locator('.row .name', { hasText: /^ticker$/ }).last().click();
+  // A click on a prefix shows that process's output (its terminal or channel, per output.view),
+  // held long enough for new lines to draw the rows again under the pointer.
+  await frame.locator('.row .name', { hasText: /^ticker$/ }).last().hover();
+  await page.mouse.down();
+  await page.waitForTimeout(700);
+  await page.mouse.up();
   await page.locator('.part.panel', { hasText: 'ticker' }).waitFor({ timeout: WAIT_MS });
   await shot('jump');
   return `${counts}; ${matches} matching; prefix colours ${colors.join(' / ')}`;
