@@ -14,8 +14,8 @@ export interface HelperLink {
   readonly usable: boolean;
   /** `sent` is called once the request was handed to the channel (or could not be). */
   send(request: HostRequest, sent?: () => void): void;
-  /** `handle` is what came with the report over an IPC channel (a passed pipe). */
-  onReport(listener: (report: HelperReport, handle?: unknown) => void): void;
+  /** A passed pipe is not a report: the link hands it to the run's streams itself. */
+  onReport(listener: (report: HelperReport) => void): void;
   /** Once, when the link is gone, with why (e.g. "killed by SIGKILL"). Every report sent before was read. */
   onEnd(listener: (reason: string) => void): void;
   /** Lets go without stopping the helper. */
@@ -50,14 +50,14 @@ export interface LinkSide {
 const LINK_CLOSE_LIMIT_MS = 2000;
 
 /**
- * A helper this host started (see `startHelper`), over Node's IPC channel; with `side`, its runs'
- * reports come over its data link (the host's setup says so), and so its end is known once both
- * the channel and the link are closed.
+ * A helper this host started (see `startHelper`), over Node's IPC channel; its runs' reports come
+ * over its data link at `side` (the host's setup says so), and so its end is known once both the
+ * channel and the link are closed.
  */
 export class ChildLink implements HelperLink {
   constructor(
     private readonly child: ChildProcess,
-    private readonly side?: LinkSide,
+    private readonly side: LinkSide,
   ) {}
 
   get pid(): number | undefined {
@@ -74,17 +74,20 @@ export class ChildLink implements HelperLink {
     else sent();
   }
 
-  onReport(listener: (report: HelperReport, handle?: unknown) => void): void {
+  onReport(listener: (report: HelperReport) => void): void {
     const { side } = this;
     const pid = this.child.pid;
     this.child.on('message', (message, handle) => {
       const report = message as HelperReport | ReportBatch;
       // To the run's streams, not through its launch: the pipe may come after the exit on the link.
-      if (report.type === 'pipe' && side && pid !== undefined && handle instanceof Socket) return side.pipe(pid, report.id, report.index, handle);
-      if (report.type !== 'reports') return listener(report, handle);
+      if (report.type === 'pipe') {
+        if (handle instanceof Socket) side.pipe(pid ?? -1, report.id, report.index, handle);
+        return;
+      }
+      if (report.type !== 'reports') return listener(report);
       for (const each of report.reports) listener(each);
     });
-    if (!side || pid === undefined) return;
+    if (pid === undefined) return;
     const unsubscribe = side.onReports(pid, listener);
     this.child.once('close', () => side.whenClosed(pid, unsubscribe));
   }
@@ -95,7 +98,7 @@ export class ChildLink implements HelperLink {
     this.child.once('close', (code, signal) => {
       const reason = describeEnd(code, signal);
       const pid = this.child.pid;
-      if (!this.side || pid === undefined) return listener(reason);
+      if (pid === undefined) return listener(reason);
       let ended = false;
       const end = () => {
         if (ended) return;

@@ -1,4 +1,3 @@
-import { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { isGone, type ProcessTable, type ProcStat } from '../procfs';
 import type { HelperLink } from './helperLink';
@@ -49,7 +48,7 @@ export class HelperProcess {
     /** What else it reports (the session it listens on). */
     private readonly onReport: (report: HelperReport) => void = () => undefined,
   ) {
-    link.onReport((report, handle) => this.receive(report, handle));
+    link.onReport((report) => this.receive(report));
     link.onEnd((reason) => this.end(reason, false));
     this.heartbeat = setInterval(() => this.beat(), heartbeatMs).unref();
   }
@@ -166,18 +165,14 @@ export class HelperProcess {
     }
   }
 
-  private receive(report: HelperReport, handle?: unknown): void {
+  private receive(report: HelperReport): void {
     this.lastHeard = performance.now();
     this.answered = true;
     if (report.type === 'pong') return;
     if (!('id' in report)) return this.onReport(report);
     const remote = this.launches.get(report.id);
-    if (report.type === 'pipe') {
-      if (remote && handle instanceof Socket) remote.streams.pipe(report.index, handle);
-      else if (handle instanceof Socket) handle.destroy();
-      return;
-    }
-    if (!remote) return;
+    // A passed pipe goes to the run's streams by the link (ChildLink), never through here.
+    if (!remote || report.type === 'pipe') return;
     if (report.type === 'spawned') {
       remote.spawned(report.pid, report.tty, report.ttyUnavailable);
       return;
