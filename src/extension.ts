@@ -7,6 +7,7 @@ import { mcpLaunch } from './agents/mcpLaunch';
 import { invokeTool } from './agents/tools';
 import type { AgentContext } from './agents/types';
 import { createApi, type DevProcessesApi } from './api/api';
+import { AfterReturn } from './core/afterReturn';
 import { ProcessEngine } from './engine/engine';
 import { startMany } from './engine/groupActions';
 import { createChildProcessLauncher, defaultPtyModules, editorPtyModules, HelperLauncher, SessionFile, type Launcher } from './platform/launcher';
@@ -74,12 +75,19 @@ function listenForAgents(agents: AgentContext, endpointFile: string): vscode.Dis
   }
 }
 
-/** `started`: the launcher helper src/start.ts started before this bundle loaded, for the launcher to take over. */
-export function activate(context: vscode.ExtensionContext, started?: ChildProcess): DevProcessesApi {
-  return readSettingsTogether(() => wire(context, started));
+/**
+ * `started`: the launcher helper src/start.ts started before this bundle loaded, for the launcher
+ * to take over. Settles once the registrations handed to `later` are made too (see AfterReturn):
+ * every command is registered, and the tree and the status bar are drawn, before it returns.
+ */
+export function activate(context: vscode.ExtensionContext, started?: ChildProcess): Promise<DevProcessesApi> {
+  const later = new AfterReturn();
+  context.subscriptions.push(later);
+  const api = readSettingsTogether(() => wire(context, started, later));
+  return later.done.then(() => api);
 }
 
-function wire(context: vscode.ExtensionContext, started: ChildProcess | undefined): DevProcessesApi {
+function wire(context: vscode.ExtensionContext, started: ChildProcess | undefined, later: AfterReturn): DevProcessesApi {
   // Running processes are written down in the workspace's storage, so a window that crashed
   // leaves records the next activation adopts instead of orphans nobody knows about.
   const records = context.storageUri && new FileRecordStore(path.join(context.storageUri.fsPath, 'processes.json'));
@@ -131,14 +139,12 @@ function wire(context: vscode.ExtensionContext, started: ChildProcess | undefine
     tree,
     debugSessions,
     diagnostics,
-    registerSettingsQuickFixes(diagnostics),
     detected,
     watcher,
     registerAddToSettings(detected),
     registerTreeCommands(current, channels, () => watcher.problems),
     registerGroupCommands(current),
     registerTreeGrouping(tree, context.workspaceState),
-    registerTaskProvider(current, () => watcher.problems),
     new StatusBar(current, monitor),
     new ProfileStatus(current, watcher.profiles, () => watcher.reload()),
     ...registerPanels(context.extensionUri, current, monitor),
@@ -155,10 +161,16 @@ function wire(context: vscode.ExtensionContext, started: ChildProcess | undefine
   // The MCP server reaches this window through the socket named in the endpoint file.
   const endpointFile = path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'agent-endpoint.json');
   const mcp = mcpLaunch(context.extensionPath, endpointFile);
-  context.subscriptions.push(registerLanguageModelTools(agents), registerMcpProvider(context, mcp));
-  // Its socket opens once activation has returned: no agent can ask before the window is up.
-  const listening = setTimeout(() => context.subscriptions.push(listenForAgents(agents, endpointFile)), 0);
-  context.subscriptions.push({ dispose: () => clearTimeout(listening) });
+  // Once activation has returned, what no first paint needs: the providers (the editor asks a tool,
+  // the MCP server or the tasks only once activation has settled, and the quick fixes with a
+  // diagnostic it has yet to receive), the agents' socket (no agent can reach it before the
+  // window is up) and the settings files' watcher.
+  later.add(() => registerLanguageModelTools(agents));
+  later.add(() => registerMcpProvider(context, mcp));
+  later.add(() => registerTaskProvider(current, () => watcher.problems));
+  later.add(() => registerSettingsQuickFixes(diagnostics));
+  later.add(() => listenForAgents(agents, endpointFile));
+  later.add(() => watcher.watchSettingsFiles());
   const notices = new RecoveryNotices(current);
   context.subscriptions.push(notices);
 

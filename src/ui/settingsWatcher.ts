@@ -78,15 +78,23 @@ export class SettingsWatcher extends Disposable {
       }),
     );
     // A save that breaks the file may leave what the editor reads unchanged: no configuration event.
-    const files = this._register(vscode.workspace.createFileSystemWatcher('**/{.vscode/settings.json,*.code-workspace}'));
-    this._register(files.onDidChange(() => this.fileChanged()));
-    this._register(files.onDidCreate(() => this.fileChanged()));
     this._register(
       vscode.workspace.onDidSaveTextDocument((doc) => {
         if (/(settings\.json|\.code-workspace)$/.test(doc.uri.path)) this.fileChanged();
       }),
     );
     this._register({ dispose: () => clearTimeout(this.settle) });
+  }
+
+  /**
+   * Also follows the settings files written outside the editor (the saves above cover the
+   * editor's own). Apart from the constructor: activation calls it once it has returned, since
+   * the editor builds the watcher's pattern matcher in the extension host and no first paint needs it.
+   */
+  watchSettingsFiles(): void {
+    const files = this._register(vscode.workspace.createFileSystemWatcher('**/{.vscode/settings.json,*.code-workspace}'));
+    this._register(files.onDidChange(() => this.fileChanged()));
+    this._register(files.onDidCreate(() => this.fileChanged()));
   }
 
   /**

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { TOOL_NAMES, type AgentContext } from '../../src/agents/types';
 import type { DevProcessesApi } from '../../src/api/api';
 import { DevProcessesTool } from '../../src/ui/lmTools';
-import { fixture, getApi, setTasks, waitFor } from './helpers';
+import { EXTENSION_ID, fixture, getApi, setTasks, waitFor } from './helpers';
 import type { Answer } from '../unit/agents/answers';
 
 const REDACTED = '********';
@@ -38,6 +38,12 @@ describe('agents: language-model tools in a real extension host', function () {
 
   after(async () => {
     await vscode.commands.executeCommand('devProcesses.killAll');
+  });
+
+  it('a tool answers as soon as activation has settled (the tools are registered just after activate() returns)', async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+    const list = await invokeJson('devProcesses_list', {});
+    assert.ok(list.definitions.some((d) => d.name === 'web'), JSON.stringify(list));
   });
 
   it('contributes and registers the six tools, with input schemas', () => {
