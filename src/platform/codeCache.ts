@@ -43,16 +43,14 @@ function builtHash(source: string): string | undefined {
  * The cache's name follows the file's content and the runtime: V8 itself checks only the
  * source's length and its own version and flags, so a rebuilt file of the same length must
  * never meet the cache of the old one. The content is known by the hash the build wrote at the
- * file's end; a file without one is hashed here.
+ * file's end, which goes into the name as it is (no hash is computed at load: the first one in a
+ * process costs as much as the rest of the name's work); a file without one is hashed here.
  */
 function cacheName(file: string, source: string): string {
   const content = builtHash(source);
-  const hash = createHash('sha256')
-    .update(content ?? source)
-    .update(`\0${content ? 'built' : 'read'}\0${process.version}\0${process.arch}`)
-    .digest('hex')
-    .slice(0, 16);
-  return `${path.basename(file, '.js')}-${hash}${SUFFIX}`;
+  const runtime = `${process.version}-${process.arch}`.replace(/[^\w.-]/g, '_');
+  const key = content ? `${content.slice(0, 32)}-${runtime}` : createHash('sha256').update(source).update(`\0${runtime}`).digest('hex').slice(0, 16);
+  return `${path.basename(file, '.js')}-${key}${SUFFIX}`;
 }
 
 function readOrUndefined(file: string): Buffer | undefined {
