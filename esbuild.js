@@ -53,6 +53,8 @@ const LAZY_CHUNKS = {
   'src/config/detected/detect.ts': 'detect.js',
   // The settings file's writer, with the first detected entry added to the settings.
   'src/config/appendEntry.ts': 'appendEntry.js',
+  // The JSONC parser, with the first settings file that is not plain JSON or has a problem to place.
+  'src/config/jsoncParser.ts': 'jsoncParser.js',
   // The panels, when first opened.
   'src/ui/metricsPanel.ts': 'metricsPanel.js',
   'src/ui/logView/logPanel.ts': 'logPanel.js',

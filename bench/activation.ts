@@ -321,7 +321,7 @@ export async function run(): Promise<BenchResult> {
   const sizeRows: BenchRow[] = [
     { label: `dist/ total (${distFiles.length} files${developmentBuild ? ', development build with source maps' : ''})`, value: kib(bytes(dist)), unit: 'KiB' },
     // The bundle, the parts it loads on first use (esbuild.js LAZY_CHUNKS), the launcher helper.
-    ...['extension.js', 'detect.js', 'appendEntry.js', 'metricsPanel.js', 'logPanel.js', 'launcherHost.js']
+    ...['extension.js', 'detect.js', 'appendEntry.js', 'jsoncParser.js', 'metricsPanel.js', 'logPanel.js', 'launcherHost.js']
       .filter((f) => fs.existsSync(path.join(dist, f)))
       .map((f) => ({ label: `dist/${f}`, value: kib(bytes(path.join(dist, f))), unit: 'KiB' })),
   ];

@@ -1,5 +1,5 @@
-// The ES module build: the package's main entry is UMD, whose inner require() calls esbuild cannot follow.
-import { parseTree, type JSONPath, type Node } from 'jsonc-parser/lib/esm/main.js';
+import type { JSONPath, Node } from 'jsonc-parser/lib/esm/main.js';
+import { jsonc } from './jsonc';
 import type { DefinitionError } from '../core/types';
 import { DEPENDENCY_FIELDS } from './dependsOnFields';
 import { DEFINITION_FIELDS, TASKS_SETTING } from './definitions';
@@ -74,7 +74,7 @@ export function findTasksSetting(text: string, prefix: JSONPath = []): TasksInSe
 
 /** The property of a setting such as `devProcesses.tasks` in the text of a settings file. */
 function findSetting(text: string, prefix: JSONPath, name: string): Node | undefined {
-  let node = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+  let node = jsonc().parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
   for (const segment of prefix) node = valueAt(node, segment);
   // VS Code also reads a dotted setting written as nested objects.
   const dot = name.indexOf('.');

@@ -1,5 +1,5 @@
-// The ES module build, as in locate.ts.
-import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser/lib/esm/main.js';
+import type { ParseError } from 'jsonc-parser/lib/esm/main.js';
+import { jsonc } from './jsonc';
 import { positionAt } from './locate';
 
 /** The first place where a settings file stops being JSONC, as the editor reads it. */
@@ -20,11 +20,11 @@ export interface JsonSyntaxError {
 export function findSyntaxError(text: string): JsonSyntaxError | undefined {
   if (text.trim() === '') return undefined;
   const errors: ParseError[] = [];
-  parse(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+  jsonc().parse(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
   const first = errors[0];
   if (!first) return undefined;
   const { line, character } = positionAt(text, first.offset);
-  return { offset: first.offset, length: first.length, line, character, code: printParseErrorCode(first.error) };
+  return { offset: first.offset, length: first.length, line, character, code: jsonc().printParseErrorCode(first.error) };
 }
 
 /** `settings.json has a syntax error (line 7)`: what the view, the Problems panel and the notification say. */

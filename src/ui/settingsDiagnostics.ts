@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-// The ES module build, as in locate.ts.
-import { parse } from 'jsonc-parser/lib/esm/main.js';
+import { jsonc } from '../config/jsonc';
 import { findTasksSetting, locateSetting, positionAt, type SettingsRange, type TasksInSettings } from '../config/locate';
 import { Disposable } from '../core/dispose';
 import type { DefinitionError, SettingsFix } from '../core/types';
@@ -172,7 +171,7 @@ export async function revealDefinitionField(name: string, field: string): Promis
 
 /** Where the entry named `name` is in the `devProcesses.tasks` of a settings file's text; -1 if not there. */
 function entryIndex(text: string, prefix: (string | number)[], name: string): number {
-  let settings: unknown = parse(text, [], { allowTrailingComma: true, disallowComments: false });
+  let settings: unknown = jsonc().parse(text, [], { allowTrailingComma: true, disallowComments: false });
   for (const segment of prefix) settings = (settings as Record<string | number, unknown> | undefined)?.[segment];
   const object = settings as Record<string, unknown> | undefined;
   const tasks = object?.['devProcesses.tasks'] ?? (object?.devProcesses as Record<string, unknown> | undefined)?.tasks;
