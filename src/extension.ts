@@ -78,13 +78,19 @@ function listenForAgents(agents: AgentContext, endpointFile: string): vscode.Dis
 /**
  * `started`: the launcher helper src/start.ts started before this bundle loaded, for the launcher
  * to take over. Settles once the registrations handed to `later` are made too (see AfterReturn):
- * every command is registered, and the tree and the status bar are drawn, before it returns.
+ * every command is registered, and the tree and the status bar are made, before it returns.
  */
 export function activate(context: vscode.ExtensionContext, started?: ChildProcess): Promise<DevProcessesApi> {
   const later = new AfterReturn();
   context.subscriptions.push(later);
-  const api = readSettingsTogether(() => wire(context, started, later));
-  return later.done.then(() => api);
+  try {
+    const api = readSettingsTogether(() => wire(context, started, later));
+    return later.done.then(() => api);
+  } catch (err) {
+    // A failed activation makes none of the later registrations.
+    later.dispose();
+    throw err;
+  }
 }
 
 function wire(context: vscode.ExtensionContext, started: ChildProcess | undefined, later: AfterReturn): DevProcessesApi {
