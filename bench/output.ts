@@ -30,12 +30,13 @@ import { ratioText, rotated, row, type Series } from './support/rows';
 import { summarizeProfile } from './support/cpuProfile';
 import { formatTable, median, type BenchResult, type BenchRow } from './types';
 
-type Tool = 'cat' | 'pipe' | 'relay' | 'engine' | 'terminal' | 'capped' | 'logged' | 'all';
+type Tool = 'cat' | 'pipe' | 'pipeOwn' | 'relay' | 'engine' | 'terminal' | 'capped' | 'logged' | 'all';
 
-const TOOLS: readonly Tool[] = ['cat', 'pipe', 'relay', 'engine', 'terminal', 'capped', 'logged', 'all'];
+const TOOLS: readonly Tool[] = ['cat', 'pipe', 'pipeOwn', 'relay', 'engine', 'terminal', 'capped', 'logged', 'all'];
 const TOOL_LABEL: Record<Tool, string> = {
   cat: 'cat > /dev/null',
   pipe: 'Node reading the pipe, nothing else',
+  pipeOwn: 'Node reading the pipe, the writer in a session of its own',
   relay: 'Node reading through the launcher helper, nothing else',
   engine: 'engine into the output channels',
   terminal: 'engine into the channels and a terminal view',
@@ -92,9 +93,14 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** Recorded in nanoseconds; the 1 ms resolution is the timer's own interval, not delay. */
 const p99Ms = (h: ReturnType<typeof monitorEventLoopDelay>) => Math.max(0, h.percentile(99) / 1e6 - 1);
 
-function runShell(command: string, onData?: (chunk: Buffer) => void): Promise<number | null> {
+/**
+ * `ownSession`: the writer leads a session of its own, as the helper starts every child (so a tree
+ * stops as a group). With the kernel's autogroup scheduling a session is a group of its own, given
+ * its own share of the CPU against the reader's.
+ */
+function runShell(command: string, onData?: (chunk: Buffer) => void, ownSession = false): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', onData ? 'pipe' : 'ignore', 'inherit'] });
+    const child = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', onData ? 'pipe' : 'ignore', 'inherit'], detached: ownSession });
     child.stdout?.on('data', onData!);
     child.once('error', reject);
     child.once('close', (code) => resolve(code));
@@ -260,9 +266,9 @@ async function measureHere(tool: Tool): Promise<Sample> {
   let counts: Counts = {};
   if (tool === 'cat') {
     await runShell(`${writer(bytes)} | cat > /dev/null`);
-  } else if (tool === 'pipe') {
+  } else if (tool === 'pipe' || tool === 'pipeOwn') {
     let got = 0;
-    await runShell(writer(bytes), (chunk) => (got += chunk.length));
+    await runShell(writer(bytes), (chunk) => (got += chunk.length), tool === 'pipeOwn');
     if (got !== bytes) throw new Error(`output: read ${got} of ${bytes} bytes`);
   } else if (launcher) {
     await throughHelper(launcher, bytes);
@@ -327,9 +333,11 @@ export async function run(): Promise<BenchResult> {
   const rss = (tool: Tool) => series(samples, tool, (s) => s.maxRssMb, ' peak RSS');
   const p99 = (tool: Tool) => series(samples, tool, addedP99, ' added loop p99');
   const cpu = (tool: Tool) => series(samples, tool, cpuShare, ' CPU');
+  const cpuPerMb = (tool: Tool) => series(samples, tool, (s) => s.cpuMs / (s.bytes / MB), ' CPU per MB');
   const rows: BenchRow[] = [
     row(speed('cat'), 'MB/s'),
     row(speed('pipe'), 'MB/s', speed('cat')),
+    row(speed('pipeOwn'), 'MB/s', speed('pipe')),
     row(speed('relay'), 'MB/s', speed('pipe')),
     row(speed('engine'), 'MB/s', speed('cat')),
     row(speed('terminal'), 'MB/s', speed('engine')),
@@ -353,6 +361,9 @@ export async function run(): Promise<BenchResult> {
     row(rss('all'), 'MB', rss('engine')),
     row(p99('all'), 'ms'),
     row(cpu('all'), '% of a core', cpu('engine')),
+    row(cpuPerMb('pipe'), 'ms'),
+    row(cpuPerMb('engine'), 'ms', cpuPerMb('pipe')),
+    row(cpuPerMb('all'), 'ms', cpuPerMb('pipe')),
   ];
   const engine = samples.filter((s) => s.tool === 'engine');
   const verdict = (ok: boolean) => (ok ? 'met' : 'not met');
@@ -367,7 +378,11 @@ export async function run(): Promise<BenchResult> {
       `Targets: at least ${TARGETS.mbps} MB/s (${verdict(medianOf(mbps) >= TARGETS.mbps)}), peak RSS under ${TARGETS.rssMb} MB ` +
         `(${verdict(medianOf((s) => s.maxRssMb) < TARGETS.rssMb)}), added event-loop p99 under ${TARGETS.addedP99Ms} ms (${verdict(medianOf(addedP99) < TARGETS.addedP99Ms)}).`,
       `Against Node reading the same pipe and doing nothing (paired, target at least 0.8x): the engine into the channels ${ratioText(speed('engine'), speed('pipe'))}; ` +
-        `with a terminal view and a log file too ${ratioText(speed('all'), speed('pipe'))}.`,
+        `with a terminal view and a log file too ${ratioText(speed('all'), speed('pipe'))}. ` +
+        `Against the same bare read with the writer in a session of its own, as the helper starts the engine's: ` +
+        `the engine ${ratioText(speed('engine'), speed('pipeOwn'))}; with all three ${ratioText(speed('all'), speed('pipeOwn'))}. ` +
+        `Against Node reading the same socket through the launcher helper and doing nothing: ` +
+        `the engine ${ratioText(speed('engine'), speed('relay'))}; with all three ${ratioText(speed('all'), speed('relay'))}.`,
       `Through the launcher helper (its data path, nothing else done with the bytes): ${relayRatio.toFixed(2)}x a bare pipe read in the same host; ` +
         `it must stay within ${RELAY_MAX_SLOWDOWN}x of it, at least ${(1 / RELAY_MAX_SLOWDOWN).toFixed(2)}x (${verdict(relayRatio * RELAY_MAX_SLOWDOWN >= 1)}).`,
       `Every one of the ${(BYTES / 100).toLocaleString('en-US')} lines reached the engine's listeners, in every repetition; the output channels were given the newest ` +
