@@ -180,6 +180,8 @@ export class LineBatch {
   plainRun(i: number): number {
     const spans = this.spans;
     if (spans === undefined || spans[2 * i] < 0) return i;
+    // Every line kept as bytes: they all lie one after another.
+    if (this.texts!.length === 0) return this.count;
     let end = i + 1;
     while (end < this.count && spans[2 * end] === spans[2 * end - 1] + 1) end++;
     return end;

@@ -1,4 +1,5 @@
 import { DisposableStore, type Disposable } from '../core/events';
+import { inPieces } from '../core/textPieces';
 import type { OutputEvent, ProcessEngine, WriteEvent } from '../engine/engine';
 import type { ProcessSnapshot } from '../engine/run/snapshot';
 import { isFinal } from '../engine/run/stateMachine';
@@ -112,14 +113,15 @@ export class TerminalFeed implements Disposable {
       chars += text.length;
     }
     for (let i = 0; i <= oldest; i++) this.skippedChars += this.pending[i].length;
-    let data = kept.reverse().join('');
+    kept.reverse();
     if (this.skippedChars > 0) {
-      data = `${RESET}\r\n${DIM}[${Math.ceil(this.skippedChars / 1024)} KB of output skipped to keep up; the output channel and log file have it all]${RESET}\r\n${data}`;
+      kept.unshift(`${RESET}\r\n${DIM}[${Math.ceil(this.skippedChars / 1024)} KB of output skipped to keep up; the output channel and log file have it all]${RESET}\r\n`);
       this.skippedChars = 0;
     }
     this.pending = [];
     this.pendingChars = 0;
-    this.write(data);
+    // In pieces: none of a flood's so long that only a full collection frees it.
+    for (const piece of inPieces(kept)) this.write(piece);
   }
 
   dispose(): void {
