@@ -20,6 +20,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { specDefaults } from '../src/core/defaults';
 import type { ProcessSpec } from '../src/core/types';
 import { HelperLauncher } from '../src/platform/launcher';
+import { FLOOD_BYTES } from '../src/platform/launcher/pipeHandoff';
 import { RotatingLogFile, rotatedPath } from '../src/platform/logFile';
 import { formatLogBatch, formatLogLines } from '../src/platform/logLines';
 import { OutputFeed } from '../src/ui/outputFeed';
@@ -52,6 +53,8 @@ const BYTES = Number(process.env.BENCH_OUTPUT_MB ?? 200) * MB;
 /** The capped flood is smaller: at the cap it takes BYTES_CAPPED / CAP seconds. */
 const BYTES_CAPPED = Number(process.env.BENCH_OUTPUT_CAPPED_MB ?? 100) * MB;
 const CAP_MBPS = Number(process.env.BENCH_OUTPUT_CAP_MBPS ?? 50);
+/** The warm-up flood: past what the helper hands off (FLOOD_BYTES within a second). */
+const WARM_BYTES = 4 * FLOOD_BYTES;
 const REPEATS = Number(process.env.BENCH_OUTPUT_REPEATS ?? 5);
 /** 99 characters and a newline: a log line of a busy server. */
 const LINE = '2026-11-23T12:00:00.000Z INFO GET /api/items/42 200 3.1ms user=alice trace=4bf92f3577b34da6a3ce9290';
@@ -249,11 +252,13 @@ async function measureHere(tool: Tool): Promise<Sample> {
   const withView = tool === 'terminal' || tool === 'all';
   const logDir = tool === 'logged' || tool === 'all' ? fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-bench-log-')) : undefined;
   const logFile = logDir && path.join(logDir, 'flood.log');
-  // Warm the paths once with a small flood, so the JIT has seen them.
+  // Warm the paths once with a small flood, so the JIT has seen them: one that floods for long
+  // enough to be handed off, or the timed flood would be the first to take that path.
   const launcher = tool === 'relay' ? new HelperLauncher() : undefined;
-  if (launcher) await throughHelper(launcher, MB);
-  if (tool === 'engine' || tool === 'terminal' || tool === 'capped') await throughEngine(MB, undefined, undefined, withView);
-  if (logDir) await throughEngine(MB, undefined, path.join(logDir, 'warm.log'), withView);
+  if (tool === 'pipe' || tool === 'pipeOwn') await runShell(writer(WARM_BYTES), () => undefined, tool === 'pipeOwn');
+  if (launcher) await throughHelper(launcher, WARM_BYTES);
+  if (tool === 'engine' || tool === 'terminal' || tool === 'capped') await throughEngine(WARM_BYTES, undefined, undefined, withView);
+  if (logDir) await throughEngine(WARM_BYTES, undefined, path.join(logDir, 'warm.log'), withView);
   const idle = monitorEventLoopDelay({ resolution: 1 });
   idle.enable();
   await sleep(IDLE_MS);
