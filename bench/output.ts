@@ -35,6 +35,7 @@ import { formatTable, median, type BenchResult, type BenchRow } from './types';
 type Tool = 'cat' | 'pipe' | 'pipeOwn' | 'relay' | 'engine' | 'terminal' | 'capped' | 'logged' | 'all';
 
 const TOOLS: readonly Tool[] = ['cat', 'pipe', 'pipeOwn', 'relay', 'engine', 'terminal', 'capped', 'logged', 'all'];
+const ENGINE_TOOLS: readonly Tool[] = ['engine', 'terminal', 'capped', 'logged', 'all'];
 const TOOL_LABEL: Record<Tool, string> = {
   cat: 'cat > /dev/null',
   pipe: 'Node reading the pipe, nothing else',
@@ -132,11 +133,12 @@ async function throughHelper(launcher: HelperLauncher, bytes: number): Promise<v
 type Counts = Pick<Sample, 'linesSeen' | 'linesShown' | 'linesDropped' | 'linesLogged'>;
 
 /**
- * The engine and the feed the output channels get their text from, and with `logFile` a rotated
- * log file written as the extension writes it; resolves with the line counts once the file is
- * written.
+ * A run of the flood in `bench`'s engine, the feed the output channels get their text from, and
+ * with `logFile` a rotated log file written as the extension writes it; resolves with the line
+ * counts once the file is written. The engine and its helper are the caller's, as the extension
+ * keeps one of each for all its runs: their start and end are not the flood's.
  */
-async function throughEngine(bytes: number, capMBps?: number, logFile?: string, terminal = false): Promise<Counts> {
+async function throughEngine(bench: BenchEngine, bytes: number, capMBps?: number, logFile?: string, terminal = false): Promise<Counts> {
   const spec: ProcessSpec = {
     ...specDefaults('job'),
     name: 'flood',
@@ -149,7 +151,6 @@ async function throughEngine(bytes: number, capMBps?: number, logFile?: string, 
     autoStart: false,
     maxOutputMBps: capMBps,
   };
-  const bench = new BenchEngine();
   const engine = bench.engine;
   let linesSeen = 0;
   let linesShown = 0;
@@ -234,7 +235,6 @@ async function throughEngine(bytes: number, capMBps?: number, logFile?: string, 
     logging?.dispose();
     feed.dispose();
     view?.dispose();
-    await bench.dispose();
   }
 }
 
@@ -262,17 +262,27 @@ function likeAnExtensionHost(): void {
 
 async function measureHere(tool: Tool): Promise<Sample> {
   likeAnExtensionHost();
+  const launcher = tool === 'relay' ? new HelperLauncher() : undefined;
+  const bench = ENGINE_TOOLS.includes(tool) ? new BenchEngine() : undefined;
+  try {
+    return await measureFlood(tool, launcher, bench);
+  } finally {
+    launcher?.dispose();
+    await bench?.dispose();
+  }
+}
+
+/** The warm-up, an idle second and the timed flood of `tool`, through the helper or engine given for both. */
+async function measureFlood(tool: Tool, launcher: HelperLauncher | undefined, bench: BenchEngine | undefined): Promise<Sample> {
   const bytes = tool === 'capped' ? BYTES_CAPPED : BYTES;
   const withView = tool === 'terminal' || tool === 'all';
   const logDir = tool === 'logged' || tool === 'all' ? fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-bench-log-')) : undefined;
   const logFile = logDir && path.join(logDir, 'flood.log');
   // Warm the paths once with a small flood, so the JIT has seen them: one that floods for long
   // enough to be handed off, or the timed flood would be the first to take that path.
-  const launcher = tool === 'relay' ? new HelperLauncher() : undefined;
   if (tool === 'pipe' || tool === 'pipeOwn') await runShell(writer(WARM_BYTES), () => undefined, tool === 'pipeOwn');
   if (launcher) await throughHelper(launcher, WARM_BYTES);
-  if (tool === 'engine' || tool === 'terminal' || tool === 'capped') await throughEngine(WARM_BYTES, undefined, undefined, withView);
-  if (logDir) await throughEngine(WARM_BYTES, undefined, path.join(logDir, 'warm.log'), withView);
+  if (bench) await throughEngine(bench, WARM_BYTES, undefined, logDir && path.join(logDir, 'warm.log'), withView);
   const idle = monitorEventLoopDelay({ resolution: 1 });
   idle.enable();
   await sleep(IDLE_MS);
@@ -292,12 +302,11 @@ async function measureHere(tool: Tool): Promise<Sample> {
   } else if (launcher) {
     await throughHelper(launcher, bytes);
   } else {
-    counts = await throughEngine(bytes, tool === 'capped' ? CAP_MBPS : undefined, logFile, withView);
+    counts = await throughEngine(bench!, bytes, tool === 'capped' ? CAP_MBPS : undefined, logFile, withView);
   }
   const wallMs = performance.now() - start;
   const used = process.cpuUsage(cpu);
   loop.disable();
-  launcher?.dispose();
   // Before the file set is read back to count its lines.
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   if (logDir) {
