@@ -21,7 +21,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { specDefaults } from '../src/core/defaults';
 import type { ProcessSpec } from '../src/core/types';
 import { HelperLauncher } from '../src/platform/launcher';
-import { FLOOD_BYTES } from '../src/platform/launcher/pipeHandoff';
+import { FLOOD_BYTES, lendReads } from '../src/platform/launcher/pipeHandoff';
 import { RotatingLogFile, rotatedPath } from '../src/platform/logFile';
 import { formatLogBatch, formatLogLines } from '../src/platform/logLines';
 import { OutputFeed } from '../src/ui/outputFeed';
@@ -113,8 +113,9 @@ function runShell(command: string, onData?: (chunk: Buffer) => void, ownSession 
 }
 
 /**
- * The writer launched through the helper, its stdout read and dropped: the data path alone. The
- * helper is the one the warm-up started, as the extension keeps one for all its runs.
+ * The writer launched through the helper, its stdout read and dropped: the data path alone, and
+ * once the pipe is handed off, Node reading the same socket as the engine does and discarding it.
+ * The helper is the one the warm-up started, as the extension keeps one for all its runs.
  */
 async function throughHelper(launcher: HelperLauncher, bytes: number): Promise<void> {
   const child = launcher.launch({ command: '/bin/sh', args: ['-c', writer(bytes)], cwd: process.cwd(), env: { PATH: process.env.PATH ?? '' }, shell: false });
@@ -124,6 +125,8 @@ async function throughHelper(launcher: HelperLauncher, bytes: number): Promise<v
     child.onExit(() => resolve());
     child.onError(reject);
   });
+  // It keeps nothing of a read, so it may be lent the reads as they are: no copy of its own.
+  lendReads(child.stdout);
   child.stdout.on('data', (chunk: Buffer) => (got += chunk.length));
   child.stderr.resume();
   await Promise.all([ended, exited]);
