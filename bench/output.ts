@@ -13,6 +13,7 @@
  * `--profile [TOOL]` (one measurement under `node --cpu-prof`, the engine by default).
  */
 import { spawn } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,6 +21,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { specDefaults } from '../src/core/defaults';
 import type { ProcessSpec } from '../src/core/types';
 import { HelperLauncher } from '../src/platform/launcher';
+import { FLOOD_BYTES, lendReads } from '../src/platform/launcher/pipeHandoff';
 import { RotatingLogFile, rotatedPath } from '../src/platform/logFile';
 import { formatLogBatch, formatLogLines } from '../src/platform/logLines';
 import { OutputFeed } from '../src/ui/outputFeed';
@@ -30,12 +32,14 @@ import { ratioText, rotated, row, type Series } from './support/rows';
 import { summarizeProfile } from './support/cpuProfile';
 import { formatTable, median, type BenchResult, type BenchRow } from './types';
 
-type Tool = 'cat' | 'pipe' | 'relay' | 'engine' | 'terminal' | 'capped' | 'logged' | 'all';
+type Tool = 'cat' | 'pipe' | 'pipeOwn' | 'relay' | 'engine' | 'terminal' | 'capped' | 'logged' | 'all';
 
-const TOOLS: readonly Tool[] = ['cat', 'pipe', 'relay', 'engine', 'terminal', 'capped', 'logged', 'all'];
+const TOOLS: readonly Tool[] = ['cat', 'pipe', 'pipeOwn', 'relay', 'engine', 'terminal', 'capped', 'logged', 'all'];
+const ENGINE_TOOLS: readonly Tool[] = ['engine', 'terminal', 'capped', 'logged', 'all'];
 const TOOL_LABEL: Record<Tool, string> = {
   cat: 'cat > /dev/null',
   pipe: 'Node reading the pipe, nothing else',
+  pipeOwn: 'Node reading the pipe, the writer in a session of its own',
   relay: 'Node reading through the launcher helper, nothing else',
   engine: 'engine into the output channels',
   terminal: 'engine into the channels and a terminal view',
@@ -51,6 +55,8 @@ const BYTES = Number(process.env.BENCH_OUTPUT_MB ?? 200) * MB;
 /** The capped flood is smaller: at the cap it takes BYTES_CAPPED / CAP seconds. */
 const BYTES_CAPPED = Number(process.env.BENCH_OUTPUT_CAPPED_MB ?? 100) * MB;
 const CAP_MBPS = Number(process.env.BENCH_OUTPUT_CAP_MBPS ?? 50);
+/** The warm-up flood: past what the helper hands off (FLOOD_BYTES within a second). */
+const WARM_BYTES = 4 * FLOOD_BYTES;
 const REPEATS = Number(process.env.BENCH_OUTPUT_REPEATS ?? 5);
 /** 99 characters and a newline: a log line of a busy server. */
 const LINE = '2026-11-23T12:00:00.000Z INFO GET /api/items/42 200 3.1ms user=alice trace=4bf92f3577b34da6a3ce9290';
@@ -92,9 +98,14 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** Recorded in nanoseconds; the 1 ms resolution is the timer's own interval, not delay. */
 const p99Ms = (h: ReturnType<typeof monitorEventLoopDelay>) => Math.max(0, h.percentile(99) / 1e6 - 1);
 
-function runShell(command: string, onData?: (chunk: Buffer) => void): Promise<number | null> {
+/**
+ * `ownSession`: the writer leads a session of its own, as the helper starts every child (so a tree
+ * stops as a group). With the kernel's autogroup scheduling a session is a group of its own, given
+ * its own share of the CPU against the reader's.
+ */
+function runShell(command: string, onData?: (chunk: Buffer) => void, ownSession = false): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', onData ? 'pipe' : 'ignore', 'inherit'] });
+    const child = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', onData ? 'pipe' : 'ignore', 'inherit'], detached: ownSession });
     child.stdout?.on('data', onData!);
     child.once('error', reject);
     child.once('close', (code) => resolve(code));
@@ -102,8 +113,9 @@ function runShell(command: string, onData?: (chunk: Buffer) => void): Promise<nu
 }
 
 /**
- * The writer launched through the helper, its stdout read and dropped: the data path alone. The
- * helper is the one the warm-up started, as the extension keeps one for all its runs.
+ * The writer launched through the helper, its stdout read and dropped: the data path alone, and
+ * once the pipe is handed off, Node reading the same socket as the engine does and discarding it.
+ * The helper is the one the warm-up started, as the extension keeps one for all its runs.
  */
 async function throughHelper(launcher: HelperLauncher, bytes: number): Promise<void> {
   const child = launcher.launch({ command: '/bin/sh', args: ['-c', writer(bytes)], cwd: process.cwd(), env: { PATH: process.env.PATH ?? '' }, shell: false });
@@ -113,6 +125,8 @@ async function throughHelper(launcher: HelperLauncher, bytes: number): Promise<v
     child.onExit(() => resolve());
     child.onError(reject);
   });
+  // It keeps nothing of a read, so it may be lent the reads as they are: no copy of its own.
+  lendReads(child.stdout);
   child.stdout.on('data', (chunk: Buffer) => (got += chunk.length));
   child.stderr.resume();
   await Promise.all([ended, exited]);
@@ -122,11 +136,12 @@ async function throughHelper(launcher: HelperLauncher, bytes: number): Promise<v
 type Counts = Pick<Sample, 'linesSeen' | 'linesShown' | 'linesDropped' | 'linesLogged'>;
 
 /**
- * The engine and the feed the output channels get their text from, and with `logFile` a rotated
- * log file written as the extension writes it; resolves with the line counts once the file is
- * written.
+ * A run of the flood in `bench`'s engine, the feed the output channels get their text from, and
+ * with `logFile` a rotated log file written as the extension writes it; resolves with the line
+ * counts once the file is written. The engine and its helper are the caller's, as the extension
+ * keeps one of each for all its runs: their start and end are not the flood's.
  */
-async function throughEngine(bytes: number, capMBps?: number, logFile?: string, terminal = false): Promise<Counts> {
+async function throughEngine(bench: BenchEngine, bytes: number, capMBps?: number, logFile?: string, terminal = false): Promise<Counts> {
   const spec: ProcessSpec = {
     ...specDefaults('job'),
     name: 'flood',
@@ -139,7 +154,6 @@ async function throughEngine(bytes: number, capMBps?: number, logFile?: string, 
     autoStart: false,
     maxOutputMBps: capMBps,
   };
-  const bench = new BenchEngine();
   const engine = bench.engine;
   let linesSeen = 0;
   let linesShown = 0;
@@ -224,7 +238,6 @@ async function throughEngine(bytes: number, capMBps?: number, logFile?: string, 
     logging?.dispose();
     feed.dispose();
     view?.dispose();
-    await bench.dispose();
   }
 }
 
@@ -238,16 +251,41 @@ function countLogged(file: string): number {
   return lines;
 }
 
+/**
+ * What any extension host has paged in of Node's own binary long before a flood: ICU's data (the
+ * editor, and our tree and system lines, format times with it) and the crypto code. Touched first
+ * in every tool's process, so that peak RSS compares what reading costs, not what the first
+ * `toLocaleTimeString` of the process pages in (about 7 MB).
+ */
+function likeAnExtensionHost(): void {
+  new Date().toLocaleTimeString();
+  createHash('sha256').update('').digest();
+  randomUUID();
+}
+
 async function measureHere(tool: Tool): Promise<Sample> {
+  likeAnExtensionHost();
+  const launcher = tool === 'relay' ? new HelperLauncher() : undefined;
+  const bench = ENGINE_TOOLS.includes(tool) ? new BenchEngine() : undefined;
+  try {
+    return await measureFlood(tool, launcher, bench);
+  } finally {
+    launcher?.dispose();
+    await bench?.dispose();
+  }
+}
+
+/** The warm-up, an idle second and the timed flood of `tool`, through the helper or engine given for both. */
+async function measureFlood(tool: Tool, launcher: HelperLauncher | undefined, bench: BenchEngine | undefined): Promise<Sample> {
   const bytes = tool === 'capped' ? BYTES_CAPPED : BYTES;
   const withView = tool === 'terminal' || tool === 'all';
   const logDir = tool === 'logged' || tool === 'all' ? fs.mkdtempSync(path.join(os.tmpdir(), 'dpm-bench-log-')) : undefined;
   const logFile = logDir && path.join(logDir, 'flood.log');
-  // Warm the paths once with a small flood, so the JIT has seen them.
-  const launcher = tool === 'relay' ? new HelperLauncher() : undefined;
-  if (launcher) await throughHelper(launcher, MB);
-  if (tool === 'engine' || tool === 'terminal' || tool === 'capped') await throughEngine(MB, undefined, undefined, withView);
-  if (logDir) await throughEngine(MB, undefined, path.join(logDir, 'warm.log'), withView);
+  // Warm the paths once with a small flood, so the JIT has seen them: one that floods for long
+  // enough to be handed off, or the timed flood would be the first to take that path.
+  if (tool === 'pipe' || tool === 'pipeOwn') await runShell(writer(WARM_BYTES), () => undefined, tool === 'pipeOwn');
+  if (launcher) await throughHelper(launcher, WARM_BYTES);
+  if (bench) await throughEngine(bench, WARM_BYTES, undefined, logDir && path.join(logDir, 'warm.log'), withView);
   const idle = monitorEventLoopDelay({ resolution: 1 });
   idle.enable();
   await sleep(IDLE_MS);
@@ -260,19 +298,18 @@ async function measureHere(tool: Tool): Promise<Sample> {
   let counts: Counts = {};
   if (tool === 'cat') {
     await runShell(`${writer(bytes)} | cat > /dev/null`);
-  } else if (tool === 'pipe') {
+  } else if (tool === 'pipe' || tool === 'pipeOwn') {
     let got = 0;
-    await runShell(writer(bytes), (chunk) => (got += chunk.length));
+    await runShell(writer(bytes), (chunk) => (got += chunk.length), tool === 'pipeOwn');
     if (got !== bytes) throw new Error(`output: read ${got} of ${bytes} bytes`);
   } else if (launcher) {
     await throughHelper(launcher, bytes);
   } else {
-    counts = await throughEngine(bytes, tool === 'capped' ? CAP_MBPS : undefined, logFile, withView);
+    counts = await throughEngine(bench!, bytes, tool === 'capped' ? CAP_MBPS : undefined, logFile, withView);
   }
   const wallMs = performance.now() - start;
   const used = process.cpuUsage(cpu);
   loop.disable();
-  launcher?.dispose();
   // Before the file set is read back to count its lines.
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   if (logDir) {
@@ -327,9 +364,11 @@ export async function run(): Promise<BenchResult> {
   const rss = (tool: Tool) => series(samples, tool, (s) => s.maxRssMb, ' peak RSS');
   const p99 = (tool: Tool) => series(samples, tool, addedP99, ' added loop p99');
   const cpu = (tool: Tool) => series(samples, tool, cpuShare, ' CPU');
+  const cpuPerMb = (tool: Tool) => series(samples, tool, (s) => s.cpuMs / (s.bytes / MB), ' CPU per MB');
   const rows: BenchRow[] = [
     row(speed('cat'), 'MB/s'),
     row(speed('pipe'), 'MB/s', speed('cat')),
+    row(speed('pipeOwn'), 'MB/s', speed('pipe')),
     row(speed('relay'), 'MB/s', speed('pipe')),
     row(speed('engine'), 'MB/s', speed('cat')),
     row(speed('terminal'), 'MB/s', speed('engine')),
@@ -353,6 +392,9 @@ export async function run(): Promise<BenchResult> {
     row(rss('all'), 'MB', rss('engine')),
     row(p99('all'), 'ms'),
     row(cpu('all'), '% of a core', cpu('engine')),
+    row(cpuPerMb('pipe'), 'ms'),
+    row(cpuPerMb('engine'), 'ms', cpuPerMb('pipe')),
+    row(cpuPerMb('all'), 'ms', cpuPerMb('pipe')),
   ];
   const engine = samples.filter((s) => s.tool === 'engine');
   const verdict = (ok: boolean) => (ok ? 'met' : 'not met');
@@ -367,13 +409,18 @@ export async function run(): Promise<BenchResult> {
       `Targets: at least ${TARGETS.mbps} MB/s (${verdict(medianOf(mbps) >= TARGETS.mbps)}), peak RSS under ${TARGETS.rssMb} MB ` +
         `(${verdict(medianOf((s) => s.maxRssMb) < TARGETS.rssMb)}), added event-loop p99 under ${TARGETS.addedP99Ms} ms (${verdict(medianOf(addedP99) < TARGETS.addedP99Ms)}).`,
       `Against Node reading the same pipe and doing nothing (paired, target at least 0.8x): the engine into the channels ${ratioText(speed('engine'), speed('pipe'))}; ` +
-        `with a terminal view and a log file too ${ratioText(speed('all'), speed('pipe'))}.`,
+        `with a terminal view and a log file too ${ratioText(speed('all'), speed('pipe'))}. ` +
+        `Against the same bare read with the writer in a session of its own, as the helper starts the engine's: ` +
+        `the engine ${ratioText(speed('engine'), speed('pipeOwn'))}; with all three ${ratioText(speed('all'), speed('pipeOwn'))}. ` +
+        `Against Node reading the same socket through the launcher helper and doing nothing: ` +
+        `the engine ${ratioText(speed('engine'), speed('relay'))}; with all three ${ratioText(speed('all'), speed('relay'))}.`,
       `Through the launcher helper (its data path, nothing else done with the bytes): ${relayRatio.toFixed(2)}x a bare pipe read in the same host; ` +
         `it must stay within ${RELAY_MAX_SLOWDOWN}x of it, at least ${(1 / RELAY_MAX_SLOWDOWN).toFixed(2)}x (${verdict(relayRatio * RELAY_MAX_SLOWDOWN >= 1)}).`,
       `Every one of the ${(BYTES / 100).toLocaleString('en-US')} lines reached the engine's listeners, in every repetition; the output channels were given the newest ` +
         `${Math.round(shown).toLocaleString('en-US')} (median) and a note of how many were not shown, as the feed cuts a flood to 5,000 lines per 100 ms.`,
       `Writer: yes '<99 characters>' | head -c N, run by /bin/sh; the engine runs it as a job through the HelperLauncher, whose children's output it relays over its one data link (a Unix socket, framed chunks) to the engine's process, until a stream floods: that pipe is then passed to the engine's process, which reads it itself.`,
-      `Peak RSS is the whole reading Node process (the bench bundle loaded); "Node reading the pipe" is the same kind of process doing nothing with the bytes.`,
+      `Peak RSS is the whole reading Node process (the bench bundle loaded); "Node reading the pipe" is the same kind of process doing nothing with the bytes. ` +
+        "Every tool's process first pages in ICU's data and the crypto code, as any extension host has.",
       `Added loop p99: event-loop delay p99 during the flood minus the same process's p99 over an idle second before it (1 ms resolution).`,
       `engine, capped: maxOutputMBps ${CAP_MBPS} on ${BYTES_CAPPED / MB} MB: the engine stops reading past the cap and the writer waits (nothing is dropped); ` +
         'its CPU share is what one flood can take from the host.',

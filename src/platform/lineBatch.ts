@@ -122,6 +122,8 @@ export class LineBatch {
   /** The sum of `textLength(i)` over lines `from` to `to` (not included), without a call per line. */
   textLengths(from: number, to: number): number {
     const spans = this.spans;
+    // Every line kept as bytes: they lie one after another, each ended by one newline.
+    if (spans !== undefined && this.texts!.length === 0) return to > from ? spans[2 * to - 1] - spans[2 * from] - (to - from - 1) : 0;
     let sum = 0;
     if (spans === undefined) {
       for (let i = from; i < to; i++) sum += this.textLength(i);
@@ -153,6 +155,14 @@ export class LineBatch {
     return line.text.length + (line.raw?.length ?? 0);
   }
 
+  /** The sum of `chars(i)` over lines `from` to `to` (not included). */
+  charsIn(from: number, to: number): number {
+    if (this.texts && this.raws === undefined) return this.textLengths(from, to);
+    let sum = 0;
+    for (let i = from; i < to; i++) sum += this.chars(i);
+    return sum;
+  }
+
   /** What all the lines cost, as `chars` counts them. */
   get totalChars(): number {
     if (this.total === undefined) {
@@ -170,6 +180,8 @@ export class LineBatch {
   plainRun(i: number): number {
     const spans = this.spans;
     if (spans === undefined || spans[2 * i] < 0) return i;
+    // Every line kept as bytes: they all lie one after another.
+    if (this.texts!.length === 0) return this.count;
     let end = i + 1;
     while (end < this.count && spans[2 * end] === spans[2 * end - 1] + 1) end++;
     return end;
@@ -178,6 +190,16 @@ export class LineBatch {
   /** The texts of lines `from` to `to` (a `plainRun`) joined by newlines, decoded at once. */
   joined(from: number, to: number): string {
     return decodeUtf8(this.bytes!, this.spans![2 * from], this.spans![2 * to - 1]);
+  }
+
+  /**
+   * Every line's text joined by newlines, when every line is kept as bytes (they then lie one
+   * after another in the read, each ended by one newline): one decode, no string per line.
+   */
+  plainText(): string | undefined {
+    const spans = this.spans;
+    if (spans === undefined || this.texts!.length !== 0 || this.count === 0) return undefined;
+    return this.joined(0, this.count);
   }
 
   /** The texts of every line; no copy when they are kept as texts. */

@@ -5,6 +5,11 @@ import { LineSplitter, MAX_LINE_LENGTH } from './lineSplitter';
 
 const NEWLINE = 0x0a;
 
+/** Where the next line end is in a read, searched in its text when there is one. */
+function nextNewline(chunk: Buffer, text: string | undefined, from: number): number {
+  return text === undefined ? chunk.indexOf(NEWLINE, from) : text.indexOf('\n', from);
+}
+
 /**
  * Whether a read holds a byte that asks for the text splitter's cleaning: `\r`, ESC, BEL or
  * backspace. Each is one byte below 0x80, so it is never part of a longer UTF-8 character.
@@ -55,10 +60,15 @@ export class LineIndexer {
       if (chunk.length > 0) this.inText = chunk[chunk.length - 1] !== NEWLINE;
       return { count: texts.length, texts, raws: this.text.raws };
     }
+    // A lent ASCII read (a flood's usual case) is kept as its text, a string on the heap: the young
+    // generation's collections free it soon after its batch goes, where a buffer would wait for the
+    // collector to count external memory. Its line ends are found in that text, without a call out
+    // of the engine per line.
+    const text = ascii ?? (lent && isAscii(chunk) ? chunk.toString('latin1') : undefined);
     const found = new Found(this.scratch);
     const max = this.maxLineLength;
     let start = 0;
-    let newline = chunk.indexOf(NEWLINE);
+    let newline = nextNewline(chunk, text, 0);
     if (newline !== -1 && this.tailBytes > 0) {
       // The line begun in an earlier read: its bytes joined, so a character cut between reads is whole.
       if (this.tailBytes + newline <= max) {
@@ -71,14 +81,14 @@ export class LineIndexer {
         this.viaText(chunk.subarray(0, newline + 1), found);
       }
       start = newline + 1;
-      newline = chunk.indexOf(NEWLINE, start);
+      newline = nextNewline(chunk, text, start);
     }
     while (newline !== -1) {
       // A line no longer in bytes than the cut is no longer in characters either.
       if (newline - start <= max) found.span(start, newline);
       else this.viaText(chunk.subarray(start, newline + 1), found);
       start = newline + 1;
-      newline = chunk.indexOf(NEWLINE, start);
+      newline = nextNewline(chunk, text, start);
     }
     if (start < chunk.length) {
       // Copied: a read's last few bytes do not keep the whole read.
@@ -90,7 +100,7 @@ export class LineIndexer {
       }
     }
     this.scratch = found.scratch;
-    return found.result(chunk, lent, ascii);
+    return found.result(chunk, lent, text);
   }
 
   /** Whatever is left when the stream ends (a last line without a newline). */
@@ -159,7 +169,7 @@ class Found {
     const raws = this.raws ?? [];
     // No line kept as bytes: the texts are every line, and the read is not kept.
     if (this.spans === 0) return { count: this.count, texts, raws };
-    const spans = this.scratch.slice(0, 2 * this.count);
+    const spans = keepSpans(this.scratch, 2 * this.count);
     const bytes = lent ? (ascii ?? ownCopy(chunk, spans)) : chunk;
     return { count: this.count, texts, raws, bytes, spans, chars: this.chars };
   }
@@ -173,12 +183,33 @@ class Found {
 }
 
 /**
- * The bytes of a lent read that its plain lines lie in, as storage of their own, with `spans`
- * moved to match. ASCII (a flood's usual case) is kept as its text, a string on the heap: the
- * young generation's collections free it soon after its batch goes, where a buffer would wait
- * for the collector to count external memory, and a line's text is then a slice of it.
+ * The spans of a read of many lines (a flood's) are a view of one shared array: one allocation
+ * for the collector per many reads, not one per read. A read of a few lines gets an array of its
+ * own, so a quiet run's kept lines never hold a shared array that a flood filled.
  */
-function ownCopy(chunk: Buffer, spans: Int32Array): Buffer | string {
+const SPAN_SLAB_INTS = 16 * 1024;
+const SPAN_SLAB_MIN = 64;
+let spanSlab = new Int32Array(SPAN_SLAB_INTS);
+let spanSlabAt = 0;
+
+/** The first `n` entries of `scratch`, copied to storage of their own. */
+function keepSpans(scratch: Int32Array, n: number): Int32Array {
+  if (n < SPAN_SLAB_MIN || n > SPAN_SLAB_INTS / 8) return scratch.slice(0, n);
+  if (spanSlabAt + n > SPAN_SLAB_INTS) {
+    spanSlab = new Int32Array(SPAN_SLAB_INTS);
+    spanSlabAt = 0;
+  }
+  spanSlab.set(n === scratch.length ? scratch : scratch.subarray(0, n), spanSlabAt);
+  const kept = spanSlab.subarray(spanSlabAt, spanSlabAt + n);
+  spanSlabAt += n;
+  return kept;
+}
+
+/**
+ * The bytes of a lent read that is not ASCII that its plain lines lie in, as a buffer of their
+ * own, with `spans` moved to match. (An ASCII read is kept as its text, which the indexer made.)
+ */
+function ownCopy(chunk: Buffer, spans: Int32Array): Buffer {
   let first = 0;
   while (spans[first] < 0) first += 2;
   let last = spans.length - 2;
@@ -192,5 +223,5 @@ function ownCopy(chunk: Buffer, spans: Int32Array): Buffer | string {
       spans[i + 1] -= base;
     }
   }
-  return isAscii(part) ? part.toString('latin1') : Buffer.from(part);
+  return Buffer.from(part);
 }

@@ -44,7 +44,16 @@ export function formatLogBatch(batch: LineBatch, prefix = ''): string {
   if (batch.length === 0) return '';
   if (batch.stream === undefined || !batch.uniform) return formatLogLines(batch.toArray(), prefix);
   const head = `${stampOf(batch.at)} ${MARKS[batch.stream]} ${prefix}`;
-  return `${head}${batch.allTexts().join(`\n${head}`)}\n`;
+  const plain = batch.plainText();
+  if (plain === undefined) return `${head}${batch.allTexts().join(`\n${head}`)}\n`;
+  // The read's lines as they lie in it, each cut once and joined to the next head: no array of line strings.
+  let text = head;
+  let start = 0;
+  for (let newline = plain.indexOf('\n'); newline !== -1; newline = plain.indexOf('\n', start)) {
+    text += plain.slice(start, newline + 1) + head;
+    start = newline + 1;
+  }
+  return `${text}${plain.slice(start)}\n`;
 }
 
 function stampOf(at: number): string {

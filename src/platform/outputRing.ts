@@ -66,10 +66,7 @@ export class OutputRing {
       const kept = oldest.batch.length - oldest.from;
       const drop = Math.min(excess, kept);
       let bytes = oldest.bytes;
-      if (drop < kept) {
-        bytes = 0;
-        for (let i = oldest.from; i < oldest.from + drop; i++) bytes += oldest.batch.chars(i) * 2;
-      }
+      if (drop < kept) bytes = oldest.batch.charsIn(oldest.from, oldest.from + drop) * 2;
       this.count -= drop;
       this.bytes -= bytes;
       this.dropped += drop;

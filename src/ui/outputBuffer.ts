@@ -1,4 +1,5 @@
 import type { TimestampMode } from '../config/outputFields';
+import { inPieces } from '../core/textPieces';
 import { LineBatch } from '../platform/lineBatch';
 import type { OutputLine, OutputStream } from '../platform/outputRing';
 import { formatTimestamp } from './timestamps';
@@ -97,10 +98,15 @@ export class OutputBuffer {
    * empty. Only the lines kept are formatted, each with its time per `timestamps`.
    */
   drain(timestamps: TimestampMode = 'none'): string {
-    if (this.count === 0 && this.dropped === 0) return '';
+    return this.drainPieces(timestamps).join('');
+  }
+
+  /** What `drain` gives, in pieces of whole lines (see `inPieces`); none when empty. */
+  drainPieces(timestamps: TimestampMode = 'none'): string[] {
+    if (this.count === 0 && this.dropped === 0) return [];
     const kept: string[] = [];
     if (this.dropped > 0) {
-      kept.push(`[... ${this.dropped} line${this.dropped === 1 ? '' : 's'} not shown: the output came faster than the panel takes it ...]`);
+      kept.push(`[... ${this.dropped} line${this.dropped === 1 ? '' : 's'} not shown: the output came faster than the panel takes it ...]\n`);
     }
     for (let w = this.head; w < this.waiting.length; w++) {
       const { batch, from, prefix } = this.waiting[w]!;
@@ -109,10 +115,10 @@ export class OutputBuffer {
       for (let i = from; i < batch.length; ) {
         const end = asRead ? batch.plainRun(i) : i;
         if (end > i + 1) {
-          kept.push(batch.joined(i, end));
+          kept.push(`${batch.joined(i, end)}\n`);
           i = end;
         } else {
-          kept.push(formatParts(batch.streamOf(i), batch.text(i), batch.atOf(i), timestamps, prefix));
+          kept.push(`${formatParts(batch.streamOf(i), batch.text(i), batch.atOf(i), timestamps, prefix)}\n`);
           i++;
         }
       }
@@ -122,6 +128,6 @@ export class OutputBuffer {
     this.count = 0;
     this.chars = 0;
     this.dropped = 0;
-    return `${kept.join('\n')}\n`;
+    return inPieces(kept);
   }
 }

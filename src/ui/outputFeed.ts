@@ -36,10 +36,8 @@ export class OutputFeed implements Disposable {
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    for (const [name, buffer] of this.pending) {
-      const text = buffer.drain(this.timestamps);
-      if (text !== '') this.append(name, text);
-    }
+    // A flood's text in pieces: none of them so long that only a full collection frees it.
+    for (const [name, buffer] of this.pending) for (const piece of buffer.drainPieces(this.timestamps)) this.append(name, piece);
     this.pending.clear();
   }
 

@@ -1,4 +1,5 @@
 import { DisposableStore, type Disposable } from '../core/events';
+import { inPieces } from '../core/textPieces';
 import type { OutputEvent, ProcessEngine, WriteEvent } from '../engine/engine';
 import type { ProcessSnapshot } from '../engine/run/snapshot';
 import { isFinal } from '../engine/run/stateMachine';
@@ -40,7 +41,7 @@ export interface TerminalFeedOptions {
  */
 export class TerminalFeed implements Disposable {
   private readonly subscriptions = new DisposableStore();
-  private pending: string[] = [];
+  private pending: (string | RawText)[] = [];
   private pendingChars = 0;
   private skippedChars = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -98,14 +99,29 @@ export class TerminalFeed implements Disposable {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.pending.length === 0) return;
-    let data = this.pending.join('');
+    // The newest text first, its newlines made the terminal's only now: what the longer line ends
+    // take the text past the bound is skipped too, oldest first, as when it came.
+    const max = this.options.maxPendingChars ?? MAX_PENDING_CHARS;
+    const kept: string[] = [];
+    let chars = 0;
+    let oldest = this.pending.length - 1;
+    for (; oldest >= 0; oldest--) {
+      const part = this.pending[oldest];
+      const text = typeof part === 'string' ? part : part.forTerminal();
+      if (kept.length > 0 && chars + text.length > max) break;
+      kept.push(text);
+      chars += text.length;
+    }
+    for (let i = 0; i <= oldest; i++) this.skippedChars += this.pending[i].length;
+    kept.reverse();
     if (this.skippedChars > 0) {
-      data = `${RESET}\r\n${DIM}[${Math.ceil(this.skippedChars / 1024)} KB of output skipped to keep up; the output channel and log file have it all]${RESET}\r\n${data}`;
+      kept.unshift(`${RESET}\r\n${DIM}[${Math.ceil(this.skippedChars / 1024)} KB of output skipped to keep up; the output channel and log file have it all]${RESET}\r\n`);
       this.skippedChars = 0;
     }
     this.pending = [];
     this.pendingChars = 0;
-    this.write(data);
+    // In pieces: none of a flood's so long that only a full collection frees it.
+    for (const piece of inPieces(kept)) this.write(piece);
   }
 
   dispose(): void {
@@ -181,9 +197,9 @@ export class TerminalFeed implements Disposable {
     }
     this.lastSource = source;
     if (prefix === '') {
-      // The common case, and a flood's: one native pass instead of a loop over the lines (with no
-      // `\r` in the text, a plain replacement of every newline, cheaper than the expression).
-      this.push(text.indexOf('\r') === -1 ? text.replaceAll('\n', '\r\n') : text.replace(/\r?\n/g, '\r\n'));
+      // The common case, and a flood's: the newlines are made the terminal's when flushed, so
+      // text skipped to keep up is never converted.
+      this.push(text, true);
       if (text !== '') this.atLineStart = text.endsWith('\n');
       return;
     }
@@ -203,9 +219,10 @@ export class TerminalFeed implements Disposable {
     this.push(out);
   }
 
-  private push(data: string): void {
+  /** `raw`: the text's newlines are still the process's, made `\r\n` when flushed. */
+  private push(data: string, raw = false): void {
     if (data === '') return;
-    this.pending.push(data);
+    this.pending.push(raw ? new RawText(data) : data);
     this.pendingChars += data.length;
     const max = this.options.maxPendingChars ?? MAX_PENDING_CHARS;
     while (this.pendingChars > max && this.pending.length > 1) {
@@ -214,5 +231,19 @@ export class TerminalFeed implements Disposable {
       this.skippedChars += dropped.length;
     }
     this.timer ??= setTimeout(() => this.flush(), this.options.flushMs ?? TERMINAL_FLUSH_MS);
+  }
+}
+
+/** A process's text as it wrote it, its newlines made a terminal's only if it is shown. */
+class RawText {
+  constructor(private readonly text: string) {}
+
+  get length(): number {
+    return this.text.length;
+  }
+
+  forTerminal(): string {
+    // With no `\r` in the text, a plain replacement of every newline, cheaper than the expression.
+    return this.text.indexOf('\r') === -1 ? this.text.replaceAll('\n', '\r\n') : this.text.replace(/\r?\n/g, '\r\n');
   }
 }

@@ -67,7 +67,7 @@ function pipeIndexed(stream: NodeJS.ReadableStream, cap: IngestCap | undefined, 
   const decoder = new StringDecoder('utf8');
   const lent = lendReads(stream);
   // The last bytes the decoder has not seen: a follower that comes later needs the character they may end in.
-  let unseen: Buffer | undefined;
+  const unseen = new LastBytes(3);
   // The decoder holds no part of a character: the last byte it was given was ASCII.
   let clean = true;
   const feed = (bytes: Buffer) => {
@@ -82,24 +82,42 @@ function pipeIndexed(stream: NodeJS.ReadableStream, cap: IngestCap | undefined, 
     let ascii: string | undefined;
     if (follower) {
       // The last bytes of a read are enough to put the decoder where the whole read would have.
-      if (unseen) feed(unseen);
-      unseen = undefined;
+      if (unseen.length > 0) feed(unseen.take());
       // ASCII after a clean decoder is the same text read as Latin-1, without the decoder's work.
       if (clean && isAscii(chunk)) ascii = chunk.toString('latin1');
       const text = ascii ?? feed(chunk);
       if (text !== '') follower(text);
-    } else unseen = lastBytes(unseen, chunk, 3);
+    } else unseen.push(chunk);
     sink.lines(indexer.push(chunk, lent, ascii));
   });
   const closed = whenEnded(stream, () => sink.lines(indexer.end()));
   return { closed, pending: () => indexer.pending };
 }
 
-/** The last `n` bytes of `before` followed by `chunk`, copied (a lent read is not kept). */
-function lastBytes(before: Buffer | undefined, chunk: Buffer, n: number): Buffer {
-  if (chunk.length >= n || before === undefined) return Buffer.from(chunk.subarray(Math.max(0, chunk.length - n)));
-  const joined = Buffer.concat([before, chunk]);
-  return joined.subarray(Math.max(0, joined.length - n));
+/** The last bytes of a stream, copied byte by byte (a lent read is not kept; no buffer per read). */
+class LastBytes {
+  private readonly kept: Buffer;
+  length = 0;
+
+  constructor(size: number) {
+    this.kept = Buffer.alloc(size);
+  }
+
+  push(chunk: Buffer): void {
+    const size = this.kept.length;
+    const fromBefore = Math.min(this.length, Math.max(0, size - chunk.length));
+    for (let i = 0; i < fromBefore; i++) this.kept[i] = this.kept[this.length - fromBefore + i];
+    const fromChunk = Math.min(chunk.length, size);
+    for (let i = 0; i < fromChunk; i++) this.kept[fromBefore + i] = chunk[chunk.length - fromChunk + i];
+    this.length = fromBefore + fromChunk;
+  }
+
+  /** The bytes kept, as a copy; none are kept after. */
+  take(): Buffer {
+    const bytes = Buffer.from(this.kept.subarray(0, this.length));
+    this.length = 0;
+    return bytes;
+  }
 }
 
 function whenEnded(stream: NodeJS.ReadableStream, end: () => void): Promise<void> {

@@ -130,6 +130,49 @@ test('any bytes in any reads: the same lines and raw texts as the text splitter'
   }
 });
 
+test('lent reads, any bytes: the same lines, lengths and log text as the text splitter, though each read is overwritten', () => {
+  const pieces = ['plain line', '\n', '\n', '\r\n', 'é', '€', '\u001b[31m', 'x'.repeat(40)];
+  let seed = 11;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  const reused = Buffer.alloc(4096);
+  for (let round = 0; round < 300; round++) {
+    const parts: Buffer[] = [];
+    // Mostly plain ASCII, as a flood: the reads then go through their text.
+    for (let i = random(30); i >= 0; i--) parts.push(Buffer.from(pieces[random(3) === 0 ? random(pieces.length) : random(3)]));
+    const bytes = Buffer.concat(parts);
+    const edges = Array.from({ length: random(6) }, () => random(bytes.length + 1)).sort((a, b) => a - b);
+    const max = 32 + random(64);
+    const indexer = new LineIndexer(max);
+    const batches: LineBatch[] = [];
+    const take = (split: SplitLines) => split.count > 0 && batches.push(LineBatch.split('stdout', 1, split));
+    for (const read of cut(bytes, ...edges)) {
+      read.copy(reused);
+      take(indexer.push(reused.subarray(0, read.length), true));
+      reused.fill(0x21);
+    }
+    take(indexer.end());
+    const texts: string[] = [];
+    for (const batch of batches) {
+      for (let i = 0; i < batch.length; i++) texts.push(batch.text(i));
+      let chars = 0;
+      for (let i = 0; i < batch.length; i++) chars += batch.chars(i);
+      assert.equal(batch.charsIn(0, batch.length), chars);
+      for (let from = 0; from <= batch.length; from++) {
+        let sum = 0;
+        for (let to = from; to <= batch.length; to++) {
+          assert.equal(batch.textLengths(from, to), sum, `[${from}, ${to})`);
+          if (to < batch.length) sum += batch.textLength(to);
+        }
+      }
+      assert.equal(formatLogBatch(batch, '[#1] '), formatLogLines(batch.toArray(), '[#1] '));
+    }
+    assert.deepEqual(texts, split(cut(bytes, ...edges), max).texts);
+  }
+});
+
 test('a batch of bytes: lengths without decoding, runs decoded at once, line objects as from texts', () => {
   const seen = indexed(cut('carry\nab\ncd\né\n', 3));
   const batch = seen.batches[0];

@@ -116,3 +116,26 @@ test('live text gets CRLF line ends the same way with and without a \\r in it', 
   feed.dispose();
   assert.equal(written.join(''), texts.map((t) => t.replace(/\r?\n/g, '\r\n')).join(''));
 });
+
+test('text made CRLF only when flushed stays within the bound as written, the newest kept whole', () => {
+  const writes = new Emitter<WriteEvent>();
+  const none = () => ({ dispose() {} });
+  const engine = { onDidWrite: writes.event, onDidOutput: none, onDidChange: none, list: () => [], output: () => [], unfinishedOutput: () => '', definition: () => undefined } as unknown as ConstructorParameters<typeof TerminalFeed>[0];
+  const written: string[] = [];
+  const max = 1000;
+  const feed = new TerminalFeed(engine, { name: 'w' }, (d) => written.push(d), { flushMs: 1e6, endNote: false, maxPendingChars: max });
+  feed.start();
+  feed.flush();
+  written.length = 0;
+  // Short lines: CRLF makes each a half longer than it came, which the bound must still count.
+  const texts = Array.from({ length: 60 }, (_, i) => `${String(i % 10)}\n`.repeat(30));
+  for (const text of texts) writes.fire({ id: 'r', name: 'w', instance: 1, stream: 'stdout', text });
+  feed.flush();
+  feed.dispose();
+  assert.equal(written.length, 1);
+  const [note, shown] = written[0].split(/\]\u001b\[0m\r\n/);
+  assert.match(note, /KB of output skipped to keep up/);
+  assert.ok(shown.length <= max, `${shown.length} chars handed over`);
+  const all = texts.map((t) => t.replace(/\n/g, '\r\n')).join('');
+  assert.ok(all.endsWith(shown) && shown.length >= max - 90, 'the newest text, whole parts of it');
+});
