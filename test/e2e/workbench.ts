@@ -75,7 +75,6 @@ export function treeRow(sidebar: Locator, label: string): Locator {
   return sidebar.locator('.monaco-list-row').filter({ has: sidebar.page().locator('.label-name', { hasText: exact }) });
 }
 
-/** The text of a row's description ("running · pid 12 · up 3 s"), for messages. */
 /**
  * Hovers a tree row until a tooltip matching `text` shows, runs `whileShown` (a screenshot), and
  * with `stillAfterMs` checks that it is still up that much later; then moves the pointer away.
@@ -95,6 +94,7 @@ export async function checkRowTooltip(page: Page, row: Locator, text: RegExp, wh
   await tooltip.waitFor({ state: 'hidden', timeout: opts.timeoutMs }).catch(() => undefined);
 }
 
+/** The text of a row's description ("running · pid 12 · up 3 s"), for messages. */
 export async function rowDescription(row: Locator): Promise<string> {
   return (await row.locator('.label-description').first().textContent({ timeout: 2_000 }).catch(() => null)) ?? '(none)';
 }

@@ -81,7 +81,10 @@ export class ChildLink implements HelperLink {
       const report = message as HelperReport | ReportBatch;
       // To the run's streams, not through its launch: the pipe may come after the exit on the link.
       if (report.type === 'pipe') {
-        if (handle instanceof Socket) side.pipe(pid ?? -1, report.id, report.index, handle);
+        if (!(handle instanceof Socket)) return;
+        // A pipe with no run to go to is closed: the helper reads on at its own descriptor.
+        if (pid === undefined) handle.destroy();
+        else side.pipe(pid, report.id, report.index, handle);
         return;
       }
       if (report.type !== 'reports') return listener(report);
