@@ -225,6 +225,7 @@ export async function deactivate(): Promise<void> {
   launcher = undefined;
   if (helper instanceof HelperLauncher && readKeepRunningOnReload()) {
     leaveHistory?.();
+    stopping?.flushRecords();
     helper.release(readReconnectGraceMs());
     return;
   }

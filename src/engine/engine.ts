@@ -106,11 +106,7 @@ export class ProcessEngine {
       portTaken: (run) => (options.launcher?.reclaims?.(run.id) ? null : this.recovery.portTaken(run)),
     };
     this.recovery = new RecoveryController({
-      now: this.now,
-      random: this.random,
-      table,
-      stopTimeoutMs: () => this.stopTimeoutMs,
-      counts: this.counts,
+      now: this.now, random: this.random, table, stopTimeoutMs: () => this.stopTimeoutMs, counts: this.counts,
       onDidChange: this.onDidChange,
       spec: (name) => this.specs.get(name),
       runs: () => this.runs.values(),
@@ -329,6 +325,11 @@ export class ProcessEngine {
   /** Takes over the provably-our processes a previous window recorded (see SurvivorRecords.adopt). */
   adoptSurvivors(): ProcessSnapshot[] {
     return this.records.adopt((name) => this.specs.get(name), this.options.defaultCwd ?? process.cwd(), (spec) => this.createRun(spec), (run) => this.snapshot(run));
+  }
+
+  /** Writes down every live process now (see SurvivorRecords.flush), for a window leaving them to the helper. */
+  flushRecords(): void {
+    this.records.flush();
   }
 
   /** Takes back the runs a previous window left to the launcher helper (see reconnectRuns). */

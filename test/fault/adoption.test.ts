@@ -77,6 +77,8 @@ describe('adoption: what a previous window left running', () => {
     const first = shippedEngine(t, [spec], { records: store });
     const id = await first.spawn('web');
     const pids = await treePids(first, id);
+    // On ps, the record waits for a read of the start time that does not block the host.
+    await waitFor(() => store.read().length === 1, 'the run to be written down');
     const [record] = store.read();
     assert.equal(record.pid, first.get(id)!.pid);
     assert.equal(record.runId, id);
@@ -99,6 +101,7 @@ describe('adoption: what a previous window left running', () => {
     const first = shippedEngine(t, [nodeSpec('web', 'hang.js')], { records: store });
     const id = await first.spawn('web');
     await waitForLine(first, id, /^ready$/);
+    await waitFor(() => store.read().length === 1, 'the run to be written down');
     const [record] = store.read();
     store.write([{ ...record, runId: record.runId.replace(/.$/, (c) => (c === '0' ? '1' : '0')) }]);
     const second = faultEngine(t, [nodeSpec('web', 'hang.js')], { records: store, hostEnv: taggedEnv() });

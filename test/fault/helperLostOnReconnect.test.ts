@@ -27,6 +27,8 @@ async function previousWindow(t: TestContext, reconnectGraceMs = 20_000) {
   const pid = engine.get(id)!.pid!;
   const helper = launcher.helperPid!;
   t.after(() => reap([pid, helper]));
+  // As the extension's deactivate: the records are the next window's only way back if the helper dies.
+  engine.flushRecords();
   launcher.release();
   return { records, session: sessions[0], pid, helper, id };
 }

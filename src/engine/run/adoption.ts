@@ -62,6 +62,14 @@ export class SurvivorRecords {
     this.writeNow(store);
   }
 
+  /**
+   * As `write`, at once: a start time not yet known is read now, blocking. A window about to go
+   * would not live to see a read it did not wait for.
+   */
+  flush(): void {
+    if (this.options.store) this.writeNow(this.options.store);
+  }
+
   private writeNow(store: RecordStore): void {
     const records: ProcessRecord[] = [];
     for (const run of this.options.runs()) {

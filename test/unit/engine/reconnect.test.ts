@@ -26,6 +26,12 @@ function windowOf(t: TestContext, records: FileRecordStore, sessions: SessionInf
   return { launcher, engine };
 }
 
+/** As the extension's deactivate with keepRunningOnReload: the runs written down at once, then left to the helper. */
+function leave(window: Pick<ReturnType<typeof windowOf>, 'engine' | 'launcher'>): void {
+  window.engine.flushRecords();
+  window.launcher.release();
+}
+
 /** The window reconnects to the helper `session` names: welcomed, it takes the runs back and returns them. */
 async function takeBack(window: ReturnType<typeof windowOf>, session: SessionInfo) {
   const result = await window.launcher.reconnect(session, 3000);
@@ -54,7 +60,7 @@ async function releasedWithEnvFile(t: TestContext, program: [string, string[], R
   await waitForLine(first.engine, svc, program[2]);
   const pid = first.engine.get(svc)!.pid!;
   t.after(() => reap([pid, first.launcher.helperPid!]));
-  first.launcher.release();
+  leave(first);
   return { dir, envFile, session: sessions[0], svc, pid, next };
 }
 
@@ -71,7 +77,7 @@ test('a window that reconnects gets its runs back: same id and pid, earlier outp
   const helper = first.launcher.helperPid!;
   t.after(() => reap([pid, jobPid, helper]));
   assert.equal(sessions.length, 1, 'the helper said where it can be found');
-  first.launcher.release();
+  leave(first);
   // The job exits (code 3) while no window holds it.
   await new Promise((resolve) => setTimeout(resolve, 800));
 
@@ -109,7 +115,7 @@ test('a service whose readiness had passed is ready at once when taken back, tho
   await waitForLine(first.engine, svc, /^tick 120$/);
   const pid = first.engine.get(svc)!.pid!;
   t.after(() => reap([pid, first.launcher.helperPid!]));
-  first.launcher.release();
+  leave(first);
 
   const second = open([]);
   await takeBack(second, sessions[0]);
@@ -129,7 +135,7 @@ test('a service on a pty is taken back too: its output replayed and live, its in
   await waitForLine(first.engine, term, /^ready$/);
   const pid = first.engine.get(term)!.pid!;
   t.after(() => reap([pid, first.launcher.helperPid!]));
-  first.launcher.release();
+  leave(first);
 
   const second = open([]);
   assert.deepEqual((await takeBack(second, sessions[0])).map((s) => s.id), [term]);
@@ -151,7 +157,7 @@ test('a wrong token is refused; a socket nobody answers on counts as gone', asyn
   const svc = await first.engine.spawn('svc');
   await waitForLine(first.engine, svc, /^tick 1$/);
   t.after(() => reap([first.engine.get(svc)!.pid!, first.launcher.helperPid!]));
-  first.launcher.release();
+  leave(first);
 
   const second = windowOf(t, store, []);
   const refused = await second.launcher.reconnect({ ...sessions[0], token: '0'.repeat(32) }, 3000);
@@ -251,7 +257,7 @@ test('a window that comes after the grace ran out, while the helper stops the ru
   const pid = engine.get(id)!.pid!;
   const helper = launcher.helperPid!;
   t.after(() => reap([pid, helper]));
-  launcher.release();
+  leave({ engine, launcher });
   // Past the grace: the helper sent SIGTERM, which this one ignores, and waits to send SIGKILL.
   await new Promise((resolve) => setTimeout(resolve, 1000));
 

@@ -38,13 +38,15 @@ test('the file store round-trips records and ignores garbage', () => {
 });
 
 test('a new engine adopts what a crashed one left running, and stops it; a reused pid is left alone', async (t) => {
-  const { makeEngine, nodeSpec, waitForLine, alive } = await import('../helpers');
+  const { makeEngine, nodeSpec, waitForLine, alive, waitFor } = await import('../helpers');
   const dir = scratchDir('dpm-');
   const store = new FileRecordStore(path.join(dir, 'records.json'));
   const first = makeEngine(t, [nodeSpec('web', 'hang.js')], { records: store });
   const id = await first.spawn('web');
   await waitForLine(first, id, /^ready$/);
   const pid = first.get(id)!.pid!;
+  // On ps, the record waits for a read of the start time that does not block the host.
+  await waitFor(() => store.read().length > 0, 'the run to be written down');
   assert.deepEqual(store.read().map((r) => r.pid), [pid]);
 
   // The first engine "crashed": it never stopped its process. A stranger's record rides along.
@@ -58,6 +60,19 @@ test('a new engine adopts what a crashed one left running, and stops it; a reuse
   assert.equal(second.get(adopted[0].id)!.state, 'terminated');
   assert.deepEqual(store.read(), []);
   assert.equal(alive([process.pid]).length, 1, 'the stranger (this very test process) was not signalled');
+});
+
+test('a window about to go writes its records at once, even while a start time is still being read off the thread', async (t) => {
+  const { makeEngine, nodeSpec, waitForLine } = await import('../helpers');
+  const store = new FileRecordStore(path.join(scratchDir('dpm-'), 'records.json'));
+  // A ps-backed table learns a new process's start time by a read that has not answered yet.
+  const stalled = { stat: (pid: number) => processTable.stat(pid), all: () => processTable.all(), prefetch: () => new Promise<void>(() => {}) };
+  const engine = makeEngine(t, [nodeSpec('web', 'hang.js')], { records: store, table: stalled });
+  const id = await engine.spawn('web');
+  await waitForLine(engine, id, /^ready$/);
+  assert.deepEqual(store.read(), [], 'nothing written while the read is pending');
+  engine.flushRecords();
+  assert.deepEqual(store.read().map((r) => [r.name, r.pid, r.startTime]), [['web', engine.get(id)!.pid, processTable.stat(engine.get(id)!.pid!)!.startTime]]);
 });
 
 test('with no records to adopt, activation writes nothing; with some, they are written again', async (t) => {
