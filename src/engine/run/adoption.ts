@@ -22,6 +22,9 @@ export function recordSpec(record: ProcessRecord, current: ProcessSpec | undefin
 
 /** Writes down the live processes, and adopts those a previous window wrote down. */
 export class SurvivorRecords {
+  /** A write waits for the start time of a new process (a table read through ps). */
+  private deferred = false;
+
   constructor(private readonly options: SurvivorRecordsOptions) {}
 
   /**
@@ -56,6 +59,7 @@ export class SurvivorRecords {
     // A table read through ps learns a new process's start time off the thread first: a start is no place to block.
     const unknown = table.prefetch ? [...this.options.runs()].filter((r) => isActive(r.state) && r.pid !== null && r.startTime === undefined) : [];
     if (unknown.length > 0) {
+      this.deferred = true;
       void table.prefetch!(unknown.map((r) => r.pid!)).then(() => this.writeNow(store));
       return;
     }
@@ -63,14 +67,15 @@ export class SurvivorRecords {
   }
 
   /**
-   * As `write`, at once: a start time not yet known is read now, blocking. A window about to go
+   * A write that waits for a start time to be read does it now, blocking. A window about to go
    * would not live to see a read it did not wait for.
    */
   flush(): void {
-    if (this.options.store) this.writeNow(this.options.store);
+    if (this.deferred && this.options.store) this.writeNow(this.options.store);
   }
 
   private writeNow(store: RecordStore): void {
+    this.deferred = false;
     const records: ProcessRecord[] = [];
     for (const run of this.options.runs()) {
       if (!isActive(run.state) || run.pid === null) continue;

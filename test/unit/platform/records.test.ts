@@ -64,10 +64,14 @@ test('a new engine adopts what a crashed one left running, and stops it; a reuse
 
 test('a window about to go writes its records at once, even while a start time is still being read off the thread', async (t) => {
   const { makeEngine, nodeSpec, waitForLine } = await import('../helpers');
-  const store = new FileRecordStore(path.join(scratchDir('dpm-'), 'records.json'));
+  const file = new FileRecordStore(path.join(scratchDir('dpm-'), 'records.json'));
+  let writes = 0;
+  const store = { read: () => file.read(), write: (records: ProcessRecord[]) => (writes++, file.write(records)) };
   // A ps-backed table learns a new process's start time by a read that has not answered yet.
   const stalled = { stat: (pid: number) => processTable.stat(pid), all: () => processTable.all(), prefetch: () => new Promise<void>(() => {}) };
   const engine = makeEngine(t, [nodeSpec('web', 'hang.js')], { records: store, table: stalled });
+  engine.flushRecords();
+  assert.equal(writes, 0, 'with no write waiting, a flush writes nothing');
   const id = await engine.spawn('web');
   await waitForLine(engine, id, /^ready$/);
   assert.deepEqual(store.read(), [], 'nothing written while the read is pending');
