@@ -45,7 +45,7 @@ export function formatLogBatch(batch: LineBatch, prefix = ''): string {
   if (batch.stream === undefined || !batch.uniform) return formatLogLines(batch.toArray(), prefix);
   const head = `${stampOf(batch.at)} ${MARKS[batch.stream]} ${prefix}`;
   const plain = batch.plainText();
-  if (plain === undefined) return `${head}${batch.allTexts().join(`\n${head}`)}\n`;
+  if (plain === undefined) return joinedToHead(batch.allTexts(), head);
   // The read's lines as they lie in it, each cut once and joined to the next head: no array of line strings.
   let text = head;
   let start = 0;
@@ -54,6 +54,17 @@ export function formatLogBatch(batch: LineBatch, prefix = ''): string {
     start = newline + 1;
   }
   return `${text}${plain.slice(start)}\n`;
+}
+
+/**
+ * Each text after the head, each ending in a newline, as one flat string: the first and last
+ * texts take the head and the end into the join, whose result a file's encoding then copies once.
+ */
+function joinedToHead(texts: readonly string[], head: string): string {
+  const parts = texts.slice();
+  parts[0] = head + parts[0];
+  parts[parts.length - 1] += '\n';
+  return parts.join(`\n${head}`);
 }
 
 function stampOf(at: number): string {
