@@ -327,7 +327,7 @@ export class ProcessEngine {
     return this.records.adopt((name) => this.specs.get(name), this.options.defaultCwd ?? process.cwd(), (spec) => this.createRun(spec), (run) => this.snapshot(run));
   }
 
-  /** Writes down every live process now (see SurvivorRecords.flush), for a window leaving them to the helper. */
+  /** Does at once a write of the records that waits for a start time (SurvivorRecords.flush): a window leaves its runs to the helper. */
   flushRecords(): void {
     this.records.flush();
   }
