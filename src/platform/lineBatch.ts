@@ -192,16 +192,6 @@ export class LineBatch {
     return decodeUtf8(this.bytes!, this.spans![2 * from], this.spans![2 * to - 1]);
   }
 
-  /**
-   * Every line's text joined by newlines, when every line is kept as bytes (they then lie one
-   * after another in the read, each ended by one newline): one decode, no string per line.
-   */
-  plainText(): string | undefined {
-    const spans = this.spans;
-    if (spans === undefined || this.texts!.length !== 0 || this.count === 0) return undefined;
-    return this.joined(0, this.count);
-  }
-
   /** The texts of every line; no copy when they are kept as texts. */
   allTexts(): readonly string[] {
     const spans = this.spans;

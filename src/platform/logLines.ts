@@ -43,20 +43,19 @@ export function formatLogLines(lines: readonly OutputLine[], prefix = ''): strin
 export function formatLogBatch(batch: LineBatch, prefix = ''): string {
   if (batch.length === 0) return '';
   if (batch.stream === undefined || !batch.uniform) return formatLogLines(batch.toArray(), prefix);
-  const head = `${stampOf(batch.at)} ${MARKS[batch.stream]} ${prefix}`;
-  const plain = batch.plainText();
-  // The read's lines as they lie in it: cut at once by a native split, not one by one.
-  return plain === undefined ? joinedToHead(batch.allTexts(), head) : joinedToHead(plain.split('\n'), head, true);
+  // Joined, not a template: the join below repeats the head once per line, and a flat one costs it less.
+  const head = [stampOf(batch.at), MARKS[batch.stream], prefix].join(' ');
+  return joinedToHead(batch.allTexts(), head);
 }
 
 /**
  * Each text after the head, each ending in a newline, as one flat string: the first and last
  * texts take the head and the end into the join. Text built by joining each line to its head in
- * turn is a tree of two strings per line, which waits for the disk at twice its size and is
- * copied flat before it is encoded. `own`: the array is the caller's to change.
+ * turn, or a join with the head and end added around it, is a tree of strings that waits for the
+ * disk at up to twice its size and is copied flat before it is encoded.
  */
-function joinedToHead(texts: readonly string[], head: string, own = false): string {
-  const parts = own ? (texts as string[]) : texts.slice();
+function joinedToHead(texts: readonly string[], head: string): string {
+  const parts = texts.slice();
   parts[0] = head + parts[0];
   parts[parts.length - 1] += '\n';
   return parts.join(`\n${head}`);
