@@ -32,7 +32,7 @@ export function formatLogLines(lines: readonly OutputLine[], prefix = ''): strin
     if (line.at !== headAt || line.stream !== headStream) {
       headAt = line.at;
       headStream = line.stream;
-      head = `${stampOf(line.at)} ${MARKS[line.stream]} ${prefix}`;
+      head = headOf(line.at, line.stream, prefix);
     }
     text += head + line.text + '\n';
   }
@@ -43,9 +43,13 @@ export function formatLogLines(lines: readonly OutputLine[], prefix = ''): strin
 export function formatLogBatch(batch: LineBatch, prefix = ''): string {
   if (batch.length === 0) return '';
   if (batch.stream === undefined || !batch.uniform) return formatLogLines(batch.toArray(), prefix);
-  // Joined, not a template: the join below repeats the head once per line, and a flat one costs it less.
-  const head = [stampOf(batch.at), MARKS[batch.stream], prefix].join(' ');
-  return joinedToHead(batch.allTexts(), head);
+  return joinedToHead(batch.allTexts(), headOf(batch.at, batch.stream, prefix));
+}
+
+/** What goes before a line's text: its time, its stream's mark and the prefix. */
+function headOf(at: number, stream: OutputStream, prefix: string): string {
+  // Joined, not a template: a batch's join repeats the head once per line, and a flat one costs it less.
+  return [stampOf(at), MARKS[stream], prefix].join(' ');
 }
 
 /**
